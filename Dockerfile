@@ -1,0 +1,38 @@
+# Azure OpenAI Assistants emulator: a multi-stage image.
+#
+# NODE_IMAGE can be any Node.js >= 20 image that ships npm: an official node:20-* or node:22-* image, or a
+# locally built base (scripts/test-container.sh builds localhost/aoai-node-base:20). No distribution package
+# manager is used, so the same file builds on Debian, Alpine or a minimal base.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# Build stage: all dependencies, compile src/ to dist/.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: nothing the build needs has an install script, and a root "prepare" script would run before src/ exists.
+RUN npm ci --ignore-scripts --no-audit --no-fund --cache /tmp/.npm \
+ && rm -rf /tmp/.npm
+COPY . .
+RUN npm run build
+
+# Runtime stage: production dependencies, the compiled output and the fixtures, nothing else.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    AOAI_EMULATOR_HOST=0.0.0.0 \
+    AOAI_EMULATOR_PORT=8080
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Source maps and type declarations of dependencies are never read at run time (a third of node_modules).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --cache /tmp/.npm \
+ && rm -rf /tmp/.npm \
+ && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete
+COPY --from=build /app/dist ./dist
+COPY fixtures ./fixtures
+# Numeric, so it works on bases that have no named user; the files stay root-owned and read-only to the server.
+USER 1000:1000
+EXPOSE 8080
+# Slim images have no curl: probe with node's own fetch, on whatever port the server was told to use.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.AOAI_EMULATOR_PORT||8080)+'/_emulator/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Exec form: node is PID 1 and handles SIGTERM itself (closes the server, exits 0).
+CMD ["node", "dist/server.js"]

@@ -1,0 +1,142 @@
+/**
+ * Every error the emulator can put on the wire, and the one way they are rendered.
+ *
+ * Three envelopes exist on the real service and each is reproduced byte for byte:
+ * - OpenAI's `{"error":{"message","type","param","code"}}`, used by the Assistants API itself
+ *   (validation, unknown ids, state errors);
+ * - the Azure gateway's `{"error":{"code":"<string>","message":"…"}}` (routing, api-version, keys);
+ * - the Azure token validator's un-wrapped `{"statusCode": 401, "message": "…"}` (Entra ID tokens).
+ * Routes and services throw these; `installErrorHandling` in app.ts sends `statusCode` and `body`.
+ */
+export interface OpenAIErrorFields {
+  message: string
+  type: string
+  param: string | null
+  code: string | null
+}
+
+export class ApiError extends Error {
+  /** The exact response body. Kept as text because some Azure bodies are not JSON.stringify output. */
+  readonly body: string
+  /** Present for OpenAI-envelope errors, so tests and logs can read the fields. */
+  readonly fields: OpenAIErrorFields | undefined
+
+  constructor (readonly statusCode: number, message: string, body: string, fields?: OpenAIErrorFields) {
+    super(message)
+    this.name = 'ApiError'
+    this.body = body
+    this.fields = fields
+  }
+}
+
+interface OpenAIErrorOptions {
+  type?: string
+  param?: string | null
+  code?: string | null
+}
+
+function openAIError (statusCode: number, message: string, options: OpenAIErrorOptions = {}): ApiError {
+  const fields: OpenAIErrorFields = {
+    message,
+    type: options.type ?? 'invalid_request_error',
+    param: options.param ?? null,
+    code: options.code ?? null
+  }
+  return new ApiError(statusCode, message, JSON.stringify({ error: fields }), fields)
+}
+
+/** Azure gateway envelope; `body` is given literally where the captured bytes are not JSON.stringify's. */
+function azureGatewayError (statusCode: number, code: string, message: string, body?: string): ApiError {
+  return new ApiError(statusCode, message, body ?? JSON.stringify({ error: { code, message } }))
+}
+
+const ACCESS_DENIED = 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a ' +
+  'valid key for an active subscription and use a correct regional API endpoint for your resource.'
+const TOKEN_REJECTED = 'Unauthorized. Access token is missing, invalid, audience is incorrect ' +
+  '(https://cognitiveservices.azure.com), or have expired.'
+
+export type ResourceKind = 'assistant' | 'thread' | 'message' | 'run' | 'run step'
+
+/** What a JSON value is called in "expected …, but got … instead." messages. */
+export function describeJsonType (value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'string') return 'a string'
+  if (typeof value === 'boolean') return 'a boolean'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal'
+  return 'an unsupported value'
+}
+
+function quoteList (values: readonly string[]): string {
+  const quoted = values.map(v => `'${v}'`)
+  return quoted.length <= 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`
+}
+
+export const Errors = {
+  // Gateway: routing, api-version, authentication
+  resourceNotFound: () => azureGatewayError(404, '404', 'Resource not found',
+    '{"error":{"code":"404","message": "Resource not found"}}'),
+  apiVersionNotSupported: () => azureGatewayError(400, 'BadRequest', 'API version not supported'),
+  accessDenied: () => azureGatewayError(401, '401', ACCESS_DENIED),
+  tokenRejected: () => new ApiError(401, TOKEN_REJECTED, `{"statusCode": 401, "message": "${TOKEN_REJECTED}"}`),
+
+  // Request bodies
+  invalidJson: () => openAIError(400, 'We could not parse the JSON body of your request. (HINT: This likely means ' +
+    'you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not ' +
+    'valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at ' +
+    'help.openai.com.)'),
+  unsupportedContentType: (contentType: string) => openAIError(400, `Unsupported content type: '${contentType}'. ` +
+    'This API method only accepts \'application/json\' requests, but you specified the header ' +
+    `'Content-Type: ${contentType}'. Please try again with a supported content type.`),
+  bodyTooLarge: (limit: number) => openAIError(413, `The request body is too large. The maximum size is ${limit} bytes.`,
+    { code: 'request_too_large' }),
+  missingParameter: (param: string) => openAIError(400, `Missing required parameter: '${param}'.`,
+    { param, code: 'missing_required_parameter' }),
+  unknownParameter: (param: string) => openAIError(400, `Unknown parameter: '${param}'.`,
+    { param, code: 'unknown_parameter' }),
+  invalidType: (param: string, expected: string, value: unknown) => openAIError(400,
+    `Invalid type for ${param === '' ? 'the request body' : `'${param}'`}: expected ${expected}, ` +
+    `but got ${describeJsonType(value)} instead.`, { param: param === '' ? null : param, code: 'invalid_type' }),
+  invalidValue: (param: string, value: unknown, supported: readonly string[]) => openAIError(400,
+    `Invalid value: '${String(value)}'. Supported values are: ${quoteList(supported)}.`,
+    { param, code: 'invalid_value' }),
+  stringTooLong: (param: string, max: number, actual: number) => openAIError(400,
+    `Invalid '${param}': string too long. Expected a string with maximum length ${max}, ` +
+    `but got a string with length ${actual} instead.`, { param, code: 'string_above_max_length' }),
+  stringTooShort: (param: string, min: number, actual: number) => openAIError(400,
+    `Invalid '${param}': string too short. Expected a string with minimum length ${min}, ` +
+    `but got a string with length ${actual} instead.`, { param, code: 'string_below_min_length' }),
+  patternMismatch: (param: string, pattern: string) => openAIError(400,
+    `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '${pattern}'.`,
+    { param, code: 'invalid_value' }),
+  arrayTooLong: (param: string, max: number, actual: number) => openAIError(400,
+    `Invalid '${param}': array too long. Expected an array with maximum length ${max}, ` +
+    `but got an array with length ${actual} instead.`, { param, code: 'array_above_max_length' }),
+  tooManyProperties: (param: string, max: number, actual: number) => openAIError(400,
+    `Invalid '${param}': too many properties. Expected an object with at most ${max} properties, ` +
+    `but got an object with ${actual} properties instead.`, { param, code: 'object_above_max_properties' }),
+  propertyNameTooLong: (param: string, key: string, max: number) => openAIError(400,
+    `Invalid property name in '${param}': '${key}' is too long. Expected a string with maximum length ${max}, ` +
+    `but got a string with length ${key.length} instead.`, { param, code: 'property_name_above_max_length' }),
+  numberOutOfRange: (param: string, bound: 'maximum' | 'minimum', limit: number, value: number) => {
+    const kind = Number.isInteger(limit) && Number.isInteger(value) ? 'integer' : 'decimal'
+    const relation = bound === 'maximum' ? 'above maximum' : 'below minimum'
+    const op = bound === 'maximum' ? '<=' : '>='
+    return openAIError(400, `Invalid '${param}': ${kind} ${relation} value. Expected a value ${op} ${limit}, ` +
+      `but got ${value} instead.`, { param, code: `${kind}_${bound === 'maximum' ? 'above_max' : 'below_min'}_value` })
+  },
+  streamingUnsupported: () => openAIError(400, 'Streaming is not supported by this emulator yet: ' +
+    'send \'stream\': false or leave it out.', { param: 'stream', code: 'unsupported_value' }),
+
+  // Resources
+  notFound: (kind: ResourceKind, id: string) => openAIError(404, `No ${kind} found with id '${id}'.`),
+
+  // Runs
+  threadHasActiveRun: (threadId: string, runId: string) => openAIError(400,
+    `Thread ${threadId} already has an active run ${runId}.`),
+
+  // Anything unexpected: the message is masked, the cause is logged
+  internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',
+    { type: 'server_error' })
+} as const

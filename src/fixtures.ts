@@ -1,0 +1,101 @@
+/**
+ * Fixtures: JSON files that seed assistants and threads with known ids at startup, so tests and the
+ * documentation's curl examples can rely on `asst_abc123` and `thread_abc123` existing.
+ * A file is validated as a whole before anything is stored; a problem stops startup with one line that
+ * names the file and the JSON path.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { ApiError } from './errors.js'
+import { CreateAssistantBodySchema } from './schemas/assistant.js'
+import { CreateThreadBodySchema } from './schemas/thread.js'
+import { validate } from './validation.js'
+
+const FixtureAssistantSchema = Type.Composite([
+  Type.Object({ id: Type.String({ pattern: '^asst_[A-Za-z0-9_-]+$' }) }),
+  CreateAssistantBodySchema
+], { additionalProperties: false })
+
+const FixtureThreadSchema = Type.Composite([
+  Type.Object({ id: Type.String({ pattern: '^thread_[A-Za-z0-9_-]+$' }) }),
+  CreateThreadBodySchema
+], { additionalProperties: false })
+
+export const FixturesFileSchema = Type.Object({
+  $schema: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+  assistants: Type.Optional(Type.Array(FixtureAssistantSchema)),
+  threads: Type.Optional(Type.Array(FixtureThreadSchema))
+}, { additionalProperties: false })
+export type FixturesFile = Static<typeof FixturesFileSchema>
+export type FixtureAssistant = Static<typeof FixtureAssistantSchema>
+export type FixtureThread = Static<typeof FixtureThreadSchema>
+
+export interface Fixtures {
+  readonly assistants: readonly FixtureAssistant[]
+  readonly threads: readonly FixtureThread[]
+}
+
+export class FixturesError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'FixturesError'
+  }
+}
+
+function fixtureFiles (path: string): string[] {
+  let stats
+  try {
+    stats = statSync(path)
+  } catch (err) {
+    throw new FixturesError(`Cannot read fixtures ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+  if (!stats.isDirectory()) return [path]
+  const files = readdirSync(path).filter(name => name.endsWith('.json')).sort().map(name => join(path, name))
+  if (files.length === 0) throw new FixturesError(`No .json fixtures files in folder ${path}`)
+  return files
+}
+
+export function parseFixturesFile (file: string, text: string): FixturesFile {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new FixturesError(`Invalid fixtures file ${file}: not JSON (${(err as Error).message})`)
+  }
+  try {
+    // Fixtures are generation-neutral: an assistant may carry v1 `file_ids` and v2 `tool_resources` alike.
+    return validate(FixturesFileSchema, json, { generation: 'any' }) as FixturesFile
+  } catch (err) {
+    if (!(err instanceof ApiError) || !err.fields) throw err
+    const where = err.fields.param === null || err.fields.param === '' ? '$' : `$.${err.fields.param}`
+    throw new FixturesError(`Invalid fixtures file ${file} at ${where}: ${err.fields.message}`)
+  }
+}
+
+/** Reads and validates a fixtures file or every .json file in a folder (in name order). */
+export function loadFixtures (path: string): Fixtures {
+  const assistants: FixtureAssistant[] = []
+  const threads: FixtureThread[] = []
+  const seen = new Map<string, string>()
+  for (const file of fixtureFiles(path)) {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (err) {
+      throw new FixturesError(`Cannot read fixtures file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    }
+    const parsed = parseFixturesFile(file, text)
+    for (const [section, items] of [['assistants', parsed.assistants ?? []], ['threads', parsed.threads ?? []]] as const) {
+      items.forEach((item, index) => {
+        const first = seen.get(item.id)
+        if (first !== undefined) throw new FixturesError(`Invalid fixtures file ${file} at $.${section}[${index}].id: '${item.id}' is already defined in ${first}`)
+        seen.set(item.id, file)
+      })
+    }
+    assistants.push(...(parsed.assistants ?? []))
+    threads.push(...(parsed.threads ?? []))
+  }
+  return { assistants, threads }
+}

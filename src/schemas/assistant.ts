@@ -1,0 +1,41 @@
+/** Assistant: request bodies (per generation) and the wire object. */
+import { Type, type Static } from '@sinclair/typebox'
+import {
+  AnyJson, FileIdsSchema, MetadataSchema, Nullable, ResponseFormatSchema, ToolResourcesSchema, ToolsSchema, only
+} from './common.js'
+
+export const CreateAssistantBodySchema = Type.Object({
+  model: Type.String({ minLength: 1, maxLength: 256 }),
+  name: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 512 }))),
+  instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
+  tools: Type.Optional(ToolsSchema),
+  file_ids: Type.Optional(only('v1', FileIdsSchema)),
+  tool_resources: Type.Optional(only('v2', Nullable(ToolResourcesSchema))),
+  temperature: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: 2 })))),
+  top_p: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: 1 })))),
+  response_format: Type.Optional(only('v2', Nullable(ResponseFormatSchema))),
+  metadata: Type.Optional(Nullable(MetadataSchema))
+}, { additionalProperties: false })
+export type CreateAssistantBody = Static<typeof CreateAssistantBodySchema>
+
+export const AssistantParamsSchema = Type.Object({ assistant_id: Type.String() })
+
+/** Superset of both generations; the presenter includes exactly the request generation's fields. */
+export const AssistantSchema = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('assistant'),
+  created_at: Type.Integer(),
+  name: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  model: Type.String(),
+  instructions: Nullable(Type.String()),
+  tools: Type.Array(AnyJson),
+  file_ids: Type.Optional(Type.Array(Type.String())),
+  tool_resources: Type.Optional(AnyJson),
+  temperature: Type.Optional(Nullable(Type.Number())),
+  top_p: Type.Optional(Nullable(Type.Number())),
+  response_format: Type.Optional(AnyJson),
+  metadata: Type.Record(Type.String(), Type.String())
+})
+export type Assistant = Static<typeof AssistantSchema>

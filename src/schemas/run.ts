@@ -1,0 +1,88 @@
+/** Runs: the create-run body (per generation), the run statuses and the wire object. */
+import { Type, type Static } from '@sinclair/typebox'
+import { AnyJson, MetadataSchema, Nullable, ResponseFormatSchema, ToolsSchema, only } from './common.js'
+import { MessageInputSchema } from './message.js'
+
+const ToolChoiceSchema = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('auto'),
+  Type.Literal('required'),
+  Type.Object({ type: Type.Literal('code_interpreter') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('file_search') }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('function'),
+    function: Type.Object({ name: Type.String() }, { additionalProperties: false })
+  }, { additionalProperties: false })
+])
+
+const TruncationStrategySchema = Type.Object({
+  type: Type.Union([Type.Literal('auto'), Type.Literal('last_messages')]),
+  last_messages: Type.Optional(Nullable(Type.Integer({ minimum: 1 })))
+}, { additionalProperties: false })
+
+export const CreateRunBodySchema = Type.Object({
+  assistant_id: Type.String(),
+  model: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
+  instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
+  additional_instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
+  additional_messages: Type.Optional(only('v2', Nullable(Type.Array(MessageInputSchema, { maxItems: 32 })))),
+  tools: Type.Optional(Nullable(ToolsSchema)),
+  metadata: Type.Optional(Nullable(MetadataSchema)),
+  stream: Type.Optional(Nullable(Type.Boolean())),
+  temperature: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: 2 })))),
+  top_p: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: 1 })))),
+  max_prompt_tokens: Type.Optional(only('v2', Nullable(Type.Integer({ minimum: 256 })))),
+  max_completion_tokens: Type.Optional(only('v2', Nullable(Type.Integer({ minimum: 256 })))),
+  truncation_strategy: Type.Optional(only('v2', Nullable(TruncationStrategySchema))),
+  tool_choice: Type.Optional(only('v2', Nullable(ToolChoiceSchema))),
+  response_format: Type.Optional(only('v2', Nullable(ResponseFormatSchema))),
+  parallel_tool_calls: Type.Optional(only('v2', Type.Boolean()))
+}, { additionalProperties: false })
+export type CreateRunBody = Static<typeof CreateRunBodySchema>
+
+export const RunParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String() })
+
+export const RUN_STATUSES = [
+  'queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'
+] as const
+export type RunStatus = typeof RUN_STATUSES[number]
+
+export const UsageSchema = Type.Object({
+  prompt_tokens: Type.Integer(),
+  completion_tokens: Type.Integer(),
+  total_tokens: Type.Integer()
+})
+export type Usage = Static<typeof UsageSchema>
+
+/** Superset of both generations; the presenter includes exactly the request generation's fields. */
+export const RunSchema = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('thread.run'),
+  created_at: Type.Integer(),
+  thread_id: Type.String(),
+  assistant_id: Type.String(),
+  status: Type.Union(RUN_STATUSES.map(s => Type.Literal(s))),
+  required_action: AnyJson,
+  last_error: AnyJson,
+  expires_at: Nullable(Type.Integer()),
+  started_at: Nullable(Type.Integer()),
+  cancelled_at: Nullable(Type.Integer()),
+  failed_at: Nullable(Type.Integer()),
+  completed_at: Nullable(Type.Integer()),
+  incomplete_details: AnyJson,
+  model: Type.String(),
+  instructions: Type.String(),
+  tools: Type.Array(AnyJson),
+  file_ids: Type.Optional(Type.Array(Type.String())),
+  metadata: Type.Record(Type.String(), Type.String()),
+  usage: Nullable(UsageSchema),
+  temperature: Type.Optional(Nullable(Type.Number())),
+  top_p: Type.Optional(Nullable(Type.Number())),
+  max_prompt_tokens: Type.Optional(Nullable(Type.Integer())),
+  max_completion_tokens: Type.Optional(Nullable(Type.Integer())),
+  truncation_strategy: Type.Optional(AnyJson),
+  tool_choice: Type.Optional(AnyJson),
+  response_format: Type.Optional(AnyJson),
+  parallel_tool_calls: Type.Optional(Type.Boolean())
+})
+export type Run = Static<typeof RunSchema>

@@ -1,0 +1,10 @@
+/** What every service is built from: injected so tests can swap the clock and the store. */
+import type { Clock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { Store } from '../store/store.js'
+
+export interface ServiceContext {
+  readonly config: Config
+  readonly clock: Clock
+  readonly store: Store
+}

@@ -1,0 +1,85 @@
+/** Threads and the messages they hold: creation, lookup and their wire forms. */
+import type { Generation } from '../api-versions.js'
+import { toUnixSeconds } from '../clock.js'
+import { Errors } from '../errors.js'
+import { newId } from '../ids.js'
+import type { Message, MessageInput } from '../schemas/message.js'
+import type { CreateThreadBody, Thread } from '../schemas/thread.js'
+import type { MessageContentPart, MessageRecord, ThreadRecord } from '../store/records.js'
+import type { ServiceContext } from './context.js'
+
+function contentParts (content: MessageInput['content']): MessageContentPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: { value: content, annotations: [] } }]
+  return content.map((part): MessageContentPart => part.type === 'text'
+    ? { type: 'text', text: { value: part.text, annotations: [] } }
+    : part.type === 'image_file'
+      ? { type: 'image_file', image_file: part.image_file }
+      : { type: 'image_url', image_url: part.image_url })
+}
+
+/** A message a client posted (on thread creation, as a run's additional message, or directly). */
+export function userMessageRecord (input: MessageInput, threadId: string, createdAt: number, id = newId('msg')): MessageRecord {
+  return {
+    id,
+    threadId,
+    createdAt,
+    role: input.role,
+    content: contentParts(input.content),
+    assistantId: null,
+    runId: null,
+    fileIds: input.file_ids ?? [],
+    attachments: input.attachments ?? null,
+    metadata: input.metadata ?? {}
+  }
+}
+
+export function threadRecord (id: string, createdAt: number, body: CreateThreadBody): ThreadRecord {
+  return { id, createdAt, activeRunId: null, toolResources: body.tool_resources ?? {}, metadata: body.metadata ?? {} }
+}
+
+export function presentThread (record: ThreadRecord, generation: Generation): Thread {
+  const common = { id: record.id, object: 'thread' as const, created_at: toUnixSeconds(record.createdAt) }
+  return generation === 'v1'
+    ? { ...common, metadata: record.metadata }
+    : { ...common, tool_resources: record.toolResources, metadata: record.metadata }
+}
+
+export function presentMessage (record: MessageRecord, generation: Generation): Message {
+  const common = {
+    id: record.id,
+    object: 'thread.message' as const,
+    created_at: toUnixSeconds(record.createdAt),
+    thread_id: record.threadId,
+    status: 'completed',
+    incomplete_details: null,
+    completed_at: toUnixSeconds(record.createdAt),
+    incomplete_at: null,
+    role: record.role,
+    content: [...record.content],
+    assistant_id: record.assistantId,
+    run_id: record.runId
+  }
+  return generation === 'v1'
+    ? { ...common, file_ids: [...record.fileIds], metadata: record.metadata }
+    : { ...common, attachments: record.attachments ?? [], metadata: record.metadata }
+}
+
+export function createThreadService ({ store, clock }: ServiceContext) {
+  return {
+    /** Creates a thread with its initial messages, in the order given. */
+    create (body: CreateThreadBody, id = newId('thread')): ThreadRecord {
+      const now = clock.now()
+      const record = threadRecord(id, now, body)
+      store.threads.put(record)
+      for (const input of body.messages ?? []) store.messages.put(id, userMessageRecord(input, id, now))
+      return record
+    },
+
+    get (id: string): ThreadRecord {
+      const record = store.threads.get(id)
+      if (!record) throw Errors.notFound('thread', id)
+      return record
+    }
+  }
+}
+export type ThreadService = ReturnType<typeof createThreadService>

@@ -1,0 +1,30 @@
+/**
+ * The storage seam. Services talk to this interface only; `createMemoryStore` is the one implementation
+ * today, and a persistent one can replace it without touching routes or services.
+ * Lookups return undefined for a missing id: the caller decides which "No … found" error that is.
+ */
+import type { AssistantRecord, MessageRecord, RunRecord, ThreadRecord } from './records.js'
+
+export interface Table<T extends { readonly id: string }> {
+  get (id: string): T | undefined
+  put (row: T): void
+  delete (id: string): boolean
+  /** Rows in insertion order. */
+  list (): T[]
+}
+
+/** Rows that live under a parent (messages and runs under a thread), in insertion order per parent. */
+export interface ChildTable<T extends { readonly id: string }> {
+  get (parentId: string, id: string): T | undefined
+  put (parentId: string, row: T): void
+  delete (parentId: string, id: string): boolean
+  list (parentId: string): T[]
+  deleteParent (parentId: string): void
+}
+
+export interface Store {
+  readonly assistants: Table<AssistantRecord>
+  readonly threads: Table<ThreadRecord>
+  readonly messages: ChildTable<MessageRecord>
+  readonly runs: ChildTable<RunRecord>
+}

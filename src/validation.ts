@@ -1,0 +1,215 @@
+/**
+ * Request validation with the real service's error texts.
+ *
+ * Fastify's Ajv messages ("body must have required property …") are not what the OpenAI and Azure
+ * validators say, and Ajv cannot know the request's api-version. So request schemas (TypeBox values,
+ * i.e. plain JSON Schema) are walked here: fields and union members marked with `only(generation, …)`
+ * exist only for that generation, unknown fields are rejected (never stripped), and the first problem
+ * becomes one ApiError from the factory. Query strings may convert numeric strings first.
+ */
+import type { TSchema } from '@sinclair/typebox'
+import type { Generation } from './api-versions.js'
+import { Errors, type ApiError } from './errors.js'
+import { GENERATION_KEY, MAX_KEY_LENGTH_KEY } from './schemas/common.js'
+
+export interface ValidateOptions {
+  /** The request's generation; members marked for the other generation do not exist. `any` keeps both. */
+  generation: Generation | 'any'
+  /** Query strings: turn '20' into 20 where an integer is expected. */
+  convertStrings?: boolean
+}
+
+interface Schema {
+  type?: string
+  const?: unknown
+  anyOf?: Schema[]
+  properties?: Record<string, Schema>
+  required?: string[]
+  additionalProperties?: boolean | Schema
+  patternProperties?: Record<string, Schema>
+  items?: Schema
+  maxItems?: number
+  maxLength?: number
+  minLength?: number
+  pattern?: string
+  maxProperties?: number
+  minimum?: number
+  maximum?: number
+  [GENERATION_KEY]?: Generation
+  [MAX_KEY_LENGTH_KEY]?: number
+}
+
+/** Thrown inside the walk to unwind to `validate`, which throws the ApiError it carries. */
+class Invalid {
+  constructor (readonly apiError: ApiError) {}
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+  null: 'null'
+}
+
+function join (path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`
+  return path === '' ? key : `${path}.${key}`
+}
+
+function exists (schema: Schema, generation: Generation | 'any'): boolean {
+  const only = schema[GENERATION_KEY]
+  return only === undefined || generation === 'any' || only === generation
+}
+
+function matchesType (type: string, value: unknown): boolean {
+  switch (type) {
+    case 'string': return typeof value === 'string'
+    case 'integer': return typeof value === 'number' && Number.isInteger(value)
+    case 'number': return typeof value === 'number' && Number.isFinite(value)
+    case 'boolean': return typeof value === 'boolean'
+    case 'null': return value === null
+    case 'array': return Array.isArray(value)
+    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value)
+    default: return true
+  }
+}
+
+/** Expected-type wording for a schema (union members joined with "or"). */
+function expectedOf (schema: Schema, generation: Generation | 'any'): string {
+  if (schema.anyOf) {
+    const names = [...new Set(schema.anyOf.filter(m => exists(m, generation)).map(m => expectedOf(m, generation)))]
+    return names.join(' or ')
+  }
+  return TYPE_NAMES[schema.type ?? ''] ?? 'a value'
+}
+
+function walk (schema: Schema, value: unknown, path: string, options: ValidateOptions): unknown {
+  if (schema.anyOf) return walkUnion(schema, value, path, options)
+  if (schema.const !== undefined) {
+    if (value === schema.const) return value
+    if (!matchesType(schema.type ?? '', value)) throw new Invalid(Errors.invalidType(path, expectedOf(schema, options.generation), value))
+    throw new Invalid(Errors.invalidValue(path, value, [String(schema.const)]))
+  }
+  if (options.convertStrings === true && typeof value === 'string' && (schema.type === 'integer' || schema.type === 'number') &&
+    /^-?\d+(\.\d+)?$/.test(value)) {
+    value = Number(value)
+  }
+  if (schema.type !== undefined && !matchesType(schema.type, value)) {
+    throw new Invalid(Errors.invalidType(path, expectedOf(schema, options.generation), value))
+  }
+  switch (schema.type) {
+    case 'object': return walkObject(schema, value as Record<string, unknown>, path, options)
+    case 'array': return walkArray(schema, value as unknown[], path, options)
+    case 'string': {
+      const text = value as string
+      if (schema.maxLength !== undefined && text.length > schema.maxLength) throw new Invalid(Errors.stringTooLong(path, schema.maxLength, text.length))
+      if (schema.minLength !== undefined && text.length < schema.minLength) throw new Invalid(Errors.stringTooShort(path, schema.minLength, text.length))
+      if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(text)) throw new Invalid(Errors.patternMismatch(path, schema.pattern))
+      return value
+    }
+    case 'integer':
+    case 'number': {
+      const n = value as number
+      if (schema.maximum !== undefined && n > schema.maximum) throw new Invalid(Errors.numberOutOfRange(path, 'maximum', schema.maximum, n))
+      if (schema.minimum !== undefined && n < schema.minimum) throw new Invalid(Errors.numberOutOfRange(path, 'minimum', schema.minimum, n))
+      return value
+    }
+    default: return value
+  }
+}
+
+function walkObject (schema: Schema, value: Record<string, unknown>, path: string, options: ValidateOptions): unknown {
+  const keys = Object.keys(value)
+  const properties = schema.properties ?? {}
+  const isKnown = (key: string): boolean => Object.hasOwn(properties, key) && exists(properties[key]!, options.generation)
+  const patternSchema = schema.patternProperties ? Object.values(schema.patternProperties)[0] : undefined
+  const extraSchema = patternSchema ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined)
+
+  if (schema.additionalProperties === false) {
+    const unknown = keys.find(key => !isKnown(key))
+    if (unknown !== undefined) throw new Invalid(Errors.unknownParameter(join(path, unknown)))
+  }
+  for (const key of schema.required ?? []) {
+    if (isKnown(key) && value[key] === undefined) throw new Invalid(Errors.missingParameter(join(path, key)))
+  }
+  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
+    throw new Invalid(Errors.tooManyProperties(path, schema.maxProperties, keys.length))
+  }
+  const maxKey = schema[MAX_KEY_LENGTH_KEY]
+  if (maxKey !== undefined) {
+    const long = keys.find(key => key.length > maxKey)
+    if (long !== undefined) throw new Invalid(Errors.propertyNameTooLong(path, long, maxKey))
+  }
+  const result: Record<string, unknown> = {}
+  for (const key of keys) {
+    const propertySchema = isKnown(key) ? properties[key]! : extraSchema
+    result[key] = propertySchema ? walk(propertySchema, value[key], join(path, key), options) : value[key]
+  }
+  return result
+}
+
+function walkArray (schema: Schema, value: unknown[], path: string, options: ValidateOptions): unknown {
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) throw new Invalid(Errors.arrayTooLong(path, schema.maxItems, value.length))
+  const items = schema.items
+  return items ? value.map((item, index) => walk(items, item, join(path, index), options)) : value
+}
+
+/** The `type` literal that tells the members of a tagged union apart, if every object member has one. */
+function tagOf (member: Schema): string | undefined {
+  const tag = member.properties?.type?.const
+  return typeof tag === 'string' ? tag : undefined
+}
+
+function walkUnion (schema: Schema, value: unknown, path: string, options: ValidateOptions): unknown {
+  const members = schema.anyOf!.filter(m => exists(m, options.generation))
+  if (value === null && members.some(m => m.type === 'null')) return value
+  const literals = members.filter(m => m.const !== undefined)
+  if (literals.length > 0 && literals.some(m => m.const === value)) return value
+
+  const objects = members.filter(m => m.type === 'object')
+  const tags = objects.map(tagOf)
+  if (objects.length > 0 && tags.every(t => t !== undefined) && matchesType('object', value)) {
+    const record = value as Record<string, unknown>
+    const member = objects.find(m => tagOf(m) === record.type)
+    if (member) return walk(member, value, path, options)
+    if (record.type === undefined) throw new Invalid(Errors.missingParameter(join(path, 'type')))
+    if (typeof record.type !== 'string') throw new Invalid(Errors.invalidType(join(path, 'type'), 'a string', record.type))
+    throw new Invalid(Errors.invalidValue(join(path, 'type'), record.type, tags as string[]))
+  }
+  if (literals.length === members.length && typeof value === 'string') {
+    throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
+  }
+
+  // A member of the value's own JSON type explains a failure better than "expected a or b".
+  let sameTypeProblem: Invalid | undefined
+  for (const member of members) {
+    try {
+      return walk(member, value, path, options)
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err
+      const sameType = member.const === undefined && member.type !== undefined && matchesType(member.type, value)
+      sameTypeProblem ??= sameType ? err : undefined
+    }
+  }
+  if (sameTypeProblem) throw sameTypeProblem
+  if (literals.length > 0 && typeof value === 'string') {
+    throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
+  }
+  throw new Invalid(Errors.invalidType(path, expectedOf(schema, options.generation), value))
+}
+
+/**
+ * Checks `value` against `schema` for the request's generation and returns it (with query strings
+ * converted); throws the ApiError the real service would answer for the first problem found.
+ */
+export function validate (schema: TSchema | object, value: unknown, options: ValidateOptions, root = ''): unknown {
+  try {
+    return walk(schema as unknown as Schema, value, root, options)
+  } catch (err) {
+    if (err instanceof Invalid) throw err.apiError
+    throw err
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * End to end over a real socket with the official `openai` package's AzureOpenAI client: what a user's
+ * integration test does, with nothing but the endpoint changed.
+ */
+import t, { type Test } from 'tap'
+import { AzureOpenAI, AuthenticationError, BadRequestError, NotFoundError } from 'openai'
+import { buildApp } from '../../src/app.js'
+import { makeConfig, type Config } from '../../src/config.js'
+
+async function start (t: Test, overrides: Partial<Config> = {}) {
+  const app = await buildApp(makeConfig({ logLevel: 'silent', port: 0, queuedMs: 100, inProgressMs: 200, ...overrides }))
+  t.teardown(() => app.close())
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  return address
+}
+
+function client (endpoint: string, apiKey = 'any-key') {
+  return new AzureOpenAI({ endpoint, apiKey, apiVersion: '2024-02-15-preview', maxRetries: 0 })
+}
+
+t.test('createAndPoll reaches completed in about the configured time', async t => {
+  const openai = client(await start(t))
+  const assistant = await openai.beta.assistants.create({ model: 'gpt-4o', name: 'e2e', instructions: 'Be brief.' })
+  t.match(assistant, { object: 'assistant', model: 'gpt-4o', name: 'e2e', file_ids: [] })
+  const thread = await openai.beta.threads.create({ messages: [{ role: 'user', content: 'What is 2 + 2?' }] })
+  t.match(await openai.beta.threads.retrieve(thread.id), { id: thread.id, object: 'thread' })
+
+  const queued = await openai.beta.threads.runs.create(thread.id, { assistant_id: assistant.id })
+  t.equal(queued.status, 'queued')
+  t.match(queued.id, /^run_[A-Za-z0-9]{24}$/)
+
+  const other = await openai.beta.threads.create({ messages: [{ role: 'user', content: 'Hello' }] })
+  const started = Date.now()
+  const run = await openai.beta.threads.runs.createAndPoll(other.id, { assistant_id: assistant.id })
+  const elapsed = Date.now() - started
+  t.equal(run.status, 'completed')
+  t.ok(run.usage && run.usage.total_tokens > 0, 'usage is set once completed')
+  t.ok(elapsed >= 300 && elapsed < 3000, `polled to completion in ${elapsed} ms (configured 300 ms)`)
+
+  const retrieved = await openai.beta.threads.runs.retrieve(run.id, { thread_id: other.id })
+  t.equal(retrieved.status, 'completed')
+})
+
+t.test('a wrong key is an AuthenticationError when keys are configured', async t => {
+  const endpoint = await start(t, { apiKeys: ['right-key'] })
+  const err = await client(endpoint, 'wrong-key').beta.assistants.create({ model: 'gpt-4o' }).catch(e => e)
+  t.type(err, AuthenticationError)
+  t.match(err.message, /^401 Access denied due to invalid subscription key/)
+  const assistant = await client(endpoint, 'right-key').beta.assistants.create({ model: 'gpt-4o' })
+  t.match(assistant.id, /^asst_/)
+})
+
+t.test('an unknown thread is a NotFoundError carrying the service text', async t => {
+  const openai = client(await start(t))
+  const assistant = await openai.beta.assistants.create({ model: 'gpt-4o' })
+  const err = await openai.beta.threads.runs.create('thread_nope', { assistant_id: assistant.id }).catch(e => e)
+  t.type(err, NotFoundError)
+  t.equal(err.status, 404)
+  t.equal(err.error?.message, "No thread found with id 'thread_nope'.")
+  t.ok(err.requestID, 'the x-request-id header reaches the SDK')
+})
+
+t.test('bad metadata is a BadRequestError with our message', async t => {
+  const openai = client(await start(t))
+  const assistant = await openai.beta.assistants.create({ model: 'gpt-4o' })
+  const thread = await openai.beta.threads.create()
+  const metadata = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']))
+  const err = await openai.beta.threads.runs.create(thread.id, { assistant_id: assistant.id, metadata }).catch(e => e)
+  t.type(err, BadRequestError)
+  t.equal(err.code, 'object_above_max_properties')
+  t.equal(err.param, 'metadata')
+  t.match(err.message, /^400 Invalid 'metadata': too many properties/)
+})
