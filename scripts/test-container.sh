@@ -95,7 +95,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]} and no apt-get to install them"
   info "installing ${missing[*]}"
   timeout 300 apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ "$(id -u)" -eq 0 ] || fail "run as root: this script uses rootful podman"
 info "$(podman --version), $(runc --version | head -n1)"
@@ -149,7 +149,7 @@ else
     else
       info "rootfs from cache $rootfs_tar"
     fi
-    timeout 300 podman import --change 'CMD ["/bin/bash"]' "$rootfs_tar" "$MINBASE_IMAGE" >/dev/null
+    timeout 300 podman import --quiet --change 'CMD ["/bin/bash"]' "$rootfs_tar" "$MINBASE_IMAGE" >/dev/null
   else
     info "minbase image cached ($MINBASE_IMAGE)"
   fi
