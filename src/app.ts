@@ -11,10 +11,12 @@ import { ApiError, Errors } from './errors.js'
 import { loadFixtures, type Fixtures } from './fixtures.js'
 import { installAzureGate } from './plugins/azure-gate.js'
 import assistantRoutes from './routes/assistants.js'
+import messageRoutes from './routes/messages.js'
 import runRoutes from './routes/runs.js'
 import threadRoutes from './routes/threads.js'
 import { assistantRecord, createAssistantService } from './services/assistants.js'
 import type { ServiceContext } from './services/context.js'
+import { createMessageService } from './services/messages.js'
 import { createRunService } from './services/runs.js'
 import { loadTokenizer } from './runs/reply.js'
 import { createThreadService } from './services/threads.js'
@@ -32,10 +34,12 @@ export interface AppDeps {
 }
 
 export function createServices (context: ServiceContext) {
+  const runs = createRunService(context)
   return {
     assistants: createAssistantService(context),
     threads: createThreadService(context),
-    runs: createRunService(context)
+    messages: createMessageService(context, { settleThread: runs.settleThread }),
+    runs
   }
 }
 export type Services = ReturnType<typeof createServices>
@@ -116,7 +120,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     genReqId: () => randomUUID()
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const services = createServices({ config, clock, store })
+  const services = createServices({ config, clock, store, scenarios: fixtures?.scenarios ?? [] })
   app.decorate('config', config)
   app.decorate('clock', clock)
   app.decorate('store', store)
@@ -166,6 +170,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     })
     await api.register(assistantRoutes)
     await api.register(threadRoutes)
+    await api.register(messageRoutes)
     await api.register(runRoutes)
   }, { prefix: '/openai' })
 

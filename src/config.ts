@@ -9,6 +9,9 @@ import { parseArgs } from 'node:util'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
+/** `auto` is pretty when stdout is a terminal and JSON lines otherwise. */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
+export type LogFormat = typeof LOG_FORMATS[number]
 
 export interface Config {
   readonly host: string
@@ -21,10 +24,15 @@ export interface Config {
   readonly queuedMs: number
   /** How long a run stays `in_progress` before it completes, in milliseconds. */
   readonly inProgressMs: number
+  /** How long a cancelled run stays `cancelling`, in milliseconds. */
+  readonly cancellingMs: number
+  /** How long after creation an unfinished run expires, in milliseconds. */
+  readonly runExpiryMs: number
   readonly logLevel: LogLevel
+  readonly logFormat: LogFormat
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level'
+type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -44,7 +52,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'fixtures', flag: 'fixtures', env: 'AOAI_EMULATOR_FIXTURES', kind: 'string', placeholder: 'PATH', shownDefault: 'none', describe: 'A fixtures JSON file, or a folder of them, to seed assistants and threads.' },
   { key: 'queuedMs', flag: 'queued-ms', env: 'AOAI_EMULATOR_QUEUED_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a new run stays queued.' },
   { key: 'inProgressMs', flag: 'in-progress-ms', env: 'AOAI_EMULATOR_IN_PROGRESS_MS', kind: 'duration', placeholder: 'MS', shownDefault: '1500', describe: 'How long a run stays in_progress before it completes.' },
-  { key: 'logLevel', flag: 'log-level', env: 'AOAI_EMULATOR_LOG_LEVEL', kind: 'log-level', placeholder: 'LEVEL', shownDefault: 'info', describe: `One of ${LOG_LEVELS.join(', ')}.` }
+  { key: 'cancellingMs', flag: 'cancelling-ms', env: 'AOAI_EMULATOR_CANCELLING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a cancelled run stays cancelling.' },
+  { key: 'runExpiryMs', flag: 'run-expiry-ms', env: 'AOAI_EMULATOR_RUN_EXPIRY_MS', kind: 'duration', placeholder: 'MS', shownDefault: '600000', describe: 'How long after creation an unfinished run expires (expires_at).' },
+  { key: 'logLevel', flag: 'log-level', env: 'AOAI_EMULATOR_LOG_LEVEL', kind: 'log-level', placeholder: 'LEVEL', shownDefault: 'info', describe: `One of ${LOG_LEVELS.join(', ')}.` },
+  { key: 'logFormat', flag: 'log-format', env: 'AOAI_EMULATOR_LOG_FORMAT', kind: 'log-format', placeholder: 'FORMAT', shownDefault: 'auto', describe: `One of ${LOG_FORMATS.join(', ')}; auto is pretty on a terminal and JSON lines otherwise.` }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -54,7 +65,10 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   fixtures: null,
   queuedMs: 500,
   inProgressMs: 1500,
-  logLevel: 'info'
+  cancellingMs: 500,
+  runExpiryMs: 600000,
+  logLevel: 'info',
+  logFormat: 'auto'
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -95,6 +109,9 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
     case 'log-level':
       if (!(LOG_LEVELS as readonly string[]).includes(String(raw))) fail(`is not one of ${LOG_LEVELS.join(', ')}`)
       return raw as LogLevel
+    case 'log-format':
+      if (!(LOG_FORMATS as readonly string[]).includes(String(raw))) fail(`is not one of ${LOG_FORMATS.join(', ')}`)
+      return raw as LogFormat
     case 'string':
       if (String(raw).trim() === '') fail('is empty')
       return String(raw)

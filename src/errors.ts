@@ -113,6 +113,9 @@ export const Errors = {
   arrayTooLong: (param: string, max: number, actual: number) => openAIError(400,
     `Invalid '${param}': array too long. Expected an array with maximum length ${max}, ` +
     `but got an array with length ${actual} instead.`, { param, code: 'array_above_max_length' }),
+  arrayTooShort: (param: string, min: number, actual: number) => openAIError(400,
+    `Invalid '${param}': array too short. Expected an array with minimum length ${min}, ` +
+    `but got an array with length ${actual} instead.`, { param, code: 'array_below_min_length' }),
   tooManyProperties: (param: string, max: number, actual: number) => openAIError(400,
     `Invalid '${param}': too many properties. Expected an object with at most ${max} properties, ` +
     `but got an object with ${actual} properties instead.`, { param, code: 'object_above_max_properties' }),
@@ -135,6 +138,13 @@ export const Errors = {
   // Runs
   threadHasActiveRun: (threadId: string, runId: string) => openAIError(400,
     `Thread ${threadId} already has an active run ${runId}.`),
+  runRejectsToolOutputs: (status: string) => openAIError(400, `Runs in status "${status}" do not accept tool outputs.`),
+  toolOutputsMismatch: (expected: readonly string[], given: readonly string[]) => openAIError(400,
+    `Expected tool outputs for call_ids [${expected.map(id => `'${id}'`).join(', ')}], ` +
+    `got [${given.map(id => `'${id}'`).join(', ')}]`),
+  runNotCancellable: (status: string) => openAIError(400, `Cannot cancel run with status '${status}'.`),
+  messageWhileRunActive: (threadId: string, runId: string) => openAIError(400,
+    `Can't add messages to ${threadId} while a run ${runId} is active.`),
 
   // Anything unexpected: the message is masked, the cause is logged
   internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',

@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { ApiError } from './errors.js'
+import { ScenarioSchema, scenarioProblem, type Scenario } from './runs/scenarios.js'
 import { CreateAssistantBodySchema } from './schemas/assistant.js'
 import { CreateThreadBodySchema } from './schemas/thread.js'
 import { validate } from './validation.js'
@@ -26,7 +27,8 @@ export const FixturesFileSchema = Type.Object({
   $schema: Type.Optional(Type.String()),
   description: Type.Optional(Type.String()),
   assistants: Type.Optional(Type.Array(FixtureAssistantSchema)),
-  threads: Type.Optional(Type.Array(FixtureThreadSchema))
+  threads: Type.Optional(Type.Array(FixtureThreadSchema)),
+  scenarios: Type.Optional(Type.Array(ScenarioSchema))
 }, { additionalProperties: false })
 export type FixturesFile = Static<typeof FixturesFileSchema>
 export type FixtureAssistant = Static<typeof FixtureAssistantSchema>
@@ -35,6 +37,8 @@ export type FixtureThread = Static<typeof FixtureThreadSchema>
 export interface Fixtures {
   readonly assistants: readonly FixtureAssistant[]
   readonly threads: readonly FixtureThread[]
+  /** Run scripts, in file order then rule order: the first rule matching a run wins. */
+  readonly scenarios: readonly Scenario[]
 }
 
 export class FixturesError extends Error {
@@ -66,7 +70,12 @@ export function parseFixturesFile (file: string, text: string): FixturesFile {
   }
   try {
     // Fixtures are generation-neutral: an assistant may carry v1 `file_ids` and v2 `tool_resources` alike.
-    return validate(FixturesFileSchema, json, { generation: 'any' }) as FixturesFile
+    const parsed = validate(FixturesFileSchema, json, { generation: 'any' }) as FixturesFile
+    parsed.scenarios?.forEach((scenario, index) => {
+      const problem = scenarioProblem(scenario)
+      if (problem) throw new FixturesError(`Invalid fixtures file ${file} at $.scenarios[${index}].${problem.path}: ${problem.message}`)
+    })
+    return parsed
   } catch (err) {
     if (!(err instanceof ApiError) || !err.fields) throw err
     const where = err.fields.param === null || err.fields.param === '' ? '$' : `$.${err.fields.param}`
@@ -78,6 +87,7 @@ export function parseFixturesFile (file: string, text: string): FixturesFile {
 export function loadFixtures (path: string): Fixtures {
   const assistants: FixtureAssistant[] = []
   const threads: FixtureThread[] = []
+  const scenarios: Scenario[] = []
   const seen = new Map<string, string>()
   for (const file of fixtureFiles(path)) {
     let text: string
@@ -96,6 +106,7 @@ export function loadFixtures (path: string): Fixtures {
     }
     assistants.push(...(parsed.assistants ?? []))
     threads.push(...(parsed.threads ?? []))
+    scenarios.push(...(parsed.scenarios ?? []))
   }
-  return { assistants, threads }
+  return { assistants, threads, scenarios }
 }

@@ -29,6 +29,7 @@ interface Schema {
   patternProperties?: Record<string, Schema>
   items?: Schema
   maxItems?: number
+  minItems?: number
   maxLength?: number
   minLength?: number
   pattern?: string
@@ -153,6 +154,7 @@ function walkObject (schema: Schema, value: Record<string, unknown>, path: strin
 
 function walkArray (schema: Schema, value: unknown[], path: string, options: ValidateOptions): unknown {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) throw new Invalid(Errors.arrayTooLong(path, schema.maxItems, value.length))
+  if (schema.minItems !== undefined && value.length < schema.minItems) throw new Invalid(Errors.arrayTooShort(path, schema.minItems, value.length))
   const items = schema.items
   return items ? value.map((item, index) => walk(items, item, join(path, index), options)) : value
 }
@@ -183,18 +185,24 @@ function walkUnion (schema: Schema, value: unknown, path: string, options: Valid
     throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
   }
 
-  // A member of the value's own JSON type explains a failure better than "expected a or b".
-  let sameTypeProblem: Invalid | undefined
+  // The member closest to the value explains a failure best: one of the value's own JSON type and, among
+  // objects, the one that knows most of the value's keys (so `{"fail": {…}}` is judged as a fail step).
+  const closeness = (member: Schema): number => {
+    if (member.const !== undefined || member.type === undefined || !matchesType(member.type, value)) return -1
+    if (member.type !== 'object') return 0
+    return Object.keys(value as object).filter(key => Object.hasOwn(member.properties ?? {}, key)).length
+  }
+  let best: { problem: Invalid, closeness: number } | undefined
   for (const member of members) {
     try {
       return walk(member, value, path, options)
     } catch (err) {
       if (!(err instanceof Invalid)) throw err
-      const sameType = member.const === undefined && member.type !== undefined && matchesType(member.type, value)
-      sameTypeProblem ??= sameType ? err : undefined
+      const score = closeness(member)
+      if (score >= 0 && (best === undefined || score > best.closeness)) best = { problem: err, closeness: score }
     }
   }
-  if (sameTypeProblem) throw sameTypeProblem
+  if (best) throw best.problem
   if (literals.length > 0 && typeof value === 'string') {
     throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
   }

@@ -1,6 +1,9 @@
 /** Assistants routes (under /openai). Thin: validate, call the service, present for the api-version. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AssistantParamsSchema, AssistantSchema, CreateAssistantBodySchema } from '../schemas/assistant.js'
+import { ListQuerySchema, listSchema, mapPage, paginate } from '../pagination.js'
+import {
+  AssistantDeletedSchema, AssistantParamsSchema, AssistantSchema, CreateAssistantBodySchema, ModifyAssistantBodySchema
+} from '../schemas/assistant.js'
 import { presentAssistant } from '../services/assistants.js'
 
 const assistantRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,10 +14,27 @@ const assistantRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { body: CreateAssistantBodySchema, response: { 200: AssistantSchema } }
   }, async (request) => presentAssistant(assistants.create(request.body), request.apiVersion.generation))
 
+  /** GET /assistants — list assistants, newest first by default */
+  app.get('/assistants', {
+    schema: { querystring: ListQuerySchema, response: { 200: listSchema(AssistantSchema) } }
+  }, async (request) => mapPage(paginate(assistants.list(), request.query),
+    record => presentAssistant(record, request.apiVersion.generation)))
+
   /** GET /assistants/:assistant_id — retrieve an assistant */
   app.get('/assistants/:assistant_id', {
     schema: { params: AssistantParamsSchema, response: { 200: AssistantSchema } }
   }, async (request) => presentAssistant(assistants.get(request.params.assistant_id), request.apiVersion.generation))
+
+  /** POST /assistants/:assistant_id — change an assistant; fields left out keep their values */
+  app.post('/assistants/:assistant_id', {
+    schema: { params: AssistantParamsSchema, body: ModifyAssistantBodySchema, response: { 200: AssistantSchema } }
+  }, async (request) => presentAssistant(assistants.modify(request.params.assistant_id, request.body),
+    request.apiVersion.generation))
+
+  /** DELETE /assistants/:assistant_id — delete an assistant (its existing runs carry on) */
+  app.delete('/assistants/:assistant_id', {
+    schema: { params: AssistantParamsSchema, response: { 200: AssistantDeletedSchema } }
+  }, async (request) => assistants.delete(request.params.assistant_id))
 }
 
 export default assistantRoutes

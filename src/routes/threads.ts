@@ -1,6 +1,8 @@
 /** Thread routes (under /openai). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CreateThreadBodySchema, ThreadParamsSchema, ThreadSchema } from '../schemas/thread.js'
+import {
+  CreateThreadBodySchema, ModifyThreadBodySchema, ThreadDeletedSchema, ThreadParamsSchema, ThreadSchema
+} from '../schemas/thread.js'
 import { presentThread } from '../services/threads.js'
 
 const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,6 +17,16 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/threads/:thread_id', {
     schema: { params: ThreadParamsSchema, response: { 200: ThreadSchema } }
   }, async (request) => presentThread(runs.settleThread(request.params.thread_id), request.apiVersion.generation))
+
+  /** POST /threads/:thread_id — change a thread's metadata and (v2) tool_resources */
+  app.post('/threads/:thread_id', {
+    schema: { params: ThreadParamsSchema, body: ModifyThreadBodySchema, response: { 200: ThreadSchema } }
+  }, async (request) => presentThread(threads.modify(request.params.thread_id, request.body), request.apiVersion.generation))
+
+  /** DELETE /threads/:thread_id — delete a thread with its messages and runs */
+  app.delete('/threads/:thread_id', {
+    schema: { params: ThreadParamsSchema, response: { 200: ThreadDeletedSchema } }
+  }, async (request) => threads.delete(request.params.thread_id))
 }
 
 export default threadRoutes

@@ -1,39 +1,229 @@
 /**
- * Where a run is at a given moment. Pure: a run's status is derived from its stored plan and the clock on
- * every read, never moved by a timer, so tests drive it with a manual clock and nothing leaks past close().
+ * Where a run is at a given moment. Pure: status is derived from the stored record (its script, the
+ * segments started by creation and by tool-output submissions, a cancel request) and the clock on every
+ * read, never moved by a timer — tests drive it with a manual clock and nothing leaks past close().
  */
-import type { RunRecord } from '../store/records.js'
-import type { RunStatus } from '../schemas/run.js'
+import type { RunStatus, Usage } from '../schemas/run.js'
+import type { RunRecord, ScriptStep, ToolOutput } from '../store/records.js'
+
+/** The one transition table. Every status change the timeline makes is checked against it. */
+export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  queued: ['in_progress', 'cancelling', 'expired'],
+  in_progress: ['requires_action', 'completed', 'failed', 'incomplete', 'cancelling', 'expired'],
+  requires_action: ['queued', 'cancelling', 'expired'],
+  cancelling: ['cancelled'],
+  cancelled: [],
+  failed: [],
+  completed: [],
+  incomplete: [],
+  expired: []
+}
+
+export function canTransition (from: RunStatus, to: RunStatus): boolean {
+  return TRANSITIONS[from].includes(to)
+}
+
+export class TransitionError extends Error {
+  constructor (readonly from: RunStatus, readonly to: RunStatus) {
+    super(`A run cannot go from ${from} to ${to}`)
+    this.name = 'TransitionError'
+  }
+}
+
+export function assertTransition (from: RunStatus, to: RunStatus): void {
+  if (!canTransition(from, to)) throw new TransitionError(from, to)
+}
+
+export function isTerminal (status: RunStatus): boolean {
+  return TRANSITIONS[status].length === 0
+}
+
+/** Statuses that stop at the expiry time if the run is still in them. */
+const EXPIRABLE: ReadonlySet<RunStatus> = new Set(['queued', 'in_progress', 'requires_action'])
+
+export type StepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired'
+
+interface Phase {
+  readonly status: RunStatus
+  readonly at: number
+}
+
+/** A script step as it happens in one segment. `end` is null while it waits on the client. */
+interface StepEvent {
+  readonly index: number
+  readonly step: Exclude<ScriptStep, { kind: 'fail' | 'incomplete' }>
+  readonly segment: number
+  readonly createdAt: number
+  readonly end: { readonly status: Exclude<StepStatus, 'in_progress'>, readonly at: number } | null
+}
+
+interface Timeline {
+  readonly phases: readonly Phase[]
+  readonly steps: readonly StepEvent[]
+  readonly ending: Extract<ScriptStep, { kind: 'fail' | 'incomplete' }> | null
+}
+
+/** The run's whole course as far as it is known now: the script played through its segments. */
+function buildTimeline (run: RunRecord): Timeline {
+  const { queuedMs, inProgressMs, cancellingMs } = run.timings
+  let phases: Phase[] = []
+  let steps: StepEvent[] = []
+  let ending: Timeline['ending'] = null
+  const push = (status: RunStatus, at: number) => {
+    const last = phases.at(-1)
+    if (last) assertTransition(last.status, status)
+    phases.push({ status, at })
+  }
+
+  /** Plays one segment; returns whether the course goes on to the next one (outputs were submitted). */
+  const play = (k: number): boolean => {
+    const segment = run.segments[k]!
+    const startedAt = segment.startedAt + queuedMs
+    const actedAt = startedAt + inProgressMs
+    push('queued', segment.startedAt)
+    push('in_progress', startedAt)
+    for (let index = segment.fromStep; index < run.script.length; index++) {
+      const step = run.script[index]!
+      if (step.kind === 'message') {
+        steps.push({ index, step, segment: k, createdAt: startedAt, end: { status: 'completed', at: actedAt } })
+        continue
+      }
+      if (step.kind === 'tool_calls') {
+        const next = run.segments[k + 1]
+        steps.push({ index, step, segment: k, createdAt: actedAt, end: next ? { status: 'completed', at: next.startedAt } : null })
+        push('requires_action', actedAt)
+        return next !== undefined
+      }
+      ending = step
+      push(step.kind === 'fail' ? 'failed' : 'incomplete', actedAt)
+      return false
+    }
+    push('completed', actedAt)
+    return false
+  }
+  for (let k = 0; k < run.segments.length && play(k); k++);
+
+  /** Stops the course at `at`: later phases and steps never happen; open steps end with `stepStatus`. */
+  const cutAt = (at: number, status: RunStatus, stepStatus: 'cancelled' | 'expired', stepEndAt: number) => {
+    phases = phases.filter(p => p.at <= at)
+    steps = steps.filter(s => s.createdAt <= at)
+      .map(s => s.end === null || s.end.at > at ? { ...s, end: { status: stepStatus, at: stepEndAt } } : s)
+    if (phases.at(-1)?.status !== 'failed' && phases.at(-1)?.status !== 'incomplete') ending = null
+    push(status, at)
+  }
+
+  if (run.cancelRequestedAt !== null) {
+    const cancelledAt = run.cancelRequestedAt + cancellingMs
+    cutAt(run.cancelRequestedAt, 'cancelling', 'cancelled', cancelledAt)
+    push('cancelled', cancelledAt)
+  }
+  const statusAtExpiry = [...phases].reverse().find(p => p.at <= run.expiresAt)?.status
+  const endsAfterExpiry = !isTerminal(phases.at(-1)!.status) || phases.at(-1)!.at > run.expiresAt
+  if (statusAtExpiry !== undefined && EXPIRABLE.has(statusAtExpiry) && endsAfterExpiry) {
+    cutAt(run.expiresAt, 'expired', 'expired', run.expiresAt)
+  }
+  return { phases, steps, ending }
+}
+
+export interface StepView {
+  readonly index: number
+  readonly step: StepEvent['step']
+  readonly createdAt: number
+  readonly status: StepStatus
+  readonly completedAt: number | null
+  readonly cancelledAt: number | null
+  readonly expiredAt: number | null
+  readonly usage: Usage | null
+  /** Reply text (message steps). */
+  readonly text: string | null
+  /** Submitted outputs, by tool call id (tool call steps, once submitted). */
+  readonly outputs: ReadonlyMap<string, string>
+}
 
 export interface RunState {
   readonly status: RunStatus
   readonly startedAt: number | null
   readonly completedAt: number | null
-  /** When an unfinished run stops being able to finish; null once it has ended. */
+  readonly failedAt: number | null
+  readonly cancelledAt: number | null
+  /** The expiry time while the run can still expire; null once it has ended. */
   readonly expiresAt: number | null
-  /** When the status will next change by itself; null for a terminal status. */
+  /** When something about the run will next change by itself; null when nothing will. */
   readonly nextChangeAt: number | null
+  readonly lastError: { readonly code: string, readonly message: string } | null
+  readonly incompleteReason: string | null
+  /** The tool calls waiting for outputs, while `requires_action`. */
+  readonly pendingToolCalls: Extract<ScriptStep, { kind: 'tool_calls' }>['calls'] | null
+  readonly usage: Usage | null
+  /** Steps that exist at this moment, in creation order. */
+  readonly steps: readonly StepView[]
 }
 
-export const TERMINAL_STATUSES: ReadonlySet<RunStatus> =
-  new Set(['cancelled', 'failed', 'completed', 'incomplete', 'expired'])
+function stepUsage (run: RunRecord, event: StepEvent): Usage {
+  const segment = run.segments[event.segment]!
+  const completion = event.step.kind === 'message'
+    ? segment.replies[event.index]?.completionTokens ?? 0
+    : event.step.completionTokens
+  return { prompt_tokens: segment.promptTokens, completion_tokens: completion, total_tokens: segment.promptTokens + completion }
+}
 
-export function isTerminal (status: RunStatus): boolean {
-  return TERMINAL_STATUSES.has(status)
+function outputsOf (run: RunRecord, event: StepEvent): ReadonlyMap<string, string> {
+  const outputs: readonly ToolOutput[] = run.segments[event.segment + 1]?.outputs ?? []
+  return new Map(outputs.map(o => [o.tool_call_id, o.output]))
 }
 
 /** The run's state at `now` (epoch ms). */
 export function runStateAt (run: RunRecord, now: number): RunState {
-  const { queuedMs, inProgressMs, expiresAfterMs } = run.plan
-  const startedAt = run.createdAt + queuedMs
-  const completedAt = startedAt + inProgressMs
-  const expiresAt = run.createdAt + expiresAfterMs
+  const { phases, steps, ending } = buildTimeline(run)
+  const reached = phases.filter(p => p.at <= now)
+  const current = reached.at(-1)!
+  const reachedAt = (status: RunStatus) => reached.find(p => p.status === status)?.at ?? null
+  const terminal = isTerminal(current.status)
 
-  if (completedAt > expiresAt && now >= expiresAt) {
-    // The service gives a run until expires_at; one planned to take longer expires instead.
-    return { status: 'expired', startedAt: startedAt <= expiresAt ? startedAt : null, completedAt: null, expiresAt: null, nextChangeAt: null }
+  const stepViews = steps.filter(s => s.createdAt <= now).map((event): StepView => {
+    const ended = event.end !== null && event.end.at <= now ? event.end : null
+    const status: StepStatus = ended?.status ?? 'in_progress'
+    return {
+      index: event.index,
+      step: event.step,
+      createdAt: event.createdAt,
+      status,
+      completedAt: status === 'completed' ? ended!.at : null,
+      cancelledAt: status === 'cancelled' ? ended!.at : null,
+      expiredAt: status === 'expired' ? ended!.at : null,
+      usage: status === 'in_progress' ? null : stepUsage(run, event),
+      text: event.step.kind === 'message' ? run.segments[event.segment]!.replies[event.index]?.text ?? '' : null,
+      outputs: outputsOf(run, event)
+    }
+  })
+
+  const upcoming = [...phases.map(p => p.at), ...steps.flatMap(s => [s.createdAt, s.end?.at ?? Infinity])]
+    .filter(at => at > now)
+  const pending = current.status === 'requires_action'
+    ? stepViews.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')
+    : undefined
+  const usage = terminal
+    ? stepViews.reduce<Usage>((sum, s) => s.usage === null
+      ? sum
+      : {
+          prompt_tokens: sum.prompt_tokens + s.usage.prompt_tokens,
+          completion_tokens: sum.completion_tokens + s.usage.completion_tokens,
+          total_tokens: sum.total_tokens + s.usage.total_tokens
+        }, { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 })
+    : null
+
+  return {
+    status: current.status,
+    startedAt: reachedAt('in_progress'),
+    completedAt: reachedAt('completed'),
+    failedAt: reachedAt('failed'),
+    cancelledAt: reachedAt('cancelled'),
+    expiresAt: terminal ? null : run.expiresAt,
+    nextChangeAt: upcoming.length === 0 ? null : Math.min(...upcoming),
+    lastError: current.status === 'failed' && ending?.kind === 'fail' ? { code: ending.code, message: ending.message } : null,
+    incompleteReason: current.status === 'incomplete' && ending?.kind === 'incomplete' ? ending.reason : null,
+    pendingToolCalls: pending?.step.kind === 'tool_calls' ? pending.step.calls : null,
+    usage,
+    steps: stepViews
   }
-  if (now < startedAt) return { status: 'queued', startedAt: null, completedAt: null, expiresAt, nextChangeAt: Math.min(startedAt, expiresAt) }
-  if (now < completedAt) return { status: 'in_progress', startedAt, completedAt: null, expiresAt, nextChangeAt: Math.min(completedAt, expiresAt) }
-  return { status: 'completed', startedAt, completedAt, expiresAt: null, nextChangeAt: null }
 }

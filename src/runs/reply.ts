@@ -3,7 +3,6 @@
  * thread gives the same reply and the same usage on every run, which is what tests need.
  */
 import type { MessageRecord } from '../store/records.js'
-import type { Usage } from '../schemas/run.js'
 
 type Encode = (text: string) => number[]
 let encoder: Promise<Encode> | undefined
@@ -36,12 +35,10 @@ export function defaultReply (lastUser: string | null): string {
   return `You said: "${lastUser}". This is a reply from the Azure OpenAI Assistants emulator.`
 }
 
-/** Usage for a run whose prompt is the instructions plus the thread's messages and whose answer is `reply`. */
-export async function countUsage (instructions: string, messages: readonly MessageRecord[], reply: string): Promise<Usage> {
-  const encode = await loadTokenizer()
-  let prompt = TOKENS_PER_REPLY_PRIMER
-  if (instructions !== '') prompt += TOKENS_PER_MESSAGE + encode(instructions).length
-  for (const message of messages) prompt += TOKENS_PER_MESSAGE + encode(messageText(message)).length
-  const completion = encode(reply).length
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
+/** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */
+export function countPromptTokens (encode: (text: string) => number[], instructions: string, messages: readonly string[]): number {
+  let tokens = TOKENS_PER_REPLY_PRIMER
+  if (instructions !== '') tokens += TOKENS_PER_MESSAGE + encode(instructions).length
+  for (const message of messages) tokens += TOKENS_PER_MESSAGE + encode(message).length
+  return tokens
 }

@@ -1,11 +1,11 @@
 /** Assistant: request bodies (per generation) and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
 import {
-  AnyJson, FileIdsSchema, MetadataSchema, Nullable, ResponseFormatSchema, ToolResourcesSchema, ToolsSchema, only
+  AnyJson, DeletedSchema, FileIdsSchema, MetadataSchema, Nullable, ResponseFormatSchema, ToolResourcesSchema, ToolsSchema, only
 } from './common.js'
 
-export const CreateAssistantBodySchema = Type.Object({
-  model: Type.String({ minLength: 1, maxLength: 256 }),
+/** Every field an assistant has that a client may set; `model` is required on create only. */
+const assistantFields = {
   name: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
   description: Type.Optional(Nullable(Type.String({ maxLength: 512 }))),
   instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
@@ -16,8 +16,20 @@ export const CreateAssistantBodySchema = Type.Object({
   top_p: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: 1 })))),
   response_format: Type.Optional(only('v2', Nullable(ResponseFormatSchema))),
   metadata: Type.Optional(Nullable(MetadataSchema))
+}
+
+export const CreateAssistantBodySchema = Type.Object({
+  model: Type.String({ minLength: 1, maxLength: 256 }),
+  ...assistantFields
 }, { additionalProperties: false })
 export type CreateAssistantBody = Static<typeof CreateAssistantBodySchema>
+
+/** POST /assistants/{id}: the create fields, all optional, under the same generation rules. */
+export const ModifyAssistantBodySchema = Type.Object({
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  ...assistantFields
+}, { additionalProperties: false })
+export type ModifyAssistantBody = Static<typeof ModifyAssistantBodySchema>
 
 export const AssistantParamsSchema = Type.Object({ assistant_id: Type.String() })
 
@@ -39,3 +51,5 @@ export const AssistantSchema = Type.Object({
   metadata: Type.Record(Type.String(), Type.String())
 })
 export type Assistant = Static<typeof AssistantSchema>
+
+export const AssistantDeletedSchema = DeletedSchema('assistant.deleted')

@@ -1,6 +1,6 @@
 /** Thread messages: what a client may post (also inside thread creation) and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
-import { AnyJson, FileIdsSchema, MetadataSchema, Nullable, only } from './common.js'
+import { AnyJson, DeletedSchema, FileIdsSchema, MetadataSchema, Nullable, only } from './common.js'
 
 const AttachmentSchema = Type.Object({
   file_id: Type.String(),
@@ -55,3 +55,13 @@ export const MessageSchema = Type.Object({
   metadata: Type.Record(Type.String(), Type.String())
 })
 export type Message = Static<typeof MessageSchema>
+
+/** POST /threads/{t}/messages/{m}: only metadata can change. */
+export const ModifyMessageBodySchema = Type.Object({
+  metadata: Type.Optional(Nullable(MetadataSchema))
+}, { additionalProperties: false })
+export type ModifyMessageBody = Static<typeof ModifyMessageBodySchema>
+
+export const MessageParamsSchema = Type.Object({ thread_id: Type.String(), message_id: Type.String() })
+
+export const MessageDeletedSchema = DeletedSchema('thread.message.deleted')

@@ -1,7 +1,8 @@
 /** Runs: the create-run body (per generation), the run statuses and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
-import { AnyJson, MetadataSchema, Nullable, ResponseFormatSchema, ToolsSchema, only } from './common.js'
+import { AnyJson, MetadataSchema, Nullable, ResponseFormatSchema, ToolResourcesSchema, ToolsSchema, only } from './common.js'
 import { MessageInputSchema } from './message.js'
+import { CreateThreadBodySchema } from './thread.js'
 
 const ToolChoiceSchema = Type.Union([
   Type.Literal('none'),
@@ -20,12 +21,11 @@ const TruncationStrategySchema = Type.Object({
   last_messages: Type.Optional(Nullable(Type.Integer({ minimum: 1 })))
 }, { additionalProperties: false })
 
-export const CreateRunBodySchema = Type.Object({
+/** Fields shared by create-run and create-thread-and-run. */
+const runOptions = {
   assistant_id: Type.String(),
   model: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
   instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
-  additional_instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
-  additional_messages: Type.Optional(only('v2', Nullable(Type.Array(MessageInputSchema, { maxItems: 32 })))),
   tools: Type.Optional(Nullable(ToolsSchema)),
   metadata: Type.Optional(Nullable(MetadataSchema)),
   stream: Type.Optional(Nullable(Type.Boolean())),
@@ -37,8 +37,36 @@ export const CreateRunBodySchema = Type.Object({
   tool_choice: Type.Optional(only('v2', Nullable(ToolChoiceSchema))),
   response_format: Type.Optional(only('v2', Nullable(ResponseFormatSchema))),
   parallel_tool_calls: Type.Optional(only('v2', Type.Boolean()))
+}
+
+export const CreateRunBodySchema = Type.Object({
+  ...runOptions,
+  additional_instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
+  additional_messages: Type.Optional(only('v2', Nullable(Type.Array(MessageInputSchema, { maxItems: 32 }))))
 }, { additionalProperties: false })
 export type CreateRunBody = Static<typeof CreateRunBodySchema>
+
+export const CreateThreadAndRunBodySchema = Type.Object({
+  ...runOptions,
+  thread: Type.Optional(CreateThreadBodySchema),
+  tool_resources: Type.Optional(only('v2', Nullable(ToolResourcesSchema)))
+}, { additionalProperties: false })
+export type CreateThreadAndRunBody = Static<typeof CreateThreadAndRunBodySchema>
+
+export const ModifyRunBodySchema = Type.Object({
+  metadata: Type.Optional(Nullable(MetadataSchema))
+}, { additionalProperties: false })
+
+export const SubmitToolOutputsBodySchema = Type.Object({
+  tool_outputs: Type.Array(Type.Object({
+    tool_call_id: Type.Optional(Type.String()),
+    output: Type.Optional(Type.String())
+  }, { additionalProperties: false }), { maxItems: 128 }),
+  stream: Type.Optional(Nullable(Type.Boolean()))
+}, { additionalProperties: false })
+export type SubmitToolOutputsBody = Static<typeof SubmitToolOutputsBodySchema>
+
+export const StepParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String(), step_id: Type.String() })
 
 export const RunParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String() })
 
@@ -86,3 +114,25 @@ export const RunSchema = Type.Object({
   parallel_tool_calls: Type.Optional(Type.Boolean())
 })
 export type Run = Static<typeof RunSchema>
+
+export const RunStepSchema = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('thread.run.step'),
+  created_at: Type.Integer(),
+  run_id: Type.String(),
+  assistant_id: Type.String(),
+  thread_id: Type.String(),
+  type: Type.Union([Type.Literal('message_creation'), Type.Literal('tool_calls')]),
+  status: Type.Union([
+    Type.Literal('in_progress'), Type.Literal('cancelled'), Type.Literal('failed'), Type.Literal('completed'), Type.Literal('expired')
+  ]),
+  cancelled_at: Nullable(Type.Integer()),
+  completed_at: Nullable(Type.Integer()),
+  expired_at: Nullable(Type.Integer()),
+  failed_at: Nullable(Type.Integer()),
+  last_error: AnyJson,
+  step_details: AnyJson,
+  usage: Nullable(UsageSchema),
+  metadata: Type.Record(Type.String(), Type.String())
+})
+export type RunStep = Static<typeof RunStepSchema>

@@ -1,6 +1,6 @@
 /** Thread: creation body and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
-import { AnyJson, MetadataSchema, Nullable, ToolResourcesSchema, only } from './common.js'
+import { AnyJson, DeletedSchema, MetadataSchema, Nullable, ToolResourcesSchema, only } from './common.js'
 import { MessageInputSchema } from './message.js'
 
 export const CreateThreadBodySchema = Type.Object({
@@ -9,6 +9,13 @@ export const CreateThreadBodySchema = Type.Object({
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false })
 export type CreateThreadBody = Static<typeof CreateThreadBodySchema>
+
+/** POST /threads/{id}: metadata and, from 2024-05-01-preview on, tool_resources. */
+export const ModifyThreadBodySchema = Type.Object({
+  tool_resources: Type.Optional(only('v2', Nullable(ToolResourcesSchema))),
+  metadata: Type.Optional(Nullable(MetadataSchema))
+}, { additionalProperties: false })
+export type ModifyThreadBody = Static<typeof ModifyThreadBodySchema>
 
 export const ThreadParamsSchema = Type.Object({ thread_id: Type.String() })
 
@@ -20,3 +27,5 @@ export const ThreadSchema = Type.Object({
   metadata: Type.Record(Type.String(), Type.String())
 })
 export type Thread = Static<typeof ThreadSchema>
+
+export const ThreadDeletedSchema = DeletedSchema('thread.deleted')

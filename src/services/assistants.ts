@@ -1,9 +1,9 @@
-/** Assistants: creation, lookup and their wire form. */
+/** Assistants: creation, lookup, changes, deletion and their wire form. */
 import type { Generation } from '../api-versions.js'
 import { toUnixSeconds } from '../clock.js'
 import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
-import type { Assistant, CreateAssistantBody } from '../schemas/assistant.js'
+import type { Assistant, CreateAssistantBody, ModifyAssistantBody } from '../schemas/assistant.js'
 import type { AssistantRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
 
@@ -23,6 +23,29 @@ export function assistantRecord (body: CreateAssistantBody, id: string, createdA
     responseFormat: body.response_format ?? 'auto',
     metadata: body.metadata ?? {}
   }
+}
+
+/**
+ * The assistant with the fields the body names replaced (metadata and tool lists replace, never merge);
+ * `null` resets a field to what creation without it gives.
+ */
+export function modifiedAssistant (record: AssistantRecord, body: ModifyAssistantBody): AssistantRecord {
+  // A fresh record from the merged body applies create's defaults to the fields sent as null.
+  const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
+  const current: CreateAssistantBody = {
+    model: record.model,
+    name: record.name,
+    description: record.description,
+    instructions: record.instructions,
+    tools: [...record.tools],
+    file_ids: [...record.fileIds],
+    tool_resources: record.toolResources as CreateAssistantBody['tool_resources'],
+    temperature: record.temperature,
+    top_p: record.topP,
+    response_format: record.responseFormat as CreateAssistantBody['response_format'],
+    metadata: record.metadata
+  }
+  return assistantRecord({ ...current, ...given }, record.id, record.createdAt)
 }
 
 export function presentAssistant (record: AssistantRecord, generation: Generation): Assistant {
@@ -49,6 +72,12 @@ export function presentAssistant (record: AssistantRecord, generation: Generatio
 }
 
 export function createAssistantService ({ store, clock }: ServiceContext) {
+  function get (id: string): AssistantRecord {
+    const record = store.assistants.get(id)
+    if (!record) throw Errors.notFound('assistant', id)
+    return record
+  }
+
   return {
     create (body: CreateAssistantBody): AssistantRecord {
       const record = assistantRecord(body, newId('asst'), clock.now())
@@ -56,10 +85,24 @@ export function createAssistantService ({ store, clock }: ServiceContext) {
       return record
     },
 
-    get (id: string): AssistantRecord {
-      const record = store.assistants.get(id)
-      if (!record) throw Errors.notFound('assistant', id)
+    get,
+
+    /** Every assistant, oldest first (the order lists page over). */
+    list (): readonly AssistantRecord[] {
+      return store.assistants.list()
+    },
+
+    modify (id: string, body: ModifyAssistantBody): AssistantRecord {
+      const record = modifiedAssistant(get(id), body)
+      store.assistants.put(record)
       return record
+    },
+
+    /** Removes the assistant. Its existing runs keep their copy of what they need and carry on. */
+    delete (id: string): { id: string, object: 'assistant.deleted', deleted: true } {
+      get(id)
+      store.assistants.delete(id)
+      return { id, object: 'assistant.deleted', deleted: true }
     }
   }
 }

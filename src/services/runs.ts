@@ -1,24 +1,28 @@
 /**
- * Runs: creation, lookup, settling and their wire form.
+ * Runs: creation (with the scenario that scripts them), lookup, tool outputs, cancellation, steps,
+ * settling, and their wire forms.
  *
- * A run's course is fixed when it is created (its RunPlan); its status is derived from that plan and the
- * clock (runs/lifecycle.ts). What a finished run leaves behind (the assistant's reply message) is written
- * by `settle`, which every read of a thread's runs calls first; it is idempotent, so the order of reads
- * never matters and no timer is needed.
+ * A run's course is fixed by its record (script, segments, cancel request); its status is derived from
+ * that and the clock (runs/lifecycle.ts). What the run leaves on its thread (reply messages) is written
+ * by `settle`, which every read of a thread's messages or runs calls first: it is idempotent, so the
+ * order of reads never matters and no timer is needed.
  */
 import type { Generation } from '../api-versions.js'
 import { toUnixSeconds } from '../clock.js'
 import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
-import { isTerminal, runStateAt, type RunState } from '../runs/lifecycle.js'
-import { countUsage, defaultReply, lastUserText } from '../runs/reply.js'
-import type { CreateRunBody, Run } from '../schemas/run.js'
-import type { AssistantRecord, RunRecord, ThreadRecord } from '../store/records.js'
+import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
+import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
+import { countPromptTokens, defaultReply, lastUserText, loadTokenizer, messageText } from '../runs/reply.js'
+import { DEFAULT_FAIL_MESSAGES, renderReply, selectScenario, type Scenario } from '../runs/scenarios.js'
+import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
+import type { Metadata } from '../schemas/common.js'
+import type {
+  AssistantRecord, MessageRecord, RunRecord, RunSegment, ScriptStep, ThreadRecord, ToolOutput
+} from '../store/records.js'
 import type { ServiceContext } from './context.js'
-import { userMessageRecord } from './threads.js'
+import { createThreadService, userMessageRecord } from './threads.js'
 
-/** Runs not finished this long after creation expire, as on the real service. */
-export const RUN_LIFETIME_MS = 10 * 60 * 1000
 /** Smallest poll interval suggested to SDKs, so a run about to change is not polled in a tight loop. */
 export const MIN_POLL_AFTER_MS = 10
 
@@ -27,13 +31,14 @@ export interface RunView {
   readonly state: RunState
 }
 
+const seconds = (ms: number | null) => ms === null ? null : toUnixSeconds(ms)
+
 function joinInstructions (base: string, additional: string | null | undefined): string {
   if (additional === undefined || additional === null || additional === '') return base
   return base === '' ? additional : `${base}\n${additional}`
 }
 
 export function presentRun ({ record, state }: RunView, generation: Generation): Run {
-  const seconds = (ms: number | null) => ms === null ? null : toUnixSeconds(ms)
   const common = {
     id: record.id,
     object: 'thread.run' as const,
@@ -43,17 +48,26 @@ export function presentRun ({ record, state }: RunView, generation: Generation):
     status: state.status,
     started_at: seconds(state.startedAt),
     expires_at: seconds(state.expiresAt),
-    cancelled_at: null,
-    failed_at: null,
+    cancelled_at: seconds(state.cancelledAt),
+    failed_at: seconds(state.failedAt),
     completed_at: seconds(state.completedAt),
-    required_action: null,
-    last_error: null,
+    required_action: state.pendingToolCalls === null
+      ? null
+      : {
+          type: 'submit_tool_outputs',
+          submit_tool_outputs: {
+            tool_calls: state.pendingToolCalls.map(call => ({
+              id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments }
+            }))
+          }
+        },
+    last_error: state.lastError,
     model: record.model,
     instructions: record.instructions,
     tools: [...record.tools],
     metadata: record.metadata,
-    incomplete_details: null,
-    usage: state.status === 'completed' ? record.plan.usage : null
+    incomplete_details: state.incompleteReason === null ? null : { reason: state.incompleteReason },
+    usage: state.usage
   }
   if (generation === 'v1') return { ...common, file_ids: [...record.fileIds] }
   return {
@@ -69,12 +83,81 @@ export function presentRun ({ record, state }: RunView, generation: Generation):
   }
 }
 
+export function presentStep (record: RunRecord, step: StepView): RunStep {
+  const details = step.step.kind === 'message'
+    ? { type: 'message_creation', message_creation: { message_id: step.step.messageId } }
+    : {
+        type: 'tool_calls',
+        tool_calls: step.step.calls.map(call => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: call.arguments, output: step.outputs.get(call.id) ?? null }
+        }))
+      }
+  return {
+    id: step.step.stepId,
+    object: 'thread.run.step',
+    created_at: toUnixSeconds(step.createdAt),
+    run_id: record.id,
+    assistant_id: record.assistantId,
+    thread_id: record.threadId,
+    type: step.step.kind === 'message' ? 'message_creation' : 'tool_calls',
+    status: step.status,
+    cancelled_at: seconds(step.cancelledAt),
+    completed_at: seconds(step.completedAt),
+    expired_at: seconds(step.expiredAt),
+    failed_at: null,
+    last_error: null,
+    step_details: details,
+    usage: step.usage,
+    metadata: {}
+  }
+}
+
 /** Milliseconds an SDK should wait before polling again (the `openai-poll-after-ms` header). */
 export function pollAfterMs (state: RunState, now: number): number {
   return Math.max(MIN_POLL_AFTER_MS, state.nextChangeAt === null ? 0 : state.nextChangeAt - now)
 }
 
-export function createRunService ({ store, clock, config }: ServiceContext) {
+type Encode = (text: string) => number[]
+
+/** The script steps of a scenario (or the default single reply), with ids fixed now. */
+function scriptOf (scenario: Scenario | null, encode: Encode): ScriptStep[] {
+  const steps = scenario?.steps ?? [{ reply: '' }]
+  return steps.map((step): ScriptStep => {
+    if ('reply' in step) return { kind: 'message', stepId: newId('step'), messageId: newId('msg'), template: scenario ? step.reply : '' }
+    if ('tool_calls' in step) {
+      const calls = step.tool_calls.map(call => ({
+        id: newId('call'),
+        name: call.name,
+        arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {})
+      }))
+      return { kind: 'tool_calls', stepId: newId('step'), calls, completionTokens: calls.reduce((n, c) => n + encode(c.name).length + encode(c.arguments).length, 0) }
+    }
+    if ('fail' in step) return { kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }
+    return { kind: 'incomplete', reason: step.incomplete.reason }
+  })
+}
+
+/** A segment starting at `startedAt` from script step `fromStep`, its replies rendered now. */
+function segmentOf (run: Pick<RunRecord, 'script' | 'lastUserMessage' | 'assistantName'>, startedAt: number,
+  fromStep: number, promptTokens: number, outputs: readonly ToolOutput[], encode: Encode): RunSegment {
+  const replies: Record<number, { text: string, completionTokens: number }> = {}
+  for (let index = fromStep; index < run.script.length; index++) {
+    const step = run.script[index]!
+    if (step.kind !== 'message') break
+    const text = step.template === ''
+      ? defaultReply(run.lastUserMessage)
+      : renderReply(step.template, { lastUserMessage: run.lastUserMessage, assistantName: run.assistantName, toolOutputs: outputs.map(o => o.output) })
+    replies[index] = { text, completionTokens: encode(text).length }
+  }
+  return { startedAt, fromStep, promptTokens, outputs, replies }
+}
+
+export function createRunService (context: ServiceContext) {
+  const { store, clock, config, scenarios } = context
+  const threads = createThreadService(context)
+
   function requireThread (threadId: string): ThreadRecord {
     const thread = store.threads.get(threadId)
     if (!thread) throw Errors.notFound('thread', threadId)
@@ -87,19 +170,32 @@ export function createRunService ({ store, clock, config }: ServiceContext) {
     return assistant
   }
 
-  /** Writes what the thread's active run left behind once it has ended, and unlocks the thread. */
+  function requireRun (threadId: string, runId: string): RunRecord {
+    const run = store.runs.get(threadId, runId)
+    if (!run) throw Errors.notFound('run', runId)
+    return run
+  }
+
+  /**
+   * Writes the reply messages the thread's active run has produced by now and, once the run has ended,
+   * unlocks the thread. Idempotent.
+   */
   function settle (thread: ThreadRecord): ThreadRecord {
     if (thread.activeRunId === null) return thread
     const run = store.runs.get(thread.id, thread.activeRunId)
-    const state = run ? runStateAt(run, clock.now()) : undefined
-    if (run && state && !isTerminal(state.status)) return thread
-    if (run && state?.status === 'completed') {
+    if (!run) return putThread({ ...thread, activeRunId: null })
+    const state = runStateAt(run, clock.now())
+    const due = state.steps.flatMap(s => s.step.kind === 'message' && s.status === 'completed' &&
+      !run.writtenMessageIds.includes(s.step.messageId)
+      ? [{ messageId: s.step.messageId, view: s }]
+      : [])
+    for (const { messageId, view: step } of due) {
       store.messages.put(thread.id, {
-        id: newId('msg'),
+        id: messageId,
         threadId: thread.id,
-        createdAt: state.completedAt!,
+        createdAt: step.completedAt!,
         role: 'assistant',
-        content: [{ type: 'text', text: { value: run.plan.reply, annotations: [] } }],
+        content: [{ type: 'text', text: { value: step.text ?? '', annotations: [] } }],
         assistantId: run.assistantId,
         runId: run.id,
         fileIds: [],
@@ -107,13 +203,84 @@ export function createRunService ({ store, clock, config }: ServiceContext) {
         metadata: {}
       })
     }
-    const settled = { ...thread, activeRunId: null }
-    store.threads.put(settled)
-    return settled
+    if (due.length > 0) {
+      store.runs.put(thread.id, { ...run, writtenMessageIds: [...run.writtenMessageIds, ...due.map(d => d.messageId)] })
+    }
+    return isTerminal(state.status) ? putThread({ ...thread, activeRunId: null }) : thread
+  }
+
+  function putThread (thread: ThreadRecord): ThreadRecord {
+    store.threads.put(thread)
+    return thread
+  }
+
+  function view (record: RunRecord): RunView {
+    return { record, state: runStateAt(record, clock.now()) }
+  }
+
+  interface RunOptions {
+    readonly assistant: AssistantRecord
+    readonly body: Omit<CreateRunBody, 'assistant_id' | 'additional_messages' | 'additional_instructions'> & {
+      additional_instructions?: string | null
+    }
+    /** Messages the run adds to the thread when it starts (`additional_messages`). */
+    readonly additional: readonly MessageRecord[]
+  }
+
+  /**
+   * Creates the run. Everything after the tokenizer is ready runs synchronously: the lock check and the
+   * insert cannot interleave with another request, so two concurrent creates on one thread never both win.
+   */
+  function startRun (thread: ThreadRecord, { assistant, body, additional }: RunOptions, encode: Encode): RunView {
+    const settled = settle(thread)
+    if (settled.activeRunId !== null) throw Errors.threadHasActiveRun(thread.id, settled.activeRunId)
+    const createdAt = clock.now()
+    const instructions = joinInstructions(body.instructions ?? assistant.instructions ?? '', body.additional_instructions)
+    const prompt = [...store.messages.list(thread.id), ...additional]
+    const lastUserMessage = lastUserText(prompt)
+    const metadata: Metadata = body.metadata ?? {}
+    const scenario = selectScenario(scenarios, { assistantId: assistant.id, assistantName: assistant.name, lastUserMessage, metadata })
+    const timings = scenario?.timings ?? {}
+    const script = scriptOf(scenario, encode)
+    const promptTokens = countPromptTokens(encode, instructions, prompt.map(messageText))
+    const base = { script, lastUserMessage, assistantName: assistant.name }
+    const record: RunRecord = {
+      ...base,
+      id: newId('run'),
+      threadId: thread.id,
+      assistantId: assistant.id,
+      createdAt,
+      expiresAt: createdAt + (timings.expires_after_ms ?? config.runExpiryMs),
+      model: body.model ?? assistant.model,
+      instructions,
+      tools: body.tools ?? assistant.tools,
+      fileIds: assistant.fileIds,
+      metadata,
+      temperature: body.temperature ?? assistant.temperature ?? 1,
+      topP: body.top_p ?? assistant.topP ?? 1,
+      maxPromptTokens: body.max_prompt_tokens ?? null,
+      maxCompletionTokens: body.max_completion_tokens ?? null,
+      truncationStrategy: body.truncation_strategy ?? { type: 'auto', last_messages: null },
+      toolChoice: body.tool_choice ?? 'auto',
+      responseFormat: body.response_format ?? assistant.responseFormat ?? 'auto',
+      parallelToolCalls: body.parallel_tool_calls ?? true,
+      timings: {
+        queuedMs: timings.queued_ms ?? config.queuedMs,
+        inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
+        cancellingMs: timings.cancelling_ms ?? config.cancellingMs
+      },
+      segments: [segmentOf(base, createdAt, 0, promptTokens, [], encode)],
+      cancelRequestedAt: null,
+      writtenMessageIds: []
+    }
+    for (const message of additional) store.messages.put(thread.id, { ...message, createdAt })
+    store.runs.put(thread.id, record)
+    putThread({ ...settled, activeRunId: record.id })
+    return view(record)
   }
 
   return {
-    /** Settles the thread's finished run, if any; call before reading a thread's messages or runs. */
+    /** Settles the thread's active run, if any; call before reading or adding to a thread's messages. */
     settleThread (threadId: string): ThreadRecord {
       return settle(requireThread(threadId))
     },
@@ -122,56 +289,92 @@ export function createRunService ({ store, clock, config }: ServiceContext) {
       if (body.stream === true) throw Errors.streamingUnsupported()
       requireThread(threadId)
       const assistant = requireAssistant(body.assistant_id)
-      const instructions = joinInstructions(body.instructions ?? assistant.instructions ?? '', body.additional_instructions)
-      // Counting tokens may wait for the tokenizer to load the first time; the run starts after it.
-      const draftAt = clock.now()
-      const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, threadId, draftAt))
-      const prompt = [...store.messages.list(threadId), ...additional]
-      const reply = defaultReply(lastUserText(prompt))
-      const usage = await countUsage(instructions, prompt, reply)
+      const encode = await loadTokenizer()
+      const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, threadId, 0))
+      return startRun(requireThread(threadId), { assistant, body, additional }, encode)
+    },
 
-      // Everything after the await runs synchronously: the lock check and the insert cannot interleave
-      // with another request, so two concurrent creates on one thread never both succeed.
-      const createdAt = clock.now()
-      const thread = settle(requireThread(threadId))
-      if (thread.activeRunId !== null) throw Errors.threadHasActiveRun(threadId, thread.activeRunId)
-      const record: RunRecord = {
-        id: newId('run'),
-        threadId,
-        assistantId: assistant.id,
-        createdAt,
-        model: body.model ?? assistant.model,
-        instructions,
-        tools: body.tools ?? assistant.tools,
-        fileIds: assistant.fileIds,
-        metadata: body.metadata ?? {},
-        temperature: body.temperature ?? assistant.temperature ?? 1,
-        topP: body.top_p ?? assistant.topP ?? 1,
-        maxPromptTokens: body.max_prompt_tokens ?? null,
-        maxCompletionTokens: body.max_completion_tokens ?? null,
-        truncationStrategy: body.truncation_strategy ?? { type: 'auto', last_messages: null },
-        toolChoice: body.tool_choice ?? 'auto',
-        responseFormat: body.response_format ?? assistant.responseFormat ?? 'auto',
-        parallelToolCalls: body.parallel_tool_calls ?? true,
-        plan: {
-          queuedMs: config.queuedMs,
-          inProgressMs: config.inProgressMs,
-          expiresAfterMs: RUN_LIFETIME_MS,
-          reply,
-          usage
-        }
-      }
-      for (const message of additional) store.messages.put(threadId, message)
-      store.runs.put(threadId, record)
-      store.threads.put({ ...thread, activeRunId: record.id })
-      return { record, state: runStateAt(record, clock.now()) }
+    async createThreadAndRun (body: CreateThreadAndRunBody): Promise<RunView> {
+      if (body.stream === true) throw Errors.streamingUnsupported()
+      const assistant = requireAssistant(body.assistant_id)
+      const encode = await loadTokenizer()
+      const { thread: threadBody, assistant_id: _assistantId, tool_resources: toolResources, ...runBody } = body
+      const thread = threads.create({ ...threadBody, tool_resources: toolResources ?? threadBody?.tool_resources })
+      return startRun(thread, { assistant, body: runBody, additional: [] }, encode)
     },
 
     get (threadId: string, runId: string): RunView {
       settle(requireThread(threadId))
-      const record = store.runs.get(threadId, runId)
-      if (!record) throw Errors.notFound('run', runId)
-      return { record, state: runStateAt(record, clock.now()) }
+      return view(requireRun(threadId, runId))
+    },
+
+    list (threadId: string, query: PageOptions): ListPage<RunView> {
+      settle(requireThread(threadId))
+      return mapPage(paginate(store.runs.list(threadId), query), view)
+    },
+
+    modify (threadId: string, runId: string, metadata: Metadata | null | undefined): RunView {
+      settle(requireThread(threadId))
+      const run = requireRun(threadId, runId)
+      const updated = metadata === undefined ? run : { ...run, metadata: metadata ?? {} }
+      store.runs.put(threadId, updated)
+      return view(updated)
+    },
+
+    async submitToolOutputs (threadId: string, runId: string, body: SubmitToolOutputsBody): Promise<RunView> {
+      if (body.stream === true) throw Errors.streamingUnsupported()
+      const encode = await loadTokenizer()
+      settle(requireThread(threadId))
+      const run = requireRun(threadId, runId)
+      const state = runStateAt(run, clock.now())
+      if (state.status !== 'requires_action' || state.pendingToolCalls === null) {
+        throw Errors.runRejectsToolOutputs(state.status)
+      }
+      const expected = state.pendingToolCalls.map(call => call.id)
+      const given = body.tool_outputs.map(o => o.tool_call_id ?? '')
+      const exactlyOnce = given.length === expected.length && expected.every(id => given.filter(g => g === id).length === 1)
+      if (!exactlyOnce) throw Errors.toolOutputsMismatch(expected, given)
+
+      const now = clock.now()
+      // Kept in call order, whatever order they were sent in, so `{{tool_outputs.N}}` means the Nth call.
+      const outputs = expected.map(id => ({ tool_call_id: id, output: body.tool_outputs.find(o => o.tool_call_id === id)?.output ?? '' }))
+      // The next model call sees the previous prompt, what the model wrote in the last pass, and the outputs.
+      const previous = run.segments.at(-1)!
+      const toolStep = state.steps.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')!
+      const written = Object.values(previous.replies).reduce((n, r) => n + r.completionTokens, 0) +
+        (toolStep.step.kind === 'tool_calls' ? toolStep.step.completionTokens : 0)
+      const promptTokens = previous.promptTokens + written + countPromptTokens(encode, '', outputs.map(o => o.output))
+      const segment = segmentOf(run, now, toolStep.index + 1, promptTokens, outputs, encode)
+      const updated = { ...run, segments: [...run.segments, segment] }
+      store.runs.put(threadId, updated)
+      return view(updated)
+    },
+
+    cancel (threadId: string, runId: string): RunView {
+      settle(requireThread(threadId))
+      const run = requireRun(threadId, runId)
+      const now = clock.now()
+      const { status } = runStateAt(run, now)
+      if (!canTransition(status, 'cancelling')) throw Errors.runNotCancellable(status)
+      const updated = { ...run, cancelRequestedAt: now }
+      store.runs.put(threadId, updated)
+      return view(updated)
+    },
+
+    listSteps (threadId: string, runId: string, query: PageOptions): ListPage<RunStep> {
+      settle(requireThread(threadId))
+      const run = requireRun(threadId, runId)
+      const { steps } = runStateAt(run, clock.now())
+      const page = paginate(steps.map(step => ({ id: step.step.stepId, step })), query)
+      return mapPage(page, ({ step }) => presentStep(run, step))
+    },
+
+    getStep (threadId: string, runId: string, stepId: string): RunStep {
+      settle(requireThread(threadId))
+      const run = requireRun(threadId, runId)
+      const step = runStateAt(run, clock.now()).steps.find(s => s.step.stepId === stepId)
+      if (!step) throw Errors.notFound('run step', stepId)
+      return presentStep(run, step)
     }
   }
 }

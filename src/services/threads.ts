@@ -1,10 +1,10 @@
-/** Threads and the messages they hold: creation, lookup and their wire forms. */
+/** Threads and the messages they hold: creation, lookup, changes, deletion and their wire forms. */
 import type { Generation } from '../api-versions.js'
 import { toUnixSeconds } from '../clock.js'
 import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import type { Message, MessageInput } from '../schemas/message.js'
-import type { CreateThreadBody, Thread } from '../schemas/thread.js'
+import type { CreateThreadBody, ModifyThreadBody, Thread } from '../schemas/thread.js'
 import type { MessageContentPart, MessageRecord, ThreadRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
 
@@ -65,6 +65,12 @@ export function presentMessage (record: MessageRecord, generation: Generation): 
 }
 
 export function createThreadService ({ store, clock }: ServiceContext) {
+  function get (id: string): ThreadRecord {
+    const record = store.threads.get(id)
+    if (!record) throw Errors.notFound('thread', id)
+    return record
+  }
+
   return {
     /** Creates a thread with its initial messages, in the order given. */
     create (body: CreateThreadBody, id = newId('thread')): ThreadRecord {
@@ -75,10 +81,27 @@ export function createThreadService ({ store, clock }: ServiceContext) {
       return record
     },
 
-    get (id: string): ThreadRecord {
-      const record = store.threads.get(id)
-      if (!record) throw Errors.notFound('thread', id)
-      return record
+    get,
+
+    /** Replaces the metadata and (v2) tool_resources the body names; `null` resets them to `{}`. */
+    modify (id: string, body: ModifyThreadBody): ThreadRecord {
+      const record = get(id)
+      const modified: ThreadRecord = {
+        ...record,
+        toolResources: body.tool_resources === undefined ? record.toolResources : body.tool_resources ?? {},
+        metadata: body.metadata === undefined ? record.metadata : body.metadata ?? {}
+      }
+      store.threads.put(modified)
+      return modified
+    },
+
+    /** Removes the thread with everything under it: its messages and its runs (with their steps). */
+    delete (id: string): { id: string, object: 'thread.deleted', deleted: true } {
+      get(id)
+      store.messages.deleteParent(id)
+      store.runs.deleteParent(id)
+      store.threads.delete(id)
+      return { id, object: 'thread.deleted', deleted: true }
     }
   }
 }

@@ -4,7 +4,6 @@
  * Records are values: services replace them with `put`, never mutate a stored one. Times are epoch ms.
  */
 import type { Metadata, Tool } from '../schemas/common.js'
-import type { Usage } from '../schemas/run.js'
 
 export interface AssistantRecord {
   readonly id: string
@@ -49,14 +48,42 @@ export interface MessageRecord {
   readonly metadata: Metadata
 }
 
-/** The fixed course a run takes from its creation; status is derived from it and the clock. */
-export interface RunPlan {
+/** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
+export type ScriptStep =
+  | { readonly kind: 'message', readonly stepId: string, readonly messageId: string, readonly template: string }
+  | {
+    readonly kind: 'tool_calls'
+    readonly stepId: string
+    readonly calls: ReadonlyArray<{ readonly id: string, readonly name: string, readonly arguments: string }>
+    readonly completionTokens: number
+  }
+  | { readonly kind: 'fail', readonly code: string, readonly message: string }
+  | { readonly kind: 'incomplete', readonly reason: string }
+
+export interface ToolOutput {
+  readonly tool_call_id: string
+  readonly output: string
+}
+
+/**
+ * One pass of a run through queued → in_progress → …: the first starts at creation, and each tool-output
+ * submission starts another at the step after the tool calls. Reply texts are rendered when the pass
+ * starts, because they may quote the outputs that started it.
+ */
+export interface RunSegment {
+  readonly startedAt: number
+  readonly fromStep: number
+  readonly promptTokens: number
+  /** The outputs whose submission started this segment (empty for the first). */
+  readonly outputs: readonly ToolOutput[]
+  /** Rendered reply text and its token count, by script step index. */
+  readonly replies: Readonly<Record<number, { readonly text: string, readonly completionTokens: number }>>
+}
+
+export interface RunTimings {
   readonly queuedMs: number
   readonly inProgressMs: number
-  /** Lifetime before an unfinished run expires. */
-  readonly expiresAfterMs: number
-  readonly reply: string
-  readonly usage: Usage
+  readonly cancellingMs: number
 }
 
 export interface RunRecord {
@@ -64,6 +91,7 @@ export interface RunRecord {
   readonly threadId: string
   readonly assistantId: string
   readonly createdAt: number
+  readonly expiresAt: number
   readonly model: string
   readonly instructions: string
   readonly tools: readonly Tool[]
@@ -77,5 +105,13 @@ export interface RunRecord {
   readonly toolChoice: unknown
   readonly responseFormat: unknown
   readonly parallelToolCalls: boolean
-  readonly plan: RunPlan
+  readonly timings: RunTimings
+  readonly script: readonly ScriptStep[]
+  readonly segments: readonly RunSegment[]
+  readonly cancelRequestedAt: number | null
+  /** For reply templates rendered when later segments start. */
+  readonly lastUserMessage: string | null
+  readonly assistantName: string | null
+  /** Reply messages already written to the thread (see settle in services/runs.ts). */
+  readonly writtenMessageIds: readonly string[]
 }
