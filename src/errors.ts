@@ -142,6 +142,8 @@ export const Errors = {
   toolOutputsMismatch: (expected: readonly string[], given: readonly string[]) => openAIError(400,
     `Expected tool outputs for call_ids [${expected.map(id => `'${id}'`).join(', ')}], ` +
     `got [${given.map(id => `'${id}'`).join(', ')}]`),
+  invalidToolChoice: (problem: string) => openAIError(400, `Invalid value for 'tool_choice': ${problem}`,
+    { param: 'tool_choice', code: 'invalid_value' }),
   runNotCancellable: (status: string) => openAIError(400, `Cannot cancel run with status '${status}'.`),
   messageWhileRunActive: (threadId: string, runId: string) => openAIError(400,
     `Can't add messages to ${threadId} while a run ${runId} is active.`),

@@ -80,12 +80,19 @@ function buildTimeline (run: RunRecord): Timeline {
     const segment = run.segments[k]!
     const startedAt = segment.startedAt + queuedMs
     const actedAt = startedAt + inProgressMs
+    const cutOff = (reason: string) => {
+      ending = { kind: 'incomplete', reason }
+      push('incomplete', actedAt)
+      return false
+    }
     push('queued', segment.startedAt)
     push('in_progress', startedAt)
+    if (segment.cutOff?.afterStep === null) return cutOff(segment.cutOff.reason)
     for (let index = segment.fromStep; index < run.script.length; index++) {
       const step = run.script[index]!
       if (step.kind === 'message') {
         steps.push({ index, step, segment: k, createdAt: startedAt, end: { status: 'completed', at: actedAt } })
+        if (segment.cutOff?.afterStep === index) return cutOff(segment.cutOff.reason)
         continue
       }
       if (step.kind === 'tool_calls') {
@@ -136,6 +143,8 @@ export interface StepView {
   readonly usage: Usage | null
   /** Reply text (message steps). */
   readonly text: string | null
+  /** The reply was cut at the completion token budget. */
+  readonly truncated: boolean
   /** Submitted outputs, by tool call id (tool call steps, once submitted). */
   readonly outputs: ReadonlyMap<string, string>
 }
@@ -193,6 +202,7 @@ export function runStateAt (run: RunRecord, now: number): RunState {
       expiredAt: status === 'expired' ? ended!.at : null,
       usage: status === 'in_progress' ? null : stepUsage(run, event),
       text: event.step.kind === 'message' ? run.segments[event.segment]!.replies[event.index]?.text ?? '' : null,
+      truncated: run.segments[event.segment]!.replies[event.index]?.truncated ?? false,
       outputs: outputsOf(run, event)
     }
   })

@@ -4,13 +4,16 @@
  */
 import type { MessageRecord } from '../store/records.js'
 
-type Encode = (text: string) => number[]
-let encoder: Promise<Encode> | undefined
+export interface Tokenizer {
+  encode (text: string): number[]
+  decode (tokens: number[]): string
+}
+let tokenizer: Promise<Tokenizer> | undefined
 
 /** The o200k_base tokenizer (gpt-4o family), loaded once, on first use, off the startup path. */
-export function loadTokenizer (): Promise<Encode> {
-  encoder ??= import('gpt-tokenizer/encoding/o200k_base').then(m => m.encode)
-  return encoder
+export function loadTokenizer (): Promise<Tokenizer> {
+  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then(m => ({ encode: text => m.encode(text), decode: tokens => m.decode(tokens) }))
+  return tokenizer
 }
 
 /** Per-message framing tokens, as the chat format counts them. */

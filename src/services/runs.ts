@@ -13,12 +13,13 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, defaultReply, lastUserText, loadTokenizer, messageText } from '../runs/reply.js'
-import { DEFAULT_FAIL_MESSAGES, renderReply, selectScenario, type Scenario } from '../runs/scenarios.js'
+import { countPromptTokens, lastUserText, loadTokenizer, messageText, type Tokenizer } from '../runs/reply.js'
+import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
+import { selectScenario } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
 import type { Metadata } from '../schemas/common.js'
 import type {
-  AssistantRecord, MessageRecord, RunRecord, RunSegment, ScriptStep, ThreadRecord, ToolOutput
+  AssistantRecord, MessageRecord, RunRecord, ThreadRecord
 } from '../store/records.js'
 import type { ServiceContext } from './context.js'
 import { createThreadService, userMessageRecord } from './threads.js'
@@ -119,41 +120,6 @@ export function pollAfterMs (state: RunState, now: number): number {
   return Math.max(MIN_POLL_AFTER_MS, state.nextChangeAt === null ? 0 : state.nextChangeAt - now)
 }
 
-type Encode = (text: string) => number[]
-
-/** The script steps of a scenario (or the default single reply), with ids fixed now. */
-function scriptOf (scenario: Scenario | null, encode: Encode): ScriptStep[] {
-  const steps = scenario?.steps ?? [{ reply: '' }]
-  return steps.map((step): ScriptStep => {
-    if ('reply' in step) return { kind: 'message', stepId: newId('step'), messageId: newId('msg'), template: scenario ? step.reply : '' }
-    if ('tool_calls' in step) {
-      const calls = step.tool_calls.map(call => ({
-        id: newId('call'),
-        name: call.name,
-        arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {})
-      }))
-      return { kind: 'tool_calls', stepId: newId('step'), calls, completionTokens: calls.reduce((n, c) => n + encode(c.name).length + encode(c.arguments).length, 0) }
-    }
-    if ('fail' in step) return { kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }
-    return { kind: 'incomplete', reason: step.incomplete.reason }
-  })
-}
-
-/** A segment starting at `startedAt` from script step `fromStep`, its replies rendered now. */
-function segmentOf (run: Pick<RunRecord, 'script' | 'lastUserMessage' | 'assistantName'>, startedAt: number,
-  fromStep: number, promptTokens: number, outputs: readonly ToolOutput[], encode: Encode): RunSegment {
-  const replies: Record<number, { text: string, completionTokens: number }> = {}
-  for (let index = fromStep; index < run.script.length; index++) {
-    const step = run.script[index]!
-    if (step.kind !== 'message') break
-    const text = step.template === ''
-      ? defaultReply(run.lastUserMessage)
-      : renderReply(step.template, { lastUserMessage: run.lastUserMessage, assistantName: run.assistantName, toolOutputs: outputs.map(o => o.output) })
-    replies[index] = { text, completionTokens: encode(text).length }
-  }
-  return { startedAt, fromStep, promptTokens, outputs, replies }
-}
-
 export function createRunService (context: ServiceContext) {
   const { store, clock, config, scenarios } = context
   const threads = createThreadService(context)
@@ -200,7 +166,8 @@ export function createRunService (context: ServiceContext) {
         runId: run.id,
         fileIds: [],
         attachments: [],
-        metadata: {}
+        metadata: {},
+        ...(step.truncated ? { incompleteReason: 'max_tokens' } : {})
       })
     }
     if (due.length > 0) {
@@ -231,9 +198,14 @@ export function createRunService (context: ServiceContext) {
    * Creates the run. Everything after the tokenizer is ready runs synchronously: the lock check and the
    * insert cannot interleave with another request, so two concurrent creates on one thread never both win.
    */
-  function startRun (thread: ThreadRecord, { assistant, body, additional }: RunOptions, encode: Encode): RunView {
+  function startRun (thread: ThreadRecord, { assistant, body, additional }: RunOptions, tokenizer: Tokenizer): RunView {
     const settled = settle(thread)
     if (settled.activeRunId !== null) throw Errors.threadHasActiveRun(thread.id, settled.activeRunId)
+    const tools = body.tools ?? assistant.tools
+    const toolChoice = body.tool_choice ?? 'auto'
+    const forced = forcedFunction(toolChoice, tools)
+    if (forced !== undefined && 'problem' in forced) throw Errors.invalidToolChoice(forced.problem)
+
     const createdAt = clock.now()
     const instructions = joinInstructions(body.instructions ?? assistant.instructions ?? '', body.additional_instructions)
     const prompt = [...store.messages.list(thread.id), ...additional]
@@ -241,9 +213,17 @@ export function createRunService (context: ServiceContext) {
     const metadata: Metadata = body.metadata ?? {}
     const scenario = selectScenario(scenarios, { assistantId: assistant.id, assistantName: assistant.name, lastUserMessage, metadata })
     const timings = scenario?.timings ?? {}
-    const script = scriptOf(scenario, encode)
-    const promptTokens = countPromptTokens(encode, instructions, prompt.map(messageText))
-    const base = { script, lastUserMessage, assistantName: assistant.name }
+    const parallelToolCalls = body.parallel_tool_calls ?? true
+    const truncationStrategy = body.truncation_strategy ?? { type: 'auto', last_messages: null }
+    const maxPromptTokens = body.max_prompt_tokens ?? null
+    const base = {
+      script: buildScript(scenario, { toolChoice, tools, parallelToolCalls }, tokenizer),
+      lastUserMessage,
+      assistantName: assistant.name,
+      responseFormat: body.response_format ?? assistant.responseFormat ?? 'auto',
+      maxCompletionTokens: body.max_completion_tokens ?? null
+    }
+    const { promptTokens, fits } = promptOf(instructions, prompt.map(messageText), { truncationStrategy, maxPromptTokens }, tokenizer)
     const record: RunRecord = {
       ...base,
       id: newId('run'),
@@ -253,23 +233,21 @@ export function createRunService (context: ServiceContext) {
       expiresAt: createdAt + (timings.expires_after_ms ?? config.runExpiryMs),
       model: body.model ?? assistant.model,
       instructions,
-      tools: body.tools ?? assistant.tools,
+      tools,
       fileIds: assistant.fileIds,
       metadata,
       temperature: body.temperature ?? assistant.temperature ?? 1,
       topP: body.top_p ?? assistant.topP ?? 1,
-      maxPromptTokens: body.max_prompt_tokens ?? null,
-      maxCompletionTokens: body.max_completion_tokens ?? null,
-      truncationStrategy: body.truncation_strategy ?? { type: 'auto', last_messages: null },
-      toolChoice: body.tool_choice ?? 'auto',
-      responseFormat: body.response_format ?? assistant.responseFormat ?? 'auto',
-      parallelToolCalls: body.parallel_tool_calls ?? true,
+      maxPromptTokens,
+      truncationStrategy,
+      toolChoice,
+      parallelToolCalls,
       timings: {
         queuedMs: timings.queued_ms ?? config.queuedMs,
         inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
         cancellingMs: timings.cancelling_ms ?? config.cancellingMs
       },
-      segments: [segmentOf(base, createdAt, 0, promptTokens, [], encode)],
+      segments: [renderSegment(base, createdAt, 0, promptTokens, [], 0, tokenizer, fits)],
       cancelRequestedAt: null,
       writtenMessageIds: []
     }
@@ -289,18 +267,18 @@ export function createRunService (context: ServiceContext) {
       if (body.stream === true) throw Errors.streamingUnsupported()
       requireThread(threadId)
       const assistant = requireAssistant(body.assistant_id)
-      const encode = await loadTokenizer()
+      const tokenizer = await loadTokenizer()
       const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, threadId, 0))
-      return startRun(requireThread(threadId), { assistant, body, additional }, encode)
+      return startRun(requireThread(threadId), { assistant, body, additional }, tokenizer)
     },
 
     async createThreadAndRun (body: CreateThreadAndRunBody): Promise<RunView> {
       if (body.stream === true) throw Errors.streamingUnsupported()
       const assistant = requireAssistant(body.assistant_id)
-      const encode = await loadTokenizer()
+      const tokenizer = await loadTokenizer()
       const { thread: threadBody, assistant_id: _assistantId, tool_resources: toolResources, ...runBody } = body
       const thread = threads.create({ ...threadBody, tool_resources: toolResources ?? threadBody?.tool_resources })
-      return startRun(thread, { assistant, body: runBody, additional: [] }, encode)
+      return startRun(thread, { assistant, body: runBody, additional: [] }, tokenizer)
     },
 
     get (threadId: string, runId: string): RunView {
@@ -323,7 +301,7 @@ export function createRunService (context: ServiceContext) {
 
     async submitToolOutputs (threadId: string, runId: string, body: SubmitToolOutputsBody): Promise<RunView> {
       if (body.stream === true) throw Errors.streamingUnsupported()
-      const encode = await loadTokenizer()
+      const tokenizer = await loadTokenizer()
       settle(requireThread(threadId))
       const run = requireRun(threadId, runId)
       const state = runStateAt(run, clock.now())
@@ -341,10 +319,10 @@ export function createRunService (context: ServiceContext) {
       // The next model call sees the previous prompt, what the model wrote in the last pass, and the outputs.
       const previous = run.segments.at(-1)!
       const toolStep = state.steps.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')!
-      const written = Object.values(previous.replies).reduce((n, r) => n + r.completionTokens, 0) +
-        (toolStep.step.kind === 'tool_calls' ? toolStep.step.completionTokens : 0)
-      const promptTokens = previous.promptTokens + written + countPromptTokens(encode, '', outputs.map(o => o.output))
-      const segment = segmentOf(run, now, toolStep.index + 1, promptTokens, outputs, encode)
+      const written = run.segments.reduce((n, segment) => n + completionTokensOf(segment, run.script), 0)
+      const promptTokens = previous.promptTokens + completionTokensOf(previous, run.script) +
+        countPromptTokens(tokenizer.encode, '', outputs.map(o => o.output))
+      const segment = renderSegment(run, now, toolStep.index + 1, promptTokens, outputs, written, tokenizer)
       const updated = { ...run, segments: [...run.segments, segment] }
       store.runs.put(threadId, updated)
       return view(updated)

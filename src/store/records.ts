@@ -46,6 +46,8 @@ export interface MessageRecord {
   readonly fileIds: readonly string[]
   readonly attachments: readonly unknown[] | null
   readonly metadata: Metadata
+  /** Set on a reply cut short by a token limit (message status `incomplete`), e.g. `max_tokens`. */
+  readonly incompleteReason?: string
 }
 
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
@@ -76,8 +78,14 @@ export interface RunSegment {
   readonly promptTokens: number
   /** The outputs whose submission started this segment (empty for the first). */
   readonly outputs: readonly ToolOutput[]
-  /** Rendered reply text and its token count, by script step index. */
-  readonly replies: Readonly<Record<number, { readonly text: string, readonly completionTokens: number }>>
+  /** Rendered reply text and its token count, by script step index; `truncated` when cut at the token budget. */
+  readonly replies: Readonly<Record<number, {
+    readonly text: string
+    readonly completionTokens: number
+    readonly truncated: boolean
+  }>>
+  /** Where a token limit ends the run `incomplete`: after that step, or before any (`afterStep: null`). */
+  readonly cutOff: { readonly afterStep: number | null, readonly reason: string } | null
 }
 
 export interface RunTimings {

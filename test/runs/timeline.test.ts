@@ -8,8 +8,9 @@ import type { RunRecord, RunSegment, ScriptStep } from '../../src/store/records.
 
 const T0 = 1_700_000_000_000
 
-function segment (startedAt: number, fromStep: number, replies: RunSegment['replies'] = {}, outputs: RunSegment['outputs'] = []): RunSegment {
-  return { startedAt, fromStep, promptTokens: 10, outputs, replies }
+function segment (startedAt: number, fromStep: number, replies: RunSegment['replies'] = {}, outputs: RunSegment['outputs'] = [],
+  cutOff: RunSegment['cutOff'] = null): RunSegment {
+  return { startedAt, fromStep, promptTokens: 10, outputs, replies, cutOff }
 }
 
 function run (script: ScriptStep[], overrides: Partial<RunRecord> = {}): RunRecord {
@@ -34,7 +35,7 @@ function run (script: ScriptStep[], overrides: Partial<RunRecord> = {}): RunReco
     parallelToolCalls: true,
     timings: { queuedMs: 500, inProgressMs: 1500, cancellingMs: 300 },
     script,
-    segments: [segment(T0, 0, { 0: { text: 'hi', completionTokens: 2 } })],
+    segments: [segment(T0, 0, { 0: { text: 'hi', completionTokens: 2, truncated: false } })],
     cancelRequestedAt: null,
     lastUserMessage: 'hello',
     assistantName: null,
@@ -88,7 +89,7 @@ t.test('tool calls wait in requires_action, then a submission starts a new pass'
   t.match(at.steps, [{ index: 0, status: 'in_progress', usage: null }])
 
   const submitted = run([toolCall, reply], {
-    segments: [segment(T0, 0), segment(T0 + 3000, 1, { 1: { text: 'done', completionTokens: 1 } }, [{ tool_call_id: 'call_1', output: '42' }])]
+    segments: [segment(T0, 0), segment(T0 + 3000, 1, { 1: { text: 'done', completionTokens: 1, truncated: false } }, [{ tool_call_id: 'call_1', output: '42' }])]
   })
   t.match(runStateAt(submitted, T0 + 3000), { status: 'queued', pendingToolCalls: null })
   t.equal(runStateAt(submitted, T0 + 3000).steps[0]?.status, 'completed', 'the tool step completes on submission')
@@ -135,4 +136,16 @@ t.test('failure and incomplete endings', async t => {
   const incomplete = run([reply, { kind: 'incomplete', reason: 'max_completion_tokens' }])
   t.match(runStateAt(incomplete, T0 + 2000), { status: 'incomplete', incompleteReason: 'max_completion_tokens', lastError: null })
   t.match(runStateAt(incomplete, T0 + 2000).steps, [{ status: 'completed' }])
+})
+
+t.test('token limits cut a pass short: incomplete after a truncated reply, or before any step', async t => {
+  const truncated = run([reply, toolCall], {
+    segments: [segment(T0, 0, { 0: { text: 'partial', completionTokens: 256, truncated: true } }, [], { afterStep: 0, reason: 'max_completion_tokens' })]
+  })
+  const state = runStateAt(truncated, T0 + 2000)
+  t.match(state, { status: 'incomplete', incompleteReason: 'max_completion_tokens', pendingToolCalls: null })
+  t.match(state.steps, [{ status: 'completed', truncated: true, text: 'partial' }], 'the tool call after the cut never happens')
+  const noRoom = run([reply], { segments: [segment(T0, 0, {}, [], { afterStep: null, reason: 'max_prompt_tokens' })] })
+  t.match(runStateAt(noRoom, T0 + 1999), { status: 'in_progress' })
+  t.match(runStateAt(noRoom, T0 + 2000), { status: 'incomplete', incompleteReason: 'max_prompt_tokens', steps: [] })
 })

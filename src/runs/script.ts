@@ -1,0 +1,166 @@
+/**
+ * Turning a matched scenario and the run's v2 controls into the run's script, and rendering the replies of
+ * each pass (segment). Pure, given a tokenizer: the same inputs always give the same script and usage.
+ *
+ * The controls act as the real service's do, so code relying on them can be tested:
+ * - `tool_choice`: `none` drops tool calls; `required` or a named function forces a call first (to that
+ *   function, or to the first function tool) with arguments sampled from its `parameters` schema;
+ * - `parallel_tool_calls: false`: one call per step;
+ * - `truncation_strategy` / `max_prompt_tokens`: which thread messages make the prompt; a prompt that cannot
+ *   fit ends the run `incomplete` (`max_prompt_tokens`);
+ * - `max_completion_tokens`: a reply past the budget is cut there, and the run ends `incomplete`;
+ * - `response_format`: `json_object` makes each reply a JSON object, `json_schema` one that fits the schema.
+ */
+import { newId } from '../ids.js'
+import type { Tool } from '../schemas/common.js'
+import type { RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
+import { sampleFromSchema } from './json-sample.js'
+import { countPromptTokens, defaultReply, type Tokenizer } from './reply.js'
+import { DEFAULT_FAIL_MESSAGES, renderReply, type Scenario } from './scenarios.js'
+
+export interface ToolControls {
+  readonly toolChoice: unknown
+  readonly tools: readonly Tool[]
+  readonly parallelToolCalls: boolean
+}
+
+type FunctionTool = Extract<Tool, { type: 'function' }>
+const functionTools = (tools: readonly Tool[]) => tools.filter((tool): tool is FunctionTool => tool.type === 'function')
+
+/** The function a `tool_choice` forces, `undefined` when it forces none, or a problem with the request. */
+export function forcedFunction (toolChoice: unknown, tools: readonly Tool[]): FunctionTool | undefined | { problem: string } {
+  if (toolChoice === 'required') {
+    return functionTools(tools)[0] ?? (tools.length === 0 ? { problem: "'tool_choice' is 'required', but the run has no tools." } : undefined)
+  }
+  if (typeof toolChoice === 'object' && toolChoice !== null && (toolChoice as { type?: unknown }).type === 'function') {
+    const name = (toolChoice as { function: { name: string } }).function.name
+    return functionTools(tools).find(tool => tool.function.name === name) ??
+      { problem: `'tool_choice' names the function '${name}', which is not one of the run's tools.` }
+  }
+  return undefined
+}
+
+function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>, tokenizer: Tokenizer): ScriptStep {
+  const withIds = calls.map(call => ({ id: newId('call'), name: call.name, arguments: call.arguments }))
+  const completionTokens = withIds.reduce((n, c) => n + tokenizer.encode(c.name).length + tokenizer.encode(c.arguments).length, 0)
+  return { kind: 'tool_calls', stepId: newId('step'), calls: withIds, completionTokens }
+}
+
+const messageStep = (template: string): ScriptStep => ({ kind: 'message', stepId: newId('step'), messageId: newId('msg'), template })
+
+/** The run's script: the scenario's steps (or one default reply) with the tool controls applied. */
+export function buildScript (scenario: Scenario | null, controls: ToolControls, tokenizer: Tokenizer): ScriptStep[] {
+  let script: ScriptStep[] = (scenario?.steps ?? [{ reply: '' }]).flatMap((step): ScriptStep[] => {
+    if ('reply' in step) return [messageStep(scenario ? step.reply : '')]
+    if ('fail' in step) return [{ kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }]
+    if ('incomplete' in step) return [{ kind: 'incomplete', reason: step.incomplete.reason }]
+    const calls = step.tool_calls.map(call => ({
+      name: call.name,
+      arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {})
+    }))
+    return controls.parallelToolCalls ? [toolCallStep(calls, tokenizer)] : calls.map(call => toolCallStep([call], tokenizer))
+  })
+
+  if (controls.toolChoice === 'none') {
+    script = script.filter(step => step.kind !== 'tool_calls')
+    if (!script.some(step => step.kind === 'message')) script.unshift(messageStep(''))
+  }
+  const forced = forcedFunction(controls.toolChoice, controls.tools)
+  if (forced !== undefined && !('problem' in forced)) {
+    const first = script[0]
+    const alreadyCalls = first?.kind === 'tool_calls' && first.calls.some(call => call.name === forced.function.name)
+    if (!alreadyCalls) {
+      const args = JSON.stringify(sampleFromSchema(forced.function.parameters ?? { type: 'object', properties: {} }))
+      script.unshift(toolCallStep([{ name: forced.function.name, arguments: args }], tokenizer))
+      if (!script.some(step => step.kind === 'message')) script.push(messageStep(''))
+    }
+  }
+  return script
+}
+
+export interface PromptControls {
+  readonly truncationStrategy: unknown
+  readonly maxPromptTokens: number | null
+}
+
+/**
+ * Prompt tokens of the first model call: the instructions plus the thread messages the truncation strategy
+ * keeps (`last_messages` N keeps the last N; `auto` drops the oldest until `max_prompt_tokens` fits).
+ * `fits` is false when even that is over `max_prompt_tokens`.
+ */
+export function promptOf (instructions: string, messages: readonly string[], controls: PromptControls, tokenizer: Tokenizer) {
+  const strategy = controls.truncationStrategy as { type?: string, last_messages?: number | null } | null
+  let kept = strategy?.type === 'last_messages' && typeof strategy.last_messages === 'number'
+    ? messages.slice(-strategy.last_messages)
+    : [...messages]
+  let tokens = countPromptTokens(tokenizer.encode, instructions, kept)
+  const max = controls.maxPromptTokens ?? Infinity
+  if (strategy?.type !== 'last_messages') {
+    while (tokens > max && kept.length > 1) {
+      kept = kept.slice(1)
+      tokens = countPromptTokens(tokenizer.encode, instructions, kept)
+    }
+  }
+  return { promptTokens: tokens, fits: tokens <= max }
+}
+
+export interface SegmentInput {
+  readonly script: readonly ScriptStep[]
+  readonly lastUserMessage: string | null
+  readonly assistantName: string | null
+  readonly responseFormat: unknown
+  readonly maxCompletionTokens: number | null
+}
+
+function formatReply (text: string, responseFormat: unknown): string {
+  const format = responseFormat as { type?: string, json_schema?: { schema?: unknown } } | null
+  if (format?.type !== 'json_object' && format?.type !== 'json_schema') return text
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed === 'object' && parsed !== null) return text
+  } catch {}
+  return JSON.stringify(format.type === 'json_schema' ? sampleFromSchema(format.json_schema?.schema) : { reply: text })
+}
+
+/**
+ * One pass of the run from `fromStep`, its replies rendered now (they may quote the outputs that started
+ * it). `completionTokensSoFar` is what earlier passes wrote, counted against `max_completion_tokens`.
+ */
+export function renderSegment (run: SegmentInput, startedAt: number, fromStep: number, promptTokens: number,
+  outputs: readonly ToolOutput[], completionTokensSoFar: number, tokenizer: Tokenizer, promptFits = true): RunSegment {
+  const replies: Record<number, RunSegment['replies'][number]> = {}
+  if (!promptFits) return { startedAt, fromStep, promptTokens, outputs, replies, cutOff: { afterStep: null, reason: 'max_prompt_tokens' } }
+  let used = completionTokensSoFar
+  for (let index = fromStep; index < run.script.length; index++) {
+    const step = run.script[index]!
+    if (step.kind === 'tool_calls') used += step.completionTokens
+    if (step.kind !== 'message') break
+    const rendered = step.template === ''
+      ? defaultReply(run.lastUserMessage)
+      : renderReply(step.template, { lastUserMessage: run.lastUserMessage, assistantName: run.assistantName, toolOutputs: outputs.map(o => o.output) })
+    const text = formatReply(rendered, run.responseFormat)
+    const tokens = tokenizer.encode(text)
+    const budget = run.maxCompletionTokens === null ? Infinity : Math.max(0, run.maxCompletionTokens - used)
+    if (tokens.length > budget) {
+      replies[index] = { text: tokenizer.decode(tokens.slice(0, budget)), completionTokens: budget, truncated: true }
+      return { startedAt, fromStep, promptTokens, outputs, replies, cutOff: { afterStep: index, reason: 'max_completion_tokens' } }
+    }
+    replies[index] = { text, completionTokens: tokens.length, truncated: false }
+    used += tokens.length
+  }
+  return { startedAt, fromStep, promptTokens, outputs, replies, cutOff: null }
+}
+
+/** Completion tokens a segment's pass wrote: its replies and the tool calls it ended on. */
+export function completionTokensOf (segment: RunSegment, script: readonly ScriptStep[]): number {
+  let total = Object.values(segment.replies).reduce((n, r) => n + r.completionTokens, 0)
+  for (let index = segment.fromStep; index < script.length; index++) {
+    const step = script[index]!
+    if (step.kind === 'tool_calls') {
+      total += step.completionTokens
+      break
+    }
+    if (step.kind !== 'message') break
+  }
+  return total
+}
