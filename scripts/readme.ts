@@ -1,0 +1,103 @@
+/**
+ * The README sections that are generated from the code, so they cannot drift: the configuration table
+ * (from config.ts OPTIONS), the api-version table (api-versions.ts) and the error catalogue (errors.ts).
+ * `npm run docs` rewrites them in README.md; test/readme.test.ts fails when README.md is stale.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { API_VERSIONS } from '../src/api-versions.js'
+import { OPTIONS } from '../src/config.js'
+import { Errors, type ApiError } from '../src/errors.js'
+
+const README = new URL('../README.md', import.meta.url)
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+export function configTable (): string {
+  return [
+    '| flag | environment | default | meaning |',
+    '|---|---|---|---|',
+    ...OPTIONS.map(o => `| \`--${o.flag} ${o.placeholder}\` | \`${o.env}\` | ${cell(o.shownDefault)} | ${cell(o.describe)} |`)
+  ].join('\n')
+}
+
+export function apiVersionsTable (): string {
+  const rows = [...API_VERSIONS.values()].map(v => `| \`${v.version}\` | ${v.generation === null
+    ? 'no Assistants API: 404 "Resource not found"'
+    : v.generation === 'v1' ? 'Assistants v1 shapes (`file_ids`, `retrieval`)' : 'Assistants v2 shapes (`tool_resources`, `file_search`, run controls)'} |`)
+  return [
+    '### api-versions',
+    '',
+    'A missing `api-version` is a 404 `{"error":{"code":"404","message": "Resource not found"}}`, as on Azure;',
+    'so is a real Azure OpenAI version without the Assistants API. Anything else that is not an Azure OpenAI',
+    'version is a 400 `{"error":{"code":"BadRequest","message":"API version not supported"}}`.',
+    '',
+    '| api-version | served as |',
+    '|---|---|',
+    ...rows
+  ].join('\n')
+}
+
+/** One example of every error the factory makes: a new entry in errors.ts must be added here (tsc says so). */
+const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = {
+  resourceNotFound: () => Errors.resourceNotFound(),
+  apiVersionNotSupported: () => Errors.apiVersionNotSupported(),
+  accessDenied: () => Errors.accessDenied(),
+  tokenRejected: () => Errors.tokenRejected(),
+  invalidJson: () => Errors.invalidJson(),
+  unsupportedContentType: () => Errors.unsupportedContentType('text/plain'),
+  bodyTooLarge: () => Errors.bodyTooLarge(1048576),
+  missingParameter: () => Errors.missingParameter('assistant_id'),
+  unknownParameter: () => Errors.unknownParameter('tools[0].x'),
+  invalidType: () => Errors.invalidType('metadata', 'an object', []),
+  invalidValue: () => Errors.invalidValue('order', 'up', ['asc', 'desc']),
+  stringTooLong: () => Errors.stringTooLong('metadata.key', 512, 600),
+  stringTooShort: () => Errors.stringTooShort('model', 1, 0),
+  patternMismatch: () => Errors.patternMismatch('assistants[0].id', '^asst_[A-Za-z0-9_-]+$'),
+  arrayTooLong: () => Errors.arrayTooLong('tools', 128, 130),
+  arrayTooShort: () => Errors.arrayTooShort('scenarios[0].steps', 1, 0),
+  tooManyProperties: () => Errors.tooManyProperties('metadata', 16, 17),
+  propertyNameTooLong: () => Errors.propertyNameTooLong('metadata', 'k'.repeat(65), 64),
+  numberOutOfRange: () => Errors.numberOutOfRange('limit', 'minimum', 1, 0),
+  streamingUnsupported: () => Errors.streamingUnsupported(),
+  notFound: () => Errors.notFound('thread', 'thread_abc123'),
+  threadHasActiveRun: () => Errors.threadHasActiveRun('thread_abc123', 'run_abc123'),
+  runRejectsToolOutputs: () => Errors.runRejectsToolOutputs('expired'),
+  toolOutputsMismatch: () => Errors.toolOutputsMismatch(['call_a', 'call_b'], ['call_a']),
+  invalidToolChoice: () => Errors.invalidToolChoice("'tool_choice' names the function 'f', which is not one of the run's tools."),
+  runNotCancellable: () => Errors.runNotCancellable('completed'),
+  messageWhileRunActive: () => Errors.messageWhileRunActive('thread_abc123', 'run_abc123'),
+  internal: () => Errors.internal()
+}
+
+export function errorCatalogue (): string {
+  const rows = Object.entries(ERROR_EXAMPLES).map(([name, make]) => {
+    const error = make()
+    return `| \`${name}\` | ${error.statusCode} | ${error.fields ? `\`${error.fields.code ?? 'null'}\`` : '–'} | \`${cell(error.body)}\` |`
+  })
+  return ['| error | status | code | example body |', '|---|---|---|---|', ...rows].join('\n')
+}
+
+export const GENERATED_SECTIONS: Record<string, () => string> = {
+  'config-table': configTable,
+  'api-versions': apiVersionsTable,
+  'error-catalogue': errorCatalogue
+}
+
+/** README text with every generated section replaced by its current content. */
+export function renderReadme (text: string): string {
+  let result = text
+  for (const [name, generate] of Object.entries(GENERATED_SECTIONS)) {
+    const start = `<!-- ${name}:start -->`
+    const end = `<!-- ${name}:end -->`
+    const from = result.indexOf(start)
+    const to = result.indexOf(end)
+    if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`)
+    result = `${result.slice(0, from + start.length)}\n${generate()}\n${result.slice(to)}`
+  }
+  return result
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').at(-1)!)) {
+  writeFileSync(README, renderReadme(readFileSync(README, 'utf8')))
+  console.log('README.md generated sections updated')
+}
