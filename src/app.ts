@@ -3,23 +3,32 @@
  * It never listens; server.ts does that, and tests use app.inject() on a fresh app each.
  */
 import { randomUUID } from 'node:crypto'
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, {
+  LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest
+} from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import { ApiError, Errors } from './errors.js'
 import { loadFixtures, type Fixtures } from './fixtures.js'
-import { installAzureGate } from './plugins/azure-gate.js'
+import { loggerOptions, type LogStream } from './logging.js'
+import { installAzureGate, type Flavour } from './plugins/azure-gate.js'
+import { installOpenAIGate } from './plugins/openai-gate.js'
 import assistantRoutes from './routes/assistants.js'
+import fileRoutes from './routes/files.js'
 import messageRoutes from './routes/messages.js'
 import runRoutes from './routes/runs.js'
 import threadRoutes from './routes/threads.js'
+import v1FileRoutes from './routes/v1-files.js'
+import vectorStoreRoutes from './routes/vector-stores.js'
 import { assistantRecord, createAssistantService } from './services/assistants.js'
 import type { ServiceContext } from './services/context.js'
+import { createFileService, createV1FileService } from './services/files.js'
 import { createMessageService } from './services/messages.js'
 import { createRunService } from './services/runs.js'
 import { loadTokenizer } from './runs/reply.js'
 import { createThreadService } from './services/threads.js'
+import { createVectorStoreService } from './services/vector-stores.js'
 import { createMemoryStore } from './store/memory-store.js'
 import type { Store } from './store/store.js'
 import { validate } from './validation.js'
@@ -31,15 +40,43 @@ export interface AppDeps {
   store?: Store
   /** Already-loaded fixtures; when absent, `config.fixtures` is read from disk. */
   fixtures?: Fixtures
+  /** Where log lines go instead of stdout (tests capture them here); always JSON lines. */
+  logStream?: LogStream
+  /**
+   * Sees every response just before it is sent (the contract tests validate bodies against the official
+   * specs with it). Test-only: when absent no hook is installed, so production pays nothing.
+   */
+  inspectResponse?: ResponseInspector
+}
+
+/** Called with each response's request, reply and serialised payload; must not throw or change the reply. */
+export type ResponseInspector = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => void
+
+/** Where each flavour of the API lives. */
+export const API_PREFIXES: Readonly<Record<Flavour, string>> = Object.freeze({ azure: '/openai', openai: '/v1' })
+
+/** The flavour a path belongs to; anything outside /v1 is answered the Azure way. */
+export function flavourOfPath (path: string): Flavour {
+  return /^\/+v1(\/|$)/.test(path) ? 'openai' : 'azure'
+}
+
+/** The 404 for a request no route matched, in the envelope of the flavour its path belongs to. */
+function routeNotFound (request: FastifyRequest): ApiError {
+  const path = request.url.split('?')[0] ?? ''
+  return flavourOfPath(path) === 'openai' ? Errors.invalidUrl(request.method, path) : Errors.resourceNotFound()
 }
 
 export function createServices (context: ServiceContext) {
   const runs = createRunService(context)
+  const messages = createMessageService(context, { settleThread: runs.settleThread })
   return {
     assistants: createAssistantService(context),
     threads: createThreadService(context),
-    messages: createMessageService(context, { settleThread: runs.settleThread }),
-    runs
+    messages,
+    runs,
+    files: createFileService(context),
+    vectorStores: createVectorStoreService(context),
+    v1Files: createV1FileService(context, { getMessage: messages.get })
   }
 }
 export type Services = ReturnType<typeof createServices>
@@ -65,42 +102,101 @@ function seed (services: Services, store: Store, clock: Clock, fixtures: Fixture
 }
 
 /** Maps anything thrown while handling a request to the ApiError the client receives. */
-function toApiError (err: FastifyError): ApiError {
+function toApiError (err: FastifyError, request: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return Errors.bodyTooLarge(BODY_LIMIT_BYTES)
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return Errors.unsupportedContentType(String(err.message.split(': ').at(-1)))
+    // Fastify's message is just "Unsupported Media Type"; the real API names the header the client sent.
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return Errors.unsupportedContentType(request.headers['content-type'] ?? '')
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY': return Errors.invalidJson()
   }
-  return Errors.internal()
+  // Anything else Fastify refuses on the client's account keeps its status, in the OpenAI envelope.
+  const status = err.statusCode ?? 500
+  return status >= 400 && status < 500 ? Errors.requestRejected(status, err.message) : Errors.internal()
+}
+
+/** Deepest JSON nesting accepted: deeper bodies are refused before they reach code that recurses. */
+export const MAX_JSON_DEPTH = 64
+
+function jsonDepth (text: string): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) {
+      inString = true
+    } else if (c === 123 || c === 91) {
+      deepest = Math.max(deepest, ++depth)
+    } else if (c === 125 || c === 93) {
+      depth--
+    }
+  }
+  return deepest
 }
 
 function installErrorHandling (app: FastifyInstance): void {
   app.setErrorHandler<FastifyError>((err, request, reply) => {
-    const apiError = toApiError(err)
+    const apiError = toApiError(err, request)
     if (apiError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
     return reply.code(apiError.statusCode).type('application/json').send(apiError.body)
   })
-  app.setNotFoundHandler((_request, reply) => {
-    const notFound = Errors.resourceNotFound()
+  app.setNotFoundHandler((request, reply) => {
+    const notFound = routeNotFound(request)
     return reply.code(404).type('application/json').send(notFound.body)
   })
 }
 
 /** JSON bodies: an empty body is no body (SDKs post `cancel` with a JSON content type and nothing else). */
 function installJsonParser (app: FastifyInstance): void {
-  app.removeContentTypeParser(['application/json'])
+  // Fastify also parses text/plain by default; the API accepts JSON only, anything else is a 400 naming the type.
+  app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string
     if (text.trim() === '') return done(null, undefined)
+    if (jsonDepth(text) > MAX_JSON_DEPTH) return done(Errors.bodyTooDeep(MAX_JSON_DEPTH), undefined)
     try {
       done(null, JSON.parse(text))
     } catch {
       done(Errors.invalidJson(), undefined)
     }
   })
+}
+
+/**
+ * Registers the Assistants API under one flavour's prefix: that flavour's gate (which sets
+ * `request.apiVersion`), body validation for the request's generation, then every route plugin.
+ */
+async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<void> {
+  const { config, clock } = app
+  await app.register(async (api) => {
+    if (flavour === 'azure') {
+      installAzureGate(api, { acceptedKeys: config.apiKeys, apiVersionCheck: config.apiVersionCheck, clock })
+    } else {
+      installOpenAIGate(api, { acceptedKeys: config.apiKeys })
+    }
+    api.addHook('preHandler', async (request) => {
+      const bodySchema = request.routeOptions.schema?.body
+      if (bodySchema) {
+        const { flavour, version, generation } = request.apiVersion
+        // No body (or a JSON null) is an empty object: SDKs post `cancel` and `create thread` without one.
+        request.body = validate(bodySchema, request.body ?? {},
+          { generation, apiVersion: flavour === 'azure' ? version : undefined })
+      }
+    })
+    await api.register(assistantRoutes)
+    await api.register(threadRoutes)
+    await api.register(messageRoutes)
+    await api.register(runRoutes)
+    await api.register(fileRoutes)
+    await api.register(vectorStoreRoutes)
+    await api.register(v1FileRoutes)
+  }, { prefix: API_PREFIXES[flavour] })
 }
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -111,13 +207,20 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   loadTokenizer().catch(() => {}) // warm up off the startup path; the first run creation awaits it (and sees any failure)
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // Level, pretty output on a terminal, and api keys / Bearer tokens redacted from every line (logging.ts).
+    logger: await loggerOptions(config, deps.logStream),
     // One line per request is written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Some SDK versions send `//openai/...` when the endpoint ends with a slash.
     routerOptions: { ignoreDuplicateSlashes: true },
-    genReqId: () => randomUUID()
+    genReqId: () => randomUUID(),
+    // A URL that cannot be decoded matches no route: Azure's 404, not Fastify's own body.
+    frameworkErrors: (_error, _request, reply) => {
+      (reply as unknown as FastifyReply).code(404).type('application/json').send(Errors.resourceNotFound().body)
+    },
+    // close(): idle keep-alive sockets are closed at once, in-flight requests finish (server.ts bounds the wait).
+    forceCloseConnections: 'idle'
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const services = createServices({ config, clock, store, scenarios: fixtures?.scenarios ?? [] })
@@ -151,10 +254,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({
       method: request.method,
-      path: request.url,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 100) / 100
-    }, 'request')
+      url: request.url,
+      statusCode: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime * 100) / 100
+    }, 'request completed')
   })
 
   /** GET /_emulator/health — liveness for containers and test harnesses; no auth, no api-version. */
@@ -162,17 +265,17 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } } }
   }, async () => ({ status: 'ok' }))
 
-  await app.register(async (api) => {
-    installAzureGate(api, config.apiKeys, clock)
-    api.addHook('preHandler', async (request) => {
-      const bodySchema = request.routeOptions.schema?.body
-      if (bodySchema) request.body = validate(bodySchema, request.body ?? {}, { generation: request.apiVersion.generation })
+  const inspect = deps.inspectResponse
+  if (inspect) {
+    app.addHook('onSend', async (request, reply, payload) => {
+      inspect(request, reply, payload)
+      return payload
     })
-    await api.register(assistantRoutes)
-    await api.register(threadRoutes)
-    await api.register(messageRoutes)
-    await api.register(runRoutes)
-  }, { prefix: '/openai' })
+  }
+
+  // The same routes twice: Azure's flavour under /openai and OpenAI's under /v1.
+  await registerApi(app, 'azure')
+  await registerApi(app, 'openai')
 
   await app.ready()
   return app

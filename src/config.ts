@@ -6,6 +6,7 @@
  * The result is frozen: nothing else in the emulator looks at process.argv or process.env.
  */
 import { parseArgs } from 'node:util'
+import { API_VERSION_CHECKS, type ApiVersionCheck } from './api-versions.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
@@ -30,9 +31,15 @@ export interface Config {
   readonly runExpiryMs: number
   readonly logLevel: LogLevel
   readonly logFormat: LogFormat
+  /** How `api-version` values outside Azure's list are treated (see api-versions.ts). */
+  readonly apiVersionCheck: ApiVersionCheck
+  /** Largest file `POST /files` accepts, in bytes; bigger uploads get a 413. */
+  readonly maxUploadBytes: number
+  /** How long a vector store file (and a file batch) stays `in_progress` before it is `completed`, in milliseconds. */
+  readonly vectorStoreProcessingMs: number
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format'
+type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -55,7 +62,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'cancellingMs', flag: 'cancelling-ms', env: 'AOAI_EMULATOR_CANCELLING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a cancelled run stays cancelling.' },
   { key: 'runExpiryMs', flag: 'run-expiry-ms', env: 'AOAI_EMULATOR_RUN_EXPIRY_MS', kind: 'duration', placeholder: 'MS', shownDefault: '600000', describe: 'How long after creation an unfinished run expires (expires_at).' },
   { key: 'logLevel', flag: 'log-level', env: 'AOAI_EMULATOR_LOG_LEVEL', kind: 'log-level', placeholder: 'LEVEL', shownDefault: 'info', describe: `One of ${LOG_LEVELS.join(', ')}.` },
-  { key: 'logFormat', flag: 'log-format', env: 'AOAI_EMULATOR_LOG_FORMAT', kind: 'log-format', placeholder: 'FORMAT', shownDefault: 'auto', describe: `One of ${LOG_FORMATS.join(', ')}; auto is pretty on a terminal and JSON lines otherwise.` }
+  { key: 'logFormat', flag: 'log-format', env: 'AOAI_EMULATOR_LOG_FORMAT', kind: 'log-format', placeholder: 'FORMAT', shownDefault: 'auto', describe: `One of ${LOG_FORMATS.join(', ')}; auto is pretty on a terminal and JSON lines otherwise.` },
+  { key: 'apiVersionCheck', flag: 'api-version-check', env: 'AOAI_EMULATOR_API_VERSION_CHECK', kind: 'api-version-check', placeholder: 'MODE', shownDefault: 'strict', describe: 'strict: only Azure\'s api-versions; lenient: an unknown YYYY-MM-DD[-preview] is served as the nearest older Assistants version, with a warning header; off: any or no api-version is served.' },
+  { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
+  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -68,7 +78,10 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   cancellingMs: 500,
   runExpiryMs: 600000,
   logLevel: 'info',
-  logFormat: 'auto'
+  logFormat: 'auto',
+  apiVersionCheck: 'strict',
+  maxUploadBytes: 20 * 1024 * 1024,
+  vectorStoreProcessingMs: 500
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -85,6 +98,8 @@ export type CommandLine =
   | { readonly action: 'version' }
 
 const MAX_DURATION_MS = 24 * 60 * 60 * 1000
+/** Uploads are held in memory: 1 GiB is the most one file may be. */
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 
 function convert (spec: OptionSpec, raw: string | string[], source: string): Config[keyof Config] {
   const fail = (why: string): never => {
@@ -112,6 +127,14 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
     case 'log-format':
       if (!(LOG_FORMATS as readonly string[]).includes(String(raw))) fail(`is not one of ${LOG_FORMATS.join(', ')}`)
       return raw as LogFormat
+    case 'api-version-check':
+      if (!(API_VERSION_CHECKS as readonly string[]).includes(String(raw))) fail(`is not one of ${API_VERSION_CHECKS.join(', ')}`)
+      return raw as ApiVersionCheck
+    case 'bytes': {
+      const value = Number(raw)
+      if (!/^\d+$/.test(String(raw)) || value < 1 || value > MAX_UPLOAD_BYTES) fail(`is not a whole number of bytes from 1 to ${MAX_UPLOAD_BYTES}`)
+      return value
+    }
     case 'string':
       if (String(raw).trim() === '') fail('is empty')
       return String(raw)

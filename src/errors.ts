@@ -55,7 +55,16 @@ const ACCESS_DENIED = 'Access denied due to invalid subscription key or wrong AP
 const TOKEN_REJECTED = 'Unauthorized. Access token is missing, invalid, audience is incorrect ' +
   '(https://cognitiveservices.azure.com), or have expired.'
 
-export type ResourceKind = 'assistant' | 'thread' | 'message' | 'run' | 'run step'
+/**
+ * How OpenAI shows a rejected key: its first 8 and last 4 characters with a star for each one between
+ * (`sk-abcde***…***wxyz`); a key of 12 characters or fewer is shown whole.
+ */
+export function maskApiKey (key: string): string {
+  if (key.length <= 12) return key
+  return `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}`
+}
+
+export type ResourceKind = 'assistant' | 'thread' | 'message' | 'run' | 'run step' | 'file' | 'vector store' | 'vector store file batch'
 
 /** What a JSON value is called in "expected …, but got … instead." messages. */
 export function describeJsonType (value: unknown): string {
@@ -81,6 +90,19 @@ export const Errors = {
   accessDenied: () => azureGatewayError(401, '401', ACCESS_DENIED),
   tokenRejected: () => new ApiError(401, TOKEN_REJECTED, `{"statusCode": 401, "message": "${TOKEN_REJECTED}"}`),
 
+  // OpenAI flavour (/v1): authentication, the beta header, routing
+  missingApiKey: () => openAIError(401, 'You didn\'t provide an API key. You need to provide your API key in an ' +
+    'Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). You can obtain an API key from ' +
+    'https://platform.openai.com/account/api-keys.'),
+  incorrectApiKey: (key: string) => openAIError(401, `Incorrect API key provided: ${maskApiKey(key)}. ` +
+    'You can find your API key at https://platform.openai.com/account/api-keys.', { code: 'invalid_api_key' }),
+  missingBetaHeader: () => openAIError(400, 'You must provide the \'OpenAI-Beta\' header to access the Assistants API. ' +
+    'Please try again by setting the header \'OpenAI-Beta: assistants=v2\'.', { code: 'invalid_beta' }),
+  assistantsV1Retired: () => openAIError(400, 'The v1 Assistants API has been deprecated. Please try again by setting ' +
+    'the header \'OpenAI-Beta: assistants=v2\'. See the migration guide for more information: ' +
+    'https://platform.openai.com/docs/assistants/migration.', { code: 'invalid_beta' }),
+  invalidUrl: (method: string, path: string) => openAIError(404, `Invalid URL (${method} ${path})`),
+
   // Request bodies
   invalidJson: () => openAIError(400, 'We could not parse the JSON body of your request. (HINT: This likely means ' +
     'you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not ' +
@@ -91,6 +113,8 @@ export const Errors = {
     `'Content-Type: ${contentType}'. Please try again with a supported content type.`),
   bodyTooLarge: (limit: number) => openAIError(413, `The request body is too large. The maximum size is ${limit} bytes.`,
     { code: 'request_too_large' }),
+  bodyTooDeep: (max: number) => openAIError(400, `The JSON body of your request is nested too deeply: at most ${max} levels of objects and arrays are accepted.`),
+  requestRejected: (statusCode: number, message: string) => openAIError(statusCode, message),
   missingParameter: (param: string) => openAIError(400, `Missing required parameter: '${param}'.`,
     { param, code: 'missing_required_parameter' }),
   unknownParameter: (param: string) => openAIError(400, `Unknown parameter: '${param}'.`,
@@ -134,6 +158,26 @@ export const Errors = {
 
   // Resources
   notFound: (kind: ResourceKind, id: string) => openAIError(404, `No ${kind} found with id '${id}'.`),
+
+  // Files and vector stores
+  /** A reference to files that do not exist (Azure's wording, azure-sdk-for-net#47121); `param` names the field. */
+  filesNotFound: (ids: readonly string[], param: string | null = null) => openAIError(404,
+    `Files [${ids.join(', ')}] were not found`, { param }),
+  /** A reference to a vector store that does not exist; `param` names the field that holds it. */
+  vectorStoreReferenceNotFound: (id: string, param: string) => openAIError(404,
+    `No vector store found with id '${id}'.`, { param }),
+  vectorStoreFileNotFound: (fileId: string, vectorStoreId: string) => openAIError(404,
+    `No file found with id '${fileId}' in vector store '${vectorStoreId}'.`),
+  fileTooLarge: (limit: number) => openAIError(413,
+    `File is too large. The maximum upload size is ${limit} bytes.`, { param: 'file', code: 'file_too_large' }),
+  invalidUpload: (message: string, param: string | null = null) => openAIError(400, message,
+    { param, code: param === null ? null : 'invalid_value' }),
+  batchNotCancellable: (status: string) => openAIError(400, `Cannot cancel vector store file batch with status '${status}'.`),
+  chunkOverlapTooLarge: (overlap: number, max: number, param: string) => openAIError(400,
+    `Invalid '${param}': chunk_overlap_tokens (${overlap}) must not exceed half of max_chunk_size_tokens (${max}).`,
+    { param, code: 'invalid_value' }),
+  tooManyAssistantFiles: (max: number) => openAIError(400,
+    `Invalid 'file_ids': an assistant can have at most ${max} files attached.`, { param: 'file_ids', code: 'array_above_max_length' }),
 
   // Runs
   threadHasActiveRun: (threadId: string, runId: string) => openAIError(400,

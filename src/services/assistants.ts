@@ -6,6 +6,8 @@ import { newId } from '../ids.js'
 import type { Assistant, CreateAssistantBody, ModifyAssistantBody } from '../schemas/assistant.js'
 import type { AssistantRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
+import { assertReferencesExist } from './files.js'
+import { withInlineVectorStores } from './vector-stores.js'
 
 export function assistantRecord (body: CreateAssistantBody, id: string, createdAt: number): AssistantRecord {
   return {
@@ -45,7 +47,8 @@ export function modifiedAssistant (record: AssistantRecord, body: ModifyAssistan
     response_format: record.responseFormat as CreateAssistantBody['response_format'],
     metadata: record.metadata
   }
-  return assistantRecord({ ...current, ...given }, record.id, record.createdAt)
+  const modified = assistantRecord({ ...current, ...given }, record.id, record.createdAt)
+  return record.fileAttachedAt === undefined ? modified : { ...modified, fileAttachedAt: record.fileAttachedAt }
 }
 
 export function presentAssistant (record: AssistantRecord, generation: Generation): Assistant {
@@ -71,7 +74,9 @@ export function presentAssistant (record: AssistantRecord, generation: Generatio
       }
 }
 
-export function createAssistantService ({ store, clock }: ServiceContext) {
+export function createAssistantService (context: ServiceContext) {
+  const { store, clock } = context
+
   function get (id: string): AssistantRecord {
     const record = store.assistants.get(id)
     if (!record) throw Errors.notFound('assistant', id)
@@ -79,8 +84,11 @@ export function createAssistantService ({ store, clock }: ServiceContext) {
   }
 
   return {
+    /** Creates an assistant; the files and vector stores it names must exist (`file_search.vector_stores` creates one). */
     create (body: CreateAssistantBody): AssistantRecord {
-      const record = assistantRecord(body, newId('asst'), clock.now())
+      assertReferencesExist(store, body)
+      const resolved = { ...body, tool_resources: withInlineVectorStores(context, body.tool_resources) }
+      const record = assistantRecord(resolved, newId('asst'), clock.now())
       store.assistants.put(record)
       return record
     },
@@ -93,7 +101,9 @@ export function createAssistantService ({ store, clock }: ServiceContext) {
     },
 
     modify (id: string, body: ModifyAssistantBody): AssistantRecord {
-      const record = modifiedAssistant(get(id), body)
+      const current = get(id)
+      assertReferencesExist(store, body, { inlineVectorStores: false })
+      const record = modifiedAssistant(current, body)
       store.assistants.put(record)
       return record
     },

@@ -10,6 +10,7 @@ import { Errors } from '../errors.js'
 import type { MessageInput, ModifyMessageBody } from '../schemas/message.js'
 import type { MessageRecord, ThreadRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
+import { assertReferencesExist } from './files.js'
 import { userMessageRecord } from './threads.js'
 
 export interface MessageServiceDeps {
@@ -29,6 +30,7 @@ export function createMessageService ({ store, clock }: Pick<ServiceContext, 'st
     /** Posts a message; refused while a run on the thread has not finished. */
     create (threadId: string, input: MessageInput): MessageRecord {
       const thread = settleThread(threadId)
+      assertReferencesExist(store, input)
       if (thread.activeRunId !== null) throw Errors.messageWhileRunActive(threadId, thread.activeRunId)
       const record = userMessageRecord(input, threadId, clock.now())
       store.messages.put(threadId, record)

@@ -22,6 +22,7 @@ import type {
   AssistantRecord, MessageRecord, RunRecord, ThreadRecord
 } from '../store/records.js'
 import type { ServiceContext } from './context.js'
+import { assertReferencesExist } from './files.js'
 import { createThreadService, userMessageRecord } from './threads.js'
 
 /** Smallest poll interval suggested to SDKs, so a run about to change is not polled in a tight loop. */
@@ -185,6 +186,15 @@ export function createRunService (context: ServiceContext) {
     return { record, state: runStateAt(record, clock.now()) }
   }
 
+  /** The run's tools and tool choice, refused when the choice names no tool the run has. */
+  function checkToolChoice (assistant: AssistantRecord, body: Pick<CreateRunBody, 'tools' | 'tool_choice'>) {
+    const tools = body.tools ?? assistant.tools
+    const toolChoice = body.tool_choice ?? 'auto'
+    const forced = forcedFunction(toolChoice, tools)
+    if (forced !== undefined && 'problem' in forced) throw Errors.invalidToolChoice(forced.problem)
+    return { tools, toolChoice }
+  }
+
   interface RunOptions {
     readonly assistant: AssistantRecord
     readonly body: Omit<CreateRunBody, 'assistant_id' | 'additional_messages' | 'additional_instructions'> & {
@@ -201,10 +211,7 @@ export function createRunService (context: ServiceContext) {
   function startRun (thread: ThreadRecord, { assistant, body, additional }: RunOptions, tokenizer: Tokenizer): RunView {
     const settled = settle(thread)
     if (settled.activeRunId !== null) throw Errors.threadHasActiveRun(thread.id, settled.activeRunId)
-    const tools = body.tools ?? assistant.tools
-    const toolChoice = body.tool_choice ?? 'auto'
-    const forced = forcedFunction(toolChoice, tools)
-    if (forced !== undefined && 'problem' in forced) throw Errors.invalidToolChoice(forced.problem)
+    const { tools, toolChoice } = checkToolChoice(assistant, body)
 
     const createdAt = clock.now()
     const instructions = joinInstructions(body.instructions ?? assistant.instructions ?? '', body.additional_instructions)
@@ -268,14 +275,20 @@ export function createRunService (context: ServiceContext) {
       requireThread(threadId)
       const assistant = requireAssistant(body.assistant_id)
       const tokenizer = await loadTokenizer()
+      // From here on nothing awaits: the checks and the writes see the same store.
+      assertReferencesExist(store, body)
       const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, threadId, 0))
       return startRun(requireThread(threadId), { assistant, body, additional }, tokenizer)
     },
 
     async createThreadAndRun (body: CreateThreadAndRunBody): Promise<RunView> {
       if (body.stream === true) throw Errors.streamingUnsupported()
-      const assistant = requireAssistant(body.assistant_id)
+      requireAssistant(body.assistant_id)
       const tokenizer = await loadTokenizer()
+      // From here on nothing awaits; everything is checked before the thread is created.
+      const assistant = requireAssistant(body.assistant_id)
+      assertReferencesExist(store, body)
+      checkToolChoice(assistant, body)
       const { thread: threadBody, assistant_id: _assistantId, tool_resources: toolResources, ...runBody } = body
       const thread = threads.create({ ...threadBody, tool_resources: toolResources ?? threadBody?.tool_resources })
       return startRun(thread, { assistant, body: runBody, additional: [] }, tokenizer)

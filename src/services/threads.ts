@@ -7,6 +7,8 @@ import type { Message, MessageInput } from '../schemas/message.js'
 import type { CreateThreadBody, ModifyThreadBody, Thread } from '../schemas/thread.js'
 import type { MessageContentPart, MessageRecord, ThreadRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
+import { assertReferencesExist } from './files.js'
+import { withInlineVectorStores } from './vector-stores.js'
 
 function contentParts (content: MessageInput['content']): MessageContentPart[] {
   if (typeof content === 'string') return [{ type: 'text', text: { value: content, annotations: [] } }]
@@ -64,7 +66,9 @@ export function presentMessage (record: MessageRecord, generation: Generation): 
     : { ...common, attachments: record.attachments ?? [], metadata: record.metadata }
 }
 
-export function createThreadService ({ store, clock }: ServiceContext) {
+export function createThreadService (context: ServiceContext) {
+  const { store, clock } = context
+
   function get (id: string): ThreadRecord {
     const record = store.threads.get(id)
     if (!record) throw Errors.notFound('thread', id)
@@ -72,10 +76,14 @@ export function createThreadService ({ store, clock }: ServiceContext) {
   }
 
   return {
-    /** Creates a thread with its initial messages, in the order given. */
+    /**
+     * Creates a thread with its initial messages, in the order given. The files and vector stores it names
+     * must exist; `tool_resources.file_search.vector_stores` creates a vector store.
+     */
     create (body: CreateThreadBody, id = newId('thread')): ThreadRecord {
+      assertReferencesExist(store, body)
       const now = clock.now()
-      const record = threadRecord(id, now, body)
+      const record = threadRecord(id, now, { ...body, tool_resources: withInlineVectorStores(context, body.tool_resources) })
       store.threads.put(record)
       for (const input of body.messages ?? []) store.messages.put(id, userMessageRecord(input, id, now))
       return record
@@ -86,6 +94,7 @@ export function createThreadService ({ store, clock }: ServiceContext) {
     /** Replaces the metadata and (v2) tool_resources the body names; `null` resets them to `{}`. */
     modify (id: string, body: ModifyThreadBody): ThreadRecord {
       const record = get(id)
+      assertReferencesExist(store, body, { inlineVectorStores: false })
       const modified: ThreadRecord = {
         ...record,
         toolResources: body.tool_resources === undefined ? record.toolResources : body.tool_resources ?? {},

@@ -1,5 +1,8 @@
 /** In-memory Store: Maps keep insertion order, which is creation order, which is what lists page over. */
-import type { AssistantRecord, MessageRecord, RunRecord, ThreadRecord } from './records.js'
+import type {
+  AssistantRecord, FileRecord, MessageRecord, RunRecord, ThreadRecord, VectorStoreFileBatchRecord, VectorStoreFileRecord,
+  VectorStoreRecord
+} from './records.js'
 import type { ChildTable, Store, Table } from './store.js'
 
 function createTable<T extends { readonly id: string }> (): Table<T> {
@@ -32,6 +35,10 @@ export function createMemoryStore (): Store {
     assistants: createTable<AssistantRecord>(),
     threads: createTable<ThreadRecord>(),
     messages: createChildTable<MessageRecord>(),
-    runs: createChildTable<RunRecord>()
+    runs: createChildTable<RunRecord>(),
+    files: createTable<FileRecord>(),
+    vectorStores: createTable<VectorStoreRecord>(),
+    vectorStoreFiles: createChildTable<VectorStoreFileRecord>(),
+    vectorStoreFileBatches: createChildTable<VectorStoreFileBatchRecord>()
   }
 }

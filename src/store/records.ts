@@ -19,6 +19,8 @@ export interface AssistantRecord {
   readonly topP: number | null
   readonly responseFormat: unknown
   readonly metadata: Metadata
+  /** When each file was attached through `POST /assistants/{id}/files` (v1); others count from `createdAt`. */
+  readonly fileAttachedAt?: Readonly<Record<string, number>>
 }
 
 export interface ThreadRecord {
@@ -122,4 +124,51 @@ export interface RunRecord {
   readonly assistantName: string | null
   /** Reply messages already written to the thread (see settle in services/runs.ts). */
   readonly writtenMessageIds: readonly string[]
+}
+
+/** An uploaded file: its bytes are kept in memory (uploads are capped by `maxUploadBytes`). */
+export interface FileRecord {
+  readonly id: string
+  readonly createdAt: number
+  readonly filename: string
+  readonly purpose: string
+  readonly bytes: number
+  readonly content: Buffer
+}
+
+export type ChunkingStrategy =
+  | { readonly type: 'auto' }
+  | { readonly type: 'static', readonly static: { readonly max_chunk_size_tokens: number, readonly chunk_overlap_tokens: number } }
+
+export interface VectorStoreRecord {
+  readonly id: string
+  readonly createdAt: number
+  readonly name: string
+  readonly expiresAfter: { readonly anchor: 'last_active_at', readonly days: number } | null
+  readonly lastActiveAt: number
+  readonly metadata: Metadata
+}
+
+/**
+ * A file in a vector store (its id is the file's id). Its status is derived on read: `in_progress` until
+ * `readyAt`, then `completed`, unless its batch was cancelled before that (`cancelledAt`).
+ */
+export interface VectorStoreFileRecord {
+  readonly id: string
+  readonly vectorStoreId: string
+  readonly createdAt: number
+  readonly readyAt: number
+  readonly bytes: number
+  readonly chunkingStrategy: ChunkingStrategy
+  readonly batchId: string | null
+  readonly cancelledAt: number | null
+}
+
+export interface VectorStoreFileBatchRecord {
+  readonly id: string
+  readonly vectorStoreId: string
+  readonly createdAt: number
+  readonly readyAt: number
+  readonly fileIds: readonly string[]
+  readonly cancelledAt: number | null
 }

@@ -3,7 +3,10 @@
  * today, and a persistent one can replace it without touching routes or services.
  * Lookups return undefined for a missing id: the caller decides which "No … found" error that is.
  */
-import type { AssistantRecord, MessageRecord, RunRecord, ThreadRecord } from './records.js'
+import type {
+  AssistantRecord, FileRecord, MessageRecord, RunRecord, ThreadRecord, VectorStoreFileBatchRecord, VectorStoreFileRecord,
+  VectorStoreRecord
+} from './records.js'
 
 export interface Table<T extends { readonly id: string }> {
   get (id: string): T | undefined
@@ -27,4 +30,10 @@ export interface Store {
   readonly threads: Table<ThreadRecord>
   readonly messages: ChildTable<MessageRecord>
   readonly runs: ChildTable<RunRecord>
+  readonly files: Table<FileRecord>
+  readonly vectorStores: Table<VectorStoreRecord>
+  /** Files of a vector store, under the vector store's id. */
+  readonly vectorStoreFiles: ChildTable<VectorStoreFileRecord>
+  /** File batches of a vector store, under the vector store's id. */
+  readonly vectorStoreFileBatches: ChildTable<VectorStoreFileBatchRecord>
 }

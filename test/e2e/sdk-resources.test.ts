@@ -3,7 +3,7 @@
  * 2024-05-01-preview, including the SDK's own auto-pagination.
  */
 import t, { type Test } from 'tap'
-import { AzureOpenAI, BadRequestError, NotFoundError } from 'openai'
+import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
 import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 
@@ -66,8 +66,9 @@ t.test('threads: create, retrieve, update, delete', async t => {
   const openai = await client(t)
   const thread = await openai.beta.threads.create({ messages: [{ role: 'user', content: 'Hi' }], metadata: { a: '1' } })
   t.same(await openai.beta.threads.retrieve(thread.id), thread)
-  const updated = await openai.beta.threads.update(thread.id, { metadata: { b: '2' }, tool_resources: { code_interpreter: { file_ids: ['f'] } } })
-  t.same(updated, { ...thread, metadata: { b: '2' }, tool_resources: { code_interpreter: { file_ids: ['f'] } } })
+  const file = await openai.files.create({ file: await toFile(Buffer.from('data'), 'f.txt'), purpose: 'assistants' }) // referenced files must exist
+  const updated = await openai.beta.threads.update(thread.id, { metadata: { b: '2' }, tool_resources: { code_interpreter: { file_ids: [file.id] } } })
+  t.same(updated, { ...thread, metadata: { b: '2' }, tool_resources: { code_interpreter: { file_ids: [file.id] } } })
   t.same(await openai.beta.threads.delete(thread.id), { id: thread.id, object: 'thread.deleted', deleted: true })
   const err = await openai.beta.threads.messages.list(thread.id).catch(e => e)
   t.type(err, NotFoundError)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, openAIError, V1, V2, type Built } from '../helper.js'
+import { build, openAIError, uploadFile, V1, V2, type Built } from '../helper.js'
 
 async function createAssistant (built: Built, body: Record<string, unknown> = {}, apiVersion = V1) {
   const res = await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', ...body }, apiVersion })
@@ -36,9 +36,10 @@ t.test('GET /assistants lists newest first by default, in the list envelope', as
 
 t.test('GET /assistants presents each generation\'s shape', async t => {
   const built = await build(t)
-  await createAssistant(built, { file_ids: ['file-1'] })
+  const file = await uploadFile(built) // referenced files must exist
+  await createAssistant(built, { file_ids: [file.id] })
   const v1 = (await built.call({ url: '/openai/assistants' })).json().data[0]
-  t.same(v1.file_ids, ['file-1'])
+  t.same(v1.file_ids, [file.id])
   t.notOk('tool_resources' in v1)
   const v2 = (await built.call({ url: '/openai/assistants', apiVersion: V2 })).json().data[0]
   t.notOk('file_ids' in v2)
@@ -65,7 +66,8 @@ t.test('GET /assistants rejects bad list parameters and ignores unknown ones', a
 
 t.test('POST /assistants/:id changes only the fields sent (v1)', async t => {
   const built = await build(t)
-  const original = await createAssistant(built, { name: 'Old', description: 'd', instructions: 'Be brief.', file_ids: ['file-1'], metadata: { a: '1' } })
+  const file = await uploadFile(built) // referenced files must exist
+  const original = await createAssistant(built, { name: 'Old', description: 'd', instructions: 'Be brief.', file_ids: [file.id], metadata: { a: '1' } })
   built.clock.advance(5000)
 
   const unchanged = await built.call({ method: 'POST', url: `/openai/assistants/${original.id}`, body: {} })
@@ -98,13 +100,15 @@ t.test('POST /assistants/:id changes v2 fields; null resets them to the defaults
   const built = await build(t)
   const original = await createAssistant(built, {}, V2)
   const url = `/openai/assistants/${original.id}`
+  // referenced vector stores must exist
+  const vs1 = (await built.call({ method: 'POST', url: '/openai/vector_stores', body: {}, apiVersion: V2 })).json().id
   const changed = (await built.call({
     method: 'POST',
     url,
     apiVersion: V2,
     body: {
       tools: [{ type: 'file_search' }],
-      tool_resources: { file_search: { vector_store_ids: ['vs_1'] } },
+      tool_resources: { file_search: { vector_store_ids: [vs1] } },
       temperature: 0.2,
       top_p: 0.5,
       response_format: { type: 'json_object' }
@@ -112,7 +116,7 @@ t.test('POST /assistants/:id changes v2 fields; null resets them to the defaults
   })).json()
   t.match(changed, {
     tools: [{ type: 'file_search' }],
-    tool_resources: { file_search: { vector_store_ids: ['vs_1'] } },
+    tool_resources: { file_search: { vector_store_ids: [vs1] } },
     temperature: 0.2,
     top_p: 0.5,
     response_format: { type: 'json_object' }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, openAIError, seedAssistantAndThread, V1, V2, type Built } from '../helper.js'
+import { build, openAIError, seedAssistantAndThread, uploadFile, V1, V2, type Built } from '../helper.js'
 
 type Text = { text: { value: string } }
 const texts = (list: { data: Array<{ content: Text[] }> }) => list.data.map(m => m.content[0]!.text.value)
@@ -15,7 +15,8 @@ async function post (built: Built, threadId: string, body: Record<string, unknow
 t.test('POST /threads/:id/messages creates a user message (v1 shape)', async t => {
   const built = await build(t)
   const threadId = await newThread(built)
-  const res = await post(built, threadId, { role: 'user', content: 'Hello', file_ids: ['file-1'], metadata: { k: 'v' } })
+  const file = await uploadFile(built) // referenced files must exist
+  const res = await post(built, threadId, { role: 'user', content: 'Hello', file_ids: [file.id], metadata: { k: 'v' } })
   t.equal(res.statusCode, 200)
   const message = res.json()
   t.match(message.id, /^msg_[A-Za-z0-9]{24}$/)
@@ -33,7 +34,7 @@ t.test('POST /threads/:id/messages creates a user message (v1 shape)', async t =
     content: [{ type: 'text', text: { value: 'Hello', annotations: [] } }],
     assistant_id: null,
     run_id: null,
-    file_ids: ['file-1'],
+    file_ids: [file.id],
     metadata: { k: 'v' }
   })
 })
@@ -41,6 +42,7 @@ t.test('POST /threads/:id/messages creates a user message (v1 shape)', async t =
 t.test('POST /threads/:id/messages takes v2 roles, content parts and attachments', async t => {
   const built = await build(t)
   const threadId = await newThread(built, V2)
+  const file = await uploadFile(built) // referenced files must exist
   const res = await post(built, threadId, {
     role: 'assistant',
     content: [
@@ -48,7 +50,7 @@ t.test('POST /threads/:id/messages takes v2 roles, content parts and attachments
       { type: 'image_file', image_file: { file_id: 'file-img', detail: 'low' } },
       { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }
     ],
-    attachments: [{ file_id: 'file-1', tools: [{ type: 'file_search' }] }]
+    attachments: [{ file_id: file.id, tools: [{ type: 'file_search' }] }]
   }, V2)
   t.equal(res.statusCode, 200)
   const message = res.json()
@@ -58,7 +60,7 @@ t.test('POST /threads/:id/messages takes v2 roles, content parts and attachments
     { type: 'image_file', image_file: { file_id: 'file-img', detail: 'low' } },
     { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }
   ])
-  t.same(message.attachments, [{ file_id: 'file-1', tools: [{ type: 'file_search' }] }])
+  t.same(message.attachments, [{ file_id: file.id, tools: [{ type: 'file_search' }] }])
   t.notOk('file_ids' in message)
   const plain = (await post(built, threadId, { role: 'user', content: 'Hi' }, V2)).json()
   t.same(plain.attachments, [], 'no attachments reads as []')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, openAIError, seedAssistantAndThread, V1, V2, type Built } from '../helper.js'
+import { build, openAIError, seedAssistantAndThread, uploadFile, V1, V2, type Built } from '../helper.js'
 
 async function createThread (built: Built, body: Record<string, unknown> = {}, apiVersion = V1) {
   return (await built.call({ method: 'POST', url: '/openai/threads', body, apiVersion })).json()
@@ -24,14 +24,17 @@ t.test('POST /threads/:id replaces metadata (v1)', async t => {
 
 t.test('POST /threads/:id changes tool_resources from 2024-05-01-preview on', async t => {
   const built = await build(t)
-  const thread = await createThread(built, { tool_resources: { code_interpreter: { file_ids: ['file-1'] } } }, V2)
+  // referenced files and vector stores must exist
+  const file = await uploadFile(built)
+  const vs1 = (await built.call({ method: 'POST', url: '/openai/vector_stores', body: {}, apiVersion: V2 })).json().id
+  const thread = await createThread(built, { tool_resources: { code_interpreter: { file_ids: [file.id] } } }, V2)
   const url = `/openai/threads/${thread.id}`
   const changed = (await built.call({
-    method: 'POST', url, apiVersion: V2, body: { tool_resources: { file_search: { vector_store_ids: ['vs_1'] } }, metadata: { k: 'v' } }
+    method: 'POST', url, apiVersion: V2, body: { tool_resources: { file_search: { vector_store_ids: [vs1] } }, metadata: { k: 'v' } }
   })).json()
-  t.same(changed, { ...thread, tool_resources: { file_search: { vector_store_ids: ['vs_1'] } }, metadata: { k: 'v' } })
+  t.same(changed, { ...thread, tool_resources: { file_search: { vector_store_ids: [vs1] } }, metadata: { k: 'v' } })
   const kept = (await built.call({ method: 'POST', url, apiVersion: V2, body: { metadata: {} } })).json()
-  t.same(kept.tool_resources, { file_search: { vector_store_ids: ['vs_1'] } }, 'fields left out keep their values')
+  t.same(kept.tool_resources, { file_search: { vector_store_ids: [vs1] } }, 'fields left out keep their values')
   t.same((await built.call({ method: 'POST', url, apiVersion: V2, body: { tool_resources: null } })).json().tool_resources, {})
   const v1 = (await built.call({ url })).json()
   t.same(v1, { id: thread.id, object: 'thread', created_at: thread.created_at, metadata: {} }, 'v1 shows no tool_resources')

@@ -1,0 +1,303 @@
+/**
+ * Vector stores, their files and file batches (2024-05-01-preview on).
+ *
+ * Nothing is indexed: a file "processes" for `vectorStoreProcessingMs` and is then `completed`. As with runs,
+ * no timer moves anything — each record keeps when it becomes ready (`readyAt`) and every status, count and
+ * byte total is derived on read from those timestamps and the injected clock. Cancelling a batch is the one
+ * event that changes records: its files still processing are stamped `cancelledAt`.
+ */
+import { toUnixSeconds } from '../clock.js'
+import type { Flavour } from '../plugins/azure-gate.js'
+import { Errors } from '../errors.js'
+import { newId } from '../ids.js'
+import type {
+  CreateFileBatchBody, CreateVectorStoreBody, CreateVectorStoreFileBody, FileCounts, ModifyVectorStoreBody, VectorStore,
+  VectorStoreFile, VectorStoreFileBatch, VectorStoreFileStatus
+} from '../schemas/vector-store.js'
+import type {
+  ChunkingStrategy, VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
+} from '../store/records.js'
+import type { ServiceContext } from './context.js'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+/** What `auto` chunking means (OpenAI's `AutoChunkingStrategyRequestParam`): 800-token chunks, 400 overlap. */
+const AUTO_CHUNKING = { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } as const
+
+type Processing = Pick<VectorStoreFileRecord, 'readyAt' | 'cancelledAt'>
+
+/** `cancelled` once stamped, `completed` from `readyAt` on, `in_progress` before. */
+export function processingStatus (record: Processing, now: number): VectorStoreFileStatus {
+  if (record.cancelledAt !== null) return 'cancelled'
+  return now >= record.readyAt ? 'completed' : 'in_progress'
+}
+
+function countsOf (statuses: readonly VectorStoreFileStatus[]): FileCounts {
+  const count = (status: VectorStoreFileStatus) => statuses.filter(s => s === status).length
+  return {
+    in_progress: count('in_progress'),
+    completed: count('completed'),
+    failed: count('failed'),
+    cancelled: count('cancelled'),
+    total: statuses.length
+  }
+}
+
+export function expiresAt (record: VectorStoreRecord): number | null {
+  return record.expiresAfter === null ? null : record.lastActiveAt + record.expiresAfter.days * DAY_MS
+}
+
+/** Rejects a static strategy whose overlap exceeds half its chunk size (OpenAI's `StaticChunkingStrategy` rule). */
+function checkChunking (strategy: ChunkingStrategy | undefined, param: string): ChunkingStrategy {
+  if (strategy === undefined) return { type: 'auto' }
+  if (strategy.type === 'static') {
+    const { max_chunk_size_tokens: max, chunk_overlap_tokens: overlap } = strategy.static
+    if (overlap > max / 2) throw Errors.chunkOverlapTooLarge(overlap, max, `${param}.static.chunk_overlap_tokens`)
+  }
+  return strategy
+}
+
+export function createVectorStoreService ({ store, clock, config }: Pick<ServiceContext, 'store' | 'clock' | 'config'>) {
+  function get (id: string): VectorStoreRecord {
+    const record = store.vectorStores.get(id)
+    if (!record) throw Errors.notFound('vector store', id)
+    return record
+  }
+
+  function getFile (vectorStoreId: string, fileId: string): VectorStoreFileRecord {
+    get(vectorStoreId)
+    const record = store.vectorStoreFiles.get(vectorStoreId, fileId)
+    if (!record) throw Errors.vectorStoreFileNotFound(fileId, vectorStoreId)
+    return record
+  }
+
+  function getBatch (vectorStoreId: string, batchId: string): VectorStoreFileBatchRecord {
+    get(vectorStoreId)
+    const record = store.vectorStoreFileBatches.get(vectorStoreId, batchId)
+    if (!record) throw Errors.notFound('vector store file batch', batchId)
+    return record
+  }
+
+  /** The files, each once, or Azure's 404 naming the missing ones. */
+  function existingFiles (ids: readonly string[], param: string | null) {
+    const unique = [...new Set(ids)]
+    const missing = unique.filter(id => store.files.get(id) === undefined)
+    if (missing.length > 0) throw Errors.filesNotFound(missing, param)
+    return unique.map(id => store.files.get(id)!)
+  }
+
+  /** Puts the files into the store, processing from `now`; an id already there starts over. */
+  function addFiles (vectorStoreId: string, fileIds: readonly string[], chunking: ChunkingStrategy, now: number, batchId: string | null) {
+    for (const id of fileIds) {
+      store.vectorStoreFiles.put(vectorStoreId, {
+        id,
+        vectorStoreId,
+        createdAt: now,
+        readyAt: now + config.vectorStoreProcessingMs,
+        bytes: store.files.get(id)?.bytes ?? 0,
+        chunkingStrategy: chunking,
+        batchId,
+        cancelledAt: null
+      })
+    }
+  }
+
+  function touch (record: VectorStoreRecord, now: number): VectorStoreRecord {
+    const touched = { ...record, lastActiveAt: now }
+    store.vectorStores.put(touched)
+    return touched
+  }
+
+  function filesWithStatus (records: readonly VectorStoreFileRecord[], filter: VectorStoreFileStatus | undefined) {
+    const now = clock.now()
+    return filter === undefined ? records : records.filter(record => processingStatus(record, now) === filter)
+  }
+
+  function create (body: CreateVectorStoreBody): VectorStoreRecord {
+    const chunking = checkChunking(body.chunking_strategy, 'chunking_strategy')
+    const files = existingFiles(body.file_ids ?? [], null)
+    const now = clock.now()
+    const record: VectorStoreRecord = {
+      id: newId('vs'),
+      createdAt: now,
+      name: body.name ?? '',
+      expiresAfter: body.expires_after ?? null,
+      lastActiveAt: now,
+      metadata: body.metadata ?? {}
+    }
+    store.vectorStores.put(record)
+    addFiles(record.id, files.map(file => file.id), chunking, now, null)
+    return record
+  }
+
+  return {
+    create,
+    get,
+
+    /** Every vector store, oldest first. */
+    list (): readonly VectorStoreRecord[] {
+      return store.vectorStores.list()
+    },
+
+    /** Replaces what the body names; `null` resets name to '', expiry to none and metadata to {}. */
+    modify (id: string, body: ModifyVectorStoreBody): VectorStoreRecord {
+      const record = get(id)
+      return touch({
+        ...record,
+        name: body.name === undefined ? record.name : body.name ?? '',
+        expiresAfter: body.expires_after === undefined ? record.expiresAfter : body.expires_after,
+        metadata: body.metadata === undefined ? record.metadata : body.metadata ?? {}
+      }, clock.now())
+    },
+
+    /** Removes the vector store with its files and batches (the uploaded files themselves stay). */
+    delete (id: string): { id: string, object: 'vector_store.deleted', deleted: true } {
+      get(id)
+      store.vectorStoreFiles.deleteParent(id)
+      store.vectorStoreFileBatches.deleteParent(id)
+      store.vectorStores.delete(id)
+      return { id, object: 'vector_store.deleted', deleted: true }
+    },
+
+    addFile (vectorStoreId: string, body: CreateVectorStoreFileBody): VectorStoreFileRecord {
+      const record = get(vectorStoreId)
+      const chunking = checkChunking(body.chunking_strategy, 'chunking_strategy')
+      existingFiles([body.file_id], null)
+      const now = clock.now()
+      addFiles(vectorStoreId, [body.file_id], chunking, now, null)
+      touch(record, now)
+      return store.vectorStoreFiles.get(vectorStoreId, body.file_id)!
+    },
+
+    /** The store's files oldest first, only those with the `filter` status when given. */
+    listFiles (vectorStoreId: string, filter?: VectorStoreFileStatus): readonly VectorStoreFileRecord[] {
+      get(vectorStoreId)
+      return filesWithStatus(store.vectorStoreFiles.list(vectorStoreId), filter)
+    },
+
+    getFile,
+
+    /** Takes the file out of the vector store; the uploaded file itself stays. */
+    deleteFile (vectorStoreId: string, fileId: string): { id: string, object: 'vector_store.file.deleted', deleted: true } {
+      getFile(vectorStoreId, fileId)
+      store.vectorStoreFiles.delete(vectorStoreId, fileId)
+      return { id: fileId, object: 'vector_store.file.deleted', deleted: true }
+    },
+
+    createBatch (vectorStoreId: string, body: CreateFileBatchBody): VectorStoreFileBatchRecord {
+      const record = get(vectorStoreId)
+      const chunking = checkChunking(body.chunking_strategy, 'chunking_strategy')
+      const fileIds = existingFiles(body.file_ids, null).map(file => file.id)
+      const now = clock.now()
+      const batch: VectorStoreFileBatchRecord = {
+        id: newId('vsfb'),
+        vectorStoreId,
+        createdAt: now,
+        readyAt: now + config.vectorStoreProcessingMs,
+        fileIds,
+        cancelledAt: null
+      }
+      store.vectorStoreFileBatches.put(vectorStoreId, batch)
+      addFiles(vectorStoreId, fileIds, chunking, now, batch.id)
+      touch(record, now)
+      return batch
+    },
+
+    getBatch,
+
+    /** Stops a batch still processing: it and its unfinished files become `cancelled`. */
+    cancelBatch (vectorStoreId: string, batchId: string): VectorStoreFileBatchRecord {
+      const batch = getBatch(vectorStoreId, batchId)
+      const now = clock.now()
+      const status = processingStatus(batch, now)
+      if (status !== 'in_progress') throw Errors.batchNotCancellable(status)
+      const cancelled = { ...batch, cancelledAt: now }
+      store.vectorStoreFileBatches.put(vectorStoreId, cancelled)
+      for (const file of store.vectorStoreFiles.list(vectorStoreId)) {
+        if (file.batchId === batchId && processingStatus(file, now) === 'in_progress') {
+          store.vectorStoreFiles.put(vectorStoreId, { ...file, cancelledAt: now })
+        }
+      }
+      return cancelled
+    },
+
+    /** The batch's files still in the store, oldest first, filtered by status when asked. */
+    listBatchFiles (vectorStoreId: string, batchId: string, filter?: VectorStoreFileStatus): readonly VectorStoreFileRecord[] {
+      getBatch(vectorStoreId, batchId)
+      return filesWithStatus(store.vectorStoreFiles.list(vectorStoreId).filter(file => file.batchId === batchId), filter)
+    },
+
+    present (record: VectorStoreRecord): VectorStore {
+      const now = clock.now()
+      const files = store.vectorStoreFiles.list(record.id)
+      const statuses = files.map(file => processingStatus(file, now))
+      const expiry = expiresAt(record)
+      const status = expiry !== null && now >= expiry
+        ? 'expired'
+        : statuses.includes('in_progress') ? 'in_progress' : 'completed'
+      return {
+        id: record.id,
+        object: 'vector_store',
+        name: record.name,
+        status,
+        usage_bytes: files.filter((_, i) => statuses[i] === 'completed').reduce((sum, file) => sum + file.bytes, 0),
+        created_at: toUnixSeconds(record.createdAt),
+        file_counts: countsOf(statuses),
+        metadata: record.metadata,
+        ...(record.expiresAfter === null ? {} : { expires_after: record.expiresAfter }),
+        expires_at: expiry === null ? null : toUnixSeconds(expiry),
+        last_active_at: toUnixSeconds(record.lastActiveAt)
+      }
+    },
+
+    /**
+     * The vector store file. `chunking_strategy` is OpenAI's (2024-06-20) and only on the OpenAI flavour: Azure's
+     * 2024-05-01-preview object has no such field.
+     */
+    presentFile (record: VectorStoreFileRecord, flavour: Flavour = 'azure'): VectorStoreFile {
+      const status = processingStatus(record, clock.now())
+      const strategy = record.chunkingStrategy.type === 'static' ? record.chunkingStrategy.static : AUTO_CHUNKING
+      const file: VectorStoreFile = {
+        id: record.id,
+        object: 'vector_store.file',
+        usage_bytes: status === 'completed' ? record.bytes : 0,
+        created_at: toUnixSeconds(record.createdAt),
+        vector_store_id: record.vectorStoreId,
+        status,
+        last_error: null
+      }
+      return flavour === 'openai' ? { ...file, chunking_strategy: { type: 'static', static: { ...strategy } } } : file
+    },
+
+    presentBatch (record: VectorStoreFileBatchRecord): VectorStoreFileBatch {
+      const status = processingStatus(record, clock.now())
+      return {
+        id: record.id,
+        object: 'vector_store.files_batch',
+        created_at: toUnixSeconds(record.createdAt),
+        vector_store_id: record.vectorStoreId,
+        status,
+        file_counts: countsOf(record.fileIds.map(() => status))
+      }
+    }
+  }
+}
+export type VectorStoreService = ReturnType<typeof createVectorStoreService>
+
+/**
+ * `tool_resources` with every `file_search.vector_stores` helper entry turned into a new vector store, named in
+ * `vector_store_ids` instead (what the service does on assistant and thread creation). Call it after
+ * `assertReferencesExist`, which validated the entries and checked their files.
+ */
+export function withInlineVectorStores<T> (context: Pick<ServiceContext, 'store' | 'clock' | 'config'>, toolResources: T): T {
+  const fileSearch = (toolResources as { file_search?: { vector_store_ids?: string[], vector_stores?: unknown } } | null | undefined)?.file_search
+  if (!fileSearch || !Array.isArray(fileSearch.vector_stores)) return toolResources
+  const service = createVectorStoreService(context)
+  const entries = fileSearch.vector_stores as Array<Pick<CreateVectorStoreBody, 'file_ids' | 'chunking_strategy' | 'metadata'>>
+  const created = entries.map(entry => service.create({
+    file_ids: entry.file_ids ?? [],
+    ...(entry.chunking_strategy === undefined ? {} : { chunking_strategy: entry.chunking_strategy }),
+    metadata: entry.metadata ?? {}
+  }).id)
+  const { vector_stores: _inline, ...rest } = fileSearch
+  return { ...toolResources, file_search: { ...rest, vector_store_ids: [...(rest.vector_store_ids ?? []), ...created] } }
+}
