@@ -3,36 +3,54 @@
  * caller's credentials. Both answer in the gateway's own envelopes (see errors.ts), not OpenAI's.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { lookupApiVersion, type Generation } from '../api-versions.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { resolveApiVersion, type ApiVersionCheck, type Generation } from '../api-versions.js'
 import type { Clock } from '../clock.js'
 import { Errors } from '../errors.js'
 
+/** Which API a request speaks: Azure's under /openai, or OpenAI's own under /v1. */
+export type Flavour = 'azure' | 'openai'
+
 export interface RequestApiVersion {
+  readonly flavour: Flavour
+  /** The api-version whose shapes are served (`openai` for the OpenAI flavour, which has none). */
   readonly version: string
   readonly generation: Generation
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The request's api-version, set by the gate before any Assistants route runs. */
+    /** The request's flavour and api-version, set by the gate before any Assistants route runs. */
     apiVersion: RequestApiVersion
   }
 }
 
-/** The Assistants-carrying api-version of a request, or the error Azure answers. */
-export function checkApiVersion (value: unknown): RequestApiVersion {
-  if (typeof value !== 'string' || value === '') throw Errors.resourceNotFound()
-  const info = lookupApiVersion(value)
-  if (!info) throw Errors.apiVersionNotSupported()
-  if (info.generation === null) throw Errors.resourceNotFound()
-  return { version: info.version, generation: info.generation }
+/** Response header saying which api-version was served in place of the one requested (lenient and off modes). */
+export const WARNING_HEADER = 'x-aoai-emulator-warning'
+
+/** A served api-version, and the warning to send when it is not the one requested. */
+export interface CheckedApiVersion extends RequestApiVersion {
+  readonly warning?: string
+}
+
+/** The Assistants-carrying api-version of a request under a check mode, or the error Azure answers. */
+export function checkApiVersion (value: unknown, mode: ApiVersionCheck = 'strict'): CheckedApiVersion {
+  const resolved = resolveApiVersion(value, mode)
+  if (resolved.outcome === 'not-found') throw Errors.resourceNotFound()
+  if (resolved.outcome === 'not-supported') throw Errors.apiVersionNotSupported()
+  const { version, generation, substitutedFrom } = resolved
+  if (substitutedFrom === undefined) return { flavour: 'azure', version, generation }
+  // `off` accepts any text, which is never echoed into a header; lenient values are well-formed dates.
+  const warning = mode === 'lenient'
+    ? `api-version ${substitutedFrom} is not known to the emulator; served as ${version}`
+    : `api-version check is off; served as ${version}`
+  return { flavour: 'azure', version, generation, warning }
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
 /** Constant-time membership: every configured key is compared, whatever matches first. */
-function isAcceptedKey (key: string, acceptedKeys: readonly string[]): boolean {
+export function isAcceptedKey (key: string, acceptedKeys: readonly string[]): boolean {
   const candidate = digest(key)
   let accepted = false
   for (const known of acceptedKeys) accepted = timingSafeEqual(candidate, digest(known)) || accepted
@@ -83,11 +101,31 @@ export function checkAzureCredentials (request: FastifyRequest, acceptedKeys: re
   if (acceptedKeys.length > 0) throw Errors.tokenRejected()
 }
 
+export interface AzureGateOptions {
+  readonly acceptedKeys: readonly string[]
+  readonly apiVersionCheck: ApiVersionCheck
+  readonly clock: Clock
+}
+
+/** Most distinct substituted api-versions that get their own log line (bounds memory when the check is off). */
+const MAX_WARNED_VERSIONS = 256
+
 /** Installs the gate on every route of `app` (an encapsulated plugin scope: the Azure API routes). */
-export function installAzureGate (app: FastifyInstance, acceptedKeys: readonly string[], clock: Clock): void {
+export function installAzureGate (app: FastifyInstance, options: AzureGateOptions): void {
+  const warned = new Set<string>()
+  const warn = (request: FastifyRequest, reply: FastifyReply, requested: unknown, checked: CheckedApiVersion) => {
+    reply.header(WARNING_HEADER, checked.warning)
+    const key = typeof requested === 'string' ? requested : ''
+    if (warned.has(key) || warned.size >= MAX_WARNED_VERSIONS) return
+    warned.add(key)
+    request.log.warn({ requestedApiVersion: requested ?? null, servedApiVersion: checked.version }, checked.warning)
+  }
   app.decorateRequest('apiVersion', null as unknown as RequestApiVersion)
-  app.addHook('onRequest', async (request) => {
-    request.apiVersion = checkApiVersion((request.query as Record<string, unknown>)['api-version'])
-    checkAzureCredentials(request, acceptedKeys, clock.now())
+  app.addHook('onRequest', async (request, reply) => {
+    const requested = (request.query as Record<string, unknown>)['api-version']
+    const checked = checkApiVersion(requested, options.apiVersionCheck)
+    if (checked.warning !== undefined) warn(request, reply, requested, checked)
+    request.apiVersion = { flavour: checked.flavour, version: checked.version, generation: checked.generation }
+    checkAzureCredentials(request, options.acceptedKeys, options.clock.now())
   })
 }

@@ -1,0 +1,48 @@
+/**
+ * What OpenAI checks before a request under /v1 reaches the Assistants API: a Bearer key and, on the
+ * Assistants resources, the `OpenAI-Beta: assistants=v2` header. There is no api-version: the OpenAI
+ * flavour always speaks the v2 shapes. Errors use OpenAI's envelope and texts (see errors.ts).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Errors } from '../errors.js'
+import { isAcceptedKey, type RequestApiVersion } from './azure-gate.js'
+
+const OPENAI_API_VERSION: RequestApiVersion = Object.freeze({ flavour: 'openai', version: 'openai', generation: 'v2' })
+
+/**
+ * OpenAI's key rules: `Authorization: Bearer <key>` is required; with keys configured it must be one of
+ * them, otherwise any non-empty key is accepted.
+ */
+export function checkOpenAICredentials (request: FastifyRequest, acceptedKeys: readonly string[]): void {
+  const key = request.headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+  if (key === undefined) throw Errors.missingApiKey()
+  if (acceptedKeys.length > 0 && !isAcceptedKey(key, acceptedKeys)) throw Errors.incorrectApiKey(key)
+}
+
+/**
+ * The beta header as OpenAI checks it: one of its comma-separated entries must be `assistants=v2`;
+ * `assistants=v1` gets the retirement notice, anything else (or nothing) the "must provide" error.
+ */
+export function checkBetaHeader (request: FastifyRequest): void {
+  const header = request.headers['openai-beta']
+  const entries = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map(entry => entry.trim())
+  if (entries.includes('assistants=v2')) return
+  if (entries.includes('assistants=v1')) throw Errors.assistantsV1Retired()
+  throw Errors.missingBetaHeader()
+}
+
+/**
+ * Paths (below /v1) of the Assistants beta, which need the header. Files and vector stores do not: both are
+ * GA on OpenAI (the SDK still sends the header for vector stores, which is harmless).
+ */
+const BETA_PATH = /^\/v1\/+(assistants|threads)(\/|\?|$)/
+
+/** Installs the gate on every route of `app` (an encapsulated plugin scope: the /v1 API routes). */
+export function installOpenAIGate (app: FastifyInstance, options: { readonly acceptedKeys: readonly string[] }): void {
+  app.decorateRequest('apiVersion', null as unknown as RequestApiVersion)
+  app.addHook('onRequest', async (request) => {
+    checkOpenAICredentials(request, options.acceptedKeys)
+    if (BETA_PATH.test(request.url.replace(/^\/+/, '/'))) checkBetaHeader(request)
+    request.apiVersion = OPENAI_API_VERSION
+  })
+}

@@ -1,0 +1,293 @@
+/**
+ * Known errors in the published API documents, in one named list.
+ *
+ * Each entry says what is wrong with which document and why we believe the service differs; where it
+ * matters for validation it patches the document (as published: Swagger 2.0 or OpenAPI 3.0 syntax) before
+ * conversion. The validator in spec.ts is never loosened: a response that the corrected document rejects
+ * is a bug in the emulator. test/contract/spec.test.ts checks that every patch still applies, so a newer
+ * copy of a document that fixes an error makes its entry fail loudly and be removed.
+ */
+import type { DocId } from './spec.js'
+
+export type RawSchema = Record<string, unknown> & {
+  $ref?: string
+  properties?: Record<string, RawSchema>
+  required?: string[]
+  enum?: unknown[]
+  allOf?: RawSchema[]
+}
+
+export interface DocumentPatch {
+  readonly name: string
+  readonly docs: readonly DocId[]
+  readonly reason: string
+  /**
+   * Changes the document in place (`definitions` is its Swagger `definitions` or OpenAPI
+   * `components.schemas`); throws if what it corrects is no longer there.
+   */
+  readonly apply: (definitions: Record<string, RawSchema>, doc: { id: DocId, raw: unknown }) => void
+}
+
+function definition (definitions: Record<string, RawSchema>, name: string): RawSchema {
+  const def = definitions[name]
+  if (!def) throw new Error(`spec exception: definition ${name} is missing`)
+  return def
+}
+
+function addProperty (definitions: Record<string, RawSchema>, name: string, property: string, schema: RawSchema, required = true) {
+  const def = definition(definitions, name)
+  if (def.properties?.[property]) throw new Error(`spec exception: ${name}.${property} already exists; drop the patch`)
+  def.properties = { ...def.properties, [property]: schema }
+  if (required) def.required = [...(def.required ?? []), property]
+}
+
+function isEmptySchema (def: RawSchema): boolean {
+  return Object.keys(def).filter(k => k !== 'description' && !k.startsWith('x-')).length === 0
+}
+
+const STRING_ARRAY: RawSchema = { type: 'array', items: { type: 'string' } }
+
+/** Tool choice as OpenAI documents it (and Azure's later versions type it): a mode, or a named tool. */
+const TOOL_CHOICE: RawSchema = {
+  'x-nullable': true,
+  anyOf: [
+    { type: 'string', enum: ['none', 'auto', 'required'] },
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', enum: ['function', 'code_interpreter', 'file_search'] },
+        function: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }
+      },
+      required: ['type']
+    }
+  ]
+}
+
+/** Response format as OpenAI documents it: a mode, or a typed format (json_schema came to Azure in 2024-08-01-preview). */
+const RESPONSE_FORMAT: RawSchema = {
+  'x-nullable': true,
+  anyOf: [
+    { type: 'string', enum: ['none', 'auto'] },
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },
+        json_schema: { type: 'object', additionalProperties: true }
+      },
+      required: ['type']
+    }
+  ]
+}
+
+/** Every schema object in a document (definitions and inline response schemas alike). */
+function * schemasIn (node: unknown): Generator<RawSchema> {
+  if (Array.isArray(node)) {
+    for (const item of node) yield * schemasIn(item)
+  } else if (typeof node === 'object' && node !== null) {
+    yield node as RawSchema
+    for (const value of Object.values(node)) yield * schemasIn(value)
+  }
+}
+
+export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
+  {
+    name: 'empty-list-ids',
+    docs: ['azure-2024-02-15-preview', 'azure-2024-05-01-preview', 'openai-2024-06-20'],
+    reason: 'Every list envelope types `first_id` and `last_id` as non-nullable strings, but an empty page has ' +
+      'no first or last item: the service answers `"first_id": null, "last_id": null` (what the SDKs print for an ' +
+      'empty page, e.g. `SyncCursorPage(data=[], first_id=None, …)`; inferred, no raw capture in the wire notes).',
+    apply: (_defs, doc) => {
+      const flag = doc.id.startsWith('openai') ? 'nullable' : 'x-nullable'
+      let lists = 0
+      for (const schema of schemasIn(doc.raw)) {
+        const props = schema.properties
+        if (!props?.first_id || !props.last_id || !props.has_more) continue
+        props.first_id[flag] = true
+        props.last_id[flag] = true
+        lists++
+      }
+      if (lists === 0) throw new Error('spec exception: no list envelopes found')
+    }
+  },
+  {
+    name: 'run-status-incomplete',
+    docs: ['azure-2024-05-01-preview'],
+    reason: 'RunStatus lists 8 values and omits `incomplete`, which v2 runs reach when max_prompt_tokens or ' +
+      'max_completion_tokens is hit (Azure docs for these fields: "the run will end with status `incomplete`"; ' +
+      'OpenAI lists 9 values). v1 runs cannot be incomplete, so the 2024-02-15-preview document stays as is.',
+    apply: (defs) => {
+      const status = definition(defs, 'RunStatus')
+      if (status.enum?.includes('incomplete')) throw new Error('spec exception: RunStatus already has incomplete')
+      status.enum = [...(status.enum ?? []), 'incomplete']
+    }
+  },
+  {
+    name: 'empty-option-schemas',
+    docs: ['azure-2024-05-01-preview'],
+    reason: 'AssistantsApiToolChoiceOption and AssistantsApiResponseFormatOption are empty `{}` schemas (a TypeSpec ' +
+      'union the emitter could not express), which would accept anything. They are replaced by the shapes OpenAI ' +
+      'documents for the same fields, so run and assistant responses are really checked. ' +
+      '(CreateFileSearchToolResourceOptions is empty too, but only used by requests, so it is left alone.)',
+    apply: (defs) => {
+      for (const [name, schema] of [['AssistantsApiToolChoiceOption', TOOL_CHOICE], ['AssistantsApiResponseFormatOption', RESPONSE_FORMAT]] as const) {
+        if (!isEmptySchema(definition(defs, name))) throw new Error(`spec exception: ${name} is no longer empty`)
+        defs[name] = schema
+      }
+    }
+  },
+  {
+    name: 'run-parallel-tool-calls',
+    docs: ['azure-2024-05-01-preview'],
+    reason: 'ThreadRun lacks `parallel_tool_calls` (OpenAI added it in June 2024, after the document was generated), ' +
+      'yet Azure v2 runs carry `"parallel_tool_calls": true` like OpenAI\'s (Azure run logged in ' +
+      'danny-avila/LibreChat#6728); the emulator presents it on every v2 run, so the document gains it (optional).',
+    apply: (defs) => addProperty(defs, 'ThreadRun', 'parallel_tool_calls', { type: 'boolean' }, false)
+  },
+  {
+    name: 'incomplete-details-object',
+    docs: ['azure-2024-05-01-preview'],
+    reason: 'IncompleteRunDetails is typed as a bare string enum (`"max_completion_tokens"`), but the run field is ' +
+      'OpenAI\'s object `{"reason": "max_completion_tokens" | "max_prompt_tokens"}` (OpenAI RunObject; Azure\'s ' +
+      'Assistants service is OpenAI\'s, and the Azure reference shows `incomplete_details` as an object — inferred).',
+    apply: (defs) => {
+      const details = definition(defs, 'IncompleteRunDetails')
+      if (details.type !== 'string') throw new Error('spec exception: IncompleteRunDetails is no longer a string')
+      defs.IncompleteRunDetails = {
+        type: 'object',
+        properties: { reason: { type: 'string', enum: details.enum } },
+        required: ['reason']
+      }
+    }
+  },
+  {
+    name: 'v2-image-content',
+    docs: ['azure-2024-05-01-preview'],
+    reason: 'The 2024-05-01-preview document knows only `text` and `image_file` (without `detail`) message content, ' +
+      'while Assistants v2 messages (OpenAI MessageObject, which the emulator follows for every v2 api-version) may ' +
+      'also hold `image_url` parts and an `image_file.detail`; later Azure versions and OpenAI v2 accept them, so ' +
+      'the emulator does too (listed under "Differences from Azure").',
+    apply: (defs) => {
+      if (defs.MessageImageUrlContent) throw new Error('spec exception: MessageImageUrlContent exists')
+      addProperty(defs, 'MessageImageFileDetails', 'detail', { type: 'string', enum: ['auto', 'low', 'high'] }, false)
+      defs.MessageImageUrlContent = {
+        type: 'object',
+        properties: {
+          image_url: {
+            type: 'object',
+            properties: { url: { type: 'string' }, detail: { type: 'string', enum: ['auto', 'low', 'high'] } },
+            required: ['url']
+          }
+        },
+        required: ['image_url'],
+        allOf: [{ $ref: '#/definitions/MessageContent' }],
+        'x-ms-discriminator-value': 'image_url'
+      }
+    }
+  },
+  {
+    name: 'v1-file-ids',
+    docs: ['azure-2024-02-15-preview'],
+    reason: 'The 2024-02-15-preview document lacks `file_ids` on Assistant, ThreadMessage and ThreadRun, which the ' +
+      'service returned in that version (Azure how-to sample output for 2024-02-15-preview: `"file_ids": []` on ' +
+      'assistants and messages; OpenAI Assistants v1 document of 2024-03 for runs).',
+    apply: (defs) => {
+      for (const name of ['Assistant', 'ThreadMessage', 'ThreadRun']) addProperty(defs, name, 'file_ids', STRING_ARRAY)
+    }
+  },
+  {
+    name: 'v1-retrieval-tool',
+    docs: ['azure-2024-02-15-preview'],
+    reason: 'The 2024-02-15-preview document has no `retrieval` tool (nor its run-step tool call), the v1 ' +
+      'predecessor of file_search that the service accepted in that version (Azure v1 how-to; OpenAI v1 document).',
+    apply: (defs) => {
+      if (defs.RetrievalToolDefinition) throw new Error('spec exception: RetrievalToolDefinition exists')
+      defs.RetrievalToolDefinition = {
+        type: 'object',
+        allOf: [{ $ref: '#/definitions/ToolDefinition' }],
+        'x-ms-discriminator-value': 'retrieval'
+      }
+      defs.RunStepRetrievalToolCall = {
+        type: 'object',
+        properties: { retrieval: { type: 'object', additionalProperties: { type: 'string' } } },
+        required: ['retrieval'],
+        allOf: [{ $ref: '#/definitions/RunStepToolCall' }],
+        'x-ms-discriminator-value': 'retrieval'
+      }
+    }
+  }
+]
+
+/**
+ * Operations the service has but a document lacks, checked against a document that has them. `path` is the
+ * template in the `from` document.
+ */
+export const BORROWED_OPERATIONS: ReadonlyArray<{ docs: readonly DocId[], method: string, path: string, from: DocId, reason: string }> = [
+  {
+    docs: ['azure-2024-05-01-preview'],
+    method: 'DELETE',
+    path: '/threads/{thread_id}/messages/{message_id}',
+    from: 'openai-2024-06-20',
+    reason: 'Message deletion is part of Assistants v2 (OpenAI since 2024-04-30) and served by Azure from ' +
+      '2024-05-01-preview, but the generated 2024-05-01-preview document omits the operation.'
+  }
+]
+
+/** OpenAI's error envelope, closed, as OpenAI's document defines `ErrorResponse` / `Error`. */
+const OPENAI_ERROR: RawSchema = { $ref: 'urn:aoai-spec:openai-2024-06-20#/$defs/ErrorResponse' }
+
+/**
+ * Error bodies. Neither Azure document declares any response but 200, so Azure error bodies are checked
+ * against the three envelopes Azure is known to send (see src/errors.ts and the wire notes §3.1):
+ * - the Assistants API's own validation, not-found and state errors: OpenAI's `ErrorResponse`;
+ * - the gateway (routing, api-version, api-key): `{"error":{"code":"<string>","message":"…"}}`;
+ * - the Entra ID token validator: `{"statusCode": 401, "message": "…"}`.
+ * The OpenAI document declares no error responses on the Assistants paths either; its own `ErrorResponse`
+ * schema is what the OpenAI flavour's errors are checked against.
+ */
+export const ERROR_BODY_SCHEMAS: Readonly<Record<'openai' | 'azure', RawSchema>> = {
+  openai: OPENAI_ERROR,
+  azure: {
+    anyOf: [
+      OPENAI_ERROR,
+      {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: { code: { type: 'string' }, message: { type: 'string' } },
+            required: ['code', 'message'],
+            additionalProperties: false
+          }
+        },
+        required: ['error'],
+        additionalProperties: false
+      },
+      {
+        type: 'object',
+        properties: { statusCode: { type: 'integer' }, message: { type: 'string' } },
+        required: ['statusCode', 'message'],
+        additionalProperties: false
+      }
+    ]
+  }
+}
+
+/** Conventions of the documents that the conversion in spec.ts handles, listed so the list is complete. */
+export const CONVENTIONS: ReadonlyArray<{ name: string, reason: string }> = [
+  {
+    name: 'nullable-conventions',
+    reason: 'The Azure documents mark nullable fields with Swagger\'s `x-nullable: true`, the OpenAI document ' +
+      'with OpenAPI 3.0\'s `nullable: true`; JSON Schema has neither, so both become `anyOf [schema, {type: null}]`.'
+  },
+  {
+    name: 'swagger-discriminators',
+    reason: 'Swagger 2.0 polymorphism (`discriminator` on the base, `x-ms-discriminator-value` on each derived ' +
+      'definition) has no JSON Schema meaning; it becomes if/then dispatch from the base to the derived definition.'
+  },
+  {
+    name: 'closed-objects',
+    reason: 'Neither document closes its objects, so an extra field would pass; every object schema with ' +
+      '`properties` is closed (`unevaluatedProperties: false`) to check that responses carry exactly the fields ' +
+      'of their generation. Maps (`additionalProperties`) stay open.'
+  }
+]

@@ -1,0 +1,46 @@
+/**
+ * The response inspector the test suite installs (test/helper.ts `build()`, the e2e client tests): every
+ * JSON body the app sends is checked against the official document of its flavour and api-version.
+ */
+import type { Test } from 'tap'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { API_PREFIXES, flavourOfPath, type ResponseInspector } from '../../src/app.js'
+import { checkResponse } from './spec.js'
+
+/** Paths outside the API (the emulator's own endpoints) are not in any document. */
+const OWN_ENDPOINTS = /^\/+_emulator(\/|$)/
+
+function payloadText (payload: unknown): string | undefined {
+  if (typeof payload === 'string') return payload
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8')
+  return undefined // streams (SSE, file downloads) are not JSON documents
+}
+
+/** Describes the mismatch of one response, or undefined when it matches its document (or is not checked). */
+export function contractProblem (request: FastifyRequest, reply: FastifyReply, payload: unknown): string | undefined {
+  const contentType = String(reply.getHeader('content-type') ?? '')
+  const text = payloadText(payload)
+  const rawPath = request.url.split('?')[0] ?? ''
+  if (!contentType.startsWith('application/json') || text === undefined || OWN_ENDPOINTS.test(rawPath)) return undefined
+  const flavour = flavourOfPath(rawPath)
+  const path = rawPath.replace(/\/{2,}/g, '/').replace(new RegExp(`^${API_PREFIXES[flavour]}(?=/|$)`), '')
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return `${request.method} ${request.url} → ${reply.statusCode}: the body is not JSON: ${text.slice(0, 200)}`
+  }
+  const generation = (request.apiVersion as { generation?: 'v1' | 'v2' } | null | undefined)?.generation ?? 'v2'
+  const result = checkResponse({ flavour, generation, method: request.method, path, status: reply.statusCode, body })
+  if (result.ok) return undefined
+  return `${request.method} ${request.url} → ${reply.statusCode} does not match ${result.doc} ${result.template ?? ''}:\n  ` +
+    `${result.errors.join('\n  ')}\n  body: ${text.slice(0, 2000)}`
+}
+
+/** An inspector that fails test `t` (with the path and the schema errors) for every mismatching response. */
+export function contractInspector (t: Test): ResponseInspector {
+  return (request, reply, payload) => {
+    const problem = contractProblem(request, reply, payload)
+    if (problem !== undefined) t.fail(`response contract: ${problem}`)
+  }
+}

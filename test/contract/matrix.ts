@@ -1,0 +1,71 @@
+/**
+ * The endpoint matrix: every (method, path) the official documents declare, per document, as README.md
+ * shows it between `<!-- endpoint-matrix:start -->` and `<!-- endpoint-matrix:end -->`.
+ * coverage.test.ts checks that the emulator serves each pair and that README.md shows exactly this table.
+ */
+import { BORROWED_OPERATIONS } from './exceptions.js'
+import { DOC_IDS, operationsOf, type DocId } from './spec.js'
+
+/** `{threadId}` (Azure) and `{thread_id}` (OpenAI) name the same parameter. */
+export function normalisePath (path: string): string {
+  return path.replace(/\{([^}]+)\}/g, (_m, name: string) => `{${name.replace(/[A-Z]/g, c => `_${c.toLowerCase()}`)}}`)
+}
+
+export const COLUMNS: ReadonlyArray<{ doc: DocId, title: string }> = [
+  { doc: 'azure-2024-02-15-preview', title: 'Azure v1 (`2024-02-15-preview` … `2024-04-01-preview`)' },
+  { doc: 'azure-2024-05-01-preview', title: 'Azure v2 (`2024-05-01-preview` and later)' },
+  { doc: 'openai-2024-06-20', title: 'OpenAI `/v1`' }
+]
+
+export interface MatrixRow {
+  method: string
+  path: string
+  /** Per column: in the document, borrowed (served, documented elsewhere), or absent. */
+  cells: Record<DocId, 'spec' | 'borrowed' | 'absent'>
+}
+
+const METHOD_ORDER = ['GET', 'POST', 'DELETE']
+
+export function matrixRows (): MatrixRow[] {
+  const rows = new Map<string, MatrixRow>()
+  const row = (method: string, path: string) => {
+    const key = `${path} ${method}`
+    let existing = rows.get(key)
+    if (!existing) {
+      existing = { method, path, cells: Object.fromEntries(DOC_IDS.map(d => [d, 'absent'])) as MatrixRow['cells'] }
+      rows.set(key, existing)
+    }
+    return existing
+  }
+  for (const doc of DOC_IDS) for (const op of operationsOf(doc)) row(op.method, normalisePath(op.path)).cells[doc] = 'spec'
+  for (const b of BORROWED_OPERATIONS) for (const doc of b.docs) row(b.method, normalisePath(b.path)).cells[doc] = 'borrowed'
+  return [...rows.values()].sort((a, b) => a.path.localeCompare(b.path) ||
+    METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method))
+}
+
+const CELL = { spec: '✓', borrowed: '✓ ¹', absent: '–' } as const
+
+export function matrixMarkdown (): string {
+  return [
+    `| method | path | ${COLUMNS.map(c => c.title).join(' | ')} |`,
+    `|---|---|${COLUMNS.map(() => '---').join('|')}|`,
+    ...matrixRows().map(r => `| ${r.method} | \`${r.path}\` | ${COLUMNS.map(c => CELL[r.cells[c.doc]]).join(' | ')} |`),
+    '',
+    '✓: declared by the official document for that column and served. ✓ ¹: served as the real service does, but ' +
+      'missing from the generated Azure document (checked against OpenAI\'s). –: not in that API version; Azure ' +
+      'answers 404 `{"error":{"code":"404","message": "Resource not found"}}`, and so does the emulator.',
+    'Columns: `shared/spec/azure-assistants-2024-02-15-preview.json`, `azure-assistants-2024-05-01-preview.json` and ' +
+      '`openai-openapi-2024-06-20.yaml` (Assistants, files and vector stores paths).'
+  ].join('\n')
+}
+
+export const MATRIX_START = '<!-- endpoint-matrix:start -->'
+export const MATRIX_END = '<!-- endpoint-matrix:end -->'
+
+/** The README text between the markers, or undefined when a marker is missing. */
+export function readmeMatrix (readme: string): string | undefined {
+  const start = readme.indexOf(MATRIX_START)
+  const end = readme.indexOf(MATRIX_END)
+  if (start < 0 || end < start) return undefined
+  return readme.slice(start + MATRIX_START.length, end).trim()
+}

@@ -1,0 +1,324 @@
+/**
+ * The official API documents in ../shared/spec, loaded as JSON Schema for ajv, and a validator that
+ * checks one response body against the document of its flavour and api-version.
+ *
+ * - Azure (/openai): Swagger 2.0 — the 2024-02-15-preview document for v1 api-versions, the
+ *   2024-05-01-preview one for v2. OpenAI (/v1): OpenAPI 3.0, the 2024-06-20 document (Assistants v2 era).
+ * - Conversion: `x-nullable` (Swagger) and `nullable` (OpenAPI 3.0) become `anyOf [schema, null]`;
+ *   Swagger's string `discriminator` + `x-ms-discriminator-value` become if/then dispatch to the derived
+ *   definitions; OpenAPI 3.0's boolean `exclusiveMinimum` becomes the numeric form.
+ * - Objects are closed: an object schema with `properties` gets `unevaluatedProperties: false`, so a field
+ *   the document does not declare is an error ("responses carry exactly the fields of the generation").
+ *   Schemas with `additionalProperties` (maps such as `metadata`) and schemas without `properties` stay open.
+ * - Where the published documents are wrong, exceptions.ts patches them, each patch with its reason;
+ *   the validator itself is never loosened.
+ */
+import { readFileSync } from 'node:fs'
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+import YAML from 'yaml'
+import { DOCUMENT_PATCHES, ERROR_BODY_SCHEMAS, BORROWED_OPERATIONS, type RawSchema } from './exceptions.js'
+
+// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as
+  (ajv: Ajv2020) => Ajv2020
+
+export const SPEC_DIR = new URL('../../../shared/spec/', import.meta.url)
+
+export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'openai-2024-06-20'
+export type Flavour = 'azure' | 'openai'
+export type Generation = 'v1' | 'v2'
+
+const FILES: Record<DocId, string> = {
+  'azure-2024-02-15-preview': 'azure-assistants-2024-02-15-preview.json',
+  'azure-2024-05-01-preview': 'azure-assistants-2024-05-01-preview.json',
+  'openai-2024-06-20': 'openai-openapi-2024-06-20.yaml'
+}
+
+export const DOC_IDS = Object.keys(FILES) as DocId[]
+
+/** The document a request is checked against. */
+export function docFor (flavour: Flavour, generation: Generation): DocId {
+  if (flavour === 'openai') return 'openai-2024-06-20'
+  return generation === 'v1' ? 'azure-2024-02-15-preview' : 'azure-2024-05-01-preview'
+}
+
+/** The OpenAI document covers every OpenAI API; these are the Assistants ones this emulator is about. */
+const OPENAI_ASSISTANTS_PATH = /^\/(assistants|threads|files|vector_stores)(\/|$)/
+
+export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
+
+interface RawDoc {
+  paths: Record<string, Record<string, { responses?: Record<string, { schema?: RawSchema, content?: Record<string, { schema?: RawSchema }> }> }>>
+  definitions?: Record<string, RawSchema>
+  components?: { schemas?: Record<string, RawSchema> }
+}
+
+const raw = new Map<DocId, RawDoc>()
+
+/** The document as published (parsed, not converted), patched by exceptions.ts. Cached. */
+export function loadDocument (id: DocId): RawDoc {
+  let doc = raw.get(id)
+  if (doc) return doc
+  const text = readFileSync(new URL(FILES[id], SPEC_DIR), 'utf8')
+  // The 2024-06-20 OpenAI file redefines the anchor `run_temperature_description`; `yaml` keeps the last one.
+  doc = (id.startsWith('openai') ? YAML.parse(text, { uniqueKeys: false, maxAliasCount: -1 }) : JSON.parse(text)) as RawDoc
+  const definitions = definitionsOf(doc)
+  for (const patch of DOCUMENT_PATCHES) {
+    if (patch.docs.includes(id)) patch.apply(definitions, { id, raw: doc })
+  }
+  raw.set(id, doc)
+  return doc
+}
+
+function definitionsOf (doc: RawDoc): Record<string, RawSchema> {
+  if (doc.definitions) return doc.definitions
+  doc.components ??= {}
+  doc.components.schemas ??= {}
+  return doc.components.schemas
+}
+
+/** Every (method, path template) an Assistants document declares. */
+export function operationsOf (id: DocId): Array<{ method: string, path: string }> {
+  const doc = loadDocument(id)
+  const result: Array<{ method: string, path: string }> = []
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (id.startsWith('openai') && !OPENAI_ASSISTANTS_PATH.test(path)) continue
+    for (const method of HTTP_METHODS) if (item[method]) result.push({ method: method.toUpperCase(), path })
+  }
+  return result
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Conversion to JSON Schema 2020-12
+
+const schemaId = (id: DocId) => `urn:aoai-spec:${id}`
+/** A definition that does not close itself (for use inside allOf, where the composite closes). */
+const OPEN_SUFFIX = '__open'
+/** A discriminated base's own fields, without dispatch: what its derived definitions build on. */
+const FIELDS_SUFFIX = '__fields'
+const DROPPED = new Set(['discriminator', 'x-ms-discriminator-value', 'example', 'x-nullable', 'nullable', 'xml', 'externalDocs'])
+
+function refName (ref: string): string {
+  return ref.replace(/^#\/(definitions|components\/schemas)\//, '')
+}
+
+interface Converter {
+  id: DocId
+  /** Discriminated bases: name → [discriminator property, [value, derived definition name][]]. */
+  bases: Map<string, { property: string, derived: Array<[string, string]> }>
+}
+
+interface ConvertOptions {
+  open?: boolean
+  inAllOf?: boolean
+  /** Set while converting a derived definition's own allOf: its base is referenced without dispatch. */
+  derivedFrom?: string
+}
+
+function convert (schema: RawSchema, c: Converter, options: ConvertOptions = {}): RawSchema {
+  if (typeof schema !== 'object' || schema === null) return schema
+  if (Array.isArray(schema)) return schema.map(item => convert(item as RawSchema, c)) as unknown as RawSchema
+  const out: RawSchema = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (DROPPED.has(key) || key.startsWith('x-')) continue
+    if (key === '$ref' && typeof value === 'string') {
+      // Inside allOf the referenced object must not close itself: the composite closes over all members.
+      const name = refName(value)
+      const suffix = options.inAllOf !== true ? '' : name === options.derivedFrom ? FIELDS_SUFFIX : OPEN_SUFFIX
+      out.$ref = `${schemaId(c.id)}#/$defs/${name}${suffix}`
+    } else if (key === 'properties' || key === 'patternProperties') {
+      out[key] = Object.fromEntries(Object.entries(value as Record<string, RawSchema>).map(([k, v]) => [k, convert(v, c)]))
+    } else if (key === 'allOf') {
+      const derivedFrom = typeof schema['x-ms-discriminator-value'] === 'string' ? options.derivedFrom : undefined
+      out.allOf = (value as RawSchema[]).map(member => convert(member, c, { inAllOf: true, derivedFrom }))
+    } else if (key === 'exclusiveMinimum' || key === 'exclusiveMaximum') {
+      if (value === true) {
+        const bound = key === 'exclusiveMinimum' ? 'minimum' : 'maximum'
+        out[key] = schema[bound]
+      } else if (typeof value === 'number') {
+        out[key] = value
+      }
+    } else if (key === 'type' && value === 'file') {
+      // Swagger's file type: not JSON; nothing to check
+    } else if (typeof value === 'object' && value !== null) {
+      out[key] = convert(value as RawSchema, c)
+    } else {
+      out[key] = value
+    }
+  }
+  if (schema.exclusiveMinimum === true) delete out.minimum
+  if (schema.exclusiveMaximum === true) delete out.maximum
+  const isObject = out.properties !== undefined || out.allOf !== undefined
+  if (isObject && options.open !== true && options.inAllOf !== true && out.additionalProperties === undefined &&
+    out.patternProperties === undefined) {
+    out.unevaluatedProperties = false
+  }
+  return isNullable(schema) ? { anyOf: [out, { type: 'null' }] } : out
+}
+
+function isNullable (schema: RawSchema): boolean {
+  return schema['x-nullable'] === true || schema.nullable === true
+}
+
+/** Swagger 2.0 polymorphism: which definitions derive from which discriminated base, under which value. */
+function findBases (definitions: Record<string, RawSchema>): Converter['bases'] {
+  const bases: Converter['bases'] = new Map()
+  for (const [name, def] of Object.entries(definitions)) {
+    if (typeof def.discriminator === 'string') bases.set(name, { property: def.discriminator, derived: [] })
+  }
+  for (const [name, def] of Object.entries(definitions)) {
+    const value = def['x-ms-discriminator-value']
+    if (typeof value !== 'string') continue
+    for (const member of (def.allOf as RawSchema[] | undefined) ?? []) {
+      const base = typeof member.$ref === 'string' ? bases.get(refName(member.$ref)) : undefined
+      base?.derived.push([value, name])
+    }
+  }
+  return bases
+}
+
+function convertDocument (id: DocId): RawSchema {
+  const definitions = definitionsOf(loadDocument(id))
+  const c: Converter = { id, bases: findBases(definitions) }
+  const defs: Record<string, RawSchema> = {}
+  const derivedFrom = new Map<string, string>()
+  for (const [baseName, base] of c.bases) for (const [, derived] of base.derived) derivedFrom.set(derived, baseName)
+  for (const [name, def] of Object.entries(definitions)) {
+    const options = { derivedFrom: derivedFrom.get(name) }
+    const base = c.bases.get(name)
+    if (base === undefined || base.derived.length === 0) {
+      defs[name + OPEN_SUFFIX] = convert(def, c, { ...options, open: true })
+      defs[name] = convert(def, c, options)
+      continue
+    }
+    // A discriminated base: check the base's own fields, then dispatch on the discriminator to the derived one.
+    defs[name + FIELDS_SUFFIX] = convert(def, c, { open: true })
+    const dispatch = {
+      $ref: `${schemaId(id)}#/$defs/${name}${FIELDS_SUFFIX}`,
+      allOf: base.derived.map(([value, derived]) => ({
+        if: { properties: { [base.property]: { const: value } }, required: [base.property] },
+        then: { $ref: `${schemaId(id)}#/$defs/${derived}${OPEN_SUFFIX}` }
+      }))
+    }
+    defs[name + OPEN_SUFFIX] = dispatch
+    defs[name] = { ...dispatch, unevaluatedProperties: false }
+  }
+  return { $id: schemaId(id), $defs: defs }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation
+
+let ajv: Ajv2020 | undefined
+const compiled = new Map<string, ValidateFunction>()
+
+function getAjv (): Ajv2020 {
+  if (ajv) return ajv
+  ajv = new Ajv2020({ strict: false, allErrors: true })
+  addFormats(ajv)
+  // Swagger formats without a JSON Schema meaning: unixtime is an integer count of seconds.
+  ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 })
+  for (const id of DOC_IDS) ajv.addSchema(convertDocument(id))
+  for (const [name, schema] of Object.entries(ERROR_BODY_SCHEMAS)) ajv.addSchema({ ...schema, $id: `urn:aoai-errors:${name}` })
+  return ajv
+}
+
+function compile (key: string, schema: () => RawSchema): ValidateFunction {
+  let fn = compiled.get(key)
+  if (!fn) {
+    fn = getAjv().compile(schema())
+    compiled.set(key, fn)
+  }
+  return fn
+}
+
+/** Turns a path template into a matcher; literal segments beat parameters (`/threads/runs` vs `/threads/{id}`). */
+function matchTemplate (templates: string[], path: string): string | undefined {
+  const segments = path.split('/').filter(s => s !== '')
+  let best: { template: string, literals: number } | undefined
+  for (const template of templates) {
+    const parts = template.split('/').filter(s => s !== '')
+    if (parts.length !== segments.length) continue
+    let literals = 0
+    let ok = true
+    for (let i = 0; i < parts.length; i++) {
+      if (/^\{.+\}$/.test(parts[i]!)) continue
+      if (parts[i] !== segments[i]) { ok = false; break }
+      literals++
+    }
+    if (ok && (!best || literals > best.literals)) best = { template, literals }
+  }
+  return best?.template
+}
+
+/** The template of `path` that `method` is declared on in document `id`, if any. */
+export function findOperation (id: DocId, method: string, path: string): string | undefined {
+  const doc = loadDocument(id)
+  const m = method.toLowerCase()
+  return matchTemplate(Object.keys(doc.paths).filter(t => doc.paths[t]![m] !== undefined), path)
+}
+
+function successSchema (id: DocId, template: string, method: string, status: number): RawSchema | undefined {
+  const responses = loadDocument(id).paths[template]?.[method.toLowerCase()]?.responses ?? {}
+  const response = responses[String(status)] ?? responses.default
+  if (!response) return undefined
+  return response.schema ?? response.content?.['application/json']?.schema
+}
+
+export interface ResponseToCheck {
+  flavour: Flavour
+  /** The request's generation; for Azure requests that never reached a route (gate errors), any. */
+  generation: Generation
+  method: string
+  /** The request path below the flavour's prefix, without query string (e.g. `/threads/thread_1/runs`). */
+  path: string
+  status: number
+  body: unknown
+}
+
+export type CheckResult =
+  | { ok: true, doc: DocId | 'error-envelope', template: string }
+  | { ok: false, doc: DocId | 'error-envelope', template: string | undefined, errors: string[] }
+
+function describe (errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map(e => {
+    const extra = e.keyword === 'unevaluatedProperties'
+      ? ` '${String((e.params as { unevaluatedProperty?: string }).unevaluatedProperty)}'`
+      : e.keyword === 'enum' ? ` ${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)}` : ''
+    return `${e.instancePath === '' ? '(body)' : e.instancePath} ${e.message ?? e.keyword}${extra} [${e.schemaPath}]`
+  })
+}
+
+/** Checks one response body. Error statuses are checked against the envelopes of their flavour. */
+export function checkResponse (response: ResponseToCheck): CheckResult {
+  const { flavour, generation, method, path, status, body } = response
+  if (status >= 400) {
+    const name = flavour === 'openai' ? 'openai' : 'azure'
+    const fn = compile(`error:${name}`, () => ({ $ref: `urn:aoai-errors:${name}` }))
+    return fn(body)
+      ? { ok: true, doc: 'error-envelope', template: name }
+      : { ok: false, doc: 'error-envelope', template: name, errors: describe(fn.errors) }
+  }
+  let id = docFor(flavour, generation)
+  let template = findOperation(id, method, path)
+  if (template === undefined) {
+    // Operations the service has but the document lacks: checked against the document that has them.
+    const borrowed = BORROWED_OPERATIONS.find(b => b.docs.includes(id) && b.method === method.toUpperCase() &&
+      matchTemplate([b.path], path) !== undefined)
+    if (borrowed) {
+      id = borrowed.from
+      template = findOperation(id, method, path)
+    }
+  }
+  if (template === undefined) {
+    return { ok: false, doc: id, template, errors: [`${method.toUpperCase()} ${path} is not an operation of ${id}`] }
+  }
+  const schema = successSchema(id, template, method, status)
+  if (schema === undefined) {
+    return { ok: false, doc: id, template, errors: [`${id} declares no ${status} response for ${method.toUpperCase()} ${template}`] }
+  }
+  const c: Converter = { id, bases: new Map() }
+  const fn = compile(`${id} ${method} ${template} ${status}`, () => convert(schema, c))
+  return fn(body) ? { ok: true, doc: id, template } : { ok: false, doc: id, template, errors: describe(fn.errors) }
+}
