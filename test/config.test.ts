@@ -1,0 +1,213 @@
+/** Configuration: defaults, every flag and variable, precedence, bad values and the --help text. */
+import t, { type Test } from 'tap'
+import {
+  ConfigError, DEFAULT_CONFIG, OPTIONS, helpText, makeConfig, parseCommandLine, type CommandLine, type Config
+} from '../src/config.js'
+
+type Env = Record<string, string | undefined>
+
+function configOf (argv: string[], env: Env = {}): Config {
+  const command: CommandLine = parseCommandLine(argv, env)
+  if (command.action !== 'run') throw new Error(`expected a run command, got ${command.action}`)
+  return command.config
+}
+
+/** The ConfigError a command line throws; fails the test when it does not throw one. */
+function configError (t: Test, argv: string[], env: Env = {}): string {
+  try {
+    parseCommandLine(argv, env)
+  } catch (err) {
+    t.type(err, ConfigError)
+    t.equal((err as Error).name, 'ConfigError')
+    const message = (err as Error).message
+    t.notMatch(message, /\n/, 'one line')
+    return message
+  }
+  t.fail(`expected ${JSON.stringify(argv)} ${JSON.stringify(env)} to throw a ConfigError`)
+  return ''
+}
+
+interface Sample { raw: string, parsed: unknown }
+
+/** Valid samples, each different from the default: named ones, then by kind for options added later. */
+const samples: Partial<Record<keyof Config, Sample>> = {
+  host: { raw: '0.0.0.0', parsed: '0.0.0.0' },
+  port: { raw: '9090', parsed: 9090 },
+  apiKeys: { raw: 'k1', parsed: ['k1'] },
+  fixtures: { raw: 'fixtures/example.json', parsed: 'fixtures/example.json' },
+  queuedMs: { raw: '25', parsed: 25 },
+  inProgressMs: { raw: '75', parsed: 75 },
+  logLevel: { raw: 'debug', parsed: 'debug' },
+  logFormat: { raw: 'json', parsed: 'json' },
+  apiVersionCheck: { raw: 'lenient', parsed: 'lenient' }
+}
+const byKind: Record<string, Sample> = {
+  duration: { raw: '42', parsed: 42 },
+  bytes: { raw: '2048', parsed: 2048 },
+  string: { raw: 'some-value', parsed: 'some-value' }
+}
+const sampleOf = (option: typeof OPTIONS[number]): Sample | undefined => samples[option.key] ?? byKind[option.kind]
+
+t.test('defaults', async t => {
+  const config = configOf([])
+  t.same(config, DEFAULT_CONFIG)
+  t.match(config, {
+    host: '127.0.0.1',
+    port: 8080,
+    fixtures: null,
+    queuedMs: 500,
+    inProgressMs: 1500,
+    cancellingMs: 500,
+    runExpiryMs: 600000,
+    logLevel: 'info',
+    logFormat: 'auto'
+  })
+  t.same(config.apiKeys, [], 'no keys: any non-empty key is accepted')
+  t.ok(Object.isFrozen(config), 'the config is frozen')
+  t.ok(Object.isFrozen(config.apiKeys), 'the key list is frozen')
+  t.throws(() => { (config as { port: number }).port = 1 }, TypeError)
+})
+
+t.test('every option has a sample here, and the issue #2 flags all exist', async t => {
+  for (const option of OPTIONS) t.ok(sampleOf(option), `--${option.flag} (${option.kind})`)
+  const flags = OPTIONS.map(o => o.flag)
+  for (const flag of ['host', 'port', 'api-key', 'fixtures', 'queued-ms', 'in-progress-ms', 'log-level']) t.ok(flags.includes(flag), flag)
+})
+
+for (const option of OPTIONS) {
+  const sample = sampleOf(option) ?? { raw: '', parsed: undefined }
+  t.test(`--${option.flag} sets ${option.key}`, async t => {
+    t.not(sample.parsed, DEFAULT_CONFIG[option.key], 'the sample differs from the default')
+    const config = configOf([`--${option.flag}`, sample.raw])
+    t.same(config[option.key], sample.parsed)
+    t.same({ ...config, [option.key]: DEFAULT_CONFIG[option.key] }, DEFAULT_CONFIG, 'nothing else changes')
+    t.same(configOf([`--${option.flag}=${sample.raw}`])[option.key], sample.parsed, '--flag=value form')
+  })
+
+  t.test(`${option.env} sets ${option.key}`, async t => {
+    const config = configOf([], { [option.env]: sample.raw })
+    t.same(config[option.key], sample.parsed)
+    t.same({ ...config, [option.key]: DEFAULT_CONFIG[option.key] }, DEFAULT_CONFIG, 'nothing else changes')
+  })
+
+  t.test(`--${option.flag} beats ${option.env}`, async t => {
+    const envValue = { logLevel: 'warn', logFormat: 'pretty', apiVersionCheck: 'off' }[option.key as string] ??
+      (option.kind === 'string' || option.kind === 'list' ? 'from-env' : '7')
+    const config = configOf([`--${option.flag}`, sample.raw], { [option.env]: envValue })
+    t.same(config[option.key], sample.parsed)
+  })
+}
+
+t.test('an empty environment variable counts as unset', async t => {
+  t.same(configOf([], { AOAI_EMULATOR_PORT: '', AOAI_EMULATOR_API_KEYS: '', AOAI_EMULATOR_LOG_LEVEL: '' }), DEFAULT_CONFIG)
+})
+
+t.test('unrelated environment variables are ignored', async t => {
+  t.same(configOf([], { PORT: '1234', HOST: '0.0.0.0', LOG_LEVEL: 'debug' }), DEFAULT_CONFIG)
+})
+
+t.test('--api-key is repeatable; AOAI_EMULATOR_API_KEYS is comma-separated', async t => {
+  t.same(configOf(['--api-key', 'one', '--api-key', 'two', '--api-key=three']).apiKeys, ['one', 'two', 'three'])
+  t.same(configOf([], { AOAI_EMULATOR_API_KEYS: 'one,two, three ,,' }).apiKeys, ['one', 'two', 'three'],
+    'items are trimmed and empty items dropped')
+  t.same(configOf(['--api-key', 'flag'], { AOAI_EMULATOR_API_KEYS: 'a,b' }).apiKeys, ['flag'], 'flags replace the variable')
+})
+
+t.test('port 0 (any free port) and the edges of the range are accepted', async t => {
+  t.equal(configOf(['--port', '0']).port, 0)
+  t.equal(configOf(['--port', '65535']).port, 65535)
+  t.equal(configOf([], { AOAI_EMULATOR_QUEUED_MS: '0' }).queuedMs, 0)
+})
+
+t.test('--help and --version', async t => {
+  t.same(parseCommandLine(['--help'], {}), { action: 'help' })
+  t.same(parseCommandLine(['-h'], {}), { action: 'help' })
+  t.same(parseCommandLine(['--version'], {}), { action: 'version' })
+  t.same(parseCommandLine(['-v'], {}), { action: 'version' })
+  t.same(parseCommandLine(['--help'], { AOAI_EMULATOR_PORT: 'abc' }), { action: 'help' }, 'help wins over a bad variable')
+})
+
+t.test('bad values throw a ConfigError with one line naming the flag or variable', async t => {
+  const cases: Array<[string, string[], Env, RegExp]> = [
+    ['port abc', ['--port', 'abc'], {}, /^Invalid value for --port: "abc" is not a port number from 0 to 65535$/],
+    ['port 70000', ['--port', '70000'], {}, /^Invalid value for --port: "70000"/],
+    ['port -1', ['--port=-1'], {}, /^Invalid value for --port: "-1"/],
+    ['port 80.5', ['--port', '80.5'], {}, /--port/],
+    ['port from the environment', [], { AOAI_EMULATOR_PORT: 'abc' }, /^Invalid value for AOAI_EMULATOR_PORT: "abc"/],
+    ['unknown flag', ['--bogus'], {}, /'--bogus'/],
+    ['unknown flag with a value', ['--prot', '8080'], {}, /'--prot'/],
+    ['positional argument', ['serve'], {}, /'serve'/],
+    ['negative ms', ['--queued-ms=-5'], {}, /^Invalid value for --queued-ms: "-5"/],
+    ['negative ms as a separate argument', ['--in-progress-ms', '-5'], {}, /'--in-progress-ms'/],
+    ['fractional ms', ['--in-progress-ms', '1.5'], {}, /^Invalid value for --in-progress-ms: "1.5"/],
+    ['negative ms from the environment', [], { AOAI_EMULATOR_IN_PROGRESS_MS: '-1' }, /^Invalid value for AOAI_EMULATOR_IN_PROGRESS_MS: "-1"/],
+    ['ms not a number', [], { AOAI_EMULATOR_QUEUED_MS: 'soon' }, /^Invalid value for AOAI_EMULATOR_QUEUED_MS: "soon"/],
+    ['bad log level', ['--log-level', 'loud'], {}, /^Invalid value for --log-level: "loud" is not one of fatal, error, warn, info, debug, trace, silent$/],
+    ['bad log level from the environment', [], { AOAI_EMULATOR_LOG_LEVEL: 'verbose' }, /^Invalid value for AOAI_EMULATOR_LOG_LEVEL: "verbose"/],
+    ['bad log format', ['--log-format', 'xml'], {}, /^Invalid value for --log-format: "xml"/],
+    ['empty api key', ['--api-key', ''], {}, /^Invalid value for --api-key: .* is empty/],
+    ['blank api key', ['--api-key', '   '], {}, /^Invalid value for --api-key: .* is empty/],
+    ['empty key list', [], { AOAI_EMULATOR_API_KEYS: ' , ,' }, /^Invalid value for AOAI_EMULATOR_API_KEYS: " , ," is empty/],
+    ['empty host', ['--host', ''], {}, /^Invalid value for --host: "" is empty$/],
+    ['empty fixtures path', ['--fixtures='], {}, /^Invalid value for --fixtures: "" is empty$/],
+    ['flag without its value', ['--port'], {}, /'--port <value>' argument missing/]
+  ]
+  for (const [name, argv, env, expected] of cases) {
+    t.test(name, async t => {
+      t.match(configError(t, argv, env), expected)
+    })
+  }
+})
+
+t.test('a bad flag is reported even when its variable is fine, and a bad variable even when another flag is set', async t => {
+  t.match(configError(t, ['--port', 'abc'], { AOAI_EMULATOR_PORT: '9000' }), /--port/)
+  t.match(configError(t, ['--host', 'localhost'], { AOAI_EMULATOR_PORT: 'abc' }), /AOAI_EMULATOR_PORT/)
+})
+
+t.test('a bad variable does not matter when its flag is given', async t => {
+  t.equal(configOf(['--port', '9000'], { AOAI_EMULATOR_PORT: 'abc' }).port, 9000)
+})
+
+t.test('helpText lists every flag with its environment twin and default', async t => {
+  const text = helpText('aoai-emulator')
+  t.match(text, /^Usage: aoai-emulator \[options\]/)
+  const expected: Array<[string, string, string]> = [
+    ['--host', 'AOAI_EMULATOR_HOST', '127.0.0.1'],
+    ['--port', 'AOAI_EMULATOR_PORT', '8080'],
+    ['--api-key', 'AOAI_EMULATOR_API_KEYS', 'none: any non-empty key is accepted'],
+    ['--fixtures', 'AOAI_EMULATOR_FIXTURES', 'none'],
+    ['--queued-ms', 'AOAI_EMULATOR_QUEUED_MS', '500'],
+    ['--in-progress-ms', 'AOAI_EMULATOR_IN_PROGRESS_MS', '1500'],
+    ['--log-level', 'AOAI_EMULATOR_LOG_LEVEL', 'info']
+  ]
+  for (const [flag, env, shown] of expected) {
+    const line = text.split('\n').find(l => l.trimStart().startsWith(`${flag} `))
+    t.ok(line, `${flag} has a line`)
+    t.match(line, env, `${flag} names ${env}`)
+    t.match(line, `(default: ${shown})`, `${flag} shows its default`)
+  }
+  for (const option of OPTIONS) {
+    const line = text.split('\n').find(l => l.trimStart().startsWith(`--${option.flag} `))
+    t.ok(line?.includes(option.env) && line.includes(`(default: ${option.shownDefault})`), `--${option.flag} row is complete`)
+  }
+  t.match(text, /-h, --help/)
+  t.match(text, /-v, --version/)
+})
+
+t.test('shown defaults agree with the real defaults', async t => {
+  for (const option of OPTIONS) {
+    const actual = DEFAULT_CONFIG[option.key]
+    if (typeof actual === 'number' || typeof actual === 'string') {
+      // The shown text may add a readable form after the value: "20971520 (20 MiB)".
+      t.match(option.shownDefault, new RegExp(`^${String(actual).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(.*\\))?$`), option.flag)
+    }
+  }
+})
+
+t.test('makeConfig applies overrides over the defaults and freezes', async t => {
+  const config = makeConfig({ port: 0, apiKeys: ['k'] })
+  t.equal(config.port, 0)
+  t.same(config.apiKeys, ['k'])
+  t.equal(config.queuedMs, 500)
+  t.ok(Object.isFrozen(config))
+})

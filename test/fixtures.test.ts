@@ -1,0 +1,210 @@
+/** Fixtures: the shipped example, the reference's curl example against it, folders, and every way a file can be wrong. */
+import t, { type Test } from 'tap'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildApp } from '../src/app.js'
+import { manualClock } from '../src/clock.js'
+import { makeConfig } from '../src/config.js'
+import { FixturesError, loadFixtures, parseFixturesFile } from '../src/fixtures.js'
+import { V1, build } from './helper.js'
+
+const EXAMPLE = fileURLToPath(new URL('../fixtures/example.json', import.meta.url))
+const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url))
+
+/** The FixturesError `fn` throws: one line. */
+function fixturesError (t: Test, fn: () => unknown): string {
+  try {
+    fn()
+  } catch (err) {
+    t.type(err, FixturesError)
+    t.equal((err as Error).name, 'FixturesError')
+    t.notMatch((err as Error).message, /\n/, 'one line')
+    return (err as Error).message
+  }
+  t.fail('expected a FixturesError')
+  return ''
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2)
+
+t.test('the shipped example loads and seeds asst_abc123 and thread_abc123', async t => {
+  const fixtures = loadFixtures(EXAMPLE)
+  t.same(fixtures.assistants.map(a => a.id), ['asst_abc123'])
+  t.same(fixtures.threads.map(th => th.id), ['thread_abc123'])
+
+  const { call } = await build(t, { fixtures: EXAMPLE })
+  const assistant = await call({ url: '/openai/assistants/asst_abc123' })
+  t.equal(assistant.statusCode, 200)
+  t.match(assistant.json(), { id: 'asst_abc123', object: 'assistant', model: 'gpt-4-1106-preview', name: 'Math Tutor', tools: [{ type: 'code_interpreter' }] })
+  const thread = await call({ url: '/openai/threads/thread_abc123' })
+  t.equal(thread.statusCode, 200)
+  t.match(thread.json(), { id: 'thread_abc123', object: 'thread', metadata: {} })
+})
+
+t.test('the reference\'s curl example works verbatim against a fresh app with the example fixtures', async t => {
+  // curl https://YOUR_RESOURCE_NAME.openai.azure.com/openai/threads/thread_abc123/runs?api-version=2024-02-15-preview \
+  //   -H "api-key: $AZURE_OPENAI_API_KEY" -H 'Content-Type: application/json' -d '{"assistant_id": "asst_abc123"}'
+  const clock = manualClock()
+  const app = await buildApp(makeConfig({ logLevel: 'silent', fixtures: EXAMPLE }), { clock })
+  t.teardown(() => app.close())
+  const res = await app.inject({
+    method: 'POST',
+    url: '/openai/threads/thread_abc123/runs?api-version=2024-02-15-preview',
+    headers: { 'api-key': 'any-key-at-all', 'Content-Type': 'application/json' },
+    payload: '{"assistant_id": "asst_abc123"}'
+  })
+  t.equal(res.statusCode, 200, res.body)
+  const run = res.json()
+  t.match(run, {
+    id: /^run_[A-Za-z0-9]{24}$/,
+    object: 'thread.run',
+    thread_id: 'thread_abc123',
+    assistant_id: 'asst_abc123',
+    status: 'queued',
+    model: 'gpt-4-1106-preview',
+    instructions: 'You are a personal math tutor. When asked a question, write and run Python code to answer the question.',
+    tools: [{ type: 'code_interpreter' }],
+    file_ids: [],
+    metadata: {},
+    usage: null
+  })
+  clock.advance(2000)
+  const done = await app.inject({
+    url: `/openai/threads/thread_abc123/runs/${run.id}?api-version=2024-02-15-preview`,
+    headers: { 'api-key': 'any-key-at-all' }
+  })
+  t.equal(done.json().status, 'completed')
+})
+
+t.test('--fixtures seeds the store through config.fixtures (the path server.ts takes)', async t => {
+  const app = await buildApp(makeConfig({ logLevel: 'silent', fixtures: EXAMPLE }), { clock: manualClock() })
+  t.teardown(() => app.close())
+  t.ok(app.store.assistants.get('asst_abc123'))
+  t.ok(app.store.threads.get('thread_abc123'))
+  t.equal(app.store.messages.list('thread_abc123').length, 1, 'the thread\'s message is seeded')
+  t.equal(app.store.threads.get('thread_abc123')?.activeRunId, null)
+})
+
+t.test('every shipped fixtures file loads, alone and as a folder', async t => {
+  const all = loadFixtures(FIXTURES_DIR)
+  t.ok(all.assistants.some(a => a.id === 'asst_abc123'))
+  t.ok(all.threads.some(th => th.id === 'thread_abc123'))
+  const app = await buildApp(makeConfig({ logLevel: 'silent', fixtures: FIXTURES_DIR }), { clock: manualClock() })
+  t.teardown(() => app.close())
+  t.ok(app.store.assistants.get('asst_abc123'))
+})
+
+t.test('a folder of files loads in name order; other files are ignored', async t => {
+  const dir = t.testdir({
+    '20-second.json': json({ assistants: [{ id: 'asst_second', model: 'm' }], threads: [{ id: 'thread_second' }] }),
+    '10-first.json': json({ assistants: [{ id: 'asst_first', model: 'm' }], threads: [{ id: 'thread_first' }] }),
+    '30-third.json': json({ assistants: [{ id: 'asst_third', model: 'm' }] }),
+    'README.md': '# not a fixtures file',
+    'broken.json.bak': '{'
+  })
+  const fixtures = loadFixtures(dir)
+  t.same(fixtures.assistants.map(a => a.id), ['asst_first', 'asst_second', 'asst_third'])
+  t.same(fixtures.threads.map(th => th.id), ['thread_first', 'thread_second'])
+})
+
+t.test('the fixtures format accepts the documented fields', async t => {
+  const dir = t.testdir({
+    'full.json': json({
+      $schema: './schema.json',
+      description: 'everything',
+      assistants: [{
+        id: 'asst_full',
+        model: 'gpt-4o',
+        name: 'Full',
+        description: 'd',
+        instructions: 'i',
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+        metadata: { a: 'b' }
+      }],
+      threads: [{ id: 'thread_full', messages: [{ role: 'user', content: 'Hi' }], metadata: { c: 'd' } }]
+    })
+  })
+  const fixtures = loadFixtures(join(dir, 'full.json'))
+  t.match(fixtures.assistants[0], { id: 'asst_full', name: 'Full', metadata: { a: 'b' } })
+  t.match(fixtures.threads[0], { id: 'thread_full', metadata: { c: 'd' } })
+})
+
+t.test('duplicate ids → FixturesError naming the file, the JSON path and the first file', async t => {
+  const dir = t.testdir({
+    'a.json': json({ assistants: [{ id: 'asst_same', model: 'm' }], threads: [{ id: 'thread_same' }] }),
+    'b.json': json({ assistants: [{ id: 'asst_other', model: 'm' }, { id: 'asst_same', model: 'm' }] })
+  })
+  const message = fixturesError(t, () => loadFixtures(dir))
+  t.equal(message, `Invalid fixtures file ${join(dir, 'b.json')} at $.assistants[1].id: 'asst_same' is already defined in ${join(dir, 'a.json')}`)
+
+  const threads = t.testdir({
+    'a.json': json({ threads: [{ id: 'thread_same' }] }),
+    'b.json': json({ threads: [{ id: 'thread_same' }] })
+  })
+  t.match(fixturesError(t, () => loadFixtures(threads)), `${join(threads, 'b.json')} at $.threads[0].id: 'thread_same' is already defined`)
+
+  const oneFile = t.testdir({ 'a.json': json({ assistants: [{ id: 'asst_x', model: 'm' }, { id: 'asst_x', model: 'n' }] }) })
+  t.match(fixturesError(t, () => loadFixtures(join(oneFile, 'a.json'))), /at \$\.assistants\[1\]\.id: 'asst_x' is already defined/, 'within one file too')
+})
+
+t.test('a file that is not JSON → FixturesError naming the file', async t => {
+  const dir = t.testdir({ 'bad.json': '{ "assistants": [ }' })
+  const file = join(dir, 'bad.json')
+  t.match(fixturesError(t, () => loadFixtures(file)), new RegExp(`^Invalid fixtures file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not JSON \\(`))
+  const folder = t.testdir({ 'a.json': json({}), 'b.json': 'nope' })
+  t.match(fixturesError(t, () => loadFixtures(folder)), `Invalid fixtures file ${join(folder, 'b.json')}: not JSON`, 'in a folder, the bad file is named')
+})
+
+t.test('schema violations → FixturesError with the file and the JSON path', async t => {
+  const cases: Array<[string, unknown, string]> = [
+    ['missing model', { assistants: [{ id: 'asst_a' }] }, "at $.assistants[0].model: Missing required parameter: 'assistants[0].model'."],
+    ['missing id', { assistants: [{ model: 'm' }] }, "at $.assistants[0].id: Missing required parameter: 'assistants[0].id'."],
+    ['bad assistant id prefix', { assistants: [{ id: 'assistant_a', model: 'm' }] }, 'at $.assistants[0].id: Invalid \'assistants[0].id\': string does not match pattern.'],
+    ['bad thread id prefix', { threads: [{ id: 'asst_a' }] }, 'at $.threads[0].id: Invalid \'threads[0].id\': string does not match pattern.'],
+    ['unknown key in an assistant', { assistants: [{ id: 'asst_a', model: 'm', colour: 'blue' }] }, "at $.assistants[0].colour: Unknown parameter: 'assistants[0].colour'."],
+    ['unknown top-level key', { assistant: [] }, "at $.assistant: Unknown parameter: 'assistant'."],
+    ['wrong type', { assistants: { id: 'asst_a' } }, "at $.assistants: Invalid type for 'assistants': expected an array, but got an object instead."],
+    ['not an object', [], 'at $: Invalid type for the request body: expected an object, but got an array instead.'],
+    ['bad nested message', { threads: [{ id: 'thread_a', messages: [{ role: 'user' }] }] }, "at $.threads[0].messages[0].content: Missing required parameter: 'threads[0].messages[0].content'."],
+    ['metadata over the limit', { threads: [{ id: 'thread_a', metadata: { k: 'v'.repeat(513) } }] }, "at $.threads[0].metadata.k: Invalid 'threads[0].metadata.k': string too long."]
+  ]
+  for (const [name, content, expected] of cases) {
+    t.test(name, async t => {
+      const dir = t.testdir({ 'f.json': json(content) })
+      const file = join(dir, 'f.json')
+      const message = fixturesError(t, () => loadFixtures(file))
+      t.ok(message.startsWith(`Invalid fixtures file ${file} `), message)
+      t.ok(message.includes(expected), `${message}\n  should include\n${expected}`)
+    })
+  }
+})
+
+t.test('parseFixturesFile checks a text without touching the disk', async t => {
+  t.same(parseFixturesFile('x.json', '{}'), {})
+  t.match(fixturesError(t, () => parseFixturesFile('x.json', '{"threads":[{"id":"nope"}]}')), /^Invalid fixtures file x\.json at \$\.threads\[0\]\.id: /)
+})
+
+t.test('unreadable paths → FixturesError naming the path', async t => {
+  const dir = t.testdir({ empty: {}, 'notes.txt': 'x' })
+  const missing = join(dir, 'missing.json')
+  t.equal(fixturesError(t, () => loadFixtures(missing)), `Cannot read fixtures ${missing}: ENOENT`)
+  t.equal(fixturesError(t, () => loadFixtures(join(dir, 'empty'))), `No .json fixtures files in folder ${join(dir, 'empty')}`)
+  const unreadable = t.testdir({ 'x.json': { 'inner.json': '{}' } })
+  t.match(fixturesError(t, () => loadFixtures(unreadable)), `Cannot read fixtures file ${join(unreadable, 'x.json')}: EISDIR`,
+    'a .json entry that is a folder')
+})
+
+t.test('buildApp rejects bad fixtures before serving anything', async t => {
+  const dir = t.testdir({ 'bad.json': json({ assistants: [{ id: 'asst_a' }] }) })
+  await t.rejects(buildApp(makeConfig({ logLevel: 'silent', fixtures: join(dir, 'bad.json') })), FixturesError)
+  await t.rejects(buildApp(makeConfig({ logLevel: 'silent', fixtures: join(dir, 'none.json') })), FixturesError)
+})
+
+t.test('seeded objects behave like created ones', async t => {
+  const built = await build(t, { fixtures: EXAMPLE })
+  const run = await built.call({ method: 'POST', url: '/openai/threads/thread_abc123/runs', body: { assistant_id: 'asst_abc123' }, apiVersion: V1 })
+  t.equal(run.statusCode, 200)
+  const again = await built.call({ method: 'POST', url: '/openai/threads/thread_abc123/runs', body: { assistant_id: 'asst_abc123' }, apiVersion: V1 })
+  t.equal(again.statusCode, 400, 'the seeded thread locks like any other')
+  t.equal(again.json().error.message, `Thread thread_abc123 already has an active run ${run.json().id}.`)
+})

@@ -1,0 +1,187 @@
+/**
+ * The process entry (src/server.ts) in a child process: bad flags, variables and fixtures stop it with one
+ * stderr line and a non-zero exit; --help and --version exit 0; with --port 0 it logs its URL, serves, and
+ * exits 0 on SIGTERM. Every spawn is bounded by a timeout.
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t, { type Test } from 'tap'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const SPAWN_TIMEOUT_MS = 20_000
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+
+interface Exit { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
+
+/** The machine's own AOAI_EMULATOR_* variables must not leak into the child. */
+function cleanEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AOAI_EMULATOR_'))), ...extra }
+}
+
+/**
+ * Starts the entry. `onStdout` sees the stdout text so far after each chunk; the child is killed (and the
+ * test fails) if it has not exited within SPAWN_TIMEOUT_MS.
+ */
+function start (t: Test, args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Exit> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', ...args], {
+    cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    onStdout?.(stdout, signal => child.kill(signal))
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const timer = setTimeout(() => {
+    t.fail(`${args.join(' ')}: no exit within ${SPAWN_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`)
+    child.kill('SIGKILL')
+  }, SPAWN_TIMEOUT_MS)
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  return new Promise(resolve => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+/** A failed start: a non-zero exit (2, as server.ts documents for bad input) and exactly one stderr line. */
+function assertOneLineFailure (t: Test, exit: Exit): string {
+  t.not(exit.code, 0, 'non-zero exit')
+  t.equal(exit.code, 2, 'exit code 2 for bad input')
+  t.equal(exit.signal, null)
+  t.match(exit.stderr, /^[^\n]+\n$/, `exactly one stderr line: ${JSON.stringify(exit.stderr)}`)
+  t.notMatch(exit.stderr, /\bat .*\.ts:\d+/, 'no stack trace')
+  t.notMatch(exit.stdout, /listening/, 'never started listening')
+  return exit.stderr.trimEnd()
+}
+
+const json = (value: unknown) => JSON.stringify(value)
+
+t.test('a bad flag: non-zero exit and one stderr line naming it', async t => {
+  const cases: Array<[string[], Record<string, string>, RegExp]> = [
+    [['--port', 'abc'], {}, /--port: "abc"/],
+    [['--port', '70000'], {}, /--port: "70000"/],
+    [['--bogus'], {}, /'--bogus'/],
+    [['--queued-ms=-5'], {}, /--queued-ms: "-5"/],
+    [['--log-level', 'loud'], {}, /--log-level: "loud"/],
+    [[], { AOAI_EMULATOR_PORT: 'abc' }, /AOAI_EMULATOR_PORT: "abc"/],
+    [[], { AOAI_EMULATOR_API_KEYS: ' , ' }, /AOAI_EMULATOR_API_KEYS/]
+  ]
+  await Promise.all(cases.map(async ([args, env, expected]) => {
+    const line = assertOneLineFailure(t, await start(t, args, env))
+    t.match(line, expected, `${args.join(' ')} ${json(env)}`)
+    t.match(line, /^aoai-emulator: /, 'prefixed with the program name')
+  }))
+})
+
+t.test('an unreadable fixtures path: non-zero exit and one line naming it', async t => {
+  const dir = t.testdir({ 'folder.json': {}, empty: {} })
+  const missing = join(dir, 'missing.json')
+  const [a, b, c] = await Promise.all([
+    start(t, ['--fixtures', missing]),
+    start(t, [], { AOAI_EMULATOR_FIXTURES: missing }),
+    start(t, ['--fixtures', join(dir, 'empty')])
+  ])
+  t.match(assertOneLineFailure(t, a), `Cannot read fixtures ${missing}: ENOENT`)
+  t.match(assertOneLineFailure(t, b), `Cannot read fixtures ${missing}: ENOENT`, 'from the environment too')
+  t.match(assertOneLineFailure(t, c), `No .json fixtures files in folder ${join(dir, 'empty')}`)
+})
+
+t.test('a fixtures file that does not validate: one line naming the file and the JSON path', async t => {
+  const dir = t.testdir({
+    'no-model.json': json({ assistants: [{ id: 'asst_a', name: 'x' }] }),
+    'not-json.json': '{ nope',
+    'bad-id.json': json({ threads: [{ id: 'th_1' }] }),
+    folder: { 'a.json': json({ assistants: [{ id: 'asst_dup', model: 'm' }] }), 'b.json': json({ assistants: [{ id: 'asst_dup', model: 'm' }] }) }
+  })
+  const [noModel, notJson, badId, duplicate] = await Promise.all([
+    start(t, ['--fixtures', join(dir, 'no-model.json')]),
+    start(t, ['--fixtures', join(dir, 'not-json.json')]),
+    start(t, ['--fixtures', join(dir, 'bad-id.json')]),
+    start(t, ['--fixtures', join(dir, 'folder')])
+  ])
+  t.match(assertOneLineFailure(t, noModel), `Invalid fixtures file ${join(dir, 'no-model.json')} at $.assistants[0].model: Missing required parameter`)
+  t.match(assertOneLineFailure(t, notJson), `Invalid fixtures file ${join(dir, 'not-json.json')}: not JSON`)
+  t.match(assertOneLineFailure(t, badId), `Invalid fixtures file ${join(dir, 'bad-id.json')} at $.threads[0].id:`)
+  t.match(assertOneLineFailure(t, duplicate), `Invalid fixtures file ${join(dir, 'folder', 'b.json')} at $.assistants[0].id: 'asst_dup' is already defined`)
+})
+
+t.test('--help and --version exit 0', async t => {
+  const [help, version, short] = await Promise.all([start(t, ['--help']), start(t, ['--version']), start(t, ['-v'])])
+  t.equal(help.code, 0)
+  t.equal(help.stderr, '')
+  t.match(help.stdout, /^Usage: aoai-emulator \[options\]/)
+  for (const flag of ['--host', '--port', '--api-key', '--fixtures', '--queued-ms', '--in-progress-ms', '--log-level']) {
+    t.match(help.stdout, flag, `help lists ${flag}`)
+  }
+  t.equal(version.code, 0)
+  t.equal(version.stdout, `${VERSION}\n`)
+  t.equal(version.stderr, '')
+  t.equal(short.stdout, `${VERSION}\n`)
+})
+
+t.test('--help wins over a bad value elsewhere', async t => {
+  const exit = await start(t, ['--help'], { AOAI_EMULATOR_PORT: 'abc' })
+  t.equal(exit.code, 0)
+})
+
+interface LogLine { level?: number, msg?: string }
+
+function logLines (stdout: string): LogLine[] {
+  return stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as LogLine)
+}
+
+t.test('with --port 0 it logs its URL, serves it, and exits 0 on SIGTERM', async t => {
+  let url: string | undefined
+  let served: Promise<void> | undefined
+  const exit = await start(t, ['--port', '0', '--fixtures', 'fixtures/example.json'], {}, (stdout, kill) => {
+    if (url !== undefined) return
+    const match = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(stdout)
+    if (!match) return
+    url = match[1]!
+    t.not(match[2], '0', 'a real port was picked')
+    served = (async () => {
+      const health = await fetch(`${url}/_emulator/health`)
+      t.equal(health.status, 200)
+      t.equal(await health.text(), '{"status":"ok"}')
+      const run = await fetch(`${url}/openai/threads/thread_abc123/runs?api-version=2024-02-15-preview`, {
+        method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: '{"assistant_id": "asst_abc123"}'
+      })
+      t.equal(run.status, 200, 'the curl example over a real socket')
+      t.equal(((await run.json()) as { status: string }).status, 'queued')
+      kill('SIGTERM')
+    })()
+  })
+  await served
+  t.ok(url, `the URL was logged: ${exit.stdout}`)
+  t.equal(exit.code, 0, `exit 0 on SIGTERM; stderr: ${exit.stderr}`)
+  t.equal(exit.signal, null)
+  t.equal(exit.stderr, '')
+  const lines = logLines(exit.stdout)
+  t.ok(lines.some(l => l.msg === `Azure OpenAI Assistants emulator listening on ${url}`), 'one log line carries the URL')
+  t.ok(lines.some(l => /any non-empty api-key is accepted/.test(l.msg ?? '')), 'with no keys configured the log says so')
+})
+
+t.test('with keys configured there is no any-key warning, and the key never reaches the log', async t => {
+  const secret = 'super-secret-key-1234567890'
+  let done: Promise<void> | undefined
+  const exit = await start(t, ['--port', '0', '--log-format', 'json'], { AOAI_EMULATOR_API_KEYS: secret }, (stdout, kill) => {
+    const match = /listening on (http:\/\/[^"\s]+)/.exec(stdout)
+    if (!match || done) return
+    done = (async () => {
+      const ok = await fetch(`${match[1]}/openai/threads?api-version=2024-02-15-preview`, { method: 'POST', headers: { 'api-key': secret } })
+      t.equal(ok.status, 200)
+      const bad = await fetch(`${match[1]}/openai/threads?api-version=2024-02-15-preview&api-key=${secret}`, { method: 'POST', headers: { 'api-key': `${secret}x` } })
+      t.equal(bad.status, 401)
+      kill('SIGTERM')
+    })()
+  })
+  await done
+  t.equal(exit.code, 0)
+  t.notMatch(exit.stdout, /any non-empty api-key is accepted/)
+  t.notMatch(exit.stdout + exit.stderr, secret, 'the key is never logged')
+})
