@@ -10,11 +10,14 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { Generation } from './api-versions.js'
 import { Errors, type ApiError } from './errors.js'
-import { GENERATION_KEY, MAX_KEY_LENGTH_KEY } from './schemas/common.js'
+import { compareApiVersions } from './api-versions.js'
+import { GENERATION_KEY, MAX_KEY_LENGTH_KEY, SINCE_KEY } from './schemas/common.js'
 
 export interface ValidateOptions {
   /** The request's generation; members marked for the other generation do not exist. `any` keeps both. */
   generation: Generation | 'any'
+  /** The Azure api-version, for fields marked `since(…)`; absent (OpenAI flavour, fixtures) means every field. */
+  apiVersion?: string | undefined
   /** Query strings: turn '20' into 20 where an integer is expected. */
   convertStrings?: boolean
 }
@@ -37,6 +40,7 @@ interface Schema {
   minimum?: number
   maximum?: number
   [GENERATION_KEY]?: Generation
+  [SINCE_KEY]?: string
   [MAX_KEY_LENGTH_KEY]?: number
 }
 
@@ -60,9 +64,12 @@ function join (path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`
 }
 
-function exists (schema: Schema, generation: Generation | 'any'): boolean {
+function exists (schema: Schema, options: ValidateOptions): boolean {
+  if (options.generation === 'any') return true
   const only = schema[GENERATION_KEY]
-  return only === undefined || generation === 'any' || only === generation
+  if (only !== undefined && only !== options.generation) return false
+  const since = schema[SINCE_KEY]
+  return since === undefined || options.apiVersion === undefined || compareApiVersions(options.apiVersion, since) >= 0
 }
 
 function matchesType (type: string, value: unknown): boolean {
@@ -79,9 +86,9 @@ function matchesType (type: string, value: unknown): boolean {
 }
 
 /** Expected-type wording for a schema (union members joined with "or"). */
-function expectedOf (schema: Schema, generation: Generation | 'any'): string {
+function expectedOf (schema: Schema, options: ValidateOptions): string {
   if (schema.anyOf) {
-    const names = [...new Set(schema.anyOf.filter(m => exists(m, generation)).map(m => expectedOf(m, generation)))]
+    const names = [...new Set(schema.anyOf.filter(m => exists(m, options)).map(m => expectedOf(m, options)))]
     return names.join(' or ')
   }
   return TYPE_NAMES[schema.type ?? ''] ?? 'a value'
@@ -91,7 +98,7 @@ function walk (schema: Schema, value: unknown, path: string, options: ValidateOp
   if (schema.anyOf) return walkUnion(schema, value, path, options)
   if (schema.const !== undefined) {
     if (value === schema.const) return value
-    if (!matchesType(schema.type ?? '', value)) throw new Invalid(Errors.invalidType(path, expectedOf(schema, options.generation), value))
+    if (!matchesType(schema.type ?? '', value)) throw new Invalid(Errors.invalidType(path, expectedOf(schema, options), value))
     throw new Invalid(Errors.invalidValue(path, value, [String(schema.const)]))
   }
   if (options.convertStrings === true && typeof value === 'string' && (schema.type === 'integer' || schema.type === 'number') &&
@@ -99,7 +106,7 @@ function walk (schema: Schema, value: unknown, path: string, options: ValidateOp
     value = Number(value)
   }
   if (schema.type !== undefined && !matchesType(schema.type, value)) {
-    throw new Invalid(Errors.invalidType(path, expectedOf(schema, options.generation), value))
+    throw new Invalid(Errors.invalidType(path, expectedOf(schema, options), value))
   }
   switch (schema.type) {
     case 'object': return walkObject(schema, value as Record<string, unknown>, path, options)
@@ -125,7 +132,7 @@ function walk (schema: Schema, value: unknown, path: string, options: ValidateOp
 function walkObject (schema: Schema, value: Record<string, unknown>, path: string, options: ValidateOptions): unknown {
   const keys = Object.keys(value)
   const properties = schema.properties ?? {}
-  const isKnown = (key: string): boolean => Object.hasOwn(properties, key) && exists(properties[key]!, options.generation)
+  const isKnown = (key: string): boolean => Object.hasOwn(properties, key) && exists(properties[key]!, options)
   const patternSchema = schema.patternProperties ? Object.values(schema.patternProperties)[0] : undefined
   const extraSchema = patternSchema ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined)
 
@@ -159,27 +166,34 @@ function walkArray (schema: Schema, value: unknown[], path: string, options: Val
   return items ? value.map((item, index) => walk(items, item, join(path, index), options)) : value
 }
 
-/** The `type` literal that tells the members of a tagged union apart, if every object member has one. */
-function tagOf (member: Schema): string | undefined {
-  const tag = member.properties?.type?.const
-  return typeof tag === 'string' ? tag : undefined
+/** The `type` literals that tell the members of a tagged union apart (`type: 'a'` or `type: 'a' | 'b'`). */
+function tagsOf (member: Schema): string[] | undefined {
+  const type = member.properties?.type
+  if (typeof type?.const === 'string') return [type.const]
+  const literals = type?.anyOf?.map(m => m.const)
+  return literals?.length && literals.every(l => typeof l === 'string') ? literals as string[] : undefined
+}
+
+/** A union's members for this request, with nested unions (e.g. `Nullable(Union)`) spread out. */
+function membersOf (schema: Schema, options: ValidateOptions): Schema[] {
+  return schema.anyOf!.filter(m => exists(m, options)).flatMap(m => m.anyOf && m.type === undefined ? membersOf(m, options) : [m])
 }
 
 function walkUnion (schema: Schema, value: unknown, path: string, options: ValidateOptions): unknown {
-  const members = schema.anyOf!.filter(m => exists(m, options.generation))
+  const members = membersOf(schema, options)
   if (value === null && members.some(m => m.type === 'null')) return value
   const literals = members.filter(m => m.const !== undefined)
   if (literals.length > 0 && literals.some(m => m.const === value)) return value
 
   const objects = members.filter(m => m.type === 'object')
-  const tags = objects.map(tagOf)
+  const tags = objects.map(tagsOf)
   if (objects.length > 0 && tags.every(t => t !== undefined) && matchesType('object', value)) {
     const record = value as Record<string, unknown>
-    const member = objects.find(m => tagOf(m) === record.type)
+    const member = objects.find(m => tagsOf(m)!.includes(record.type as string))
     if (member) return walk(member, value, path, options)
     if (record.type === undefined) throw new Invalid(Errors.missingParameter(join(path, 'type')))
     if (typeof record.type !== 'string') throw new Invalid(Errors.invalidType(join(path, 'type'), 'a string', record.type))
-    throw new Invalid(Errors.invalidValue(join(path, 'type'), record.type, tags as string[]))
+    throw new Invalid(Errors.invalidValue(join(path, 'type'), record.type, tags.flat() as string[]))
   }
   if (literals.length === members.length && typeof value === 'string') {
     throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
@@ -206,7 +220,7 @@ function walkUnion (schema: Schema, value: unknown, path: string, options: Valid
   if (literals.length > 0 && typeof value === 'string') {
     throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
   }
-  throw new Invalid(Errors.invalidType(path, expectedOf(schema, options.generation), value))
+  throw new Invalid(Errors.invalidType(path, expectedOf(schema, options), value))
 }
 
 /**

@@ -184,7 +184,8 @@ function outputsOf (run: RunRecord, event: StepEvent): ReadonlyMap<string, strin
 /** The run's state at `now` (epoch ms). */
 export function runStateAt (run: RunRecord, now: number): RunState {
   const { phases, steps, ending } = buildTimeline(run)
-  const reached = phases.filter(p => p.at <= now)
+  // A clock that reads before the run's creation (a system clock stepping back) still sees it queued.
+  const reached = phases.filter((p, index) => index === 0 || p.at <= now)
   const current = reached.at(-1)!
   const reachedAt = (status: RunStatus) => reached.find(p => p.status === status)?.at ?? null
   const terminal = isTerminal(current.status)

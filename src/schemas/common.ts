@@ -7,9 +7,20 @@ export const GENERATION_KEY = 'x-generation'
 /** Schema keyword limiting the length of an object's property names (TypeBox records cannot say it). */
 export const MAX_KEY_LENGTH_KEY = 'x-max-key-length'
 
+/** Schema keyword naming the first Azure api-version that knows a property or union member. */
+export const SINCE_KEY = 'x-since'
+
 /** Marks a schema as existing only in one generation; validation and projections drop it elsewhere. */
 export function only<T extends TSchema> (generation: Generation, schema: T): T {
   return { ...schema, [GENERATION_KEY]: generation }
+}
+
+/**
+ * Marks a v2 schema as existing from an Azure api-version on (e.g. `strict` functions and `json_schema`
+ * response formats came with 2024-08-01-preview); the OpenAI flavour always has it.
+ */
+export function since<T extends TSchema> (apiVersion: string, schema: T): T {
+  return { ...schema, [GENERATION_KEY]: 'v2', [SINCE_KEY]: apiVersion }
 }
 
 export const Nullable = <T extends TSchema>(schema: T, options: SchemaOptions = {}) =>
@@ -26,7 +37,7 @@ export const FunctionDefinitionSchema = Type.Object({
   name: Type.String({ maxLength: 64 }),
   description: Type.Optional(Type.String()),
   parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  strict: Type.Optional(only('v2', Nullable(Type.Boolean())))
+  strict: Type.Optional(since('2024-08-01-preview', Nullable(Type.Boolean())))
 }, { additionalProperties: false })
 
 export const ToolSchema = Type.Union([
@@ -58,8 +69,8 @@ export const ToolResourcesSchema = Type.Object({
 export const ResponseFormatSchema = Type.Union([
   Type.Literal('auto'),
   Type.Object({ type: Type.Union([Type.Literal('text'), Type.Literal('json_object')]) }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('json_schema'), json_schema: Type.Record(Type.String(), Type.Unknown()) },
-    { additionalProperties: false })
+  since('2024-08-01-preview', Type.Object({ type: Type.Literal('json_schema'), json_schema: Type.Record(Type.String(), Type.Unknown()) },
+    { additionalProperties: false }))
 ])
 
 /** Response-side: unconstrained JSON, serialised as is. */

@@ -126,9 +126,11 @@ t.test('response_format json_object and json_schema', async t => {
   t.same(JSON.parse(objectReply), { reply: 'You said: "Hello". This is a reply from the Azure OpenAI Assistants emulator.' })
 
   const schema = { type: 'object', properties: { answer: { type: 'string' }, score: { type: 'number', minimum: 3 } }, required: ['answer', 'score'], additionalProperties: false }
-  const schemaRun = await settle(built, (await runOn(built, {
-    assistant_id: 'asst_chatty', response_format: { type: 'json_schema', json_schema: { name: 'result', schema } }
-  })).json())
+  const jsonSchemaFormat = { type: 'json_schema', json_schema: { name: 'result', schema } }
+  const tooEarly = await runOn(built, { assistant_id: 'asst_chatty', response_format: jsonSchemaFormat })
+  t.equal(tooEarly.statusCode, 400, 'json_schema response formats came with 2024-08-01-preview')
+  t.equal(tooEarly.json().error.param, 'response_format.type')
+  const schemaRun = await settle(built, (await runOn(built, { assistant_id: 'asst_chatty', response_format: jsonSchemaFormat }, 'Hello', '2024-08-01-preview')).json())
   t.same(schemaRun.response_format, { type: 'json_schema', json_schema: { name: 'result', schema } })
   t.same(JSON.parse((await lastMessage(built, schemaRun.thread_id)).content[0].text.value), { answer: 'example', score: 3 })
 })
