@@ -1,22 +1,67 @@
 #!/usr/bin/env node
 /**
  * Process entry: parse the command line, build the app, listen, and close cleanly on SIGINT/SIGTERM.
- * A bad flag, variable or fixtures file stops the process here with one line and exit code 2.
+ * A bad flag, variable or fixtures file stops the process here with one line and exit code 2;
+ * a port that cannot be listened on (in use, not permitted) with one line and exit code 1.
+ *
+ * Shutdown: the first SIGTERM/SIGINT stops accepting connections, closes idle keep-alive sockets, lets
+ * in-flight requests finish and exits 0; whatever is still open after SHUTDOWN_GRACE_MS is cut off
+ * (still exit 0). A second signal exits at once with 128 + the signal number.
  */
 import { readFileSync } from 'node:fs'
+import { constants } from 'node:os'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommandLine } from './config.js'
 import { FixturesError } from './fixtures.js'
+
+const PROGRAM = 'aoai-emulator'
+const SHUTDOWN_GRACE_MS = 3000
+/** While draining, sockets whose last response just finished are closed this often. */
+const IDLE_SWEEP_MS = 50
+
+class ListenError extends Error {}
 
 function packageVersion (): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
   return pkg.version
 }
 
+function handleSignals (app: FastifyInstance): void {
+  let shuttingDown = false
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      app.log.warn({ signal }, 'second signal: exiting now')
+      process.exit(128 + (constants.signals[signal] ?? 0))
+    }
+    shuttingDown = true
+    app.log.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: no new connections, waiting for in-flight requests')
+    // A socket that finishes its response while we drain would otherwise wait for its keep-alive timeout.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS)
+    const force = setTimeout(() => {
+      app.log.warn(`requests still open after ${SHUTDOWN_GRACE_MS} ms: closing their connections`)
+      app.server.closeAllConnections()
+    }, SHUTDOWN_GRACE_MS)
+    sweep.unref()
+    force.unref()
+    app.close().then(() => {
+      clearInterval(sweep)
+      clearTimeout(force)
+      app.log.info('closed')
+      process.exit(0)
+    }, (err: unknown) => {
+      app.log.error({ err }, 'error while closing')
+      process.exit(1)
+    })
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+}
+
 async function main (): Promise<void> {
   const command = parseCommandLine(process.argv.slice(2), process.env)
   if (command.action === 'help') {
-    process.stdout.write(helpText('aoai-emulator'))
+    process.stdout.write(helpText(PROGRAM))
     return
   }
   if (command.action === 'version') {
@@ -26,19 +71,21 @@ async function main (): Promise<void> {
 
   const { config } = command
   const app = await buildApp(config)
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down')
-      app.close().then(() => process.exit(0), () => process.exit(1))
-    })
+  handleSignals(app)
+  try {
+    // Fastify logs this once per address (every interface when listening on 0.0.0.0).
+    await app.listen({ host: config.host, port: config.port, listenTextResolver: address => `Azure OpenAI Assistants emulator listening on ${address}` })
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException
+    const why = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : message
+    throw new ListenError(`cannot listen on ${config.host}:${config.port}: ${why}${code === undefined ? '' : ` (${code})`}`)
   }
   if (config.apiKeys.length === 0) app.log.warn('No api keys configured: any non-empty api-key is accepted')
-  const address = await app.listen({ host: config.host, port: config.port })
-  app.log.info(`Azure OpenAI Assistants emulator listening on ${address}`)
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof FixturesError || typeof (err as { code?: unknown }).code === 'string'
-  process.stderr.write(`aoai-emulator: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`)
-  process.exit(2)
+  const known = err instanceof ConfigError || err instanceof FixturesError || err instanceof ListenError ||
+    typeof (err as { code?: unknown }).code === 'string'
+  process.stderr.write(`${PROGRAM}: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`)
+  process.exit(err instanceof ListenError ? 1 : 2)
 })
