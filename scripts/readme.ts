@@ -24,17 +24,7 @@ export function apiVersionsTable (): string {
   const rows = [...API_VERSIONS.values()].map(v => `| \`${v.version}\` | ${v.generation === null
     ? 'no Assistants API: 404 "Resource not found"'
     : v.generation === 'v1' ? 'Assistants v1 shapes (`file_ids`, `retrieval`)' : 'Assistants v2 shapes (`tool_resources`, `file_search`, run controls)'} |`)
-  return [
-    '### api-versions',
-    '',
-    'A missing `api-version` is a 404 `{"error":{"code":"404","message": "Resource not found"}}`, as on Azure;',
-    'so is a real Azure OpenAI version without the Assistants API. Anything else that is not an Azure OpenAI',
-    'version is a 400 `{"error":{"code":"BadRequest","message":"API version not supported"}}`.',
-    '',
-    '| api-version | served as |',
-    '|---|---|',
-    ...rows
-  ].join('\n')
+  return ['| api-version | served as |', '|---|---|', ...rows].join('\n')
 }
 
 /** One example of every error the factory makes: a new entry in errors.ts must be added here (tsc says so). */
@@ -94,7 +84,7 @@ export function errorCatalogue (): string {
 
 export const GENERATED_SECTIONS: Record<string, () => string> = {
   'config-table': configTable,
-  'api-versions': apiVersionsTable,
+  'api-version-table': apiVersionsTable,
   'error-catalogue': errorCatalogue
 }
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import Fastify, {
-  LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest
+  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest
 } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { systemClock, type Clock } from './clock.js'
@@ -201,7 +201,16 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock
-  const store = deps.store ?? createMemoryStore()
+  // The store is made before the logger exists; evictions are logged once the app is built.
+  let evictionLog: FastifyBaseLogger | undefined
+  let evictions = 0
+  const store = deps.store ?? createMemoryStore({
+    maxBytes: config.maxStoreBytes,
+    onEvict (kind, id) {
+      if (evictions++ === 0) evictionLog?.warn({ maxStoreBytes: config.maxStoreBytes }, 'the store is full: evicting the oldest objects from now on')
+      evictionLog?.debug({ kind, id }, 'evicted')
+    }
+  })
   const fixtures = deps.fixtures ?? (config.fixtures === null ? undefined : loadFixtures(config.fixtures))
 
   loadTokenizer().catch(() => {}) // warm up off the startup path; the first run creation awaits it (and sees any failure)
@@ -227,6 +236,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('config', config)
   app.decorate('clock', clock)
   app.decorate('store', store)
+  evictionLog = app.log
   app.decorate('services', services)
   if (fixtures) seed(services, store, clock, fixtures)
 

@@ -1,0 +1,84 @@
+/** The in-memory store: tables, cascades, and the memory bound that evicts the oldest objects. */
+import t from 'tap'
+import { createMemoryStore, weigh, type RootKind } from '../../src/store/memory-store.js'
+import type { MessageRecord, ThreadRecord } from '../../src/store/records.js'
+import { build, V2 } from '../helper.js'
+
+const thread = (id: string, createdAt = 0): ThreadRecord => ({ id, createdAt, activeRunId: null, toolResources: {}, metadata: {} })
+const message = (id: string, threadId: string, text: string): MessageRecord => ({
+  id, threadId, createdAt: 0, role: 'user', content: [{ type: 'text', text: { value: text, annotations: [] } }],
+  assistantId: null, runId: null, fileIds: [], attachments: null, metadata: {}
+})
+
+t.test('weigh approximates size', async t => {
+  t.ok(weigh('x'.repeat(1000)) >= 2000)
+  t.ok(weigh(Buffer.alloc(5000)) >= 5000)
+  t.ok(weigh({ a: [1, 2, 3], b: { c: 'd' } }) > weigh({}))
+  let deep: unknown = 'leaf'
+  for (let i = 0; i < 100; i++) deep = { deep }
+  t.ok(Number.isFinite(weigh(deep)), 'deep values are weighed without recursing forever')
+})
+
+t.test('tables keep insertion order; deleting a thread removes its messages and runs', async t => {
+  const store = createMemoryStore()
+  store.threads.put(thread('thread_a'))
+  store.threads.put(thread('thread_b'))
+  store.threads.put({ ...thread('thread_a'), metadata: { x: 'y' } })
+  t.same(store.threads.list().map(r => r.id), ['thread_a', 'thread_b'], 'an update keeps its place')
+  store.messages.put('thread_a', message('msg_1', 'thread_a', 'hi'))
+  t.equal(store.messages.delete('thread_a', 'msg_nope'), false)
+  t.ok(store.threads.delete('thread_a'))
+  t.same(store.messages.list('thread_a'), [])
+  t.equal(store.threads.get('thread_a'), undefined)
+})
+
+t.test('past the budget the least recently used objects go, with their children, never the one being written', async t => {
+  const evicted: Array<[RootKind, string]> = []
+  const store = createMemoryStore({ maxBytes: 50_000, onEvict: (kind, id) => evicted.push([kind, id]) })
+  for (let i = 0; i < 20; i++) {
+    store.threads.put(thread(`thread_${i}`))
+    store.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(5_000)))
+  }
+  t.ok(evicted.length > 0, 'something was evicted')
+  t.same(evicted[0], ['thread', 'thread_0'], 'the least recently used first')
+  t.equal(store.threads.get('thread_0'), undefined)
+  t.same(store.messages.list('thread_0'), [], 'its messages went with it')
+  t.ok(store.threads.get('thread_19'), 'the newest stays')
+  t.equal(store.messages.list('thread_19').length, 1)
+  const kept = store.threads.list().length
+  t.ok(kept >= 3 && kept < 20, `${kept} threads kept`)
+
+  const lru = createMemoryStore({ maxBytes: 30_000 })
+  lru.threads.put(thread('thread_used'))
+  lru.messages.put('thread_used', message('msg_u', 'thread_used', 'x'.repeat(5_000)))
+  for (let i = 0; i < 10; i++) {
+    lru.threads.put(thread(`thread_${i}`))
+    lru.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(5_000)))
+    t.ok(lru.threads.get('thread_used'), `a thread read after every write survives (${i})`)
+  }
+  t.equal(lru.threads.get('thread_0'), undefined)
+
+  const one = createMemoryStore({ maxBytes: 1 })
+  one.threads.put(thread('thread_big'))
+  one.messages.put('thread_big', message('msg_big', 'thread_big', 'x'.repeat(10_000)))
+  t.ok(one.threads.get('thread_big'), 'an object larger than the budget on its own is still stored')
+})
+
+t.test('through the API: a long-running emulator keeps a bounded store', async t => {
+  const built = await build(t, { maxStoreBytes: 200_000, queuedMs: 0, inProgressMs: 0 })
+  const assistant = (await built.call({ method: 'POST', url: '/openai/assistants', apiVersion: V2, body: { model: 'gpt-4o' } })).json()
+  const threadIds: string[] = []
+  for (let i = 0; i < 60; i++) {
+    const res = await built.call({
+      method: 'POST', url: '/openai/threads/runs', apiVersion: V2,
+      body: { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: `question ${i} ${'lorem '.repeat(200)}` }] } }
+    })
+    t.equal(res.statusCode, 200)
+    threadIds.push(res.json().thread_id)
+  }
+  const gone = await built.call({ url: `/openai/threads/${threadIds[0]}`, apiVersion: V2 })
+  t.equal(gone.statusCode, 404, 'the oldest thread was evicted')
+  const latest = await built.call({ url: `/openai/threads/${threadIds.at(-1)}/messages`, apiVersion: V2 })
+  t.equal(latest.json().data.length, 2, 'the newest thread has its message and the reply')
+  t.ok(built.app.store.threads.list().length < 60)
+})
