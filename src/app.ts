@@ -202,13 +202,12 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock
   // The store is made before the logger exists; evictions are logged once the app is built.
-  let evictionLog: FastifyBaseLogger | undefined
-  let evictions = 0
+  const eviction: { log?: FastifyBaseLogger, count: number } = { count: 0 }
   const store = deps.store ?? createMemoryStore({
     maxBytes: config.maxStoreBytes,
     onEvict (kind, id) {
-      if (evictions++ === 0) evictionLog?.warn({ maxStoreBytes: config.maxStoreBytes }, 'the store is full: evicting the oldest objects from now on')
-      evictionLog?.debug({ kind, id }, 'evicted')
+      if (eviction.count++ === 0) eviction.log?.warn({ maxStoreBytes: config.maxStoreBytes }, 'the store is full: evicting the oldest objects from now on')
+      eviction.log?.debug({ kind, id }, 'evicted')
     }
   })
   const fixtures = deps.fixtures ?? (config.fixtures === null ? undefined : loadFixtures(config.fixtures))
@@ -236,7 +235,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('config', config)
   app.decorate('clock', clock)
   app.decorate('store', store)
-  evictionLog = app.log
+  eviction.log = app.log
   app.decorate('services', services)
   if (fixtures) seed(services, store, clock, fixtures)
 

@@ -6,8 +6,16 @@ import { build, V2 } from '../helper.js'
 
 const thread = (id: string, createdAt = 0): ThreadRecord => ({ id, createdAt, activeRunId: null, toolResources: {}, metadata: {} })
 const message = (id: string, threadId: string, text: string): MessageRecord => ({
-  id, threadId, createdAt: 0, role: 'user', content: [{ type: 'text', text: { value: text, annotations: [] } }],
-  assistantId: null, runId: null, fileIds: [], attachments: null, metadata: {}
+  id,
+  threadId,
+  createdAt: 0,
+  role: 'user',
+  content: [{ type: 'text', text: { value: text, annotations: [] } }],
+  assistantId: null,
+  runId: null,
+  fileIds: [],
+  attachments: null,
+  metadata: {}
 })
 
 t.test('weigh approximates size', async t => {
@@ -70,7 +78,9 @@ t.test('through the API: a long-running emulator keeps a bounded store', async t
   const threadIds: string[] = []
   for (let i = 0; i < 60; i++) {
     const res = await built.call({
-      method: 'POST', url: '/openai/threads/runs', apiVersion: V2,
+      method: 'POST',
+      url: '/openai/threads/runs',
+      apiVersion: V2,
       body: { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: `question ${i} ${'lorem '.repeat(200)}` }] } }
     })
     t.equal(res.statusCode, 200)
