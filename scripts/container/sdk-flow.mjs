@@ -1,5 +1,5 @@
 // SDK smoke flow against a running emulator: node scripts/container/sdk-flow.mjs http://127.0.0.1:PORT
-// assistant -> thread -> createAndPoll run (must complete) -> list messages (best effort).
+// assistant -> thread -> createAndPoll run (must complete) -> the newest message is the run's reply.
 import { AzureOpenAI } from 'openai'
 
 const endpoint = process.argv[2]
@@ -39,17 +39,11 @@ if (run.status !== 'completed') {
   process.exit(1)
 }
 
-try {
-  const page = await client.beta.threads.messages.list(thread.id, { order: 'desc', limit: 1 })
-  const reply = page.data[0]
-  const text = reply?.content
-    .map((part) => (part.type === 'text' ? part.text.value : `[${part.type}]`))
-    .join(' ')
-  console.log(`    reply (${reply?.role ?? 'none'}): ${text ?? '(no messages)'}`)
-} catch (err) {
-  if (err?.status === 404) {
-    console.log('    messages endpoint not available yet (404), skipped')
-  } else {
-    throw err
-  }
+const page = await client.beta.threads.messages.list(thread.id, { order: 'desc', limit: 1 })
+const reply = page.data[0]
+const text = reply?.content.map((part) => (part.type === 'text' ? part.text.value : `[${part.type}]`)).join(' ')
+console.log(`    reply (${reply?.role ?? 'none'}): ${text ?? '(no messages)'}`)
+if (reply?.role !== 'assistant' || reply.run_id !== run.id || !text) {
+  console.error('expected the run\'s assistant reply as the newest message')
+  process.exit(1)
 }
