@@ -3,53 +3,25 @@
  * --help and --version, its JSON request log, credentials kept out of every log line, graceful shutdown
  * on SIGTERM/SIGINT, and a port already in use. Plus the logging helpers in process (src/logging.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import { constants } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { LOG_FORMATS, makeConfig, OPTIONS } from '../src/config.js'
 import { fdStream, loggerOptions, prettyStream, REDACTED, scrubSecrets, wantsPretty } from '../src/logging.js'
+import { spawnEmulator, type EmulatorProcess } from './support/process.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const API_VERSION = '2024-05-01-preview'
 /** Upper bound for any single wait on the child; generous for a loaded 2-core machine. */
 const WAIT_MS = 8000
 
-interface Proc {
-  child: ChildProcess
-  /** Everything written to stdout and stderr so far. */
-  readonly stdout: string
-  readonly stderr: string
-  /** Resolves with the exit code (or signal) and when it happened. */
-  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null, at: number }>
-}
-
-/** Environment without any AOAI_EMULATOR_* variable of the machine running the tests. */
-function cleanEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AOAI_EMULATOR_')))
-  return { ...env, ...extra }
-}
+type Proc = EmulatorProcess
 
 function run (t: Test, args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', ...args], {
-    cwd: ROOT,
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d })
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d })
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null, at: number }>(resolve => {
-    child.on('close', (code, signal) => resolve({ code, signal, at: Date.now() }))
-  })
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  return { child, get stdout () { return stdout }, get stderr () { return stderr }, exited }
+  return spawnEmulator(t, args, env)
 }
 
 async function until<T> (what: string, check: () => T | undefined | null | false, detail?: () => string, ms = WAIT_MS): Promise<T> {

@@ -3,49 +3,29 @@
  * stderr line and a non-zero exit; --help and --version exit 0; with --port 0 it logs its URL, serves, and
  * exits 0 on SIGTERM. Every spawn is bounded by a timeout.
  */
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
+import { ROOT, spawnEmulator } from './support/process.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SPAWN_TIMEOUT_MS = 20_000
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
 interface Exit { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
 
-/** The machine's own AOAI_EMULATOR_* variables must not leak into the child. */
-function cleanEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AOAI_EMULATOR_'))), ...extra }
-}
-
 /**
  * Starts the entry. `onStdout` sees the stdout text so far after each chunk; the child is killed (and the
  * test fails) if it has not exited within SPAWN_TIMEOUT_MS.
  */
-function start (t: Test, args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Exit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', ...args], {
-    cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-    onStdout?.(stdout, signal => child.kill(signal))
-  })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+async function start (t: Test, args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Exit> {
+  const proc = spawnEmulator(t, args, env, text => onStdout?.(text, signal => proc.child.kill(signal)))
   const timer = setTimeout(() => {
-    t.fail(`${args.join(' ')}: no exit within ${SPAWN_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`)
-    child.kill('SIGKILL')
+    t.fail(`${args.join(' ')}: no exit within ${SPAWN_TIMEOUT_MS} ms\nstdout: ${proc.stdout}\nstderr: ${proc.stderr}`)
+    proc.child.kill('SIGKILL')
   }, SPAWN_TIMEOUT_MS)
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  return new Promise(resolve => {
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
+  const { code, signal } = await proc.exited
+  clearTimeout(timer)
+  return { code, signal, stdout: proc.stdout, stderr: proc.stderr }
 }
 
 /** A failed start: a non-zero exit (2, as server.ts documents for bad input) and exactly one stderr line. */

@@ -1,0 +1,52 @@
+/** Starting the real process entry (src/server.ts through tsx) for the command-line tests. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { Test } from 'tap'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+/**
+ * The child's environment: no AOAI_EMULATOR_* variable of the machine running the tests, and none of tap's
+ * coverage hooks — code run through tsx in a child would otherwise be reported as covered line by line
+ * whether it ran or not (tsx output puts whole statements on one line).
+ */
+export function childEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env)
+    .filter(([key]) => !key.startsWith('AOAI_EMULATOR_') && !key.startsWith('_TAPJS_PROCESSINFO_') && key !== 'NODE_OPTIONS')
+  return { ...Object.fromEntries(inherited), ...extra }
+}
+
+export interface Exit {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  /** Date.now() when the process closed. */
+  readonly at: number
+}
+
+export interface EmulatorProcess {
+  readonly child: ChildProcess
+  /** Everything written to stdout and stderr so far. */
+  readonly stdout: string
+  readonly stderr: string
+  readonly exited: Promise<Exit>
+}
+
+/** Spawns the emulator with `args`; it is killed when test `t` ends, if still running. */
+export function spawnEmulator (t: Test, args: readonly string[], env: Record<string, string> = {},
+  onStdout?: (text: string) => void): EmulatorProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', ...args], {
+    cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    onStdout?.(stdout)
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const exited = new Promise<Exit>(resolve => {
+    child.on('close', (code, signal) => resolve({ code, signal, at: Date.now() }))
+  })
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  return { child, get stdout () { return stdout }, get stderr () { return stderr }, exited }
+}
