@@ -193,16 +193,21 @@ t.test('stream: false is accepted, stream: true is a 400 in the OpenAI envelope'
   t.match(plain.headers['content-type'], /^application\/json/, 'a JSON body, not a stream')
 })
 
-t.test('the status timeline at its boundaries (defaults 500 ms queued, 1500 ms in progress)', async t => {
-  const built = await build(t)
-  const { assistantId, threadId } = await seedAssistantAndThread(built)
+/** Starts a run and returns `at(ms)`, the run read `ms` after its creation, and `s(ms)`, that moment in unix seconds. */
+async function startAndProbe (built: Built, threadId: string, assistantId: string) {
   const start = built.clock.now()
   const created = (await createRun(built, threadId, { assistant_id: assistantId })).json()
   const at = async (ms: number) => {
     built.clock.set(start + ms)
     return (await getRun(built, threadId, created.id)).json()
   }
-  const s = (ms: number) => Math.floor((start + ms) / 1000)
+  return { at, s: (ms: number) => Math.floor((start + ms) / 1000) }
+}
+
+t.test('the status timeline at its boundaries (defaults 500 ms queued, 1500 ms in progress)', async t => {
+  const built = await build(t)
+  const { assistantId, threadId } = await seedAssistantAndThread(built)
+  const { at, s } = await startAndProbe(built, threadId, assistantId)
 
   t.match(await at(0), { status: 'queued', started_at: null, completed_at: null, usage: null })
   t.match(await at(499), { status: 'queued', started_at: null, completed_at: null, usage: null, expires_at: s(0) + 600 })
@@ -220,13 +225,7 @@ t.test('the status timeline at its boundaries (defaults 500 ms queued, 1500 ms i
 t.test('--queued-ms and --in-progress-ms are honoured', async t => {
   const built = await build(t, { queuedMs: 1000, inProgressMs: 3000 })
   const { assistantId, threadId } = await seedAssistantAndThread(built)
-  const start = built.clock.now()
-  const created = (await createRun(built, threadId, { assistant_id: assistantId })).json()
-  const at = async (ms: number) => {
-    built.clock.set(start + ms)
-    return (await getRun(built, threadId, created.id)).json()
-  }
-  const s = (ms: number) => Math.floor((start + ms) / 1000)
+  const { at, s } = await startAndProbe(built, threadId, assistantId)
   t.match(await at(999), { status: 'queued', started_at: null })
   t.match(await at(1000), { status: 'in_progress', started_at: s(1000) })
   t.match(await at(3999), { status: 'in_progress', completed_at: null, usage: null })

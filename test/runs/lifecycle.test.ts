@@ -2,6 +2,7 @@
 import t from 'tap'
 import { runStateAt } from '../../src/runs/lifecycle.js'
 import type { RunRecord, RunTimings, ScriptStep } from '../../src/store/records.js'
+import { runRecord, segment } from '../support/records.js'
 
 const T0 = Date.UTC(2024, 0, 1)
 const TEN_MINUTES = 600_000
@@ -9,34 +10,12 @@ const TEN_MINUTES = 600_000
 const reply: ScriptStep = { kind: 'message', stepId: 'step_reply', messageId: 'msg_reply', template: 'Hi' }
 
 function record (timings: Partial<RunTimings> = {}, overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
-    id: 'run_abc',
-    threadId: 'thread_abc',
-    assistantId: 'asst_abc',
-    createdAt: T0,
-    expiresAt: T0 + TEN_MINUTES,
-    model: 'gpt-4o',
-    instructions: '',
-    tools: [],
-    fileIds: [],
-    metadata: {},
-    temperature: 1,
-    topP: 1,
-    maxPromptTokens: null,
-    maxCompletionTokens: null,
-    truncationStrategy: null,
-    toolChoice: 'auto',
-    responseFormat: 'auto',
-    parallelToolCalls: true,
+  return runRecord(T0, {
     timings: { queuedMs: 500, inProgressMs: 1500, cancellingMs: 500, ...timings },
     script: [reply],
-    segments: [{ startedAt: T0, fromStep: 0, promptTokens: 7, outputs: [], replies: { 0: { text: 'Hi', completionTokens: 3, truncated: false } }, cutOff: null }],
-    cancelRequestedAt: null,
-    lastUserMessage: 'Hello',
-    assistantName: null,
-    writtenMessageIds: [],
+    segments: [{ ...segment(T0, 0, { 0: { text: 'Hi', completionTokens: 3, truncated: false } }), promptTokens: 7 }],
     ...overrides
-  }
+  })
 }
 
 /** The fields of a state that issue #2 is about. */

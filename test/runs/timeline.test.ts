@@ -4,44 +4,13 @@ import { RUN_STATUSES, type RunStatus } from '../../src/schemas/run.js'
 import {
   TRANSITIONS, TransitionError, assertTransition, canTransition, isTerminal, runStateAt
 } from '../../src/runs/lifecycle.js'
-import type { RunRecord, RunSegment, ScriptStep } from '../../src/store/records.js'
+import type { RunRecord, ScriptStep } from '../../src/store/records.js'
+import { runRecord, segment } from '../support/records.js'
 
 const T0 = 1_700_000_000_000
 
-function segment (startedAt: number, fromStep: number, replies: RunSegment['replies'] = {}, outputs: RunSegment['outputs'] = [],
-  cutOff: RunSegment['cutOff'] = null): RunSegment {
-  return { startedAt, fromStep, promptTokens: 10, outputs, replies, cutOff }
-}
-
 function run (script: ScriptStep[], overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
-    id: 'run_1',
-    threadId: 'thread_1',
-    assistantId: 'asst_1',
-    createdAt: T0,
-    expiresAt: T0 + 600_000,
-    model: 'gpt-4o',
-    instructions: '',
-    tools: [],
-    fileIds: [],
-    metadata: {},
-    temperature: 1,
-    topP: 1,
-    maxPromptTokens: null,
-    maxCompletionTokens: null,
-    truncationStrategy: null,
-    toolChoice: 'auto',
-    responseFormat: 'auto',
-    parallelToolCalls: true,
-    timings: { queuedMs: 500, inProgressMs: 1500, cancellingMs: 300 },
-    script,
-    segments: [segment(T0, 0, { 0: { text: 'hi', completionTokens: 2, truncated: false } })],
-    cancelRequestedAt: null,
-    lastUserMessage: 'hello',
-    assistantName: null,
-    writtenMessageIds: [],
-    ...overrides
-  }
+  return runRecord(T0, { timings: { queuedMs: 500, inProgressMs: 1500, cancellingMs: 300 }, script, ...overrides })
 }
 
 const reply: ScriptStep = { kind: 'message', stepId: 'step_m', messageId: 'msg_m', template: '' }

@@ -1,0 +1,40 @@
+/** Stored records for unit tests of the pure run lifecycle. */
+import type { RunRecord, RunSegment } from '../../src/store/records.js'
+
+/** A run record created at `createdAt` with a single reply step; override any field. */
+export function runRecord (createdAt: number, overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: 'run_abc',
+    threadId: 'thread_abc',
+    assistantId: 'asst_abc',
+    createdAt,
+    expiresAt: createdAt + 600_000,
+    model: 'gpt-4o',
+    instructions: '',
+    tools: [],
+    fileIds: [],
+    metadata: {},
+    temperature: 1,
+    topP: 1,
+    maxPromptTokens: null,
+    maxCompletionTokens: null,
+    truncationStrategy: null,
+    toolChoice: 'auto',
+    responseFormat: 'auto',
+    parallelToolCalls: true,
+    timings: { queuedMs: 500, inProgressMs: 1500, cancellingMs: 500 },
+    script: [{ kind: 'message', stepId: 'step_reply', messageId: 'msg_reply', template: '' }],
+    segments: [segment(createdAt, 0, { 0: { text: 'hi', completionTokens: 2, truncated: false } })],
+    cancelRequestedAt: null,
+    lastUserMessage: 'hello',
+    assistantName: null,
+    writtenMessageIds: [],
+    ...overrides
+  }
+}
+
+/** One pass of a run, with 10 prompt tokens. */
+export function segment (startedAt: number, fromStep: number, replies: RunSegment['replies'] = {},
+  outputs: RunSegment['outputs'] = [], cutOff: RunSegment['cutOff'] = null): RunSegment {
+  return { startedAt, fromStep, promptTokens: 10, outputs, replies, cutOff }
+}
