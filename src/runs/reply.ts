@@ -38,6 +38,18 @@ export function defaultReply (lastUser: string | null): string {
   return `You said: "${lastUser}". This is a reply from the Azure OpenAI Assistants emulator.`
 }
 
+const messageTokenCache = new WeakMap<Pick<MessageRecord, 'content'>, number>()
+
+/**
+ * A thread message's tokens, framing included. Records are immutable values, so the count is kept per
+ * record: a long thread is not re-encoded for every run.
+ */
+export function messageTokens (message: Pick<MessageRecord, 'content'>, encode: (text: string) => number[]): number {
+  let tokens = messageTokenCache.get(message)
+  if (tokens === undefined) messageTokenCache.set(message, tokens = TOKENS_PER_MESSAGE + encode(messageText(message)).length)
+  return tokens
+}
+
 /** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */
 export function countPromptTokens (encode: (text: string) => number[], instructions: string, messages: readonly string[]): number {
   let tokens = TOKENS_PER_REPLY_PRIMER

@@ -13,9 +13,9 @@
  */
 import { newId } from '../ids.js'
 import type { Tool } from '../schemas/common.js'
-import type { RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
+import type { MessageRecord, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
 import { sampleFromSchema } from './json-sample.js'
-import { countPromptTokens, defaultReply, type Tokenizer } from './reply.js'
+import { countPromptTokens, defaultReply, messageTokens, type Tokenizer } from './reply.js'
 import { DEFAULT_FAIL_MESSAGES, renderReply, type Scenario } from './scenarios.js'
 
 export interface ToolControls {
@@ -88,17 +88,18 @@ export interface PromptControls {
  * keeps (`last_messages` N keeps the last N; `auto` drops the oldest until `max_prompt_tokens` fits).
  * `fits` is false when even that is over `max_prompt_tokens`.
  */
-export function promptOf (instructions: string, messages: readonly string[], controls: PromptControls, tokenizer: Tokenizer) {
+export function promptOf (instructions: string, messages: readonly MessageRecord[], controls: PromptControls, tokenizer: Tokenizer) {
   const strategy = controls.truncationStrategy as { type?: string, last_messages?: number | null } | null
+  const counts = messages.map(message => messageTokens(message, tokenizer.encode))
   let kept = strategy?.type === 'last_messages' && typeof strategy.last_messages === 'number'
-    ? messages.slice(-strategy.last_messages)
-    : [...messages]
-  let tokens = countPromptTokens(tokenizer.encode, instructions, kept)
+    ? counts.slice(-strategy.last_messages)
+    : counts
+  let tokens = countPromptTokens(tokenizer.encode, instructions, []) + kept.reduce((sum, n) => sum + n, 0)
   const max = controls.maxPromptTokens ?? Infinity
   if (strategy?.type !== 'last_messages') {
     while (tokens > max && kept.length > 1) {
+      tokens -= kept[0]!
       kept = kept.slice(1)
-      tokens = countPromptTokens(tokenizer.encode, instructions, kept)
     }
   }
   return { promptTokens: tokens, fits: tokens <= max }

@@ -13,7 +13,7 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, lastUserText, loadTokenizer, messageText, type Tokenizer } from '../runs/reply.js'
+import { countPromptTokens, lastUserText, loadTokenizer, type Tokenizer } from '../runs/reply.js'
 import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
 import { selectScenario } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
@@ -230,7 +230,7 @@ export function createRunService (context: ServiceContext) {
       responseFormat: body.response_format ?? assistant.responseFormat ?? 'auto',
       maxCompletionTokens: body.max_completion_tokens ?? null
     }
-    const { promptTokens, fits } = promptOf(instructions, prompt.map(messageText), { truncationStrategy, maxPromptTokens }, tokenizer)
+    const { promptTokens, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens }, tokenizer)
     const record: RunRecord = {
       ...base,
       id: newId('run'),
