@@ -117,6 +117,11 @@ function toApiError (err: FastifyError, request: FastifyRequest): ApiError {
   return status >= 400 && status < 500 ? Errors.requestRejected(status, err.message) : Errors.internal()
 }
 
+/** The one place an error leaves: its status, its exact body and content type (a Buffer, so Fastify adds no charset). */
+function sendApiError (reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply.code(error.statusCode).header('content-type', error.contentType).send(Buffer.from(error.body))
+}
+
 /** Deepest JSON nesting accepted: deeper bodies are refused before they reach code that recurses. */
 export const MAX_JSON_DEPTH = 64
 
@@ -144,11 +149,11 @@ function installErrorHandling (app: FastifyInstance): void {
   app.setErrorHandler<FastifyError>((err, request, reply) => {
     const apiError = toApiError(err, request)
     if (apiError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
-    return reply.code(apiError.statusCode).type('application/json').send(apiError.body)
+    return sendApiError(reply, apiError)
   })
   app.setNotFoundHandler((request, reply) => {
     const notFound = routeNotFound(request)
-    return reply.code(404).type('application/json').send(notFound.body)
+    return sendApiError(reply, notFound)
   })
 }
 
@@ -225,7 +230,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     genReqId: () => randomUUID(),
     // A URL that cannot be decoded matches no route: Azure's 404, not Fastify's own body.
     frameworkErrors: (_error, _request, reply) => {
-      (reply as unknown as FastifyReply).code(404).type('application/json').send(Errors.resourceNotFound().body)
+      sendApiError(reply as unknown as FastifyReply, Errors.resourceNotFound())
     },
     // close(): idle keep-alive sockets are closed at once, in-flight requests finish (server.ts bounds the wait).
     forceCloseConnections: 'idle'

@@ -20,12 +20,15 @@ export class ApiError extends Error {
   readonly body: string
   /** Present for OpenAI-envelope errors, so tests and logs can read the fields. */
   readonly fields: OpenAIErrorFields | undefined
+  /** The gateway's captured responses say `application/json` exactly; the API's own add the charset. */
+  readonly contentType: string
 
   constructor (readonly statusCode: number, message: string, body: string, fields?: OpenAIErrorFields) {
     super(message)
     this.name = 'ApiError'
     this.body = body
     this.fields = fields
+    this.contentType = fields ? 'application/json; charset=utf-8' : 'application/json'
   }
 }
 

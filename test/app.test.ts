@@ -65,6 +65,7 @@ t.test('unknown routes answer Azure\'s 404 byte for byte', async t => {
     const res = await pending
     assertBody(t, res, 404, NOT_FOUND, name)
     t.equal(res.headers['content-length'], '56', `${name}: Content-Length 56 as on the wire`)
+    t.equal(res.headers['content-type'], 'application/json', `${name}: Content-Type exactly as on the wire`)
   }
 })
 
@@ -118,6 +119,7 @@ t.test('auth', async t => {
       assertBody(t, res, 401, ACCESS_DENIED, `keys ${JSON.stringify(apiKeys)}`)
       t.equal(Buffer.byteLength(res.body), 224)
       t.equal(res.headers['content-length'], '224')
+      t.equal(res.headers['content-type'], 'application/json')
     }
   })
 
