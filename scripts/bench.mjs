@@ -6,7 +6,8 @@
 //
 // Every server is a separate `node dist/server.js` process on 127.0.0.1, started and stopped here by its pid
 // (and killed on any exit). Every loop is bounded in count and in time. Knobs, for quick tries only:
-//   BENCH_ROUNDS (3), BENCH_WARMUP_S (2), BENCH_DURATION_S (5), BENCH_COLD_STARTS (7), BENCH_THREADS (20000)
+//   BENCH_ROUNDS (3), BENCH_WARMUP_S (2), BENCH_DURATION_S (5), BENCH_COLD_STARTS (7), BENCH_THREADS (60000),
+//   BENCH_STORE_BYTES (32 MiB, passed as --max-store-bytes)
 import { execFileSync, spawn } from 'node:child_process'
 import { openSync, readFileSync, closeSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
@@ -35,12 +36,12 @@ const ROUNDS = intFromEnv('BENCH_ROUNDS', 3, 10)
 const WARMUP_S = intFromEnv('BENCH_WARMUP_S', 2, 30)
 const DURATION_S = intFromEnv('BENCH_DURATION_S', 5, 60)
 const COLD_STARTS = intFromEnv('BENCH_COLD_STARTS', 7, 50)
-const MEMORY_THREADS = intFromEnv('BENCH_THREADS', 20000, 200000)
+const MEMORY_THREADS = intFromEnv('BENCH_THREADS', 60000, 200000)
 const CONNECTIONS = 10
-const MEMORY_SAMPLE_EVERY = 2000
+const MEMORY_SAMPLE_EVERY = 5000
 const MEMORY_CONCURRENCY = 16
-/** A cap passed to the store when the server offers one (detected from --help). */
-const CAP_VALUE = 1000
+/** The store budget passed with --max-store-bytes: small, so the plateau shows within the run (32 MiB). */
+const CAP_VALUE = intFromEnv('BENCH_STORE_BYTES', 32 * 1024 * 1024, 64 * 1024 * 1024 * 1024)
 
 /** Hard limits: the whole run, one server start, one setup request, the memory phase. */
 const TOTAL_LIMIT_MS = 10 * 60 * 1000
@@ -415,13 +416,13 @@ async function throughput () {
 
 function capFlag () {
   const help = execFileSync(process.execPath, [SERVER, '--help'], { cwd: root, encoding: 'utf8', timeout: START_LIMIT_MS })
-  const match = /^\s*(--max-[a-z-]*threads?)\b/m.exec(help)
+  const match = /^\s*(--max-store-bytes)\b/m.exec(help)
   return match?.[1]
 }
 
 async function memory () {
   const cap = capFlag()
-  const mode = cap === undefined ? 'unbounded: no thread cap flag in --help' : `bounded: ${cap} ${CAP_VALUE}`
+  const mode = cap === undefined ? 'unbounded: no --max-store-bytes in --help' : `bounded: ${cap} ${CAP_VALUE}`
   log(`\n## Memory (${fmt(MEMORY_THREADS)} threads, each: POST thread with a message, POST run, GET run; queued/in-progress 0 ms; ${mode})`)
   const extra = ['--queued-ms', '0', '--in-progress-ms', '0', ...(cap === undefined ? [] : [cap, String(CAP_VALUE)])]
   const server = await startServer({ extra })

@@ -66,7 +66,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'logLevel', flag: 'log-level', env: 'AOAI_EMULATOR_LOG_LEVEL', kind: 'log-level', placeholder: 'LEVEL', shownDefault: 'info', describe: `One of ${LOG_LEVELS.join(', ')}.` },
   { key: 'logFormat', flag: 'log-format', env: 'AOAI_EMULATOR_LOG_FORMAT', kind: 'log-format', placeholder: 'FORMAT', shownDefault: 'auto', describe: `One of ${LOG_FORMATS.join(', ')}; auto is pretty on a terminal and JSON lines otherwise.` },
   { key: 'apiVersionCheck', flag: 'api-version-check', env: 'AOAI_EMULATOR_API_VERSION_CHECK', kind: 'api-version-check', placeholder: 'MODE', shownDefault: 'strict', describe: 'strict: only Azure\'s api-versions; lenient: an unknown YYYY-MM-DD[-preview] is served as the nearest older Assistants version, with a warning header; off: any or no api-version is served.' },
-  { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '268435456 (256 MiB)', describe: 'Approximate size of all stored objects; beyond it the oldest assistants, threads (with their messages and runs), files and vector stores are evicted.' },
+  { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Approximate size of all stored objects; beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores are evicted.' },
   { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
   { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' }
 ]
@@ -84,7 +84,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   logFormat: 'auto',
   apiVersionCheck: 'strict',
   maxUploadBytes: 20 * 1024 * 1024,
-  maxStoreBytes: 256 * 1024 * 1024,
+  maxStoreBytes: 128 * 1024 * 1024,
   vectorStoreProcessingMs: 500
 })
 
