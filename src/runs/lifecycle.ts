@@ -46,6 +46,8 @@ export type StepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 
 interface Phase {
   readonly status: RunStatus
   readonly at: number
+  /** Started by a request (creation, tool outputs, cancel) rather than by time passing. */
+  readonly byRequest: boolean
 }
 
 /** A script step as it happens in one segment. `end` is null while it waits on the client. */
@@ -69,10 +71,10 @@ function buildTimeline (run: RunRecord): Timeline {
   let phases: Phase[] = []
   let steps: StepEvent[] = []
   let ending: Timeline['ending'] = null
-  const push = (status: RunStatus, at: number) => {
+  const push = (status: RunStatus, at: number, byRequest = false) => {
     const last = phases.at(-1)
     if (last) assertTransition(last.status, status)
-    phases.push({ status, at })
+    phases.push({ status, at, byRequest })
   }
 
   /** Plays one segment; returns whether the course goes on to the next one (outputs were submitted). */
@@ -85,7 +87,7 @@ function buildTimeline (run: RunRecord): Timeline {
       push('incomplete', actedAt)
       return false
     }
-    push('queued', segment.startedAt)
+    push('queued', segment.startedAt, true)
     push('in_progress', startedAt)
     if (segment.cutOff?.afterStep === null) return cutOff(segment.cutOff.reason)
     for (let index = segment.fromStep; index < run.script.length; index++) {
@@ -111,23 +113,23 @@ function buildTimeline (run: RunRecord): Timeline {
   for (let k = 0; k < run.segments.length && play(k); k++);
 
   /** Stops the course at `at`: later phases and steps never happen; open steps end with `stepStatus`. */
-  const cutAt = (at: number, status: RunStatus, stepStatus: 'cancelled' | 'expired', stepEndAt: number) => {
+  const cutAt = (at: number, status: RunStatus, stepStatus: 'cancelled' | 'expired', stepEndAt: number, byRequest: boolean) => {
     phases = phases.filter(p => p.at <= at)
     steps = steps.filter(s => s.createdAt <= at)
       .map(s => s.end === null || s.end.at > at ? { ...s, end: { status: stepStatus, at: stepEndAt } } : s)
     if (phases.at(-1)?.status !== 'failed' && phases.at(-1)?.status !== 'incomplete') ending = null
-    push(status, at)
+    push(status, at, byRequest)
   }
 
   if (run.cancelRequestedAt !== null) {
     const cancelledAt = run.cancelRequestedAt + cancellingMs
-    cutAt(run.cancelRequestedAt, 'cancelling', 'cancelled', cancelledAt)
+    cutAt(run.cancelRequestedAt, 'cancelling', 'cancelled', cancelledAt, true)
     push('cancelled', cancelledAt)
   }
   const statusAtExpiry = [...phases].reverse().find(p => p.at <= run.expiresAt)?.status
   const endsAfterExpiry = !isTerminal(phases.at(-1)!.status) || phases.at(-1)!.at > run.expiresAt
   if (statusAtExpiry !== undefined && EXPIRABLE.has(statusAtExpiry) && endsAfterExpiry) {
-    cutAt(run.expiresAt, 'expired', 'expired', run.expiresAt)
+    cutAt(run.expiresAt, 'expired', 'expired', run.expiresAt, false)
   }
   return { phases, steps, ending }
 }
@@ -181,16 +183,29 @@ function outputsOf (run: RunRecord, event: StepEvent): ReadonlyMap<string, strin
   return new Map(outputs.map(o => [o.tool_call_id, o.output]))
 }
 
-/** The run's state at `now` (epoch ms). */
-export function runStateAt (run: RunRecord, now: number): RunState {
+/**
+ * The run's state at `now` (epoch ms). With `asOfEvent`, `now` is the instant of a request that changed the
+ * run (create, tool outputs, cancel): the answer shows the status that request put it in — `queued`,
+ * `queued`, `cancelling`, as the service answers — even when zero-length timings would move it on within
+ * the same millisecond; the next read shows where it went.
+ */
+export function runStateAt (run: RunRecord, now: number, asOfEvent = false): RunState {
   const { phases, steps, ending } = buildTimeline(run)
-  // A clock that reads before the run's creation (a system clock stepping back) still sees it queued.
-  const reached = phases.filter((p, index) => index === 0 || p.at <= now)
+  // Phases are in time order, so what has been reached is a prefix. A clock that reads before the run's
+  // creation (a system clock stepping back) still sees the first phase.
+  const lastRequested = phases.findLastIndex(p => p.byRequest && p.at <= now)
+  const reachedCount = asOfEvent && lastRequested >= 0
+    ? lastRequested + 1
+    : Math.max(1, phases.filter(p => p.at <= now).length)
+  const reached = phases.slice(0, reachedCount)
   const current = reached.at(-1)!
   const reachedAt = (status: RunStatus) => reached.find(p => p.status === status)?.at ?? null
   const terminal = isTerminal(current.status)
+  // A pass that a request starts has no steps yet in the answer to that request; a cancel finds them there.
+  const passJustStarted = asOfEvent && current.status === 'queued'
+  const exists = (createdAt: number) => passJustStarted ? createdAt < now : createdAt <= now
 
-  const stepViews = steps.filter(s => s.createdAt <= now).map((event): StepView => {
+  const stepViews = steps.filter(s => exists(s.createdAt)).map((event): StepView => {
     const ended = event.end !== null && event.end.at <= now ? event.end : null
     const status: StepStatus = ended?.status ?? 'in_progress'
     return {
@@ -208,8 +223,10 @@ export function runStateAt (run: RunRecord, now: number): RunState {
     }
   })
 
-  const upcoming = [...phases.map(p => p.at), ...steps.flatMap(s => [s.createdAt, s.end?.at ?? Infinity])]
-    .filter(at => at > now)
+  const upcoming = [
+    ...phases.slice(reachedCount).map(p => p.at),
+    ...steps.flatMap(s => exists(s.createdAt) ? [s.end?.at ?? Infinity] : [s.createdAt, s.end?.at ?? Infinity])
+  ].filter(at => at >= now && (at > now || asOfEvent))
   const pending = current.status === 'requires_action'
     ? stepViews.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')
     : undefined

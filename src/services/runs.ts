@@ -182,8 +182,9 @@ export function createRunService (context: ServiceContext) {
     return thread
   }
 
-  function view (record: RunRecord): RunView {
-    return { record, state: runStateAt(record, clock.now()) }
+  /** The run as it is now; `asOfEvent` for the answer to the request that just changed it. */
+  function view (record: RunRecord, asOfEvent = false): RunView {
+    return { record, state: runStateAt(record, clock.now(), asOfEvent) }
   }
 
   /** The run's tools and tool choice, refused when the choice names no tool the run has. */
@@ -261,7 +262,7 @@ export function createRunService (context: ServiceContext) {
     for (const message of additional) store.messages.put(thread.id, { ...message, createdAt })
     store.runs.put(thread.id, record)
     putThread({ ...settled, activeRunId: record.id })
-    return view(record)
+    return view(record, true)
   }
 
   return {
@@ -338,7 +339,7 @@ export function createRunService (context: ServiceContext) {
       const segment = renderSegment(run, now, toolStep.index + 1, promptTokens, outputs, written, tokenizer)
       const updated = { ...run, segments: [...run.segments, segment] }
       store.runs.put(threadId, updated)
-      return view(updated)
+      return view(updated, true)
     },
 
     cancel (threadId: string, runId: string): RunView {
@@ -349,7 +350,7 @@ export function createRunService (context: ServiceContext) {
       if (!canTransition(status, 'cancelling')) throw Errors.runNotCancellable(status)
       const updated = { ...run, cancelRequestedAt: now }
       store.runs.put(threadId, updated)
-      return view(updated)
+      return view(updated, true)
     },
 
     listSteps (threadId: string, runId: string, query: PageOptions): ListPage<RunStep> {

@@ -261,3 +261,30 @@ t.test('additional_messages join the thread (v2) and the same requests give the 
   }
   t.same(usages[0], usages[1])
 })
+
+t.test('with zero-length timings the answer to each request still shows the status it put the run in', async t => {
+  const built = await build(t, { queuedMs: 0, inProgressMs: 0, cancellingMs: 0 }, { fixtures })
+  const threadId = await thread(built, 'Weather please')
+  const created = await startRun(built, threadId, { assistant_id: 'asst_weather' })
+  t.match(created, { status: 'queued', started_at: null, required_action: null })
+  const read = await built.call({ url: runUrl(threadId, created.id) })
+  t.equal(read.json().status, 'requires_action', 'the next read sees where it went')
+  t.equal(created.status, 'queued')
+  const calls = read.json().required_action.submit_tool_outputs.tool_calls
+  const submitted = await built.call({
+    method: 'POST',
+    url: runUrl(threadId, created.id, '/submit_tool_outputs'),
+    body: { tool_outputs: calls.map((c: { id: string }) => ({ tool_call_id: c.id, output: 'x' })) }
+  })
+  t.match(submitted.json(), { status: 'queued', required_action: null, usage: null })
+  t.equal(submitted.headers['openai-poll-after-ms'], '10', 'poll again right away')
+  t.equal((await built.call({ url: runUrl(threadId, created.id) })).json().status, 'completed')
+
+  const other = await thread(built)
+  const plain = await startRun(built, other, { assistant_id: 'asst_plain' })
+  t.equal(plain.status, 'queued')
+  const otherRun = await startRun(built, await thread(built, 'EXPIRE'), { assistant_id: 'asst_flaky' })
+  const cancelled = await built.call({ method: 'POST', url: runUrl(otherRun.thread_id, otherRun.id, '/cancel') })
+  t.equal(cancelled.json().status, 'cancelling', 'cancel answers cancelling even with no cancelling time')
+  t.equal((await built.call({ url: runUrl(otherRun.thread_id, otherRun.id) })).json().status, 'cancelled')
+})

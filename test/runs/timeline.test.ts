@@ -118,3 +118,20 @@ t.test('token limits cut a pass short: incomplete after a truncated reply, or be
   t.match(runStateAt(noRoom, T0 + 1999), { status: 'in_progress' })
   t.match(runStateAt(noRoom, T0 + 2000), { status: 'incomplete', incompleteReason: 'max_prompt_tokens', steps: [] })
 })
+
+t.test('as of a request: the status the request put the run in, even with zero-length timings', async t => {
+  const instant = { queuedMs: 0, inProgressMs: 0, cancellingMs: 0 }
+  const created = run([reply], { timings: instant })
+  t.match(runStateAt(created, T0, true), { status: 'queued', startedAt: null, steps: [], nextChangeAt: T0 })
+  t.match(runStateAt(created, T0), { status: 'completed' }, 'a plain read at the same instant sees it done')
+
+  const submitted = run([toolCall, reply], { segments: [segment(T0, 0), segment(T0 + 2000, 1, {}, [{ tool_call_id: 'call_1', output: 'x' }])] })
+  t.match(runStateAt(submitted, T0 + 2000, true), { status: 'queued', pendingToolCalls: null })
+  t.match(runStateAt(submitted, T0 + 2000).steps, [{ status: 'completed' }])
+
+  const cancelled = run([toolCall, reply], { timings: instant, segments: [segment(T0, 0)], cancelRequestedAt: T0 + 5 })
+  const answer = runStateAt(cancelled, T0 + 5, true)
+  t.match(answer, { status: 'cancelling' })
+  t.equal(answer.steps.length, 1, 'the steps that were there when the cancel came are in the answer')
+  t.match(runStateAt(cancelled, T0 + 5), { status: 'cancelled' })
+})
