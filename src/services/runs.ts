@@ -22,6 +22,7 @@ import type {
   AssistantRecord, MessageRecord, RunRecord, ThreadRecord
 } from '../store/records.js'
 import type { ServiceContext } from './context.js'
+import { createAssistantService } from './assistants.js'
 import { assertReferencesExist } from './files.js'
 import { createThreadService, userMessageRecord } from './threads.js'
 
@@ -124,18 +125,7 @@ export function pollAfterMs (state: RunState, now: number): number {
 export function createRunService (context: ServiceContext) {
   const { store, clock, config, scenarios } = context
   const threads = createThreadService(context)
-
-  function requireThread (threadId: string): ThreadRecord {
-    const thread = store.threads.get(threadId)
-    if (!thread) throw Errors.notFound('thread', threadId)
-    return thread
-  }
-
-  function requireAssistant (assistantId: string): AssistantRecord {
-    const assistant = store.assistants.get(assistantId)
-    if (!assistant) throw Errors.notFound('assistant', assistantId)
-    return assistant
-  }
+  const assistants = createAssistantService(context)
 
   function requireRun (threadId: string, runId: string): RunRecord {
     const run = store.runs.get(threadId, runId)
@@ -175,6 +165,11 @@ export function createRunService (context: ServiceContext) {
       store.runs.put(thread.id, { ...run, writtenMessageIds: [...run.writtenMessageIds, ...due.map(d => d.messageId)] })
     }
     return isTerminal(state.status) ? putThread({ ...thread, activeRunId: null }) : thread
+  }
+
+  /** Settles the thread's active run, if any; call before reading or adding to a thread's messages or runs. */
+  function settleThread (threadId: string): ThreadRecord {
+    return settle(threads.get(threadId))
   }
 
   function putThread (thread: ThreadRecord): ThreadRecord {
@@ -266,28 +261,25 @@ export function createRunService (context: ServiceContext) {
   }
 
   return {
-    /** Settles the thread's active run, if any; call before reading or adding to a thread's messages. */
-    settleThread (threadId: string): ThreadRecord {
-      return settle(requireThread(threadId))
-    },
+    settleThread,
 
     async create (threadId: string, body: CreateRunBody): Promise<RunView> {
       if (body.stream === true) throw Errors.streamingUnsupported()
-      requireThread(threadId)
-      const assistant = requireAssistant(body.assistant_id)
+      threads.get(threadId)
+      const assistant = assistants.get(body.assistant_id)
       const tokenizer = await loadTokenizer()
       // From here on nothing awaits: the checks and the writes see the same store.
       assertReferencesExist(store, body)
       const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, threadId, 0))
-      return startRun(requireThread(threadId), { assistant, body, additional }, tokenizer)
+      return startRun(threads.get(threadId), { assistant, body, additional }, tokenizer)
     },
 
     async createThreadAndRun (body: CreateThreadAndRunBody): Promise<RunView> {
       if (body.stream === true) throw Errors.streamingUnsupported()
-      requireAssistant(body.assistant_id)
+      assistants.get(body.assistant_id)
       const tokenizer = await loadTokenizer()
       // From here on nothing awaits; everything is checked before the thread is created.
-      const assistant = requireAssistant(body.assistant_id)
+      const assistant = assistants.get(body.assistant_id)
       assertReferencesExist(store, body)
       checkToolChoice(assistant, body)
       const { thread: threadBody, assistant_id: _assistantId, tool_resources: toolResources, ...runBody } = body
@@ -296,17 +288,17 @@ export function createRunService (context: ServiceContext) {
     },
 
     get (threadId: string, runId: string): RunView {
-      settle(requireThread(threadId))
+      settleThread(threadId)
       return view(requireRun(threadId, runId))
     },
 
     list (threadId: string, query: PageOptions): ListPage<RunView> {
-      settle(requireThread(threadId))
+      settleThread(threadId)
       return mapPage(paginate(store.runs.list(threadId), query), view)
     },
 
     modify (threadId: string, runId: string, metadata: Metadata | null | undefined): RunView {
-      settle(requireThread(threadId))
+      settleThread(threadId)
       const run = requireRun(threadId, runId)
       const updated = metadata === undefined ? run : { ...run, metadata: metadata ?? {} }
       store.runs.put(threadId, updated)
@@ -316,7 +308,7 @@ export function createRunService (context: ServiceContext) {
     async submitToolOutputs (threadId: string, runId: string, body: SubmitToolOutputsBody): Promise<RunView> {
       if (body.stream === true) throw Errors.streamingUnsupported()
       const tokenizer = await loadTokenizer()
-      settle(requireThread(threadId))
+      settleThread(threadId)
       const run = requireRun(threadId, runId)
       const state = runStateAt(run, clock.now())
       if (state.status !== 'requires_action' || state.pendingToolCalls === null) {
@@ -343,7 +335,7 @@ export function createRunService (context: ServiceContext) {
     },
 
     cancel (threadId: string, runId: string): RunView {
-      settle(requireThread(threadId))
+      settleThread(threadId)
       const run = requireRun(threadId, runId)
       const now = clock.now()
       const { status } = runStateAt(run, now)
@@ -354,7 +346,7 @@ export function createRunService (context: ServiceContext) {
     },
 
     listSteps (threadId: string, runId: string, query: PageOptions): ListPage<RunStep> {
-      settle(requireThread(threadId))
+      settleThread(threadId)
       const run = requireRun(threadId, runId)
       const { steps } = runStateAt(run, clock.now())
       const page = paginate(steps.map(step => ({ id: step.step.stepId, step })), query)
@@ -362,7 +354,7 @@ export function createRunService (context: ServiceContext) {
     },
 
     getStep (threadId: string, runId: string, stepId: string): RunStep {
-      settle(requireThread(threadId))
+      settleThread(threadId)
       const run = requireRun(threadId, runId)
       const step = runStateAt(run, clock.now()).steps.find(s => s.step.stepId === stepId)
       if (!step) throw Errors.notFound('run step', stepId)

@@ -107,9 +107,7 @@ export function createThreadService (context: ServiceContext) {
     /** Removes the thread with everything under it: its messages and its runs (with their steps). */
     delete (id: string): { id: string, object: 'thread.deleted', deleted: true } {
       get(id)
-      store.messages.deleteParent(id)
-      store.runs.deleteParent(id)
-      store.threads.delete(id)
+      store.threads.delete(id) // the store removes its messages and runs with it
       return { id, object: 'thread.deleted', deleted: true }
     }
   }

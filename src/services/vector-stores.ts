@@ -152,9 +152,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
     /** Removes the vector store with its files and batches (the uploaded files themselves stay). */
     delete (id: string): { id: string, object: 'vector_store.deleted', deleted: true } {
       get(id)
-      store.vectorStoreFiles.deleteParent(id)
-      store.vectorStoreFileBatches.deleteParent(id)
-      store.vectorStores.delete(id)
+      store.vectorStores.delete(id) // the store removes its files and batches with it
       return { id, object: 'vector_store.deleted', deleted: true }
     },
 

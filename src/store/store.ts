@@ -25,6 +25,9 @@ export interface ChildTable<T extends { readonly id: string }> {
   deleteParent (parentId: string): void
 }
 
+/**
+ * Deleting a thread also deletes its messages and runs; deleting a vector store, its files and batches.
+ */
 export interface Store {
   readonly assistants: Table<AssistantRecord>
   readonly threads: Table<ThreadRecord>
