@@ -54,7 +54,7 @@ export function matrixMarkdown (): string {
     '✓: declared by the official document for that column and served. ✓ ¹: served as the real service does, but ' +
       'missing from the generated Azure document (checked against OpenAI\'s). –: not in that API version; Azure ' +
       'answers 404 `{"error":{"code":"404","message": "Resource not found"}}`, and so does the emulator.',
-    'Columns: `shared/spec/azure-assistants-2024-02-15-preview.json`, `azure-assistants-2024-05-01-preview.json` and ' +
+    'Columns: `spec/azure-assistants-2024-02-15-preview.json`, `azure-assistants-2024-05-01-preview.json` and ' +
       '`openai-openapi-2024-06-20.yaml` (Assistants, files and vector stores paths).'
   ].join('\n')
 }

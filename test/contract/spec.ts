@@ -1,5 +1,5 @@
 /**
- * The official API documents in ../shared/spec, loaded as JSON Schema for ajv, and a validator that
+ * The official API documents in spec/ (committed verbatim, provenance in spec/SOURCES.md), loaded as JSON Schema for ajv, and a validator that
  * checks one response body against the document of its flavour and api-version.
  *
  * - Azure (/openai): Swagger 2.0 — the 2024-02-15-preview document for v1 api-versions, the
@@ -23,7 +23,7 @@ import { DOCUMENT_PATCHES, ERROR_BODY_SCHEMAS, BORROWED_OPERATIONS, type RawSche
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as
   (ajv: Ajv2020) => Ajv2020
 
-export const SPEC_DIR = new URL('../../../shared/spec/', import.meta.url)
+export const SPEC_DIR = new URL('../../spec/', import.meta.url)
 
 export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'openai-2024-06-20'
 export type Flavour = 'azure' | 'openai'
