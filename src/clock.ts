@@ -2,22 +2,39 @@
 export interface Clock {
   /** Milliseconds since the epoch. */
   now (): number
+  /**
+   * Calls `listener` after every jump of a clock that moves only when told (a manual or virtual clock's
+   * `advance` / `set`); returns the unsubscribe function. A real clock has no jumps and never calls it.
+   * An open event stream, which holds one timer for its connection, listens here so that it follows a
+   * virtual clock at once instead of waiting out its real timer.
+   */
+  onJump (listener: () => void): () => void
 }
 
-export const systemClock: Clock = { now: () => Date.now() }
+const noJumps = (): () => void => () => {}
+
+export const systemClock: Clock = { now: () => Date.now(), onJump: noJumps }
 
 export interface ManualClock extends Clock {
+  /** Moves time forward by `ms` milliseconds and notifies the jump listeners. */
   advance (ms: number): void
+  /** Sets time to `ms` milliseconds since the epoch and notifies the jump listeners. */
   set (ms: number): void
 }
 
 /** A clock that only moves when told to: the test suite's replacement for sleeping. */
 export function manualClock (start = Date.UTC(2024, 0, 1)): ManualClock {
   let now = start
+  const listeners = new Set<() => void>()
+  const jumped = () => { for (const listener of [...listeners]) listener() }
   return {
     now: () => now,
-    advance (ms) { now += ms },
-    set (ms) { now = ms }
+    onJump (listener) {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    },
+    advance (ms) { now += ms; jumped() },
+    set (ms) { now = ms; jumped() }
   }
 }
 
