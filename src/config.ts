@@ -184,7 +184,8 @@ export function makeConfig (overrides: Partial<Config> = {}): Config {
 export function helpText (programName: string): string {
   const rows = OPTIONS.map(o => [`--${o.flag} ${o.placeholder}`, o.env, o.shownDefault, o.describe])
   const width = (i: number) => Math.max(...rows.map(r => r[i]!.length))
-  const lines = rows.map(r => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[3]} (default: ${r[2]})`)
+  const line = (flag: string, env: string, text: string) => `  ${flag.padEnd(width(0))}  ${env.padEnd(width(1))}  ${text}`
+  const lines = rows.map(r => line(r[0]!, r[1]!, `${r[3]} (default: ${r[2]})`))
   return [
     `Usage: ${programName} [options]`,
     '',
@@ -193,8 +194,9 @@ export function helpText (programName: string): string {
     '',
     'Options:',
     ...lines,
-    '  -h, --help'.padEnd(width(0) + 4) + '  Show this help and exit.',
-    '  -v, --version'.padEnd(width(0) + 4) + '  Print the version and exit.',
+    // No environment twin: an empty env column keeps the text in the description column.
+    line('-h, --help', '', 'Show this help and exit.'),
+    line('-v, --version', '', 'Print the version and exit.'),
     ''
   ].join('\n')
 }

@@ -194,6 +194,20 @@ t.test('helpText lists every flag with its environment twin and default', async 
   t.match(text, /-v, --version/)
 })
 
+t.test('helpText keeps flags, variables and descriptions in three columns, -h and -v included', async t => {
+  const rows = helpText('aoai-emulator').split('\n').filter(l => /^ {2}-/.test(l))
+  t.equal(rows.length, OPTIONS.length + 2)
+  const helpRow = rows.find(l => l.startsWith('  -h, --help'))!
+  const versionRow = rows.find(l => l.startsWith('  -v, --version'))!
+  const descriptionAt = (l: string) => /^ {2}\S.*?\s{2,}(?:AOAI_EMULATOR_\S+\s{2,})?(?=\S)/.exec(l)![0].length
+  const envAt = (l: string) => l.indexOf('AOAI_EMULATOR_')
+  const column = descriptionAt(rows[0]!)
+  for (const row of rows) t.equal(descriptionAt(row), column, `description column: ${row.trim().slice(0, 30)}`)
+  for (const row of rows.slice(0, OPTIONS.length)) t.equal(envAt(row), envAt(rows[0]!), `variable column: ${row.trim().slice(0, 30)}`)
+  t.equal(helpRow.slice(column), 'Show this help and exit.')
+  t.equal(versionRow.slice(column), 'Print the version and exit.')
+})
+
 t.test('shown defaults agree with the real defaults', async t => {
   for (const option of OPTIONS) {
     const actual = DEFAULT_CONFIG[option.key]
