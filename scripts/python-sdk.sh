@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 python="${PYTHON:-python3}"
 if ! command -v "$python" >/dev/null 2>&1; then
-  echo "python-sdk: '$python' not found; install Python 3.9+ or set PYTHON" >&2
+  echo "python-sdk: '$python' not found; install Python 3.10+ (what openai requires) or set PYTHON" >&2
   exit 1
 fi
 if [ ! -x .venv-python/bin/python ]; then
