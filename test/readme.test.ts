@@ -72,5 +72,5 @@ t.test('the README runs the package from a checkout, not from the registry it is
   t.match(readme, /not on the npm registry yet, so `npx aoai-assistants-emulator` answers 404/)
   t.match(shell, /^npx \. /m)
   t.match(shell, /^node dist\/server\.js /m)
-  t.ok(shell.includes(`npm pack && npx ./${pkg.name}-${pkg.version}.tgz `), 'the tarball name is what npm pack writes')
+  t.ok(shell.includes(`npm pack && npx --yes ./${pkg.name}-${pkg.version}.tgz `), 'the tarball name is what npm pack writes')
 })
