@@ -181,7 +181,9 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
   const { config, clock } = app
   await app.register(async (api) => {
     if (flavour === 'azure') {
-      installAzureGate(api, { acceptedKeys: config.apiKeys, apiVersionCheck: config.apiVersionCheck, clock })
+      installAzureGate(api, {
+        acceptedKeys: config.apiKeys, apiVersionCheck: config.apiVersionCheck, clock, entraTokens: config.entraTokens, jwtSecret: config.jwtSecret
+      })
     } else {
       installOpenAIGate(api, { acceptedKeys: config.apiKeys })
     }
