@@ -262,7 +262,7 @@ t.test('10. secrets in URLs never reach the log, at any level', async t => {
     `/openai/threads?api-version=${V2}&sig=SIGNATURE123&token=TOKEN123&client_secret=CS123`,
     `/openai/${key}/threads?api-version=${V2}`,
     `/openai/configured-secret-key/threads?api-version=${V2}`,
-    `/v1/sk-proj-abcdefghijklmnopqrstuvwxyz/threads`
+    '/v1/sk-proj-abcdefghijklmnopqrstuvwxyz/threads'
   ]
   for (const url of urls) await built.app.inject({ url, headers: { 'api-key': API_KEY } })
   const log = lines.join('')
