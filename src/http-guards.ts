@@ -62,6 +62,8 @@ export interface ClientErrorOptions {
 export function clientErrorHandler (options: ClientErrorOptions) {
   return function (this: unknown, err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
     if (err.code === 'ECONNRESET' || socket.destroyed) return
+    // Fastify binds the handler to the instance; its logger redacts the raw request bytes (logging.ts).
+    ;(this as { log?: { trace (obj: object, msg: string): void } } | undefined)?.log?.trace({ err }, 'client error')
     const line = requestLine(err.rawPacket)
     const flavour = line ? options.flavourOfPath(line.path) : 'azure'
     let error: ApiError
