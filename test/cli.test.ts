@@ -198,14 +198,14 @@ t.test('SIGTERM under load: every request the server read gets its answer', asyn
     req.on('error', err => { outcomes.push({ error: (err as NodeJS.ErrnoException).code ?? err.message }); resolve() })
     req.end('{"metadata":{"k":"v"}}')
   })
-  let stop = false
+  const state = { stop: false }
   const workers = Array.from({ length: 16 }, async () => {
-    while (!stop) await send()
+    while (!state.stop) await send()
   })
   await new Promise(resolve => setTimeout(resolve, 500))
   server.child.kill('SIGTERM')
   const { code } = await server.exited
-  stop = true
+  state.stop = true
   await Promise.all(workers)
   t.equal(code, 0)
   const answered = outcomes.filter(o => o.status !== undefined)
