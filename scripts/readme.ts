@@ -71,6 +71,7 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   missingBetaHeader: () => Errors.missingBetaHeader(),
   assistantsV1Retired: () => Errors.assistantsV1Retired(),
   invalidUrl: () => Errors.invalidUrl('GET', '/v1/unknown'),
+  httpError: () => Errors.httpError(431, 'Request Header Fields Too Large', 'azure'),
   internal: () => Errors.internal()
 }
 

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import { ApiError, Errors } from './errors.js'
 import { loadFixtures, type Fixtures } from './fixtures.js'
+import { capConnections, clientErrorHandler, drainRefusedBody, serverLimitOptions } from './http-guards.js'
 import { loggerOptions, type LogStream } from './logging.js'
 import { installAzureGate, type Flavour } from './plugins/azure-gate.js'
 import { installOpenAIGate } from './plugins/openai-gate.js'
@@ -149,6 +150,8 @@ function installErrorHandling (app: FastifyInstance): void {
   app.setErrorHandler<FastifyError>((err, request, reply) => {
     const apiError = toApiError(err, request)
     if (apiError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
+    // A refused body still arriving (413, bad JSON early on): read the rest so the answer reaches the client.
+    drainRefusedBody(request, reply)
     return sendApiError(reply, apiError)
   })
   app.setNotFoundHandler((request, reply) => {
@@ -181,7 +184,9 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
   const { config, clock } = app
   await app.register(async (api) => {
     if (flavour === 'azure') {
-      installAzureGate(api, { acceptedKeys: config.apiKeys, apiVersionCheck: config.apiVersionCheck, clock })
+      installAzureGate(api, {
+        acceptedKeys: config.apiKeys, apiVersionCheck: config.apiVersionCheck, clock, entraTokens: config.entraTokens, jwtSecret: config.jwtSecret
+      })
     } else {
       installOpenAIGate(api, { acceptedKeys: config.apiKeys })
     }
@@ -233,8 +238,19 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
       sendApiError(reply as unknown as FastifyReply, Errors.resourceNotFound())
     },
     // close(): idle keep-alive sockets are closed at once, in-flight requests finish (server.ts bounds the wait).
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    // A request that arrives on an open connection while closing is answered like any other, not with
+    // Fastify's own 503 body: everything the server reads gets a real answer.
+    return503OnClosing: false,
+    // Request, header and keep-alive timeouts (slow clients, idle sockets).
+    ...serverLimitOptions(config),
+    // Node's parser refusals (431, 408, unknown methods, garbage) in the API's envelope.
+    clientErrorHandler: clientErrorHandler({
+      flavourOfPath,
+      unknownMethod: (method, path) => flavourOfPath(path) === 'openai' ? Errors.invalidUrl(method, path) : Errors.resourceNotFound()
+    })
   }).withTypeProvider<TypeBoxTypeProvider>()
+  capConnections(app.server, config.maxConnections)
 
   const services = createServices({ config, clock, store, scenarios: fixtures?.scenarios ?? [] })
   app.decorate('config', config)

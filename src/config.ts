@@ -39,9 +39,23 @@ export interface Config {
   readonly maxStoreBytes: number
   /** How long a vector store file (and a file batch) stays `in_progress` before it is `completed`, in milliseconds. */
   readonly vectorStoreProcessingMs: number
+  /** Bearer tokens accepted on the Azure API as they are (compared in constant time). */
+  readonly entraTokens: readonly string[]
+  /** Secret whose HS256 signature proves a JWT Bearer token; null: none. */
+  readonly jwtSecret: string | null
+  /** Longest a request may take to arrive in full (headers and body), in milliseconds; 0: no limit. */
+  readonly requestTimeoutMs: number
+  /** Longest the request headers may take to arrive, in milliseconds. */
+  readonly headersTimeoutMs: number
+  /** How long an idle keep-alive connection is kept open, in milliseconds. */
+  readonly keepAliveTimeoutMs: number
+  /** Most connections open at once; more are refused. */
+  readonly maxConnections: number
+  /** On SIGTERM/SIGINT, how long in-flight requests are waited for before their connections are cut, in milliseconds. */
+  readonly shutdownGraceMs: number
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes'
+type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' | 'count'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -68,7 +82,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'apiVersionCheck', flag: 'api-version-check', env: 'AOAI_EMULATOR_API_VERSION_CHECK', kind: 'api-version-check', placeholder: 'MODE', shownDefault: 'strict', describe: 'strict: only Azure\'s api-versions; lenient: an unknown YYYY-MM-DD[-preview] is served as the nearest older Assistants version, with a warning header; off: any or no api-version is served.' },
   { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Approximate size of all stored objects; beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores are evicted.' },
   { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
-  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' }
+  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' },
+  { key: 'entraTokens', flag: 'entra-token', env: 'AOAI_EMULATOR_ENTRA_TOKENS', kind: 'list', placeholder: 'TOKEN', shownDefault: 'none', describe: 'A Bearer token accepted on /openai as it is. Repeat the flag for several; the variable takes a comma-separated list. Once any key, token or secret is set, only proven tokens pass.' },
+  { key: 'jwtSecret', flag: 'jwt-secret', env: 'AOAI_EMULATOR_JWT_SECRET', kind: 'string', placeholder: 'SECRET', shownDefault: 'none', describe: 'Shared secret: a Bearer JWT signed with it (HS256) whose aud is https://cognitiveservices.azure.com and whose exp is in the future is accepted on /openai.' },
+  { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'AOAI_EMULATOR_REQUEST_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '30000', describe: 'Longest a request may take to arrive in full, headers and body; a slower one gets a 408 and its connection is closed. 0: no limit.' },
+  { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', env: 'AOAI_EMULATOR_HEADERS_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '10000', describe: 'Longest the request headers may take to arrive.' },
+  { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'AOAI_EMULATOR_KEEP_ALIVE_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '5000', describe: 'How long an idle keep-alive connection stays open.' },
+  { key: 'maxConnections', flag: 'max-connections', env: 'AOAI_EMULATOR_MAX_CONNECTIONS', kind: 'count', placeholder: 'N', shownDefault: '1024', describe: 'Most connections open at once; further ones are closed as they arrive.' },
+  { key: 'shutdownGraceMs', flag: 'shutdown-grace-ms', env: 'AOAI_EMULATOR_SHUTDOWN_GRACE_MS', kind: 'duration', placeholder: 'MS', shownDefault: '3000', describe: 'On SIGTERM or SIGINT, how long requests already received are waited for before their connections are cut.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -85,7 +106,14 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   apiVersionCheck: 'strict',
   maxUploadBytes: 20 * 1024 * 1024,
   maxStoreBytes: 128 * 1024 * 1024,
-  vectorStoreProcessingMs: 500
+  vectorStoreProcessingMs: 500,
+  entraTokens: Object.freeze([]),
+  jwtSecret: null,
+  requestTimeoutMs: 30000,
+  headersTimeoutMs: 10000,
+  keepAliveTimeoutMs: 5000,
+  maxConnections: 1024,
+  shutdownGraceMs: 3000
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -104,6 +132,7 @@ export type CommandLine =
 const MAX_DURATION_MS = 24 * 60 * 60 * 1000
 /** Uploads are held in memory: 1 GiB is the most one file may be. */
 const MAX_BYTES = 64 * 1024 * 1024 * 1024
+const MAX_COUNT = 1_000_000
 
 function convert (spec: OptionSpec, raw: string | string[], source: string): Config[keyof Config] {
   const fail = (why: string): never => {
@@ -137,6 +166,11 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
     case 'bytes': {
       const value = Number(raw)
       if (!/^\d+$/.test(String(raw)) || value < 1 || value > MAX_BYTES) fail(`is not a whole number of bytes from 1 to ${MAX_BYTES}`)
+      return value
+    }
+    case 'count': {
+      const value = Number(raw)
+      if (!/^\d+$/.test(String(raw)) || value < 1 || value > MAX_COUNT) fail(`is not a whole number from 1 to ${MAX_COUNT}`)
       return value
     }
     case 'string':

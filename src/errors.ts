@@ -195,6 +195,12 @@ export const Errors = {
   messageWhileRunActive: (threadId: string, runId: string) => openAIError(400,
     `Can't add messages to ${threadId} while a run ${runId} is active.`),
 
+  // HTTP-level refusals (header block too large, request too slow, unparsable request), in the envelope of
+  // the flavour the request's path belongs to: the gateway's for /openai, OpenAI's for /v1.
+  httpError: (statusCode: number, message: string, flavour: 'azure' | 'openai') => flavour === 'openai'
+    ? openAIError(statusCode, message)
+    : azureGatewayError(statusCode, String(statusCode), message),
+
   // Anything unexpected: the message is masked, the cause is logged
   internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',
     { type: 'server_error' })

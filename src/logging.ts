@@ -35,12 +35,39 @@ const ASSIGNMENT = new RegExp(String.raw`(\b(?:${SECRET_NAMES})\s*(?:=|:)\s*)(?!
 /** `Bearer …` anywhere. */
 const BEARER = /(\bBearer\s+)(?!\[redacted\])[^\s"\\,;]+/gi
 
+/**
+ * A query parameter whose name looks like a credential (`key`, `api_key`, `token`, `sig`, `secret`,
+ * `password`, `client_secret`, `code_verifier`…): its value, up to the next `&`, `#`, quote or space.
+ */
+const QUERY_SECRET = /([?&](?:[\w.~-]*(?:key|token|sig|signature|secret|password|passwd|pwd|credential|auth|verifier)[\w.~-]*)=)(?!\[redacted\])[^&#\s"\\]*/gi
+/**
+ * A path segment shaped like a credential: an Azure key (32 hex digits), an OpenAI key (`sk-…`), or a JWT.
+ * The emulator's own ids (`asst_…`, `thread_…`, `assistant-…`) never have these shapes.
+ */
+const SECRET_SEGMENT = /(\/)(?:[0-9a-f]{32}|sk-[\w-]{16,}|eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*)(?=[/?#"\s\\]|$)/gi
+
 /** Masks credentials in a finished log line. Idempotent. */
 export function scrubSecrets (line: string): string {
   return line
     .replace(JSON_FIELD, `$1${REDACTED}$2`)
     .replace(ASSIGNMENT, `$1${REDACTED}`)
     .replace(BEARER, `$1${REDACTED}`)
+    .replace(QUERY_SECRET, `$1${REDACTED}`)
+    .replace(SECRET_SEGMENT, `$1${REDACTED}`)
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * scrubSecrets plus the secrets the operator configured (api keys, Entra tokens, the JWT secret), masked
+ * wherever they appear in a line: in a path segment, a message, anything. Secrets shorter than 4
+ * characters are left to the patterns (masking every `ab` would garble the log).
+ */
+export function secretScrubber (secrets: readonly string[]): (line: string) => string {
+  const known = [...new Set(secrets)].filter(s => s.length >= 4).sort((a, b) => b.length - a.length)
+  if (known.length === 0) return scrubSecrets
+  const pattern = new RegExp(known.map(escapeRegExp).join('|'), 'g')
+  return line => scrubSecrets(line).replace(pattern, REDACTED)
 }
 
 /** Whether logs should be pretty: `auto` means stdout is a terminal. */
@@ -110,7 +137,7 @@ export async function loggerOptions (config: Config, stream?: LogStream): Promis
   return {
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
-    hooks: { streamWrite: scrubSecrets },
+    hooks: { streamWrite: secretScrubber([...config.apiKeys, ...config.entraTokens, ...(config.jwtSecret === null ? [] : [config.jwtSecret])]) },
     stream: destination
   }
 }

@@ -5,10 +5,12 @@
  * a port that cannot be listened on (in use, not permitted) with one line and exit code 1.
  *
  * Shutdown: the first SIGTERM/SIGINT stops accepting connections, closes idle keep-alive sockets, lets
- * in-flight requests finish and exits 0; whatever is still open after SHUTDOWN_GRACE_MS is cut off
- * (still exit 0). A second signal exits at once with 128 + the signal number.
+ * in-flight requests finish and exits 0; whatever is still open after `--shutdown-grace-ms` is cut off
+ * (still exit 0). A request read on an open connection while draining is answered like any other, and its
+ * connection closed once idle. A second signal exits at once with 128 + the signal number.
  */
 import { readFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { constants } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
@@ -16,7 +18,6 @@ import { ConfigError, helpText, parseCommandLine } from './config.js'
 import { FixturesError } from './fixtures.js'
 
 const PROGRAM = 'aoai-emulator'
-const SHUTDOWN_GRACE_MS = 3000
 /** While draining, sockets whose last response just finished are closed this often. */
 const IDLE_SWEEP_MS = 50
 
@@ -27,7 +28,7 @@ function packageVersion (): string {
   return pkg.version
 }
 
-function handleSignals (app: FastifyInstance): void {
+function handleSignals (app: FastifyInstance, graceMs: number): void {
   let shuttingDown = false
   const onSignal = (signal: NodeJS.Signals) => {
     if (shuttingDown) {
@@ -35,13 +36,17 @@ function handleSignals (app: FastifyInstance): void {
       process.exit(128 + (constants.signals[signal] ?? 0))
     }
     shuttingDown = true
-    app.log.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: no new connections, waiting for in-flight requests')
+    app.log.info({ signal, graceMs }, 'shutting down: no new connections, waiting for in-flight requests')
+    // Every answer from now on closes its connection, so no client sends another request on it.
+    app.server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+      if (!response.headersSent) response.setHeader('connection', 'close')
+    })
     // A socket that finishes its response while we drain would otherwise wait for its keep-alive timeout.
     const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS)
     const force = setTimeout(() => {
-      app.log.warn(`requests still open after ${SHUTDOWN_GRACE_MS} ms: closing their connections`)
+      app.log.warn(`requests still open after ${graceMs} ms: closing their connections`)
       app.server.closeAllConnections()
-    }, SHUTDOWN_GRACE_MS)
+    }, graceMs)
     sweep.unref()
     force.unref()
     app.close().then(() => {
@@ -71,7 +76,7 @@ async function main (): Promise<void> {
 
   const { config } = command
   const app = await buildApp(config)
-  handleSignals(app)
+  handleSignals(app, config.shutdownGraceMs)
   try {
     // Fastify logs this once per address (every interface when listening on 0.0.0.0).
     await app.listen({ host: config.host, port: config.port, listenTextResolver: address => `Azure OpenAI Assistants emulator listening on ${address}` })

@@ -154,7 +154,13 @@ function walkObject (schema: Schema, value: Record<string, unknown>, path: strin
   const result: Record<string, unknown> = {}
   for (const key of keys) {
     const propertySchema = isKnown(key) ? properties[key]! : extraSchema
-    result[key] = propertySchema ? walk(propertySchema, value[key], join(path, key), options) : value[key]
+    // defineProperty, not assignment: a key named `__proto__` is stored as the data it is, never as a prototype.
+    Object.defineProperty(result, key, {
+      value: propertySchema ? walk(propertySchema, value[key], join(path, key), options) : value[key],
+      enumerable: true,
+      writable: true,
+      configurable: true
+    })
   }
   return result
 }

@@ -1,4 +1,5 @@
 /** The app shell: health, unknown routes, api-version gate, auth, response headers and request bodies. */
+import { createHmac } from 'node:crypto'
 import t, { type Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { API_KEY, V1, V2, build, openAIError } from './helper.js'
@@ -11,10 +12,14 @@ const TOKEN_REJECTED = '{"statusCode": 401, "message": "Unauthorized. Access tok
   '(https://cognitiveservices.azure.com), or have expired."}'
 const AUDIENCE = 'https://cognitiveservices.azure.com'
 
-/** An unsigned JWT with the given claims (the emulator reads claims, it has no tenant to verify signatures). */
-function jwt (claims: Record<string, unknown>): string {
+const JWT_SECRET = 'test-jwt-secret'
+
+/** A JWT with the given claims: HS256-signed with `secret`, or with a fake RS256 signature when none is given. */
+function jwt (claims: Record<string, unknown>, secret?: string): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`
+  if (secret === undefined) return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`
+  const input = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
 }
 
 function assertBody (t: Test, res: LightMyRequestResponse, status: number, body: string, what = '') {
@@ -184,11 +189,11 @@ t.test('auth', async t => {
     }
   })
 
-  t.test('Bearer JWT', async t => {
-    const { app, clock } = await build(t, { apiKeys: [API_KEY] })
+  t.test('Bearer JWT signed with the configured secret', async t => {
+    const { app, clock } = await build(t, { apiKeys: [API_KEY], jwtSecret: JWT_SECRET })
     const nowSeconds = Math.floor(clock.now() / 1000)
     const send = (claims: Record<string, unknown>) => app.inject({
-      method: 'POST', url: `/openai/threads?api-version=${V1}`, payload: {}, headers: { authorization: `Bearer ${jwt(claims)}` }
+      method: 'POST', url: `/openai/threads?api-version=${V1}`, payload: {}, headers: { authorization: `Bearer ${jwt(claims, JWT_SECRET)}` }
     })
     t.equal((await send({ aud: AUDIENCE, exp: nowSeconds + 3600 })).statusCode, 200, 'right audience, future exp, even with keys configured')
     t.equal((await send({ aud: `${AUDIENCE}/`, exp: nowSeconds + 60 })).statusCode, 200, 'audience with a trailing slash')
@@ -200,7 +205,7 @@ t.test('auth', async t => {
     assertBody(t, await send({ aud: AUDIENCE }), 401, TOKEN_REJECTED, 'no exp')
     assertBody(t, await send({ aud: AUDIENCE, exp: String(nowSeconds + 3600) }), 401, TOKEN_REJECTED, 'exp not a number')
 
-    const token = jwt({ aud: AUDIENCE, exp: nowSeconds + 10 })
+    const token = jwt({ aud: AUDIENCE, exp: nowSeconds + 10 }, JWT_SECRET)
     const withToken = () => app.inject({ method: 'POST', url: `/openai/threads?api-version=${V1}`, payload: {}, headers: { authorization: `Bearer ${token}` } })
     t.equal((await withToken()).statusCode, 200, 'valid now')
     clock.advance(10_000)

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import { constants } from 'node:os'
+import { Agent, request as httpRequest } from 'node:http'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { LOG_FORMATS, makeConfig, OPTIONS } from '../src/config.js'
@@ -180,6 +181,40 @@ t.test('SIGTERM lets an in-flight request finish, then exits 0', async t => {
   t.ok(at - signalledAt < 3000, `exited ${at - signalledAt} ms after the signal, within the grace period`)
   await idle.response
   t.match(server.stdout, /"msg":"closed"/)
+})
+
+t.test('SIGTERM under load: every request the server read gets its answer', async t => {
+  const server = await start(t)
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 })
+  t.teardown(() => agent.destroy())
+  const { hostname, port } = new URL(server.url)
+  const outcomes: Array<{ status?: number, body?: string, error?: string }> = []
+  const send = () => new Promise<void>(resolve => {
+    const req = httpRequest({ agent, host: hostname, port, method: 'POST', path: `/openai/threads?api-version=${API_VERSION}`, headers: { 'api-key': 'k', 'content-type': 'application/json' } }, res => {
+      let body = ''
+      res.setEncoding('utf8').on('data', chunk => { body += chunk }).on('end', () => { outcomes.push({ status: res.statusCode, body }); resolve() })
+        .on('error', err => { outcomes.push({ error: `response ${(err as NodeJS.ErrnoException).code}` }); resolve() })
+    })
+    req.on('error', err => { outcomes.push({ error: (err as NodeJS.ErrnoException).code ?? err.message }); resolve() })
+    req.end('{"metadata":{"k":"v"}}')
+  })
+  const state = { stop: false }
+  const workers = Array.from({ length: 16 }, async () => {
+    while (!state.stop) await send()
+  })
+  await new Promise(resolve => setTimeout(resolve, 500))
+  server.child.kill('SIGTERM')
+  const { code } = await server.exited
+  state.stop = true
+  await Promise.all(workers)
+  t.equal(code, 0)
+  const answered = outcomes.filter(o => o.status !== undefined)
+  t.ok(answered.length > 0, `${answered.length} answers, ${outcomes.length - answered.length} connections refused or reset before being read`)
+  t.same(answered.filter(o => o.status !== 200), [], 'every answer is a 200 (no 503, nothing cut off)')
+  const served = jsonLines(server.stdout).filter(l => l.msg === 'request completed')
+  t.equal(served.length, answered.length, 'every request the server read reached its client')
+  t.same([...new Set(outcomes.filter(o => o.error !== undefined).map(o => o.error))].filter(e => !['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(e!)), [],
+    'the only failures are connections the server never read')
 })
 
 t.test('a request that never finishes is cut off after the grace period, still exit 0', async t => {

@@ -44,7 +44,9 @@ const samples: Partial<Record<keyof Config, Sample>> = {
 const byKind: Record<string, Sample> = {
   duration: { raw: '42', parsed: 42 },
   bytes: { raw: '2048', parsed: 2048 },
-  string: { raw: 'some-value', parsed: 'some-value' }
+  string: { raw: 'some-value', parsed: 'some-value' },
+  list: { raw: 'tok1', parsed: ['tok1'] },
+  count: { raw: '7', parsed: 7 }
 }
 const sampleOf = (option: typeof OPTIONS[number]): Sample | undefined => samples[option.key] ?? byKind[option.kind]
 

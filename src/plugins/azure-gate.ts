@@ -2,10 +2,10 @@
  * What Azure checks before a request reaches the Assistants API: the api-version query parameter and the
  * caller's credentials. Both answer in the gateway's own envelopes (see errors.ts), not OpenAI's.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { resolveApiVersion, type ApiVersionCheck, type Generation } from '../api-versions.js'
 import type { Clock } from '../clock.js'
+import { proveBearer, secretIn, type BearerConfig } from '../auth.js'
 import { Errors } from '../errors.js'
 
 /** Which API a request speaks: Azure's under /openai, or OpenAI's own under /v1. */
@@ -47,43 +47,22 @@ export function checkApiVersion (value: unknown, mode: ApiVersionCheck = 'strict
   return { flavour: 'azure', version, generation, warning }
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest()
-
 /** Constant-time membership: every configured key is compared, whatever matches first. */
 export function isAcceptedKey (key: string, acceptedKeys: readonly string[]): boolean {
-  const candidate = digest(key)
-  let accepted = false
-  for (const known of acceptedKeys) accepted = timingSafeEqual(candidate, digest(known)) || accepted
-  return accepted
+  return secretIn(key, acceptedKeys)
 }
 
-const ENTRA_AUDIENCES = new Set(['https://cognitiveservices.azure.com', 'https://cognitiveservices.azure.com/'])
-
-/** A JWT's claims, or null for an opaque token. Signatures are not checked: there is no tenant to trust. */
-function jwtClaims (token: string): { aud?: unknown, exp?: unknown } | null {
-  const parts = token.split('.')
-  if (parts.length !== 3) return null
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'))
-    return typeof claims === 'object' && claims !== null ? claims : null
-  } catch {
-    return null
-  }
-}
-
-function isAcceptedEntraToken (claims: { aud?: unknown, exp?: unknown }, nowMs: number): boolean {
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-  const audienceOk = audiences.some(aud => typeof aud === 'string' && ENTRA_AUDIENCES.has(aud))
-  const notExpired = typeof claims.exp === 'number' && claims.exp * 1000 > nowMs
-  return audienceOk && notExpired
-}
+/** The audience of Azure OpenAI's Entra ID tokens. */
+export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
 
 /**
  * Azure's credential rules: an `api-key` header wins over `Authorization` (the Python SDK sends both).
- * With no keys configured any non-empty key is accepted. A Bearer token that is a JWT must carry the
- * Cognitive Services audience and not be expired; an opaque one is accepted only when no keys are configured.
+ * With no keys configured any non-empty key is accepted. A Bearer token must pass `proveBearer` (auth.ts):
+ * with nothing configured any opaque token, or a JWT with the Cognitive Services audience that has not
+ * expired; otherwise only a configured Entra token or an HS256 JWT signed with the configured secret.
  */
-export function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly string[], nowMs: number): void {
+export function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly string[], nowMs: number,
+  bearer: Omit<BearerConfig, 'apiKeys'> = { entraTokens: [], jwtSecret: null }): void {
   const apiKey = request.headers['api-key']
   if (apiKey !== undefined) {
     const key = Array.isArray(apiKey) ? apiKey[0] ?? '' : apiKey
@@ -93,16 +72,14 @@ export function checkAzureCredentials (request: FastifyRequest, acceptedKeys: re
   const authorization = request.headers.authorization
   const token = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
   if (token === undefined) throw Errors.accessDenied()
-  const claims = jwtClaims(token)
-  if (claims !== null) {
-    if (!isAcceptedEntraToken(claims, nowMs)) throw Errors.tokenRejected()
-    return
-  }
-  if (acceptedKeys.length > 0) throw Errors.tokenRejected()
+  if (!proveBearer(token, COGNITIVE_SERVICES_AUDIENCE, { apiKeys: acceptedKeys, ...bearer }, nowMs)) throw Errors.tokenRejected()
 }
 
 export interface AzureGateOptions {
   readonly acceptedKeys: readonly string[]
+  /** Bearer tokens the operator configured (`--entra-token`), and the HS256 secret (`--jwt-secret`). */
+  readonly entraTokens?: readonly string[]
+  readonly jwtSecret?: string | null
   readonly apiVersionCheck: ApiVersionCheck
   readonly clock: Clock
 }
@@ -126,6 +103,7 @@ export function installAzureGate (app: FastifyInstance, options: AzureGateOption
     const checked = checkApiVersion(requested, options.apiVersionCheck)
     if (checked.warning !== undefined) warn(request, reply, requested, checked)
     request.apiVersion = { flavour: checked.flavour, version: checked.version, generation: checked.generation }
-    checkAzureCredentials(request, options.acceptedKeys, options.clock.now())
+    checkAzureCredentials(request, options.acceptedKeys, options.clock.now(),
+      { entraTokens: options.entraTokens ?? [], jwtSecret: options.jwtSecret ?? null })
   })
 }

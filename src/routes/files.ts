@@ -6,6 +6,7 @@
  * answers a 400 in the OpenAI envelope, a file over `maxUploadBytes` a 413; never Fastify's own bodies.
  */
 import multipart from '@fastify/multipart'
+import contentDisposition from 'content-disposition'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ApiError, Errors } from '../errors.js'
@@ -109,7 +110,8 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const record = files.get(request.params.file_id)
     return reply.type('application/octet-stream')
-      .header('content-disposition', `attachment; filename="${record.filename.replace(/["\\\r\n]/g, '_')}"`)
+      // RFC 6266/8187: any filename (emoji, quotes, control characters) becomes a valid header value.
+      .header('content-disposition', contentDisposition(record.filename))
       .send(record.content)
   })
 }

@@ -3,20 +3,70 @@
  * runs with a `json_schema` response format. Covers the JSON Schema that function definitions use in
  * practice (types, properties/required, items, enum/const, anyOf/oneOf/allOf, min/max, formats, $ref to
  * $defs/definitions); the same schema always gives the same value.
+ *
+ * The schema is the caller's, so the work is bounded whatever it asks: at most SAMPLE_BUDGET.values values
+ * and SAMPLE_BUDGET.chars characters of output (about what a model writes before its output limit). A
+ * schema whose smallest valid value is bigger than that (`minItems: 1000000`, `minLength: 600000000`, three
+ * nested `minItems: 1000`) throws SampleTooLarge; the run then fails as the service fails a run it cannot
+ * finish. Only the schema's own keys are read (never inherited ones: `{"__proto__": {"default": …}}` is a
+ * property named `__proto__`, nothing more).
  */
 type Schema = Record<string, unknown>
 
 const MAX_DEPTH = 8
 
+/** The most a sampled value may hold: values (each array item, property, scalar) and characters of JSON. */
+export const SAMPLE_BUDGET = Object.freeze({ values: 10_000, chars: 64 * 1024 })
+
+/** The smallest value the schema accepts is beyond SAMPLE_BUDGET. */
+export class SampleTooLarge extends Error {
+  constructor () {
+    super('the schema asks for a value larger than the sampling budget')
+    this.name = 'SampleTooLarge'
+  }
+}
+
+/** `schema[key]` when the schema has it as its own property (inherited members never count). */
+function own (schema: unknown, key: string): unknown {
+  return typeof schema === 'object' && schema !== null && Object.hasOwn(schema, key) ? (schema as Schema)[key] : undefined
+}
+
+const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+interface Budget {
+  values: number
+  chars: number
+}
+
+/** JSON length of a literal taken from the schema (const, enum, default), measured once per object. */
+const literalSizes = new WeakMap<object, number>()
+function literalSize (value: unknown): number {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value)?.length ?? 4
+  let size = literalSizes.get(value)
+  if (size === undefined) literalSizes.set(value, size = JSON.stringify(value)?.length ?? 4)
+  return size
+}
+
+function spend (budget: Budget, chars: number): void {
+  budget.values--
+  budget.chars -= chars
+  if (budget.values < 0 || budget.chars < 0) throw new SampleTooLarge()
+}
+
+function literal (value: unknown, budget: Budget): unknown {
+  spend(budget, literalSize(value))
+  return value
+}
+
 function resolveRef (ref: string, root: Schema): Schema | undefined {
   const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(ref)
   if (!match) return undefined
-  const group = root[match[1]!] as Record<string, Schema> | undefined
-  return group?.[decodeURIComponent(match[2]!)]
+  const target = own(own(root, match[1]!), decodeURIComponent(match[2]!))
+  return isSchema(target) ? target : undefined
 }
 
 function sampleString (schema: Schema): string {
-  switch (schema.format) {
+  switch (own(schema, 'format')) {
     case 'date-time': return '2024-01-01T00:00:00Z'
     case 'date': return '2024-01-01'
     case 'time': return '00:00:00'
@@ -25,79 +75,130 @@ function sampleString (schema: Schema): string {
     case 'url': return 'https://example.com'
     case 'uuid': return '00000000-0000-4000-8000-000000000000'
   }
-  const min = typeof schema.minLength === 'number' ? schema.minLength : 0
-  const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity
+  const minLength = own(schema, 'minLength')
+  const maxLength = own(schema, 'maxLength')
+  const min = typeof minLength === 'number' ? minLength : 0
+  const max = typeof maxLength === 'number' ? maxLength : Infinity
+  if (min > SAMPLE_BUDGET.chars) throw new SampleTooLarge()
   const base = 'example'
   const text = base.length >= min ? base : base.padEnd(min, 'x')
   return text.slice(0, Math.max(0, max))
 }
 
 function sampleNumber (schema: Schema, integer: boolean): number {
-  const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + (integer ? 1 : 0.5) : undefined
-  const max = typeof schema.maximum === 'number' ? schema.maximum : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - (integer ? 1 : 0.5) : undefined
+  const minimum = own(schema, 'minimum')
+  const maximum = own(schema, 'maximum')
+  const exclusiveMinimum = own(schema, 'exclusiveMinimum')
+  const exclusiveMaximum = own(schema, 'exclusiveMaximum')
+  const min = typeof minimum === 'number' ? minimum : typeof exclusiveMinimum === 'number' ? exclusiveMinimum + (integer ? 1 : 0.5) : undefined
+  const max = typeof maximum === 'number' ? maximum : typeof exclusiveMaximum === 'number' ? exclusiveMaximum - (integer ? 1 : 0.5) : undefined
   let value = min ?? (max !== undefined && max < 1 ? max : 1)
   if (integer) value = Math.ceil(value)
   return value
 }
 
 function typeOf (schema: Schema): string | undefined {
-  if (Array.isArray(schema.type)) return (schema.type as string[]).find(t => t !== 'null') ?? 'null'
-  if (typeof schema.type === 'string') return schema.type
-  if (schema.properties) return 'object'
-  if (schema.items) return 'array'
+  const type = own(schema, 'type')
+  if (Array.isArray(type)) return (type.find(t => t !== 'null') as string | undefined) ?? 'null'
+  if (typeof type === 'string') return type
+  if (isSchema(own(schema, 'properties'))) return 'object'
+  if (own(schema, 'items') !== undefined) return 'array'
   return undefined
 }
 
-function sample (schema: Schema, root: Schema, depth: number): unknown {
-  if (depth > MAX_DEPTH) return null
-  if (typeof schema.$ref === 'string') {
-    const target = resolveRef(schema.$ref, root)
-    return target ? sample(target, root, depth + 1) : null
+/** allOf parts merged into one schema (later parts win, properties and required lists combined). */
+function mergeAllOf (parts: readonly unknown[]): Schema {
+  const merged: Schema = {}
+  const properties: Schema = {}
+  const required: unknown[] = []
+  for (const part of parts) {
+    if (!isSchema(part)) continue
+    for (const key of Object.keys(part)) Object.defineProperty(merged, key, { value: part[key], enumerable: true, writable: true, configurable: true })
+    const partProperties = own(part, 'properties')
+    if (isSchema(partProperties)) {
+      for (const key of Object.keys(partProperties)) Object.defineProperty(properties, key, { value: partProperties[key], enumerable: true, writable: true, configurable: true })
+    }
+    const partRequired = own(part, 'required')
+    if (Array.isArray(partRequired)) for (const name of partRequired) required.push(name)
   }
-  if ('const' in schema) return schema.const
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0]
-  if ('default' in schema) return schema.default
+  Object.defineProperty(merged, 'properties', { value: properties, enumerable: true, writable: true, configurable: true })
+  Object.defineProperty(merged, 'required', { value: required, enumerable: true, writable: true, configurable: true })
+  return merged
+}
+
+function sample (schema: Schema, root: Schema, depth: number, budget: Budget): unknown {
+  if (depth > MAX_DEPTH) return literal(null, budget)
+  const ref = own(schema, '$ref')
+  if (typeof ref === 'string') {
+    const target = resolveRef(ref, root)
+    return target ? sample(target, root, depth + 1, budget) : literal(null, budget)
+  }
+  if (Object.hasOwn(schema, 'const')) return literal(schema.const, budget)
+  const choices = own(schema, 'enum')
+  if (Array.isArray(choices) && choices.length > 0) return literal(choices[0], budget)
+  if (Object.hasOwn(schema, 'default')) return literal(schema.default, budget)
   for (const key of ['anyOf', 'oneOf'] as const) {
-    const options = schema[key]
+    const options = own(schema, key)
     if (Array.isArray(options) && options.length > 0) {
-      const nonNull = (options as Schema[]).find(o => o.type !== 'null') ?? options[0]
-      return sample(nonNull as Schema, root, depth + 1)
+      const nonNull = options.find(o => isSchema(o) && own(o, 'type') !== 'null') ?? options[0]
+      return isSchema(nonNull) ? sample(nonNull, root, depth + 1, budget) : literal(null, budget)
     }
   }
-  if (Array.isArray(schema.allOf)) {
-    const merged = (schema.allOf as Schema[]).reduce<Schema>((all, part) => ({
-      ...all,
-      ...part,
-      properties: { ...(all.properties as Schema), ...(part.properties as Schema) },
-      required: [...((all.required as string[]) ?? []), ...((part.required as string[]) ?? [])]
-    }), {})
-    return sample(merged, root, depth + 1)
-  }
+  const allOf = own(schema, 'allOf')
+  if (Array.isArray(allOf)) return sample(mergeAllOf(allOf), root, depth + 1, budget)
   switch (typeOf(schema)) {
     case 'object': {
-      const properties = (schema.properties ?? {}) as Record<string, Schema>
+      spend(budget, 2)
+      const properties = own(schema, 'properties')
       const result: Record<string, unknown> = {}
-      for (const [key, property] of Object.entries(properties)) result[key] = sample(property, root, depth + 1)
+      if (!isSchema(properties)) return result
+      for (const key of Object.keys(properties)) {
+        const property = properties[key]
+        spend(budget, key.length + 4)
+        // defineProperty: a property named `__proto__` is data like any other.
+        Object.defineProperty(result, key, {
+          value: isSchema(property) ? sample(property, root, depth + 1, budget) : literal({}, budget),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        })
+      }
       return result
     }
     case 'array': {
-      const min = typeof schema.minItems === 'number' ? schema.minItems : 1
-      const max = typeof schema.maxItems === 'number' ? schema.maxItems : Infinity
+      const minItems = own(schema, 'minItems')
+      const maxItems = own(schema, 'maxItems')
+      const min = typeof minItems === 'number' ? minItems : 1
+      const max = typeof maxItems === 'number' ? maxItems : Infinity
       const count = Math.min(Math.max(min, 1), max)
-      const items = (schema.items ?? {}) as Schema
-      return Array.from({ length: count }, () => sample(items, root, depth + 1))
+      spend(budget, 2)
+      if (!(count <= budget.values)) throw new SampleTooLarge()
+      const items = own(schema, 'items')
+      const result: unknown[] = []
+      for (let i = 0; i < count; i++) {
+        spend(budget, 1)
+        result.push(isSchema(items) ? sample(items, root, depth + 1, budget) : literal({}, budget))
+      }
+      return result
     }
-    case 'string': return sampleString(schema)
-    case 'integer': return sampleNumber(schema, true)
-    case 'number': return sampleNumber(schema, false)
-    case 'boolean': return true
-    case 'null': return null
-    default: return {}
+    case 'string': {
+      const text = sampleString(schema)
+      spend(budget, text.length + 2)
+      return text
+    }
+    case 'integer': return literal(sampleNumber(schema, true), budget)
+    case 'number': return literal(sampleNumber(schema, false), budget)
+    case 'boolean': return literal(true, budget)
+    case 'null': return literal(null, budget)
+    default: return literal({}, budget)
   }
 }
 
-/** A value that validates against `schema` (an empty schema gives `{}`). */
+/**
+ * A value that validates against `schema` (an empty schema gives `{}`), within SAMPLE_BUDGET.
+ * @throws SampleTooLarge when the smallest value the schema accepts does not fit the budget.
+ */
 export function sampleFromSchema (schema: unknown): unknown {
-  if (typeof schema !== 'object' || schema === null) return {}
-  return sample(schema as Schema, schema as Schema, 0)
+  if (!isSchema(schema)) return {}
+  return sample(schema, schema, 0, { ...SAMPLE_BUDGET })
 }

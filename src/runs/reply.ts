@@ -3,6 +3,7 @@
  * thread gives the same reply and the same usage on every run, which is what tests need.
  */
 import type { MessageRecord } from '../store/records.js'
+import { chunkedEncoder } from './token-chunks.js'
 
 export interface Tokenizer {
   encode (text: string): number[]
@@ -10,9 +11,13 @@ export interface Tokenizer {
 }
 let tokenizer: Promise<Tokenizer> | undefined
 
-/** The o200k_base tokenizer (gpt-4o family), loaded once, on first use, off the startup path. */
+/**
+ * The o200k_base tokenizer (gpt-4o family), loaded once, on first use, off the startup path. Encoding is
+ * linear in the text's length: long texts are encoded in chunks (token-chunks.ts), since BPE alone is
+ * quadratic in the length of one unbroken word.
+ */
 export function loadTokenizer (): Promise<Tokenizer> {
-  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then(m => ({ encode: text => m.encode(text), decode: tokens => m.decode(tokens) }))
+  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then(m => ({ encode: chunkedEncoder(text => m.encode(text)), decode: tokens => m.decode(tokens) }))
   return tokenizer
 }
 

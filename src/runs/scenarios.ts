@@ -76,7 +76,7 @@ export function matches (scenario: Scenario, input: MatchInput): boolean {
   if (rule.message_contains !== undefined && !message.toLowerCase().includes(rule.message_contains.toLowerCase())) return false
   if (rule.message_matches !== undefined && !new RegExp(rule.message_matches).test(message)) return false
   for (const [key, value] of Object.entries(rule.metadata ?? {})) {
-    if (input.metadata[key] !== value) return false
+    if (!Object.hasOwn(input.metadata, key) || input.metadata[key] !== value) return false
   }
   return true
 }

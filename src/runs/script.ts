@@ -14,7 +14,7 @@
 import { newId } from '../ids.js'
 import type { Tool } from '../schemas/common.js'
 import type { MessageRecord, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
-import { sampleFromSchema } from './json-sample.js'
+import { SampleTooLarge, sampleFromSchema } from './json-sample.js'
 import { countPromptTokens, defaultReply, messageTokens, type Tokenizer } from './reply.js'
 import { DEFAULT_FAIL_MESSAGES, renderReply, type Scenario } from './scenarios.js'
 
@@ -22,6 +22,8 @@ export interface ToolControls {
   readonly toolChoice: unknown
   readonly tools: readonly Tool[]
   readonly parallelToolCalls: boolean
+  /** The run's response format: a `json_schema` one is sampled for each reply, within its budget. */
+  readonly responseFormat?: unknown
 }
 
 type FunctionTool = Extract<Tool, { type: 'function' }>
@@ -48,8 +50,23 @@ function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>
 
 const messageStep = (template: string): ScriptStep => ({ kind: 'message', stepId: newId('step'), messageId: newId('msg'), template })
 
-/** The run's script: the scenario's steps (or one default reply) with the tool controls applied. */
+/**
+ * The run's script: the scenario's steps (or one default reply) with the tool controls applied. A schema
+ * (forced function's parameters or `json_schema` format) whose value cannot be written within the sampling
+ * budget makes the run fail with `server_error`, as the service fails a run its model cannot finish.
+ */
 export function buildScript (scenario: Scenario | null, controls: ToolControls, tokenizer: Tokenizer): ScriptStep[] {
+  try {
+    const format = controls.responseFormat as { type?: unknown, json_schema?: { schema?: unknown } } | null | undefined
+    if (format?.type === 'json_schema') sampleFromSchema(format.json_schema?.schema)
+    return scriptOf(scenario, controls, tokenizer)
+  } catch (err) {
+    if (!(err instanceof SampleTooLarge)) throw err
+    return [{ kind: 'fail', code: 'server_error', message: DEFAULT_FAIL_MESSAGES.server_error }]
+  }
+}
+
+function scriptOf (scenario: Scenario | null, controls: ToolControls, tokenizer: Tokenizer): ScriptStep[] {
   let script: ScriptStep[] = (scenario?.steps ?? [{ reply: '' }]).flatMap((step): ScriptStep[] => {
     if ('reply' in step) return [messageStep(scenario ? step.reply : '')]
     if ('fail' in step) return [{ kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }]
@@ -120,7 +137,14 @@ function formatReply (text: string, responseFormat: unknown): string {
     const parsed: unknown = JSON.parse(text)
     if (typeof parsed === 'object' && parsed !== null) return text
   } catch {}
-  return JSON.stringify(format.type === 'json_schema' ? sampleFromSchema(format.json_schema?.schema) : { reply: text })
+  if (format.type !== 'json_schema') return JSON.stringify({ reply: text })
+  try {
+    return JSON.stringify(sampleFromSchema(format.json_schema?.schema))
+  } catch (err) {
+    // buildScript already turned such a run into a failure; a reply is never bigger than the budget.
+    if (err instanceof SampleTooLarge) return '{}'
+    throw err
+  }
 }
 
 /**

@@ -57,10 +57,14 @@ export const ModifyRunBodySchema = Type.Object({
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false })
 
+/** Longest tool output accepted, in characters. */
+export const MAX_TOOL_OUTPUT_CHARS = 1024 * 1024
+
 export const SubmitToolOutputsBodySchema = Type.Object({
   tool_outputs: Type.Array(Type.Object({
     tool_call_id: Type.Optional(Type.String()),
-    output: Type.Optional(Type.String())
+    // The cap OpenAI puts on one string of a request (`string_above_max_length`, 1,048,576 characters).
+    output: Type.Optional(Type.String({ maxLength: MAX_TOOL_OUTPUT_CHARS }))
   }, { additionalProperties: false }), { maxItems: 128 }),
   stream: Type.Optional(Nullable(Type.Boolean()))
 }, { additionalProperties: false })

@@ -219,11 +219,12 @@ export function createRunService (context: ServiceContext) {
     const parallelToolCalls = body.parallel_tool_calls ?? true
     const truncationStrategy = body.truncation_strategy ?? { type: 'auto', last_messages: null }
     const maxPromptTokens = body.max_prompt_tokens ?? null
+    const responseFormat = body.response_format ?? assistant.responseFormat ?? 'auto'
     const base = {
-      script: buildScript(scenario, { toolChoice, tools, parallelToolCalls }, tokenizer),
+      script: buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat }, tokenizer),
       lastUserMessage,
       assistantName: assistant.name,
-      responseFormat: body.response_format ?? assistant.responseFormat ?? 'auto',
+      responseFormat,
       maxCompletionTokens: body.max_completion_tokens ?? null
     }
     const { promptTokens, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens }, tokenizer)

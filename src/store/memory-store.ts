@@ -1,8 +1,8 @@
 /**
  * In-memory Store: Maps keep insertion order, which is creation order, which is what lists page over.
  *
- * Memory stays bounded however long the emulator runs: every stored record is weighed (roughly its size in
- * bytes), and when the total passes `maxBytes` the least recently used top-level objects — assistants,
+ * Memory stays bounded however long the emulator runs: every stored record is weighed (its size in bytes,
+ * at any depth), and when the total passes `maxBytes` the least recently used top-level objects — assistants,
  * threads with their messages and runs, files, vector stores with their files and batches — are evicted
  * until it fits again. Reading or writing an object (or its children) counts as use; the object being
  * written is never the one evicted.
@@ -14,7 +14,7 @@ import type {
 import type { ChildTable, Store, Table } from './store.js'
 
 export interface MemoryStoreOptions {
-  /** Approximate bytes of records to keep; older objects are evicted beyond it. Default: unbounded. */
+  /** Bytes of records to keep (as `weigh` counts them); older objects are evicted beyond it. Default: unbounded. */
   readonly maxBytes?: number
   /** Called once per evicted top-level object. */
   readonly onEvict?: (kind: RootKind, id: string) => void
@@ -22,18 +22,44 @@ export interface MemoryStoreOptions {
 
 export type RootKind = 'assistant' | 'thread' | 'file' | 'vector_store'
 
-const MAX_WEIGH_DEPTH = 12
+const weights = new WeakMap<object, number>()
 
-/** A record's approximate size in bytes: strings count twice their length, Buffers their length. */
-export function weigh (value: unknown, depth = 0): number {
+/**
+ * A record's size in bytes, at any depth: strings count twice their length, Buffers their length, and every
+ * value, key and container a little more. The walk uses its own stack (no recursion limit, no depth cut-off)
+ * and counts an object reached twice once, so the time is linear in the record's size. Records are
+ * immutable values, so each one's weight is computed once.
+ */
+export function weigh (value: unknown): number {
+  if (typeof value !== 'object' || value === null) return weighOne(value, [], new Set())
+  let total = weights.get(value)
+  if (total !== undefined) return total
+  total = 0
+  const seen = new Set<object>()
+  const stack: unknown[] = [value]
+  while (stack.length > 0) total += weighOne(stack.pop(), stack, seen)
+  weights.set(value, total)
+  return total
+}
+
+/** One value's own bytes; its members are pushed on `stack`. */
+function weighOne (value: unknown, stack: unknown[], seen: Set<object>): number {
   if (typeof value === 'string') return 16 + value.length * 2
-  if (value === null || typeof value !== 'object' || depth > MAX_WEIGH_DEPTH) return 8
+  if (value === null || typeof value !== 'object') return 8
+  if (seen.has(value)) return 8
+  seen.add(value)
   if (Buffer.isBuffer(value)) return 64 + value.length
   let total = 32
   if (Array.isArray(value)) {
-    for (const item of value) total += 8 + weigh(item, depth + 1)
+    for (const item of value) {
+      total += 8
+      stack.push(item)
+    }
   } else {
-    for (const [key, item] of Object.entries(value)) total += key.length * 2 + 8 + weigh(item, depth + 1)
+    for (const key of Object.keys(value)) {
+      total += key.length * 2 + 8
+      stack.push((value as Record<string, unknown>)[key])
+    }
   }
   return total
 }
