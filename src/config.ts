@@ -39,9 +39,14 @@ export interface Config {
   readonly maxStoreBytes: number
   /** How long a vector store file (and a file batch) stays `in_progress` before it is `completed`, in milliseconds. */
   readonly vectorStoreProcessingMs: number
+  /**
+   * Milliseconds between the chunks of a streamed reply; null spreads them over the in-progress phase.
+   * A pace slower than that phase lengthens it (runs/lifecycle.ts).
+   */
+  readonly streamChunkMs: number | null
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes'
+type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' | 'duration-or-auto'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -68,7 +73,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'apiVersionCheck', flag: 'api-version-check', env: 'AOAI_EMULATOR_API_VERSION_CHECK', kind: 'api-version-check', placeholder: 'MODE', shownDefault: 'strict', describe: 'strict: only Azure\'s api-versions; lenient: an unknown YYYY-MM-DD[-preview] is served as the nearest older Assistants version, with a warning header; off: any or no api-version is served.' },
   { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Approximate size of all stored objects; beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores are evicted.' },
   { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
-  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' }
+  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' },
+  { key: 'streamChunkMs', flag: 'stream-chunk-ms', env: 'AOAI_EMULATOR_STREAM_CHUNK_MS', kind: 'duration-or-auto', placeholder: 'MS|auto', shownDefault: 'auto', describe: 'Time between the chunks of a reply (streamed as thread.message.delta events, and shown by reads of the message in progress); auto spreads them over the in-progress phase, a slower pace makes that phase last as long as writing takes.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -85,7 +91,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   apiVersionCheck: 'strict',
   maxUploadBytes: 20 * 1024 * 1024,
   maxStoreBytes: 128 * 1024 * 1024,
-  vectorStoreProcessingMs: 500
+  vectorStoreProcessingMs: 500,
+  streamChunkMs: null
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -139,6 +146,9 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
       if (!/^\d+$/.test(String(raw)) || value < 1 || value > MAX_BYTES) fail(`is not a whole number of bytes from 1 to ${MAX_BYTES}`)
       return value
     }
+    case 'duration-or-auto':
+      if (raw === 'auto') return null
+      return convert({ ...spec, kind: 'duration' }, raw, source)
     case 'string':
       if (String(raw).trim() === '') fail('is empty')
       return String(raw)

@@ -269,7 +269,8 @@ export function createRunService (context: ServiceContext) {
       timings: {
         queuedMs: timings.queued_ms ?? config.queuedMs,
         inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
-        cancellingMs: timings.cancelling_ms ?? config.cancellingMs
+        cancellingMs: timings.cancelling_ms ?? config.cancellingMs,
+        streamChunkMs: timings.stream_chunk_ms ?? config.streamChunkMs
       },
       segments: [renderSegment(base, createdAt, 0, promptTokens, [], 0, tokenizer, fits)],
       cancelRequestedAt: null,
@@ -281,11 +282,28 @@ export function createRunService (context: ServiceContext) {
     return view(record, true)
   }
 
+  /** Listeners told when a request changes a run (cancel, tool outputs, metadata): open streams wake on it. */
+  const watchers = new Map<string, Set<() => void>>()
+  const changed = (runId: string) => { for (const listener of [...watchers.get(runId) ?? []]) listener() }
+
   return {
     settleThread,
 
+    /** Calls `listener` whenever a request changes the run; returns the unsubscribe function. */
+    watch (runId: string, listener: () => void): () => void {
+      let listeners = watchers.get(runId)
+      if (!listeners) watchers.set(runId, listeners = new Set())
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) watchers.delete(runId)
+      }
+    },
+
+    /** How many runs have listeners (a leak check for tests). */
+    watchedRuns: () => watchers.size,
+
     async create (threadId: string, body: CreateRunBody): Promise<RunView> {
-      if (body.stream === true) throw Errors.streamingUnsupported()
       threads.get(threadId)
       const assistant = assistants.get(body.assistant_id)
       const tokenizer = await loadTokenizer()
@@ -296,7 +314,6 @@ export function createRunService (context: ServiceContext) {
     },
 
     async createThreadAndRun (body: CreateThreadAndRunBody): Promise<RunView> {
-      if (body.stream === true) throw Errors.streamingUnsupported()
       assistants.get(body.assistant_id)
       const tokenizer = await loadTokenizer()
       // From here on nothing awaits; everything is checked before the thread is created.
@@ -327,7 +344,6 @@ export function createRunService (context: ServiceContext) {
     },
 
     async submitToolOutputs (threadId: string, runId: string, body: SubmitToolOutputsBody): Promise<RunView> {
-      if (body.stream === true) throw Errors.streamingUnsupported()
       const tokenizer = await loadTokenizer()
       settleThread(threadId)
       const run = requireRun(threadId, runId)
@@ -352,6 +368,7 @@ export function createRunService (context: ServiceContext) {
       const segment = renderSegment(run, now, toolStep.index + 1, promptTokens, outputs, written, tokenizer)
       const updated = { ...run, segments: [...run.segments, segment] }
       store.runs.put(threadId, updated)
+      changed(runId)
       return view(updated, true)
     },
 
@@ -363,6 +380,7 @@ export function createRunService (context: ServiceContext) {
       if (!canTransition(status, 'cancelling')) throw Errors.runNotCancellable(status)
       const updated = { ...run, cancelRequestedAt: now }
       store.runs.put(threadId, updated)
+      changed(runId)
       return view(updated, true)
     },
 
