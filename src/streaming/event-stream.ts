@@ -88,6 +88,11 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
   const pump = () => {
     if (finished || pumping || stream.destroyed) return
     if (cutPending) {
+      // Readable may ask for more before what was pushed has gone out: cut only once it has.
+      if (stream.readableLength > 0) {
+        setImmediate(pump)
+        return
+      }
       finished = true
       release()
       options.cut?.()
