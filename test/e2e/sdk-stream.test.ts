@@ -66,7 +66,7 @@ t.test('the function-calling loop on fixtures/weather.json: requires_action, the
     const thread = await openai.beta.threads.create({ messages: [{ role: 'user', content: 'What is the weather in Paris?' }] })
     const toolCalls: string[] = []
     let text = ''
-    const onEvent = async (event: { event: string, data: any }) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const onEvent = async (event: { event: string, data: any }) => {
       if (event.event !== 'thread.run.requires_action') return
       const outputs = event.data.required_action.submit_tool_outputs.tool_calls.map((call: { id: string, function: { arguments: string } }) => {
         t.same(JSON.parse(call.function.arguments), { city: 'Paris', unit: 'c' })

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream'
 export interface ParsedEvent {
   readonly event: string
   /** Parsed JSON, or the raw text (`[DONE]`). */
-  readonly data: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly data: any
 }
 
 /** Every message of an SSE body, in order. */
