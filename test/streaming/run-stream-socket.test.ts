@@ -32,7 +32,7 @@ const timers = () => process.getActiveResourcesInfo().filter(r => r === 'Timeout
 
 async function post (base: string, path: string, body: unknown) {
   const res = await fetch(`${base}${path}?api-version=${V2}`, { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  return res.json()
+  return res.json() as Promise<any>
 }
 
 t.test('a client that disconnects mid-stream leaves no timer or listener; the run goes on', async t => {
@@ -68,8 +68,8 @@ t.test('a client that disconnects mid-stream leaves no timer or listener; the ru
   t.equal(timers(), before, 'no timer left')
 
   clock.advance(2000)
-  const runs = await fetch(`${base}/openai/threads/${thread.id}/runs?api-version=${V2}`, { headers: { 'api-key': 'k' } }).then(r => r.json())
-  t.equal(runs.data[0].status, 'completed', 'the run went on as if polled')
+  const runs = await fetch(`${base}/openai/threads/${thread.id}/runs?api-version=${V2}`, { headers: { 'api-key': 'k' } }).then(r => r.json() as Promise<{ data: Array<{ status: string }> }>)
+  t.equal(runs.data[0]?.status, 'completed', 'the run went on as if polled')
 })
 
 t.test('streamCutFor: the connection is dropped after N events, without done', async t => {

@@ -28,7 +28,7 @@ export function requirePython (t: Test): boolean {
   const reason = pythonUnavailable()
   if (reason === undefined) return true
   if (process.env.AOAI_EMULATOR_REQUIRE_PYTHON === '1') t.fail(`the Python SDK is required: ${reason}`)
-  else t.skip(`Python SDK tests skipped: ${reason}`)
+  else t.plan(0, `Python SDK tests skipped: ${reason}`)
   return false
 }
 
