@@ -50,7 +50,6 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   tooManyProperties: () => Errors.tooManyProperties('metadata', 16, 17),
   propertyNameTooLong: () => Errors.propertyNameTooLong('metadata', 'k'.repeat(65), 64),
   numberOutOfRange: () => Errors.numberOutOfRange('limit', 'minimum', 1, 0),
-  streamingUnsupported: () => Errors.streamingUnsupported(),
   notFound: () => Errors.notFound('thread', 'thread_abc123'),
   filesNotFound: () => Errors.filesNotFound(['assistant-abc123'], 'tool_resources.code_interpreter.file_ids'),
   vectorStoreReferenceNotFound: () => Errors.vectorStoreReferenceNotFound('vs_abc123', 'tool_resources.file_search.vector_store_ids'),

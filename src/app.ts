@@ -48,6 +48,11 @@ export interface AppDeps {
    * specs with it). Test-only: when absent no hook is installed, so production pays nothing.
    */
   inspectResponse?: ResponseInspector
+  /**
+   * How many events a streamed answer to `request` may send before its connection is cut (fault
+   * injection); undefined for the whole stream. Absent: streams are never cut.
+   */
+  streamCutFor?: (request: FastifyRequest) => number | undefined
 }
 
 /** Called with each response's request, reply and serialised payload; must not throw or change the reply. */
@@ -88,6 +93,8 @@ declare module 'fastify' {
     clock: Clock
     store: Store
     services: Services
+    /** See AppDeps.streamCutFor. */
+    streamCutFor: (request: FastifyRequest) => number | undefined
   }
 }
 
@@ -258,6 +265,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('store', store)
   eviction.log = app.log
   app.decorate('services', services)
+  app.decorate('streamCutFor', deps.streamCutFor ?? (() => undefined))
   if (fixtures) seed(services, store, clock, fixtures)
 
   // Bodies are checked in the API's preHandler, where the api-version is known; params and query strings here.

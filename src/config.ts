@@ -53,9 +53,14 @@ export interface Config {
   readonly maxConnections: number
   /** On SIGTERM/SIGINT, how long in-flight requests are waited for before their connections are cut, in milliseconds. */
   readonly shutdownGraceMs: number
+  /**
+   * Milliseconds between the chunks of a streamed reply; null spreads them over the in-progress phase.
+   * A pace slower than that phase lengthens it (runs/lifecycle.ts).
+   */
+  readonly streamChunkMs: number | null
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' | 'count'
+type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' | 'count' | 'duration-or-auto'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -89,7 +94,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', env: 'AOAI_EMULATOR_HEADERS_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '10000', describe: 'Longest the request headers may take to arrive.' },
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'AOAI_EMULATOR_KEEP_ALIVE_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '5000', describe: 'How long an idle keep-alive connection stays open.' },
   { key: 'maxConnections', flag: 'max-connections', env: 'AOAI_EMULATOR_MAX_CONNECTIONS', kind: 'count', placeholder: 'N', shownDefault: '1024', describe: 'Most connections open at once; further ones are closed as they arrive.' },
-  { key: 'shutdownGraceMs', flag: 'shutdown-grace-ms', env: 'AOAI_EMULATOR_SHUTDOWN_GRACE_MS', kind: 'duration', placeholder: 'MS', shownDefault: '3000', describe: 'On SIGTERM or SIGINT, how long requests already received are waited for before their connections are cut.' }
+  { key: 'shutdownGraceMs', flag: 'shutdown-grace-ms', env: 'AOAI_EMULATOR_SHUTDOWN_GRACE_MS', kind: 'duration', placeholder: 'MS', shownDefault: '3000', describe: 'On SIGTERM or SIGINT, how long requests already received are waited for before their connections are cut.' },
+  { key: 'streamChunkMs', flag: 'stream-chunk-ms', env: 'AOAI_EMULATOR_STREAM_CHUNK_MS', kind: 'duration-or-auto', placeholder: 'MS', shownDefault: 'auto', describe: 'Milliseconds (or auto) between the chunks of a reply (streamed as thread.message.delta events, and shown by reads of the message in progress); auto spreads them over the in-progress phase, a slower pace makes that phase last as long as writing takes.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -113,7 +119,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   headersTimeoutMs: 10000,
   keepAliveTimeoutMs: 5000,
   maxConnections: 1024,
-  shutdownGraceMs: 3000
+  shutdownGraceMs: 3000,
+  streamChunkMs: null
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -173,6 +180,9 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
       if (!/^\d+$/.test(String(raw)) || value < 1 || value > MAX_COUNT) fail(`is not a whole number from 1 to ${MAX_COUNT}`)
       return value
     }
+    case 'duration-or-auto':
+      if (raw === 'auto') return null
+      return convert({ ...spec, kind: 'duration' }, raw, source)
     case 'string':
       if (String(raw).trim() === '') fail('is empty')
       return String(raw)

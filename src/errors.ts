@@ -156,8 +156,6 @@ export const Errors = {
     return openAIError(400, `Invalid '${param}': ${kind} ${relation} value. Expected a value ${op} ${limit}, ` +
       `but got ${value} instead.`, { param, code: `${kind}_${bound === 'maximum' ? 'above_max' : 'below_min'}_value` })
   },
-  streamingUnsupported: () => openAIError(400, 'Streaming is not supported by this emulator yet: ' +
-    'send \'stream\': false or leave it out.', { param: 'stream', code: 'unsupported_value' }),
 
   // Resources
   notFound: (kind: ResourceKind, id: string) => openAIError(404, `No ${kind} found with id '${id}'.`),

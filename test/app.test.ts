@@ -359,7 +359,7 @@ t.test('no response is Fastify\'s default error body', async t => {
     ['unknown field', call({ method: 'POST', url: '/openai/threads', body: { nope: 1 } })],
     ['bad query', call({ url: '/openai/assistants?limit=abc' })],
     ['bad url', call({ url: '/openai/threads/%E0%A4%A' })],
-    ['stream true', call({ method: 'POST', url: `${threadUrl}/runs`, body: { assistant_id: 'asst_x', stream: true } })]
+    ['stream of an unknown thread', call({ method: 'POST', url: `${threadUrl}/runs`, body: { assistant_id: 'asst_x', stream: true } })]
   ]
   for (const [name, pending] of cases) {
     const res = await pending

@@ -43,6 +43,7 @@ const samples: Partial<Record<keyof Config, Sample>> = {
 }
 const byKind: Record<string, Sample> = {
   duration: { raw: '42', parsed: 42 },
+  'duration-or-auto': { raw: '20', parsed: 20 },
   bytes: { raw: '2048', parsed: 2048 },
   string: { raw: 'some-value', parsed: 'some-value' },
   list: { raw: 'tok1', parsed: ['tok1'] },
@@ -99,6 +100,12 @@ for (const option of OPTIONS) {
     t.same(config[option.key], sample.parsed)
   })
 }
+
+t.test('--stream-chunk-ms takes a number of milliseconds or auto', async t => {
+  t.equal(configOf(['--stream-chunk-ms', 'auto']).streamChunkMs, null)
+  t.equal(configOf([], { AOAI_EMULATOR_STREAM_CHUNK_MS: '0' }).streamChunkMs, 0)
+  t.throws(() => configOf(['--stream-chunk-ms', 'fast']), /Invalid value for --stream-chunk-ms: "fast" is not a whole number of milliseconds/)
+})
 
 t.test('an empty environment variable counts as unset', async t => {
   t.same(configOf([], { AOAI_EMULATOR_PORT: '', AOAI_EMULATOR_API_KEYS: '', AOAI_EMULATOR_LOG_LEVEL: '' }), DEFAULT_CONFIG)

@@ -279,7 +279,7 @@ t.test('a rejected create run leaves the store unchanged', async t => {
     { assistant_id: assistantId, x: 1 },
     { assistant_id: assistantId, metadata: { a: 1 } },
     { assistant_id: assistantId, temperature: 1 },
-    { assistant_id: assistantId, stream: true },
+    { assistant_id: assistantId, stream: 'yes' },
     { assistant_id: 'asst_missing' },
     {}
   ]

@@ -1,4 +1,8 @@
-/** Run and run-step routes (under /openai). Run responses tell polling SDKs when the status next changes. */
+/**
+ * Run and run-step routes (under /openai and /v1). Run responses tell polling SDKs when the status next
+ * changes; with `"stream": true`, create, create-thread-and-run and submit-tool-outputs answer with the
+ * run's events instead (routes/run-stream.ts).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { ListQuerySchema, listSchema, mapPage } from '../pagination.js'
@@ -8,6 +12,7 @@ import {
 } from '../schemas/run.js'
 import { ThreadParamsSchema } from '../schemas/thread.js'
 import { pollAfterMs, presentRun, type RunView } from '../services/runs.js'
+import { sendRunStream } from './run-stream.js'
 
 const POLL_AFTER_HEADER = 'openai-poll-after-ms'
 
@@ -21,14 +26,20 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** POST /threads/runs — create a thread and start a run on it */
   app.post('/threads/runs', {
     schema: { body: CreateThreadAndRunBodySchema, response: { 200: RunSchema } }
-  }, async (request, reply) =>
-    presentRun(withPollHint(reply, await runs.createThreadAndRun(request.body)), request.apiVersion.generation))
+  }, async (request, reply) => {
+    const view = await runs.createThreadAndRun(request.body)
+    if (request.body.stream === true) return sendRunStream(app, request, reply, view, { withThread: true })
+    return presentRun(withPollHint(reply, view), request.apiVersion.generation)
+  })
 
   /** POST /threads/:thread_id/runs — start a run of an assistant on a thread */
   app.post('/threads/:thread_id/runs', {
     schema: { params: ThreadParamsSchema, body: CreateRunBodySchema, response: { 200: RunSchema } }
-  }, async (request, reply) =>
-    presentRun(withPollHint(reply, await runs.create(request.params.thread_id, request.body)), request.apiVersion.generation))
+  }, async (request, reply) => {
+    const view = await runs.create(request.params.thread_id, request.body)
+    if (request.body.stream === true) return sendRunStream(app, request, reply, view)
+    return presentRun(withPollHint(reply, view), request.apiVersion.generation)
+  })
 
   /** GET /threads/:thread_id/runs — list a thread's runs */
   app.get('/threads/:thread_id/runs', {
@@ -55,6 +66,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: RunParamsSchema, body: SubmitToolOutputsBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
     const view = await runs.submitToolOutputs(request.params.thread_id, request.params.run_id, request.body)
+    if (request.body.stream === true) return sendRunStream(app, request, reply, view)
     return presentRun(withPollHint(reply, view), request.apiVersion.generation)
   })
 

@@ -42,109 +42,208 @@ export function isTerminal (status: RunStatus): boolean {
 const EXPIRABLE: ReadonlySet<RunStatus> = new Set(['queued', 'in_progress', 'requires_action'])
 
 export type StepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired'
+type EndStatus = Exclude<StepStatus, 'in_progress' | 'failed'>
 
-interface Phase {
-  readonly status: RunStatus
-  readonly at: number
-  /** Started by a request (creation, tool outputs, cancel) rather than by time passing. */
-  readonly byRequest: boolean
-}
+type ToolCall = Extract<ScriptStep, { kind: 'tool_calls' }>['calls'][number]
+type PlayedStep = Exclude<ScriptStep, { kind: 'fail' | 'incomplete' }>
 
-/** A script step as it happens in one segment. `end` is null while it waits on the client. */
-interface StepEvent {
+/** A script step as it happens in one segment (its times are in the course's happenings). */
+interface StepInfo {
   readonly index: number
-  readonly step: Exclude<ScriptStep, { kind: 'fail' | 'incomplete' }>
+  readonly step: PlayedStep
   readonly segment: number
-  readonly createdAt: number
-  readonly end: { readonly status: Exclude<StepStatus, 'in_progress'>, readonly at: number } | null
 }
 
-interface Timeline {
-  readonly phases: readonly Phase[]
-  readonly steps: readonly StepEvent[]
+/**
+ * One thing that happens in a run's course, in the order the service does it (an event stream shows them
+ * in this order; several may share one millisecond). `step` indexes the timeline's steps; a `piece` is one
+ * chunk of a reply's text, or one part of a tool call (its name, then its arguments in chunks).
+ */
+export type Happening =
+  | { readonly kind: 'phase', readonly at: number, readonly status: RunStatus, readonly byRequest: boolean }
+  | { readonly kind: 'step-created', readonly at: number, readonly step: number }
+  | { readonly kind: 'piece', readonly at: number, readonly step: number, readonly piece: number }
+  | { readonly kind: 'step-ended', readonly at: number, readonly step: number, readonly status: EndStatus }
+
+/** The run's whole course as far as it is known now: the script played through its segments. */
+export interface Course {
+  readonly happenings: readonly Happening[]
+  readonly steps: readonly StepInfo[]
   readonly ending: Extract<ScriptStep, { kind: 'fail' | 'incomplete' }> | null
 }
 
-/** The run's whole course as far as it is known now: the script played through its segments. */
-function buildTimeline (run: RunRecord): Timeline {
+/** A reply's text in the chunks it is streamed in: about a word each, never more than 16 code points. */
+const TEXT_PIECE = /\s*\S{1,16}|\s+/gu
+const piecesCache = new WeakMap<object, readonly string[] | readonly ToolCallPiece[]>()
+
+/** `text` cut into its stream chunks; their concatenation is `text` (an empty text is one empty chunk). */
+export function textPieces (text: string): readonly string[] {
+  return text === '' ? [''] : text.match(TEXT_PIECE)!
+}
+
+/** One part of a tool call step as streamed: a call's header (id and name), or a chunk of its arguments. */
+export interface ToolCallPiece {
+  readonly call: number
+  /** null for the header. */
+  readonly arguments: string | null
+}
+
+function toolCallPieces (calls: readonly ToolCall[]): readonly ToolCallPiece[] {
+  return calls.flatMap((call, i) => [
+    { call: i, arguments: null },
+    ...(call.arguments === '' ? [] : textPieces(call.arguments).map(a => ({ call: i, arguments: a })))
+  ])
+}
+
+/** A reply's chunks (cached per reply record, which is immutable). */
+function replyPieces (run: RunRecord, info: StepInfo): readonly string[] {
+  const reply = run.segments[info.segment]!.replies[info.index]
+  if (!reply) return ['']
+  let pieces = piecesCache.get(reply) as readonly string[] | undefined
+  if (!pieces) piecesCache.set(reply, pieces = textPieces(reply.text))
+  return pieces
+}
+
+/** The pieces a step streams: reply text chunks, or tool call headers and argument chunks. */
+export function stepPieces (run: RunRecord, info: StepInfo): readonly string[] | readonly ToolCallPiece[] {
+  if (info.step.kind === 'message') return replyPieces(run, info)
+  const step = info.step
+  let pieces = piecesCache.get(step) as readonly ToolCallPiece[] | undefined
+  if (!pieces) piecesCache.set(step, pieces = toolCallPieces(step.calls))
+  return pieces
+}
+
+const courseCache = new WeakMap<RunRecord, Course>()
+
+/** The run's course, computed once per record (records are values: a change is a new record). */
+export function courseOf (run: RunRecord): Course {
+  let course = courseCache.get(run)
+  if (!course) courseCache.set(run, course = buildCourse(run))
+  return course
+}
+
+function buildCourse (run: RunRecord): Course {
   const { queuedMs, inProgressMs, cancellingMs } = run.timings
-  let phases: Phase[] = []
-  let steps: StepEvent[] = []
-  let ending: Timeline['ending'] = null
-  const push = (status: RunStatus, at: number, byRequest = false) => {
-    const last = phases.at(-1)
-    if (last) assertTransition(last.status, status)
-    phases.push({ status, at, byRequest })
+  const chunkMs = run.timings.streamChunkMs ?? null
+  let happenings: Happening[] = []
+  const steps: StepInfo[] = []
+  let ending: Course['ending'] = null
+  let lastStatus: RunStatus | null = null
+  /** The tool step waiting for outputs: it completes when the next pass picks the run up again. */
+  let waiting: number | null = null
+  const phase = (status: RunStatus, at: number, byRequest = false) => {
+    if (lastStatus !== null) assertTransition(lastStatus, status)
+    lastStatus = status
+    happenings.push({ kind: 'phase', at, status, byRequest })
+  }
+  const openStep = (info: StepInfo, at: number, pieceTimes: (i: number) => number) => {
+    const step = steps.push(info) - 1
+    happenings.push({ kind: 'step-created', at, step })
+    const count = stepPieces(run, info).length
+    for (let piece = 0; piece < count; piece++) happenings.push({ kind: 'piece', at: pieceTimes(piece), step, piece })
+    return step
   }
 
   /** Plays one segment; returns whether the course goes on to the next one (outputs were submitted). */
   const play = (k: number): boolean => {
     const segment = run.segments[k]!
     const startedAt = segment.startedAt + queuedMs
-    const actedAt = startedAt + inProgressMs
-    const cutOff = (reason: string) => {
-      ending = { kind: 'incomplete', reason }
-      push('incomplete', actedAt)
+    phase('queued', segment.startedAt, true)
+    phase('in_progress', startedAt)
+    if (waiting !== null) happenings.push({ kind: 'step-ended', at: startedAt, step: waiting, status: 'completed' })
+    waiting = null
+    const cutAfter = segment.cutOff?.afterStep
+    // The replies this pass writes, one after another: their chunks are spread over the in-progress phase
+    // (or come every `streamChunkMs`, which then lengthens the phase as needed).
+    const writes: StepInfo[] = []
+    if (cutAfter !== null) {
+      for (let index = segment.fromStep; index < run.script.length; index++) {
+        const step = run.script[index]!
+        if (step.kind !== 'message') break
+        writes.push({ index, step, segment: k })
+        if (cutAfter === index) break
+      }
+    }
+    const total = writes.reduce((n, info) => n + stepPieces(run, info).length, 0)
+    const span = chunkMs === null ? inProgressMs : total * chunkMs
+    const actedAt = startedAt + Math.max(inProgressMs, span)
+    const pieceAt = (j: number) => startedAt + (total === 0 ? 0 : Math.floor(j * span / total))
+    let written = 0
+    writes.forEach((info, w) => {
+      const first = written
+      const step = openStep(info, pieceAt(first), piece => pieceAt(first + piece))
+      written += stepPieces(run, info).length
+      happenings.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pieceAt(written), step, status: 'completed' })
+    })
+    if (segment.cutOff) {
+      ending = { kind: 'incomplete', reason: segment.cutOff.reason }
+      phase('incomplete', actedAt)
       return false
     }
-    push('queued', segment.startedAt, true)
-    push('in_progress', startedAt)
-    if (segment.cutOff?.afterStep === null) return cutOff(segment.cutOff.reason)
-    for (let index = segment.fromStep; index < run.script.length; index++) {
-      const step = run.script[index]!
-      if (step.kind === 'message') {
-        steps.push({ index, step, segment: k, createdAt: startedAt, end: { status: 'completed', at: actedAt } })
-        if (segment.cutOff?.afterStep === index) return cutOff(segment.cutOff.reason)
-        continue
-      }
-      if (step.kind === 'tool_calls') {
-        const next = run.segments[k + 1]
-        steps.push({ index, step, segment: k, createdAt: actedAt, end: next ? { status: 'completed', at: next.startedAt } : null })
-        push('requires_action', actedAt)
-        return next !== undefined
-      }
-      ending = step
-      push(step.kind === 'fail' ? 'failed' : 'incomplete', actedAt)
+    const next = run.script[segment.fromStep + writes.length]
+    if (next === undefined) {
+      phase('completed', actedAt)
       return false
     }
-    push('completed', actedAt)
+    if (next.kind === 'tool_calls') {
+      waiting = openStep({ index: segment.fromStep + writes.length, step: next, segment: k }, actedAt, () => actedAt)
+      phase('requires_action', actedAt)
+      return k + 1 < run.segments.length
+    }
+    if (next.kind === 'message') throw new Error('unreachable: replies are all written above')
+    ending = next
+    phase(next.kind === 'fail' ? 'failed' : 'incomplete', actedAt)
     return false
   }
   for (let k = 0; k < run.segments.length && play(k); k++);
 
-  /** Stops the course at `at`: later phases and steps never happen; open steps end with `stepStatus`. */
-  const cutAt = (at: number, status: RunStatus, stepStatus: 'cancelled' | 'expired', stepEndAt: number, byRequest: boolean) => {
-    phases = phases.filter(p => p.at <= at)
-    steps = steps.filter(s => s.createdAt <= at)
-      .map(s => s.end === null || s.end.at > at ? { ...s, end: { status: stepStatus, at: stepEndAt } } : s)
-    if (phases.at(-1)?.status !== 'failed' && phases.at(-1)?.status !== 'incomplete') ending = null
-    push(status, at, byRequest)
+  const phases = () => happenings.filter((h): h is Extract<Happening, { kind: 'phase' }> => h.kind === 'phase')
+  /** Stops the course at `at`: later happenings never happen. Returns the steps left open. */
+  const cutAt = (at: number): number[] => {
+    happenings = happenings.filter(h => h.at <= at)
+    lastStatus = phases().at(-1)!.status
+    if (lastStatus !== 'failed' && lastStatus !== 'incomplete') ending = null
+    const ended = new Set(happenings.flatMap(h => h.kind === 'step-ended' ? [h.step] : []))
+    return happenings.flatMap(h => h.kind === 'step-created' && !ended.has(h.step) ? [h.step] : [])
+  }
+  const endSteps = (open: readonly number[], status: 'cancelled' | 'expired', at: number) => {
+    for (const step of open) happenings.push({ kind: 'step-ended', at, step, status })
   }
 
   if (run.cancelRequestedAt !== null) {
     const cancelledAt = run.cancelRequestedAt + cancellingMs
-    cutAt(run.cancelRequestedAt, 'cancelling', 'cancelled', cancelledAt, true)
-    push('cancelled', cancelledAt)
+    const open = cutAt(run.cancelRequestedAt)
+    phase('cancelling', run.cancelRequestedAt, true)
+    endSteps(open, 'cancelled', cancelledAt)
+    phase('cancelled', cancelledAt)
   }
-  const statusAtExpiry = [...phases].reverse().find(p => p.at <= run.expiresAt)?.status
-  const endsAfterExpiry = !isTerminal(phases.at(-1)!.status) || phases.at(-1)!.at > run.expiresAt
+  const all = phases()
+  const statusAtExpiry = all.findLast(p => p.at <= run.expiresAt)?.status
+  const endsAfterExpiry = !isTerminal(all.at(-1)!.status) || all.at(-1)!.at > run.expiresAt
   if (statusAtExpiry !== undefined && EXPIRABLE.has(statusAtExpiry) && endsAfterExpiry) {
-    cutAt(run.expiresAt, 'expired', 'expired', run.expiresAt, false)
+    endSteps(cutAt(run.expiresAt), 'expired', run.expiresAt)
+    phase('expired', run.expiresAt)
   }
-  return { phases, steps, ending }
+  return { happenings, steps, ending }
 }
 
 export interface StepView {
   readonly index: number
-  readonly step: StepEvent['step']
+  readonly step: PlayedStep
   readonly createdAt: number
   readonly status: StepStatus
   readonly completedAt: number | null
   readonly cancelledAt: number | null
   readonly expiredAt: number | null
   readonly usage: Usage | null
-  /** Reply text (message steps). */
+  /** Reply text (message steps): the whole reply, even while it is still being written. */
   readonly text: string | null
+  /** What has been written of the reply so far (message steps): `text` once the step has completed. */
+  readonly shownText: string | null
+  /** The tool calls as far as they have been streamed (tool call steps; all of them once it waits for outputs). */
+  readonly shownCalls: readonly ToolCall[]
+  /** How many of the step's stream pieces (see `stepPieces`) have happened. */
+  readonly piecesShown: number
   /** The reply was cut at the completion token budget. */
   readonly truncated: boolean
   /** Submitted outputs, by tool call id (tool call steps, once submitted). */
@@ -164,70 +263,111 @@ export interface RunState {
   readonly lastError: { readonly code: string, readonly message: string } | null
   readonly incompleteReason: string | null
   /** The tool calls waiting for outputs, while `requires_action`. */
-  readonly pendingToolCalls: Extract<ScriptStep, { kind: 'tool_calls' }>['calls'] | null
+  readonly pendingToolCalls: readonly ToolCall[] | null
   readonly usage: Usage | null
   /** Steps that exist at this moment, in creation order. */
   readonly steps: readonly StepView[]
 }
 
-function stepUsage (run: RunRecord, event: StepEvent): Usage {
-  const segment = run.segments[event.segment]!
-  const completion = event.step.kind === 'message'
-    ? segment.replies[event.index]?.completionTokens ?? 0
-    : event.step.completionTokens
+function stepUsage (run: RunRecord, info: StepInfo): Usage {
+  const segment = run.segments[info.segment]!
+  const completion = info.step.kind === 'message'
+    ? segment.replies[info.index]?.completionTokens ?? 0
+    : info.step.completionTokens
   return { prompt_tokens: segment.promptTokens, completion_tokens: completion, total_tokens: segment.promptTokens + completion }
 }
 
-function outputsOf (run: RunRecord, event: StepEvent): ReadonlyMap<string, string> {
-  const outputs: readonly ToolOutput[] = run.segments[event.segment + 1]?.outputs ?? []
+function outputsOf (run: RunRecord, info: StepInfo): ReadonlyMap<string, string> {
+  const outputs: readonly ToolOutput[] = run.segments[info.segment + 1]?.outputs ?? []
   return new Map(outputs.map(o => [o.tool_call_id, o.output]))
 }
 
+/** The tool calls as the first `count` pieces show them. */
+function callsShown (calls: readonly ToolCall[], pieces: readonly ToolCallPiece[], count: number): ToolCall[] {
+  const shown: ToolCall[] = []
+  for (const piece of pieces.slice(0, count)) {
+    if (piece.arguments === null) shown.push({ ...calls[piece.call]!, arguments: '' })
+    else shown[piece.call] = { ...shown[piece.call]!, arguments: shown[piece.call]!.arguments + piece.arguments }
+  }
+  return shown
+}
+
 /**
- * The run's state at `now` (epoch ms). With `asOfEvent`, `now` is the instant of a request that changed the
- * run (create, tool outputs, cancel): the answer shows the status that request put it in — `queued`,
- * `queued`, `cancelling`, as the service answers — even when zero-length timings would move it on within
- * the same millisecond; the next read shows where it went.
+ * How many of the course's happenings have happened at `now` (epoch ms). With `asOfEvent`, `now` is the
+ * instant of a request that changed the run (create, tool outputs, cancel): the count stops at what that
+ * request did — `queued`, `queued`, `cancelling`, as the service answers — even when zero-length timings
+ * would move the run on within the same millisecond. A clock that reads before the run's creation (a
+ * system clock stepping back) still sees the first happening.
+ */
+export function happenedBy (course: Course, now: number, asOfEvent = false): number {
+  const { happenings } = course
+  if (asOfEvent) {
+    const requested = happenings.findLastIndex(h => h.kind === 'phase' && h.byRequest && h.at <= now)
+    if (requested >= 0) return requested + 1
+  }
+  let count = 0
+  while (count < happenings.length && happenings[count]!.at <= now) count++
+  return Math.max(1, count)
+}
+
+/**
+ * The run's state at `now` (epoch ms); `asOfEvent` as in `happenedBy`: the answer to the request that just
+ * changed the run. The next read shows where it went.
  */
 export function runStateAt (run: RunRecord, now: number, asOfEvent = false): RunState {
-  const { phases, steps, ending } = buildTimeline(run)
-  // Phases are in time order, so what has been reached is a prefix. A clock that reads before the run's
-  // creation (a system clock stepping back) still sees the first phase.
-  const lastRequested = phases.findLastIndex(p => p.byRequest && p.at <= now)
-  const reachedCount = asOfEvent && lastRequested >= 0
-    ? lastRequested + 1
-    : Math.max(1, phases.filter(p => p.at <= now).length)
-  const reached = phases.slice(0, reachedCount)
-  const current = reached.at(-1)!
-  const reachedAt = (status: RunStatus) => reached.find(p => p.status === status)?.at ?? null
-  const terminal = isTerminal(current.status)
-  // A pass that a request starts has no steps yet in the answer to that request; a cancel finds them there.
-  const passJustStarted = asOfEvent && current.status === 'queued'
-  const exists = (createdAt: number) => passJustStarted ? createdAt < now : createdAt <= now
+  const course = courseOf(run)
+  return runStateAfter(run, happenedBy(course, now, asOfEvent))
+}
 
-  const stepViews = steps.filter(s => exists(s.createdAt)).map((event): StepView => {
-    const ended = event.end !== null && event.end.at <= now ? event.end : null
-    const status: StepStatus = ended?.status ?? 'in_progress'
+/**
+ * The run's state once the first `count` happenings of its course have happened: what a read shows at
+ * that point (an event stream describes each happening with it).
+ */
+export function runStateAfter (run: RunRecord, count: number): RunState {
+  const course = courseOf(run)
+  const { happenings, steps, ending } = course
+  let current: Extract<Happening, { kind: 'phase' }> | undefined
+  const reachedAt = new Map<RunStatus, number>()
+  const created = new Map<number, number>()
+  const ended = new Map<number, { status: EndStatus, at: number }>()
+  const shown = new Map<number, number>()
+  for (const h of happenings.slice(0, count)) {
+    if (h.kind === 'phase') {
+      current = h
+      if (!reachedAt.has(h.status)) reachedAt.set(h.status, h.at)
+    } else if (h.kind === 'step-created') created.set(h.step, h.at)
+    else if (h.kind === 'piece') shown.set(h.step, h.piece + 1)
+    else ended.set(h.step, h)
+  }
+  const status = current!.status
+  const terminal = isTerminal(status)
+
+  const stepViews = [...created].map(([step, createdAt]): StepView => {
+    const info = steps[step]!
+    const end = ended.get(step)
+    const stepStatus: StepStatus = end?.status ?? 'in_progress'
+    const piecesShown = shown.get(step) ?? 0
+    const reply = info.step.kind === 'message' ? run.segments[info.segment]!.replies[info.index] : undefined
     return {
-      index: event.index,
-      step: event.step,
-      createdAt: event.createdAt,
-      status,
-      completedAt: status === 'completed' ? ended!.at : null,
-      cancelledAt: status === 'cancelled' ? ended!.at : null,
-      expiredAt: status === 'expired' ? ended!.at : null,
-      usage: status === 'in_progress' ? null : stepUsage(run, event),
-      text: event.step.kind === 'message' ? run.segments[event.segment]!.replies[event.index]?.text ?? '' : null,
-      truncated: run.segments[event.segment]!.replies[event.index]?.truncated ?? false,
-      outputs: outputsOf(run, event)
+      index: info.index,
+      step: info.step,
+      createdAt,
+      status: stepStatus,
+      completedAt: stepStatus === 'completed' ? end!.at : null,
+      cancelledAt: stepStatus === 'cancelled' ? end!.at : null,
+      expiredAt: stepStatus === 'expired' ? end!.at : null,
+      usage: stepStatus === 'in_progress' ? null : stepUsage(run, info),
+      text: info.step.kind === 'message' ? reply?.text ?? '' : null,
+      shownText: info.step.kind === 'message' ? (stepPieces(run, info) as readonly string[]).slice(0, piecesShown).join('') : null,
+      shownCalls: info.step.kind === 'tool_calls' ? callsShown(info.step.calls, stepPieces(run, info) as readonly ToolCallPiece[], piecesShown) : [],
+      piecesShown,
+      truncated: reply?.truncated ?? false,
+      outputs: outputsOf(run, info)
     }
   })
 
-  const upcoming = [
-    ...phases.slice(reachedCount).map(p => p.at),
-    ...steps.flatMap(s => exists(s.createdAt) ? [s.end?.at ?? Infinity] : [s.createdAt, s.end?.at ?? Infinity])
-  ].filter(at => at >= now && (at > now || asOfEvent))
-  const pending = current.status === 'requires_action'
+  const upcoming = happenings.slice(count).find(h => h.kind !== 'piece')
+  const pending = status === 'requires_action'
     ? stepViews.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')
     : undefined
   const usage = terminal
@@ -241,15 +381,15 @@ export function runStateAt (run: RunRecord, now: number, asOfEvent = false): Run
     : null
 
   return {
-    status: current.status,
-    startedAt: reachedAt('in_progress'),
-    completedAt: reachedAt('completed'),
-    failedAt: reachedAt('failed'),
-    cancelledAt: reachedAt('cancelled'),
+    status,
+    startedAt: reachedAt.get('in_progress') ?? null,
+    completedAt: reachedAt.get('completed') ?? null,
+    failedAt: reachedAt.get('failed') ?? null,
+    cancelledAt: reachedAt.get('cancelled') ?? null,
     expiresAt: terminal ? null : run.expiresAt,
-    nextChangeAt: upcoming.length === 0 ? null : Math.min(...upcoming),
-    lastError: current.status === 'failed' && ending?.kind === 'fail' ? { code: ending.code, message: ending.message } : null,
-    incompleteReason: current.status === 'incomplete' && ending?.kind === 'incomplete' ? ending.reason : null,
+    nextChangeAt: upcoming?.at ?? null,
+    lastError: status === 'failed' && ending?.kind === 'fail' ? { code: ending.code, message: ending.message } : null,
+    incompleteReason: status === 'incomplete' && ending?.kind === 'incomplete' ? ending.reason : null,
     pendingToolCalls: pending?.step.kind === 'tool_calls' ? pending.step.calls : null,
     usage,
     steps: stepViews

@@ -37,6 +37,8 @@ export const ScenarioTimingsSchema = Type.Object({
   queued_ms: Type.Optional(Duration),
   in_progress_ms: Type.Optional(Duration),
   cancelling_ms: Type.Optional(Duration),
+  /** Time between a reply's streamed chunks (overrides `--stream-chunk-ms`). */
+  stream_chunk_ms: Type.Optional(Duration),
   expires_after_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 60 * 60 * 1000 }))
 }, { additionalProperties: false })
 export type ScenarioTimings = Static<typeof ScenarioTimingsSchema>

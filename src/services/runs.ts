@@ -91,7 +91,7 @@ export function presentStep (record: RunRecord, step: StepView): RunStep {
     ? { type: 'message_creation', message_creation: { message_id: step.step.messageId } }
     : {
         type: 'tool_calls',
-        tool_calls: step.step.calls.map(call => ({
+        tool_calls: step.shownCalls.map(call => ({
           id: call.id,
           type: 'function',
           function: { name: call.name, arguments: call.arguments, output: step.outputs.get(call.id) ?? null }
@@ -114,6 +114,35 @@ export function presentStep (record: RunRecord, step: StepView): RunStep {
     step_details: details,
     usage: step.usage,
     metadata: {}
+  }
+}
+
+const INCOMPLETE_REASONS: Readonly<Record<string, string>> = { cancelled: 'run_cancelled', expired: 'run_expired' }
+
+const messageTextOf = (record: MessageRecord) => record.content[0]?.type === 'text' ? record.content[0].text.value : ''
+
+/**
+ * The reply message a run's message step writes, as it is at that step's state: `in_progress` with the text
+ * written so far (no content before the first chunk), `completed`, or `incomplete` when it was cut short
+ * by the token budget (`max_tokens`) or its run was cancelled or expired. Created when the step starts.
+ */
+export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = {}): MessageRecord {
+  if (step.step.kind !== 'message') throw new Error('not a message step')
+  const inProgress = step.status === 'in_progress'
+  const incompleteReason = step.truncated && step.status === 'completed' ? 'max_tokens' : INCOMPLETE_REASONS[step.status]
+  return {
+    id: step.step.messageId,
+    threadId: run.threadId,
+    createdAt: step.createdAt,
+    role: 'assistant',
+    content: step.piecesShown === 0 ? [] : [{ type: 'text', text: { value: step.shownText ?? '', annotations: [] } }],
+    assistantId: run.assistantId,
+    runId: run.id,
+    fileIds: [],
+    attachments: [],
+    metadata,
+    ...(incompleteReason === undefined ? {} : { incompleteReason }),
+    ...(inProgress ? { inProgress } : { endedAt: step.completedAt ?? step.cancelledAt ?? step.expiredAt ?? step.createdAt })
   }
 }
 
@@ -142,27 +171,19 @@ export function createRunService (context: ServiceContext) {
     const run = store.runs.get(thread.id, thread.activeRunId)
     if (!run) return putThread({ ...thread, activeRunId: null })
     const state = runStateAt(run, clock.now())
-    const due = state.steps.flatMap(s => s.step.kind === 'message' && s.status === 'completed' &&
-      !run.writtenMessageIds.includes(s.step.messageId)
-      ? [{ messageId: s.step.messageId, view: s }]
-      : [])
-    for (const { messageId, view: step } of due) {
-      store.messages.put(thread.id, {
-        id: messageId,
-        threadId: thread.id,
-        createdAt: step.completedAt!,
-        role: 'assistant',
-        content: [{ type: 'text', text: { value: step.text ?? '', annotations: [] } }],
-        assistantId: run.assistantId,
-        runId: run.id,
-        fileIds: [],
-        attachments: [],
-        metadata: {},
-        ...(step.truncated ? { incompleteReason: 'max_tokens' } : {})
-      })
+    const finished: string[] = []
+    for (const step of state.steps) {
+      if (step.step.kind !== 'message' || run.writtenMessageIds.includes(step.step.messageId)) continue
+      const stored = store.messages.get(thread.id, step.step.messageId)
+      const reply = replyMessageRecord(run, step, stored?.metadata)
+      if (!reply.inProgress) finished.push(reply.id)
+      // A reply being written is rewritten as it grows, so a read shows what a stream has shown by then.
+      if (!stored || stored.inProgress !== reply.inProgress || messageTextOf(stored) !== messageTextOf(reply)) {
+        store.messages.put(thread.id, reply)
+      }
     }
-    if (due.length > 0) {
-      store.runs.put(thread.id, { ...run, writtenMessageIds: [...run.writtenMessageIds, ...due.map(d => d.messageId)] })
+    if (finished.length > 0) {
+      store.runs.put(thread.id, { ...run, writtenMessageIds: [...run.writtenMessageIds, ...finished] })
     }
     return isTerminal(state.status) ? putThread({ ...thread, activeRunId: null }) : thread
   }
@@ -249,7 +270,8 @@ export function createRunService (context: ServiceContext) {
       timings: {
         queuedMs: timings.queued_ms ?? config.queuedMs,
         inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
-        cancellingMs: timings.cancelling_ms ?? config.cancellingMs
+        cancellingMs: timings.cancelling_ms ?? config.cancellingMs,
+        streamChunkMs: timings.stream_chunk_ms ?? config.streamChunkMs
       },
       segments: [renderSegment(base, createdAt, 0, promptTokens, [], 0, tokenizer, fits)],
       cancelRequestedAt: null,
@@ -261,11 +283,28 @@ export function createRunService (context: ServiceContext) {
     return view(record, true)
   }
 
+  /** Listeners told when a request changes a run (cancel, tool outputs, metadata): open streams wake on it. */
+  const watchers = new Map<string, Set<() => void>>()
+  const changed = (runId: string) => { for (const listener of [...watchers.get(runId) ?? []]) listener() }
+
   return {
     settleThread,
 
+    /** Calls `listener` whenever a request changes the run; returns the unsubscribe function. */
+    watch (runId: string, listener: () => void): () => void {
+      let listeners = watchers.get(runId)
+      if (!listeners) watchers.set(runId, listeners = new Set())
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) watchers.delete(runId)
+      }
+    },
+
+    /** How many runs have listeners (a leak check for tests). */
+    watchedRuns: () => watchers.size,
+
     async create (threadId: string, body: CreateRunBody): Promise<RunView> {
-      if (body.stream === true) throw Errors.streamingUnsupported()
       threads.get(threadId)
       const assistant = assistants.get(body.assistant_id)
       const tokenizer = await loadTokenizer()
@@ -276,7 +315,6 @@ export function createRunService (context: ServiceContext) {
     },
 
     async createThreadAndRun (body: CreateThreadAndRunBody): Promise<RunView> {
-      if (body.stream === true) throw Errors.streamingUnsupported()
       assistants.get(body.assistant_id)
       const tokenizer = await loadTokenizer()
       // From here on nothing awaits; everything is checked before the thread is created.
@@ -307,7 +345,6 @@ export function createRunService (context: ServiceContext) {
     },
 
     async submitToolOutputs (threadId: string, runId: string, body: SubmitToolOutputsBody): Promise<RunView> {
-      if (body.stream === true) throw Errors.streamingUnsupported()
       const tokenizer = await loadTokenizer()
       settleThread(threadId)
       const run = requireRun(threadId, runId)
@@ -332,6 +369,7 @@ export function createRunService (context: ServiceContext) {
       const segment = renderSegment(run, now, toolStep.index + 1, promptTokens, outputs, written, tokenizer)
       const updated = { ...run, segments: [...run.segments, segment] }
       store.runs.put(threadId, updated)
+      changed(runId)
       return view(updated, true)
     },
 
@@ -343,6 +381,7 @@ export function createRunService (context: ServiceContext) {
       if (!canTransition(status, 'cancelling')) throw Errors.runNotCancellable(status)
       const updated = { ...run, cancelRequestedAt: now }
       store.runs.put(threadId, updated)
+      changed(runId)
       return view(updated, true)
     },
 

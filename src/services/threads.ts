@@ -47,15 +47,17 @@ export function presentThread (record: ThreadRecord, generation: Generation): Th
 }
 
 export function presentMessage (record: MessageRecord, generation: Generation): Message {
+  const status = record.inProgress === true ? 'in_progress' : record.incompleteReason === undefined ? 'completed' : 'incomplete'
+  const endedAt = record.endedAt ?? record.createdAt
   const common = {
     id: record.id,
     object: 'thread.message' as const,
     created_at: toUnixSeconds(record.createdAt),
     thread_id: record.threadId,
-    status: record.incompleteReason === undefined ? 'completed' : 'incomplete',
+    status,
     incomplete_details: record.incompleteReason === undefined ? null : { reason: record.incompleteReason },
-    completed_at: record.incompleteReason === undefined ? toUnixSeconds(record.createdAt) : null,
-    incomplete_at: record.incompleteReason === undefined ? null : toUnixSeconds(record.createdAt),
+    completed_at: status === 'completed' ? toUnixSeconds(endedAt) : null,
+    incomplete_at: status === 'incomplete' ? toUnixSeconds(endedAt) : null,
     role: record.role,
     content: [...record.content],
     assistant_id: record.assistantId,

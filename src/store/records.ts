@@ -48,8 +48,12 @@ export interface MessageRecord {
   readonly fileIds: readonly string[]
   readonly attachments: readonly unknown[] | null
   readonly metadata: Metadata
-  /** Set on a reply cut short by a token limit (message status `incomplete`), e.g. `max_tokens`. */
+  /** Set on a reply cut short (message status `incomplete`): `max_tokens`, `run_cancelled`, `run_expired`. */
   readonly incompleteReason?: string
+  /** A reply its run is still writing (message status `in_progress`). */
+  readonly inProgress?: boolean
+  /** When a reply was completed or cut short; absent means `createdAt`. */
+  readonly endedAt?: number
 }
 
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
@@ -94,6 +98,11 @@ export interface RunTimings {
   readonly queuedMs: number
   readonly inProgressMs: number
   readonly cancellingMs: number
+  /**
+   * Pace of a reply's chunks in ms (see `stepPieces` in runs/lifecycle.ts); the in-progress phase lasts as
+   * long as writing takes if that is longer. Absent or null: chunks are spread over the in-progress phase.
+   */
+  readonly streamChunkMs?: number | null
 }
 
 export interface RunRecord {

@@ -231,9 +231,10 @@ t.test('a thread with an active run refuses new messages until the run has finis
   t.equal(inProgress.statusCode, 400)
   t.same(inProgress.json(), locked)
 
-  // Reads are allowed while it runs, and show no reply yet.
+  // Reads are allowed while it runs, and show the reply as far as it has been written, in progress.
   const during = (await built.call({ url: `/openai/threads/${threadId}/messages`, apiVersion: V2 })).json()
-  t.same(texts(during), ['Hello there'])
+  t.same(texts(during), ['You said: "Hello there". This', 'Hello there'])
+  t.match(during.data[0], { status: 'in_progress', completed_at: null, role: 'assistant', run_id: run.id })
 
   built.clock.advance(1500) // past completion; nothing has read the run since
   const after = await post(built, threadId, { role: 'user', content: 'Thanks' }, V2)

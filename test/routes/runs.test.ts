@@ -176,16 +176,14 @@ t.test('metadata is {} when none and echoed when given', async t => {
   t.same((await getRun(built, threadId, run.id)).json().metadata, { user: 'u-1', purpose: 'test' })
 })
 
-t.test('stream: false is accepted, stream: true is a 400 in the OpenAI envelope', async t => {
-  const built = await build(t)
+t.test('stream: false answers JSON, stream: true answers events (test/streaming)', async t => {
+  const built = await build(t, { queuedMs: 0, inProgressMs: 0 })
   const { assistantId, threadId } = await seedAssistantAndThread(built)
   const streamed = await createRun(built, threadId, { assistant_id: assistantId, stream: true })
-  t.equal(streamed.statusCode, 400)
-  const body = streamed.json()
-  t.same(Object.keys(body), ['error'])
-  t.same(Object.keys(body.error).sort(), ['code', 'message', 'param', 'type'])
-  t.match(body.error, { type: 'invalid_request_error', param: 'stream', message: /stream/i })
-  t.same(built.app.store.runs.list(threadId), [], 'no run was created')
+  t.equal(streamed.statusCode, 200)
+  t.match(streamed.headers['content-type'], /^text\/event-stream/)
+  t.match(streamed.body, /event: thread\.run\.completed\n/)
+  await built.call({ url: `/openai/threads/${threadId}/runs` }) // settles the streamed run, unlocking the thread
 
   const plain = await createRun(built, threadId, { assistant_id: assistantId, stream: false })
   t.equal(plain.statusCode, 200)

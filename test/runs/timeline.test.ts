@@ -61,9 +61,10 @@ t.test('tool calls wait in requires_action, then a submission starts a new pass'
     segments: [segment(T0, 0), segment(T0 + 3000, 1, { 1: { text: 'done', completionTokens: 1, truncated: false } }, [{ tool_call_id: 'call_1', output: '42' }])]
   })
   t.match(runStateAt(submitted, T0 + 3000), { status: 'queued', pendingToolCalls: null })
-  t.equal(runStateAt(submitted, T0 + 3000).steps[0]?.status, 'completed', 'the tool step completes on submission')
+  t.equal(runStateAt(submitted, T0 + 3000).steps[0]?.status, 'in_progress', 'the tool step waits for the run to pick it up')
   t.equal(runStateAt(submitted, T0 + 3000).steps[0]?.outputs.get('call_1'), '42')
   t.match(runStateAt(submitted, T0 + 3500), { status: 'in_progress', startedAt: T0 + 500 })
+  t.match(runStateAt(submitted, T0 + 3500).steps[0], { status: 'completed', completedAt: T0 + 3500 }, 'and completes as the run goes on')
   const done = runStateAt(submitted, T0 + 5000)
   t.match(done, { status: 'completed', completedAt: T0 + 5000 })
   t.same(done.usage, { prompt_tokens: 20, completion_tokens: 6, total_tokens: 26 }, 'usage adds up both passes')
@@ -127,7 +128,8 @@ t.test('as of a request: the status the request put the run in, even with zero-l
 
   const submitted = run([toolCall, reply], { segments: [segment(T0, 0), segment(T0 + 2000, 1, {}, [{ tool_call_id: 'call_1', output: 'x' }])] })
   t.match(runStateAt(submitted, T0 + 2000, true), { status: 'queued', pendingToolCalls: null })
-  t.match(runStateAt(submitted, T0 + 2000).steps, [{ status: 'completed' }])
+  t.match(runStateAt(submitted, T0 + 2000).steps, [{ status: 'in_progress' }])
+  t.match(runStateAt(submitted, T0 + 2500).steps, [{ status: 'completed' }])
 
   const cancelled = run([toolCall, reply], { timings: instant, segments: [segment(T0, 0)], cancelRequestedAt: T0 + 5 })
   const answer = runStateAt(cancelled, T0 + 5, true)

@@ -1,0 +1,154 @@
+/**
+ * The server-sent events writer: a Readable that Fastify pipes to the response. It asks its source for the
+ * events that have happened by now, and when there are none yet it waits — on one timer for its
+ * connection, on the clock's jumps (a manual or virtual clock) and on a wake-up from whoever changes what
+ * the source describes (another request cancelling the run) — whichever comes first. When the client goes
+ * away, Fastify destroys the stream and the timer and both subscriptions go with it.
+ *
+ * Framing (OpenAI's and Azure's Assistants streams; wire-behaviour notes §1.7): `event: <name>\n`,
+ * `data: <one line of JSON>\n`, a blank line; the last message is `event: done` / `data: [DONE]`. A failure
+ * after the stream has started is `event: error` with `data: {"error": {message, type, param, code}}`,
+ * which both official SDKs raise as an API error, and then the end of the response (no `done`).
+ */
+import { Readable } from 'node:stream'
+import type { Clock } from '../clock.js'
+import { ApiError, Errors, type OpenAIErrorFields } from '../errors.js'
+
+export interface StreamEvent {
+  readonly event: string
+  readonly data: unknown
+}
+
+/** What a source has for the stream now. */
+export interface Pulled {
+  readonly events: readonly StreamEvent[]
+  /** Nothing follows these events: the stream ends with `done`. */
+  readonly done: boolean
+  /** When (epoch ms, on the stream's clock) the next events are due; null when only a wake-up can bring them. */
+  readonly nextAt: number | null
+}
+
+export interface EventSource {
+  /** The events due by now that were not pulled yet, at most about `max` of them. Throws to fail the stream. */
+  pull (max: number): Pulled
+}
+
+export interface EventStreamOptions {
+  readonly clock: Clock
+  /** Subscribes to changes that may bring events before `nextAt`; returns the unsubscribe function. */
+  readonly watch?: (wake: () => void) => () => void
+  /**
+   * End the response abruptly after this many events: no `done`, and `cut` is called (the route destroys
+   * the socket once what was written has been flushed). For fault injection.
+   */
+  readonly cutAfterEvents?: number
+  readonly cut?: () => void
+  /** Told about failures after the stream started (they reach the client as an `error` event). */
+  readonly onError?: (err: unknown) => void
+}
+
+/** Events pulled per read: bounds what waits in memory when a client reads slowly. */
+const BATCH = 64
+/** setTimeout's largest delay. */
+const MAX_DELAY_MS = 2 ** 31 - 1
+
+/** One SSE message. `data` must serialise to one line, which JSON.stringify guarantees. */
+export function formatEvent (event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`
+}
+
+export const DONE_MESSAGE = formatEvent('done', '[DONE]')
+
+function errorFields (err: unknown): OpenAIErrorFields {
+  return err instanceof ApiError && err.fields ? err.fields : Errors.internal().fields!
+}
+
+/** A Readable of SSE text for `source`; see the module comment for its life cycle. */
+export function eventStream (source: EventSource, options: EventStreamOptions): Readable {
+  const { clock } = options
+  let timer: NodeJS.Timeout | undefined
+  let finished = false
+  let pumping = false
+  let sent = 0
+  let cutPending = false
+  const unsubscribes: Array<() => void> = []
+
+  const release = () => {
+    clearTimeout(timer)
+    timer = undefined
+    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe()
+  }
+  const finish = (last: string) => {
+    finished = true
+    release()
+    if (last !== '') stream.push(last)
+    stream.push(null)
+  }
+
+  const pump = () => {
+    if (finished || pumping || stream.destroyed) return
+    if (cutPending) {
+      // Readable may ask for more before what was pushed has gone out: cut only once it has.
+      if (stream.readableLength > 0) {
+        setImmediate(pump)
+        return
+      }
+      finished = true
+      release()
+      options.cut?.()
+      return
+    }
+    pumping = true
+    clearTimeout(timer)
+    timer = undefined
+    try {
+      for (;;) {
+        let pulled: Pulled
+        try {
+          pulled = source.pull(BATCH)
+        } catch (err) {
+          options.onError?.(err)
+          finish(formatEvent('error', { error: errorFields(err) }))
+          return
+        }
+        let text = ''
+        for (const { event, data } of pulled.events) {
+          text += formatEvent(event, data)
+          if (++sent === options.cutAfterEvents) {
+            cutPending = true
+            stream.push(text)
+            return
+          }
+        }
+        if (pulled.done) {
+          finish(text + DONE_MESSAGE)
+          return
+        }
+        const more = text === '' || stream.push(text)
+        if (pulled.events.length === 0) {
+          if (pulled.nextAt !== null) {
+            timer = setTimeout(pump, Math.min(MAX_DELAY_MS, Math.max(1, pulled.nextAt - clock.now())))
+          }
+          return
+        }
+        if (!more) return // read() calls again when the client has taken what was sent
+      }
+    } finally {
+      pumping = false
+    }
+  }
+
+  const stream = new Readable({
+    encoding: 'utf8',
+    read: pump,
+    destroy (err, callback) {
+      finished = true
+      release()
+      callback(err)
+    }
+  })
+  unsubscribes.push(clock.onJump(pump))
+  if (options.watch) unsubscribes.push(options.watch(pump))
+  if (options.cutAfterEvents === 0) cutPending = true
+  return stream
+}
