@@ -39,6 +39,8 @@ export interface Config {
   readonly maxStoreBytes: number
   /** How long a vector store file (and a file batch) stays `in_progress` before it is `completed`, in milliseconds. */
   readonly vectorStoreProcessingMs: number
+  /** Largest JSON request body read, in bytes; bigger bodies get a 413 before validation. */
+  readonly maxBodyBytes: number
 }
 
 type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes'
@@ -68,7 +70,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'apiVersionCheck', flag: 'api-version-check', env: 'AOAI_EMULATOR_API_VERSION_CHECK', kind: 'api-version-check', placeholder: 'MODE', shownDefault: 'strict', describe: 'strict: only Azure\'s api-versions; lenient: an unknown YYYY-MM-DD[-preview] is served as the nearest older Assistants version, with a warning header; off: any or no api-version is served.' },
   { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Approximate size of all stored objects; beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores are evicted.' },
   { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
-  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' }
+  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' },
+  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'AOAI_EMULATOR_MAX_BODY_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '4194304 (4 MiB)', describe: 'Largest JSON request body read; bigger bodies get a 413. Bodies under it reach validation, so a too-long field gets the API\'s own 400.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -85,7 +88,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   apiVersionCheck: 'strict',
   maxUploadBytes: 20 * 1024 * 1024,
   maxStoreBytes: 128 * 1024 * 1024,
-  vectorStoreProcessingMs: 500
+  vectorStoreProcessingMs: 500,
+  maxBodyBytes: 4 * 1024 * 1024
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
