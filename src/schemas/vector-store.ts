@@ -126,3 +126,53 @@ export type VectorStoreFileBatch = Static<typeof VectorStoreFileBatchSchema>
 
 export const VectorStoreDeletedSchema = DeletedSchema('vector_store.deleted')
 export const VectorStoreFileDeletedSchema = DeletedSchema('vector_store.file.deleted')
+
+const FilterValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()])
+const ComparisonFilterSchema = Type.Object({
+  type: Type.Union(['eq', 'ne', 'gt', 'gte', 'lt', 'lte'].map(op => Type.Literal(op))),
+  key: Type.String(),
+  value: FilterValue
+}, { additionalProperties: false })
+/** OpenAI `CompoundFilter`: its members are comparison filters or (one level down) compound ones. */
+const CompoundFilterSchema = Type.Object({
+  type: Type.Union([Type.Literal('and'), Type.Literal('or')]),
+  filters: Type.Array(Type.Union([ComparisonFilterSchema, Type.Object({
+    type: Type.Union([Type.Literal('and'), Type.Literal('or')]),
+    filters: Type.Array(ComparisonFilterSchema)
+  }, { additionalProperties: false })]))
+}, { additionalProperties: false })
+
+/** POST /vector_stores/{id}/search (OpenAI `VectorStoreSearchRequest`). */
+export const VectorStoreSearchBodySchema = Type.Object({
+  query: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]),
+  rewrite_query: Type.Optional(Type.Boolean()),
+  max_num_results: Type.Optional(Type.Integer({ minimum: LIMITS.maxNumResultsMin, maximum: LIMITS.maxNumResultsMax })),
+  filters: Type.Optional(Type.Union([ComparisonFilterSchema, CompoundFilterSchema])),
+  ranking_options: Type.Optional(Type.Object({
+    ranker: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('auto'), Type.Literal('default-2024-11-15')])),
+    score_threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 }))
+  }, { additionalProperties: false }))
+}, { additionalProperties: false })
+export type VectorStoreSearchBody = Static<typeof VectorStoreSearchBodySchema>
+
+export const VectorStoreSearchResultsSchema = Type.Object({
+  object: Type.Literal('vector_store.search_results.page'),
+  search_query: Type.Array(Type.String()),
+  data: Type.Array(Type.Object({
+    file_id: Type.String(),
+    filename: Type.String(),
+    score: Type.Number(),
+    attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    content: Type.Array(Type.Object({ type: Type.Literal('text'), text: Type.String() }))
+  })),
+  has_more: Type.Boolean(),
+  next_page: Nullable(Type.String())
+})
+
+/** GET /vector_stores/{id}/files/{file_id}/content (OpenAI `VectorStoreFileContentResponse`). */
+export const VectorStoreFileContentSchema = Type.Object({
+  object: Type.Literal('vector_store.file_content.page'),
+  data: Type.Array(Type.Object({ type: Type.Literal('text'), text: Type.String() })),
+  has_more: Type.Boolean(),
+  next_page: Nullable(Type.String())
+})
