@@ -78,10 +78,10 @@ const IncludeValue = Type.Literal(RUN_STEP_INCLUDE)
  * `include[]` on create run, list steps and get step. Unknown query parameters are ignored by the service, so on
  * api-versions without it the parameter passes unchecked.
  */
-export const IncludeQuerySchema = Type.Object({
-  'include[]': Type.Optional(since(AZURE_INFERENCE_ERA, Type.Union([IncludeValue, Type.Array(IncludeValue)]))),
-  'api-version': Type.Optional(Type.String())
-})
+export const includeQueryProperty = {
+  'include[]': Type.Optional(since(AZURE_INFERENCE_ERA, Type.Union([IncludeValue, Type.Array(IncludeValue)])))
+}
+export const IncludeQuerySchema = Type.Object({ ...includeQueryProperty, 'api-version': Type.Optional(Type.String()) })
 
 export const StepParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String(), step_id: Type.String() })
 
