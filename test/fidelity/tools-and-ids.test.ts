@@ -107,7 +107,7 @@ t.test('kind 3: every path id is checked for its prefix before lookup, on both f
   for (const flavour of FLAVOURS) {
     const client = api(built, flavour)
     for (const [name, method, path, param, prefix] of PATH_CASES) {
-      const value = path.includes('/undefined') ? 'undefined' : path.match(/(thread_x|run_x|msg_x|\/x\/)/)![0].replace(/\//g, '')
+      const value = path.includes('/undefined') ? 'undefined' : ({ assistant_id: 'thread_x', thread_id: 'run_x', run_id: path.includes('msg_x') ? 'msg_x' : 'x', vector_store_id: 'thread_x' } as Record<string, string>)[param]!
       const wanted = prefix === '' ? (flavour === 'azure' ? 'assistant' : 'file') : prefix
       const res = await client.request(method, path, method === 'POST' ? (name === 'search' ? { query: 'q' } : {}) : undefined)
       t.equal(res.statusCode, 400, `${client.label} ${name}`)

@@ -10,7 +10,8 @@ const counts = (inProgress: number, completed: number, cancelled = 0) =>
   ({ in_progress: inProgress, completed, failed: 0, cancelled, total: inProgress + completed + cancelled })
 
 async function call (built: Built, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) {
-  return built.call({ method, url: `/openai${url}`, body, apiVersion: V2 })
+  // 2024-07-01-preview: the first Azure document with chunking_strategy (2024-05-01-preview refuses it).
+  return built.call({ method, url: `/openai${url}`, body, apiVersion: '2024-07-01-preview' })
 }
 
 async function createStore (built: Built, body: Record<string, unknown> = {}) {
