@@ -121,6 +121,16 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
     }
   },
   {
+    name: 'file-search-max-num-results',
+    docs: ['azure-2024-05-01-preview'],
+    reason: 'Azure\'s 2024-07-01-preview and 2024-09-01-preview documents add `file_search.max_num_results` (1..50) to ' +
+      'the file_search tool (spec/SOURCES.md); those versions are checked against this nearest document, which lacks it.',
+    apply: (defs) => addProperty(defs, 'FileSearchToolDefinition', 'file_search', {
+      type: 'object',
+      properties: { max_num_results: { type: 'integer', format: 'int32' } }
+    }, false)
+  },
+  {
     name: 'file-search-ranking-options',
     docs: ['openai-2024-06-20'],
     reason: 'OpenAI added `file_search.ranking_options` (FileSearchRankingOptions) to the file_search tool after ' +

@@ -133,8 +133,13 @@ function convert (schema: RawSchema, c: Converter, options: ConvertOptions = {})
   if (Array.isArray(schema)) return schema.map(item => convert(item as RawSchema, c)) as unknown as RawSchema
   const out: RawSchema = {}
   for (const [key, value] of Object.entries(schema)) {
-    if (DROPPED.has(key) || key.startsWith('x-')) continue
-    if (key === '$ref' && typeof value === 'string') {
+    if (DROPPED.has(key) || key.startsWith('x-') || key === '$recursiveAnchor') continue
+    if (key === '$recursiveRef') {
+      // Draft 2019-09 recursion (OpenAI's current CompoundFilter): Ajv2020 has no such keyword; any object.
+      out.type = 'object'
+    } else if (key === 'required' && Array.isArray(value)) {
+      out.required = [...new Set(value)] // OpenAI's current ContainerResource lists a property twice
+    } else if (key === '$ref' && typeof value === 'string') {
       // Inside allOf the referenced object must not close itself: the composite closes over all members.
       const name = refName(value)
       const suffix = options.inAllOf !== true ? '' : name === options.derivedFrom ? FIELDS_SUFFIX : OPEN_SUFFIX
