@@ -32,9 +32,8 @@ import { createThreadService } from './services/threads.js'
 import { createVectorStoreService } from './services/vector-stores.js'
 import { createMemoryStore } from './store/memory-store.js'
 import type { Store } from './store/store.js'
+import { checkBodyIds, checkPathIds, checkToolDefinitions } from './request-checks.js'
 import { validate } from './validation.js'
-
-export const BODY_LIMIT_BYTES = 1024 * 1024
 
 export interface AppDeps {
   clock?: Clock
@@ -113,7 +112,7 @@ function seed (services: Services, store: Store, clock: Clock, fixtures: Fixture
 function toApiError (err: FastifyError, request: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err
   switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return Errors.bodyTooLarge(BODY_LIMIT_BYTES)
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return Errors.bodyTooLarge(request.server.config.maxBodyBytes)
     // Fastify's message is just "Unsupported Media Type"; the real API names the header the client sent.
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return Errors.unsupportedContentType(request.headers['content-type'] ?? '')
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -198,12 +197,16 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
       installOpenAIGate(api, { acceptedKeys: config.apiKeys })
     }
     api.addHook('preHandler', async (request) => {
+      // Ids are checked for their form before anything is looked up (request-checks.ts).
+      checkPathIds(request.params, request.apiVersion)
       const bodySchema = request.routeOptions.schema?.body
       if (bodySchema) {
         const { flavour, version, generation } = request.apiVersion
         // No body (or a JSON null) is an empty object: SDKs post `cancel` and `create thread` without one.
         request.body = validate(bodySchema, request.body ?? {},
           { generation, apiVersion: flavour === 'azure' ? version : undefined })
+        checkBodyIds(request.body, request.apiVersion)
+        checkToolDefinitions(request.body, request.apiVersion)
       }
     })
     await api.register(assistantRoutes)
@@ -236,7 +239,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     logger: await loggerOptions(config, deps.logStream),
     // One line per request is written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: config.maxBodyBytes,
     // Some SDK versions send `//openai/...` when the endpoint ends with a slash.
     routerOptions: { ignoreDuplicateSlashes: true },
     genReqId: () => randomUUID(),

@@ -58,6 +58,8 @@ export interface Config {
    * A pace slower than that phase lengthens it (runs/lifecycle.ts).
    */
   readonly streamChunkMs: number | null
+  /** Largest JSON request body read, in bytes; bigger bodies get a 413 before validation. */
+  readonly maxBodyBytes: number
 }
 
 type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' | 'count' | 'duration-or-auto'
@@ -95,7 +97,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'AOAI_EMULATOR_KEEP_ALIVE_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '5000', describe: 'How long an idle keep-alive connection stays open.' },
   { key: 'maxConnections', flag: 'max-connections', env: 'AOAI_EMULATOR_MAX_CONNECTIONS', kind: 'count', placeholder: 'N', shownDefault: '1024', describe: 'Most connections open at once; further ones are closed as they arrive.' },
   { key: 'shutdownGraceMs', flag: 'shutdown-grace-ms', env: 'AOAI_EMULATOR_SHUTDOWN_GRACE_MS', kind: 'duration', placeholder: 'MS', shownDefault: '3000', describe: 'On SIGTERM or SIGINT, how long requests already received are waited for before their connections are cut.' },
-  { key: 'streamChunkMs', flag: 'stream-chunk-ms', env: 'AOAI_EMULATOR_STREAM_CHUNK_MS', kind: 'duration-or-auto', placeholder: 'MS', shownDefault: 'auto', describe: 'Milliseconds (or auto) between the chunks of a reply (streamed as thread.message.delta events, and shown by reads of the message in progress); auto spreads them over the in-progress phase, a slower pace makes that phase last as long as writing takes.' }
+  { key: 'streamChunkMs', flag: 'stream-chunk-ms', env: 'AOAI_EMULATOR_STREAM_CHUNK_MS', kind: 'duration-or-auto', placeholder: 'MS', shownDefault: 'auto', describe: 'Milliseconds (or auto) between the chunks of a reply (streamed as thread.message.delta events, and shown by reads of the message in progress); auto spreads them over the in-progress phase, a slower pace makes that phase last as long as writing takes.' },
+  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'AOAI_EMULATOR_MAX_BODY_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '4194304 (4 MiB)', describe: 'Largest JSON request body read; bigger bodies get a 413. Bodies under it reach validation, so a too-long field gets the API\'s own 400.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -120,7 +123,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   keepAliveTimeoutMs: 5000,
   maxConnections: 1024,
   shutdownGraceMs: 3000,
-  streamChunkMs: null
+  streamChunkMs: null,
+  maxBodyBytes: 4 * 1024 * 1024
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */

@@ -198,6 +198,19 @@ export const Errors = {
   httpError: (statusCode: number, message: string, flavour: 'azure' | 'openai') => flavour === 'openai'
     ? openAIError(statusCode, message)
     : azureGatewayError(statusCode, String(statusCode), message),
+  // Request checks beyond the schemas (request-checks.ts)
+  /** An id of the wrong form, checked before any lookup (openai/openai-node#1545 for `thread_id`). */
+  invalidIdPrefix: (param: string, value: string, prefix: string) => openAIError(400,
+    `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, { param, code: 'invalid_value' }),
+  /**
+   * A function or response-format schema the service refuses; `subject` is "function 'name'" or
+   * "response_format 'name'" (xemantic/xemantic-ai-tool-schema#37, lastmile-ai/openai-agents-mcp#2).
+   */
+  invalidSchema: (subject: string, problem: string, param: string, code: string) => openAIError(400,
+    `Invalid schema for ${subject}: ${problem}`, { param, code }),
+  /** The `retrieval` tool on Azure's v1 api-versions (the text Azure answered, quoted in issue 10). */
+  retrievalRetired: (param: string) => openAIError(400, 'Azure OpenAI Retrieval v1 tool is not supported in favor of ' +
+    'the more advanced v2 file_search tool. Please use `file_search` in the v2 api.', { param, code: 'invalid_value' }),
 
   // Anything unexpected: the message is masked, the cause is logged
   internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',

@@ -307,19 +307,21 @@ t.test('request bodies', async t => {
     t.equal((await call(post('{"metadata":{"a":"b"}}', 'application/json; charset=utf-8'))).statusCode, 200)
   })
 
-  t.test('a body over 1 MiB → 413 in the OpenAI envelope', async t => {
+  t.test('a body over --max-body-bytes (default 4 MiB) → 413 in the OpenAI envelope', async t => {
     const { call, app } = await build(t)
-    const big = JSON.stringify({ metadata: { a: 'x'.repeat(1024 * 1024) } })
+    const big = JSON.stringify({ metadata: { a: 'x'.repeat(4 * 1024 * 1024) } })
     const res = await call(post(big))
     t.equal(res.statusCode, 413)
-    t.same(res.json(), openAIError('The request body is too large. The maximum size is 1048576 bytes.', null, 'request_too_large'))
+    t.same(res.json(), openAIError('The request body is too large. The maximum size is 4194304 bytes.', null, 'request_too_large'))
     t.same(app.store.threads.list(), [], 'nothing was created')
-    const justUnder = JSON.stringify({ metadata: { a: 'b' }, pad: '' }).length
-    t.ok(justUnder < 1024 * 1024)
+    const small = await build(t, { maxBodyBytes: 1000 })
+    const refused = await small.call(post(JSON.stringify({ metadata: { a: 'x'.repeat(1000) } })))
+    t.equal(refused.statusCode, 413)
+    t.match(refused.json().error.message, /maximum size is 1000 bytes/)
   })
 
-  t.test('a body of exactly 1 MiB is not refused for its size', async t => {
-    const { call } = await build(t)
+  t.test('a body of exactly the limit is not refused for its size', async t => {
+    const { call } = await build(t, { maxBodyBytes: 1024 * 1024 })
     const prefix = '{"metadata":{"a":"'
     const suffix = '"}}'
     const exact = prefix + 'x'.repeat(1024 * 1024 - prefix.length - suffix.length) + suffix
@@ -327,6 +329,15 @@ t.test('request bodies', async t => {
     const res = await call(post(exact))
     t.equal(res.statusCode, 400, 'refused for the metadata value, not the size')
     t.equal(res.json().error.code, 'string_above_max_length')
+  })
+
+  t.test('a 2 MB message reaches validation: the service\'s 400 on content, not a 413', async t => {
+    const { call } = await build(t)
+    const thread = (await call(post('{}'))).json()
+    const res = await call({ method: 'POST', url: `/openai/threads/${thread.id as string}/messages`, body: { role: 'user', content: 'x'.repeat(1620133) } })
+    t.equal(res.statusCode, 400)
+    t.same(res.json(), openAIError('Invalid \'content\': string too long. Expected a string with maximum length 256000, ' +
+      'but got a string with length 1620133 instead.', 'content', 'string_above_max_length'))
   })
 
   t.test('POST with content-type application/json and an empty body creates a thread', async t => {
@@ -355,7 +366,7 @@ t.test('no response is Fastify\'s default error body', async t => {
     ['text/plain', call({ method: 'POST', url: '/openai/threads', body: '{}', headers: { 'content-type': 'text/plain' } })],
     ['empty content type', call({ method: 'POST', url: '/openai/threads', body: '{}', headers: { 'content-type': '' } })],
     ['bad content-length', app.inject({ method: 'POST', url: `/openai/threads?api-version=${V1}`, payload: '{}', headers: { 'api-key': API_KEY, ...json, 'content-length': '50' } })],
-    ['too large', call({ method: 'POST', url: '/openai/threads', body: 'x'.repeat(1024 * 1024 + 1), headers: json })],
+    ['too large', call({ method: 'POST', url: '/openai/threads', body: 'x'.repeat(4 * 1024 * 1024 + 1), headers: json })],
     ['unknown field', call({ method: 'POST', url: '/openai/threads', body: { nope: 1 } })],
     ['bad query', call({ url: '/openai/assistants?limit=abc' })],
     ['bad url', call({ url: '/openai/threads/%E0%A4%A' })],

@@ -22,12 +22,12 @@ const invalid = (message: string, param: string | null, code: string) => ({ stat
 t.test('validate(): unit', async t => {
   const Tool = Type.Union([
     Type.Object({ type: Type.Literal('code_interpreter') }, { additionalProperties: false }),
-    only('v1', Type.Object({ type: Type.Literal('retrieval') }, { additionalProperties: false })),
-    only('v2', Type.Object({ type: Type.Literal('file_search') }, { additionalProperties: false })),
     Type.Object({
       type: Type.Literal('function'),
       function: Type.Object({ name: Type.String({ maxLength: 64 }), strict: Type.Optional(only('v2', Type.Boolean())) }, { additionalProperties: false })
-    }, { additionalProperties: false })
+    }, { additionalProperties: false }),
+    only('v1', Type.Object({ type: Type.Literal('retrieval') }, { additionalProperties: false })),
+    only('v2', Type.Object({ type: Type.Literal('file_search') }, { additionalProperties: false }))
   ])
   const Body = Type.Object({
     id: Type.String(),
@@ -65,9 +65,9 @@ t.test('validate(): unit', async t => {
     t.same(rejection(Body, { id: 'a', legacy: true }, { generation: 'v2' }), invalid("Unknown parameter: 'legacy'.", 'legacy', 'unknown_parameter'))
     t.same(validate(Body, { id: 'a', fresh: true, legacy: true }, { generation: 'any' }), { id: 'a', fresh: true, legacy: true }, '`any` keeps both')
     t.same(rejection(Body, { id: 'a', tools: [{ type: 'file_search' }] }, { generation: 'v1' }),
-      invalid("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'retrieval', and 'function'.", 'tools[0].type', 'invalid_value'))
+      invalid("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'function', and 'retrieval'.", 'tools[0].type', 'invalid_value'))
     t.same(rejection(Body, { id: 'a', tools: [{ type: 'retrieval' }] }, { generation: 'v2' }),
-      invalid("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'file_search', and 'function'.", 'tools[0].type', 'invalid_value'))
+      invalid("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'function', and 'file_search'.", 'tools[0].type', 'invalid_value'))
     t.same(rejection(Body, { id: 'a', tools: [{ type: 'function', function: { name: 'f', strict: true } }] }, { generation: 'v1' }),
       invalid("Unknown parameter: 'tools[0].function.strict'.", 'tools[0].function.strict', 'unknown_parameter'))
     t.same(validate(Body, { id: 'a', tools: [{ type: 'function', function: { name: 'f', strict: true } }] }, { generation: 'v2' }),
@@ -171,7 +171,7 @@ t.test('create run: wrong types name the path', async t => {
 t.test('create run: an invalid tool type is invalid_value', async t => {
   const { built, assistantId, threadId } = await setup(t)
   assertError(t, await createRun(built, threadId, { assistant_id: assistantId, tools: [{ type: 'browser' }] }),
-    openAIError("Invalid value: 'browser'. Supported values are: 'code_interpreter', 'retrieval', and 'function'.", 'tools[0].type', 'invalid_value'))
+    openAIError("Invalid value: 'browser'. Supported values are: 'code_interpreter', 'function', and 'retrieval'.", 'tools[0].type', 'invalid_value'))
 })
 
 t.test('metadata limits, each a 400 naming the key', async t => {
@@ -221,9 +221,9 @@ t.test('v2-only fields are unknown under 2024-02-15-preview', async t => {
     assertError(t, await createRun(built, threadId, { assistant_id: assistantId, [field]: value }), unknown(field))
   }
   assertError(t, await createRun(built, threadId, { assistant_id: assistantId, tools: [{ type: 'file_search' }] }),
-    openAIError("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'retrieval', and 'function'.", 'tools[0].type', 'invalid_value'))
+    openAIError("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'function', and 'retrieval'.", 'tools[0].type', 'invalid_value'))
   assertError(t, await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', tools: [{ type: 'file_search' }] } }),
-    openAIError("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'retrieval', and 'function'.", 'tools[0].type', 'invalid_value'))
+    openAIError("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'function', and 'retrieval'.", 'tools[0].type', 'invalid_value'))
   t.same(built.app.store.runs.list(threadId), [], 'no run was created')
 })
 
@@ -246,26 +246,33 @@ t.test('the same v2 bodies are accepted under 2024-05-01-preview', async t => {
   t.match(run.json(), { status: 'queued', temperature: 0.5, tool_choice: 'auto', tools: [{ type: 'file_search' }] })
 })
 
-t.test('v1-only file_ids and retrieval are rejected under 2024-05-01-preview and accepted under 2024-02-15-preview', async t => {
+t.test('v1-only file_ids are rejected under 2024-05-01-preview; retrieval is refused on every Azure version', async t => {
   const built = await build(t)
   const post = (url: string, body: unknown, apiVersion: string) => built.call({ method: 'POST', url, body, apiVersion })
   assertError(t, await post('/openai/assistants', { model: 'gpt-4o', file_ids: [] }, V2),
     openAIError("Unknown parameter: 'file_ids'.", 'file_ids', 'unknown_parameter'))
   assertError(t, await post('/openai/assistants', { model: 'gpt-4o', tools: [{ type: 'retrieval' }] }, V2),
-    openAIError("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'file_search', and 'function'.", 'tools[0].type', 'invalid_value'))
+    openAIError("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'function', and 'file_search'.", 'tools[0].type', 'invalid_value'))
   assertError(t, await post('/openai/threads', { messages: [{ role: 'user', content: 'x', file_ids: [] }] }, V2),
     openAIError("Unknown parameter: 'messages[0].file_ids'.", 'messages[0].file_ids', 'unknown_parameter'))
 
-  const v1Assistant = await post('/openai/assistants', { model: 'gpt-4o', file_ids: [], tools: [{ type: 'retrieval' }] }, V1)
+  const retired = openAIError('Azure OpenAI Retrieval v1 tool is not supported in favor of the more advanced v2 file_search tool. ' +
+    'Please use `file_search` in the v2 api.', 'tools[0].type', 'invalid_value')
+  for (const version of ['2024-02-15-preview', '2024-03-01-preview', '2024-04-01-preview']) {
+    assertError(t, await post('/openai/assistants', { model: 'gpt-4o', file_ids: [], tools: [{ type: 'retrieval' }] }, version), retired)
+  }
+  const v1Assistant = await post('/openai/assistants', { model: 'gpt-4o', file_ids: [], tools: [{ type: 'code_interpreter' }] }, V1)
   t.equal(v1Assistant.statusCode, 200, v1Assistant.body)
-  t.match(v1Assistant.json(), { file_ids: [], tools: [{ type: 'retrieval' }] })
   const v1Thread = await post('/openai/threads', { messages: [{ role: 'user', content: 'x', file_ids: [] }] }, V1)
   t.equal(v1Thread.statusCode, 200, v1Thread.body)
   const threadId = v1Thread.json().id
   const v2Run = await post(`/openai/threads/${threadId}/runs`, { assistant_id: v1Assistant.json().id, tools: [{ type: 'retrieval' }] }, V2)
-  assertError(t, v2Run, openAIError("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'file_search', and 'function'.", 'tools[0].type', 'invalid_value'))
+  assertError(t, v2Run, openAIError("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'function', and 'file_search'.", 'tools[0].type', 'invalid_value'))
   const v1Run = await post(`/openai/threads/${threadId}/runs`, { assistant_id: v1Assistant.json().id, tools: [{ type: 'retrieval' }] }, V1)
-  t.equal(v1Run.statusCode, 200, v1Run.body)
+  assertError(t, v1Run, retired)
+  assertError(t, await post('/openai/threads/runs', { assistant_id: v1Assistant.json().id, tools: [{ type: 'retrieval' }] }, V1), retired)
+  assertError(t, await post(`/openai/assistants/${v1Assistant.json().id as string}`, { tools: [{ type: 'retrieval' }] }, V1), retired)
+  t.equal(built.app.store.runs.list(threadId).length, 0, 'nothing was created')
 })
 
 t.test('a rejected create run leaves the store unchanged', async t => {

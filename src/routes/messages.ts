@@ -44,11 +44,12 @@ const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** DELETE /threads/:thread_id/messages/:message_id — delete a message (no such route before 2024-05-01-preview) */
   app.delete('/threads/:thread_id/messages/:message_id', {
+    // Before any check of the request (ids included): the route does not exist on v1 api-versions.
+    onRequest: async (request) => {
+      if (request.apiVersion.generation === 'v1') throw Errors.resourceNotFound()
+    },
     schema: { params: MessageParamsSchema, response: { 200: MessageDeletedSchema } }
-  }, async (request) => {
-    if (request.apiVersion.generation === 'v1') throw Errors.resourceNotFound()
-    return messages.delete(request.params.thread_id, request.params.message_id)
-  })
+  }, async (request) => messages.delete(request.params.thread_id, request.params.message_id))
 }
 
 export default messageRoutes

@@ -5,16 +5,18 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
-import { ListQuerySchema, listSchema, mapPage } from '../pagination.js'
+import { ListQuerySchema, listQuerySchema, listSchema, mapPage } from '../pagination.js'
 import {
-  CreateRunBodySchema, CreateThreadAndRunBodySchema, ModifyRunBodySchema, RunParamsSchema, RunSchema, RunStepSchema,
-  StepParamsSchema, SubmitToolOutputsBodySchema
+  CreateRunBodySchema, CreateThreadAndRunBodySchema, IncludeQuerySchema, ModifyRunBodySchema, RunParamsSchema, RunSchema, RunStepSchema,
+  StepParamsSchema, SubmitToolOutputsBodySchema, includeQueryProperty
 } from '../schemas/run.js'
 import { ThreadParamsSchema } from '../schemas/thread.js'
 import { pollAfterMs, presentRun, type RunView } from '../services/runs.js'
 import { sendRunStream } from './run-stream.js'
 
 const POLL_AFTER_HEADER = 'openai-poll-after-ms'
+/** List steps takes the list parameters and `include[]`. */
+const ListStepsQuerySchema = listQuerySchema(includeQueryProperty)
 
 const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { runs } = app.services
@@ -34,7 +36,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** POST /threads/:thread_id/runs — start a run of an assistant on a thread */
   app.post('/threads/:thread_id/runs', {
-    schema: { params: ThreadParamsSchema, body: CreateRunBodySchema, response: { 200: RunSchema } }
+    schema: { params: ThreadParamsSchema, querystring: IncludeQuerySchema, body: CreateRunBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
     const view = await runs.create(request.params.thread_id, request.body)
     if (request.body.stream === true) return sendRunStream(app, request, reply, view)
@@ -78,12 +80,12 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** GET /threads/:thread_id/runs/:run_id/steps — list a run's steps */
   app.get('/threads/:thread_id/runs/:run_id/steps', {
-    schema: { params: RunParamsSchema, querystring: ListQuerySchema, response: { 200: listSchema(RunStepSchema) } }
+    schema: { params: RunParamsSchema, querystring: ListStepsQuerySchema, response: { 200: listSchema(RunStepSchema) } }
   }, async (request) => runs.listSteps(request.params.thread_id, request.params.run_id, request.query))
 
   /** GET /threads/:thread_id/runs/:run_id/steps/:step_id — retrieve a run step */
   app.get('/threads/:thread_id/runs/:run_id/steps/:step_id', {
-    schema: { params: StepParamsSchema, response: { 200: RunStepSchema } }
+    schema: { params: StepParamsSchema, querystring: IncludeQuerySchema, response: { 200: RunStepSchema } }
   }, async (request) => runs.getStep(request.params.thread_id, request.params.run_id, request.params.step_id))
 }
 

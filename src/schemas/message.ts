@@ -1,6 +1,7 @@
 /** Thread messages: what a client may post (also inside thread creation) and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
 import { AnyJson, DeletedSchema, FileIdsSchema, MetadataSchema, Nullable, only } from './common.js'
+import { LIMITS } from './limits.js'
 
 const AttachmentSchema = Type.Object({
   file_id: Type.String(),
@@ -30,9 +31,9 @@ const ContentPartSchema = Type.Union([
 
 export const MessageInputSchema = Type.Object({
   role: Type.Union([Type.Literal('user'), only('v2', Type.Literal('assistant'))]),
-  content: Type.Union([Type.String({ maxLength: 256000 }), only('v2', Type.Array(ContentPartSchema, { maxItems: 100 }))]),
+  content: Type.Union([Type.String({ maxLength: LIMITS.messageContent }), only('v2', Type.Array(ContentPartSchema, { minItems: 1, maxItems: LIMITS.contentParts }))]),
   file_ids: Type.Optional(only('v1', FileIdsSchema)),
-  attachments: Type.Optional(only('v2', Nullable(Type.Array(AttachmentSchema, { maxItems: 20 })))),
+  attachments: Type.Optional(only('v2', Nullable(Type.Array(AttachmentSchema, { maxItems: LIMITS.attachments })))),
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false })
 export type MessageInput = Static<typeof MessageInputSchema>

@@ -1,6 +1,10 @@
 /** Runs: the create-run body (per generation), the run statuses and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
-import { AnyJson, MetadataSchema, Nullable, ResponseFormatSchema, ToolResourcesSchema, ToolsSchema, only } from './common.js'
+import {
+  AZURE_INFERENCE_ERA, AnyJson, MetadataSchema, Nullable, ReasoningEffortSchema, ResponseFormatSchema, RunToolsSchema, ToolResourcesSchema,
+  only, since
+} from './common.js'
+import { LIMITS } from './limits.js'
 import { MessageInputSchema } from './message.js'
 import { CreateThreadBodySchema } from './thread.js'
 
@@ -24,15 +28,15 @@ const TruncationStrategySchema = Type.Object({
 /** Fields shared by create-run and create-thread-and-run. */
 const runOptions = {
   assistant_id: Type.String(),
-  model: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
-  instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
-  tools: Type.Optional(Nullable(ToolsSchema)),
+  model: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.model }))),
+  instructions: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.instructions }))),
+  tools: Type.Optional(Nullable(RunToolsSchema)),
   metadata: Type.Optional(Nullable(MetadataSchema)),
   stream: Type.Optional(Nullable(Type.Boolean())),
-  temperature: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: 2 })))),
-  top_p: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: 1 })))),
-  max_prompt_tokens: Type.Optional(only('v2', Nullable(Type.Integer({ minimum: 256 })))),
-  max_completion_tokens: Type.Optional(only('v2', Nullable(Type.Integer({ minimum: 256 })))),
+  temperature: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: LIMITS.temperatureMax })))),
+  top_p: Type.Optional(only('v2', Nullable(Type.Number({ minimum: 0, maximum: LIMITS.topPMax })))),
+  max_prompt_tokens: Type.Optional(only('v2', Nullable(Type.Integer({ minimum: LIMITS.runTokensMin })))),
+  max_completion_tokens: Type.Optional(only('v2', Nullable(Type.Integer({ minimum: LIMITS.runTokensMin })))),
   truncation_strategy: Type.Optional(only('v2', Nullable(TruncationStrategySchema))),
   tool_choice: Type.Optional(only('v2', Nullable(ToolChoiceSchema))),
   response_format: Type.Optional(only('v2', Nullable(ResponseFormatSchema))),
@@ -41,8 +45,9 @@ const runOptions = {
 
 export const CreateRunBodySchema = Type.Object({
   ...runOptions,
-  additional_instructions: Type.Optional(Nullable(Type.String({ maxLength: 256000 }))),
-  additional_messages: Type.Optional(only('v2', Nullable(Type.Array(MessageInputSchema, { maxItems: 32 }))))
+  reasoning_effort: Type.Optional(ReasoningEffortSchema),
+  additional_instructions: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.instructions }))),
+  additional_messages: Type.Optional(only('v2', Nullable(Type.Array(MessageInputSchema, { maxItems: LIMITS.threadMessages }))))
 }, { additionalProperties: false })
 export type CreateRunBody = Static<typeof CreateRunBodySchema>
 
@@ -65,10 +70,22 @@ export const SubmitToolOutputsBodySchema = Type.Object({
     tool_call_id: Type.Optional(Type.String()),
     // The cap OpenAI puts on one string of a request (`string_above_max_length`, 1,048,576 characters).
     output: Type.Optional(Type.String({ maxLength: MAX_TOOL_OUTPUT_CHARS }))
-  }, { additionalProperties: false }), { maxItems: 128 }),
+  }, { additionalProperties: false }), { maxItems: LIMITS.toolOutputs }),
   stream: Type.Optional(Nullable(Type.Boolean()))
 }, { additionalProperties: false })
 export type SubmitToolOutputsBody = Static<typeof SubmitToolOutputsBodySchema>
+
+/** The one `include[]` value (OpenAI; Azure from the 2025-04-01-preview inference spec on, spec/SOURCES.md). */
+export const RUN_STEP_INCLUDE = 'step_details.tool_calls[*].file_search.results[*].content'
+const IncludeValue = Type.Literal(RUN_STEP_INCLUDE)
+/**
+ * `include[]` on create run, list steps and get step. Unknown query parameters are ignored by the service, so on
+ * api-versions without it the parameter passes unchecked.
+ */
+export const includeQueryProperty = {
+  'include[]': Type.Optional(since(AZURE_INFERENCE_ERA, Type.Union([IncludeValue, Type.Array(IncludeValue)])))
+}
+export const IncludeQuerySchema = Type.Object({ ...includeQueryProperty, 'api-version': Type.Optional(Type.String()) })
 
 export const StepParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String(), step_id: Type.String() })
 

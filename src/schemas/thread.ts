@@ -1,10 +1,11 @@
 /** Thread: creation body and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
 import { AnyJson, DeletedSchema, MetadataSchema, Nullable, ToolResourcesSchema, only } from './common.js'
+import { LIMITS } from './limits.js'
 import { MessageInputSchema } from './message.js'
 
 export const CreateThreadBodySchema = Type.Object({
-  messages: Type.Optional(Nullable(Type.Array(MessageInputSchema, { maxItems: 32 }))),
+  messages: Type.Optional(Nullable(Type.Array(MessageInputSchema, { maxItems: LIMITS.threadMessages }))),
   tool_resources: Type.Optional(only('v2', Nullable(ToolResourcesSchema))),
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false })

@@ -1,11 +1,12 @@
 /** Vector stores, their files and file batches (2024-05-01-preview on): request bodies and wire objects. */
 import { Type, type Static } from '@sinclair/typebox'
 import { listQuerySchema } from '../pagination.js'
-import { DeletedSchema, MetadataSchema, Nullable } from './common.js'
+import { DeletedSchema, MetadataSchema, Nullable, since } from './common.js'
+import { LIMITS } from './limits.js'
 
 export const ExpiresAfterSchema = Type.Object({
   anchor: Type.Literal('last_active_at'),
-  days: Type.Integer({ minimum: 1, maximum: 365 })
+  days: Type.Integer({ minimum: 1, maximum: LIMITS.expiryDaysMax })
 }, { additionalProperties: false })
 
 /** OpenAI's `ChunkingStrategyRequestParam` (2024-06-20); 2024-05-01-preview's spec predates it (see README). */
@@ -14,23 +15,26 @@ export const ChunkingStrategySchema = Type.Union([
   Type.Object({
     type: Type.Literal('static'),
     static: Type.Object({
-      max_chunk_size_tokens: Type.Integer({ minimum: 100, maximum: 4096 }),
+      max_chunk_size_tokens: Type.Integer({ minimum: LIMITS.chunkSizeMin, maximum: LIMITS.chunkSizeMax }),
       chunk_overlap_tokens: Type.Integer({ minimum: 0 })
     }, { additionalProperties: false })
   }, { additionalProperties: false })
 ])
 
+/** `chunking_strategy` on vector-store, file and batch creation: Azure's 2024-07-01-preview document adds it (spec/SOURCES.md). */
+const CHUNKING_SINCE = '2024-07-01-preview'
+
 export const CreateVectorStoreBodySchema = Type.Object({
-  file_ids: Type.Optional(Type.Array(Type.String(), { maxItems: 500 })),
-  name: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
+  file_ids: Type.Optional(Type.Array(Type.String(), { maxItems: LIMITS.vectorStoreFiles })),
+  name: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.vectorStoreName }))),
   expires_after: Type.Optional(Nullable(ExpiresAfterSchema)),
-  chunking_strategy: Type.Optional(ChunkingStrategySchema),
+  chunking_strategy: Type.Optional(since(CHUNKING_SINCE, ChunkingStrategySchema)),
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false })
 export type CreateVectorStoreBody = Static<typeof CreateVectorStoreBodySchema>
 
 export const ModifyVectorStoreBodySchema = Type.Object({
-  name: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
+  name: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.vectorStoreName }))),
   expires_after: Type.Optional(Nullable(ExpiresAfterSchema)),
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false })
@@ -38,13 +42,13 @@ export type ModifyVectorStoreBody = Static<typeof ModifyVectorStoreBodySchema>
 
 export const CreateVectorStoreFileBodySchema = Type.Object({
   file_id: Type.String(),
-  chunking_strategy: Type.Optional(ChunkingStrategySchema)
+  chunking_strategy: Type.Optional(since(CHUNKING_SINCE, ChunkingStrategySchema))
 }, { additionalProperties: false })
 export type CreateVectorStoreFileBody = Static<typeof CreateVectorStoreFileBodySchema>
 
 export const CreateFileBatchBodySchema = Type.Object({
-  file_ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }),
-  chunking_strategy: Type.Optional(ChunkingStrategySchema)
+  file_ids: Type.Array(Type.String(), { minItems: 1, maxItems: LIMITS.fileBatchFiles }),
+  chunking_strategy: Type.Optional(since(CHUNKING_SINCE, ChunkingStrategySchema))
 }, { additionalProperties: false })
 export type CreateFileBatchBody = Static<typeof CreateFileBatchBodySchema>
 
@@ -122,3 +126,53 @@ export type VectorStoreFileBatch = Static<typeof VectorStoreFileBatchSchema>
 
 export const VectorStoreDeletedSchema = DeletedSchema('vector_store.deleted')
 export const VectorStoreFileDeletedSchema = DeletedSchema('vector_store.file.deleted')
+
+const FilterValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()])
+const ComparisonFilterSchema = Type.Object({
+  type: Type.Union(['eq', 'ne', 'gt', 'gte', 'lt', 'lte'].map(op => Type.Literal(op))),
+  key: Type.String(),
+  value: FilterValue
+}, { additionalProperties: false })
+/** OpenAI `CompoundFilter`: its members are comparison filters or (one level down) compound ones. */
+const CompoundFilterSchema = Type.Object({
+  type: Type.Union([Type.Literal('and'), Type.Literal('or')]),
+  filters: Type.Array(Type.Union([ComparisonFilterSchema, Type.Object({
+    type: Type.Union([Type.Literal('and'), Type.Literal('or')]),
+    filters: Type.Array(ComparisonFilterSchema)
+  }, { additionalProperties: false })]))
+}, { additionalProperties: false })
+
+/** POST /vector_stores/{id}/search (OpenAI `VectorStoreSearchRequest`). */
+export const VectorStoreSearchBodySchema = Type.Object({
+  query: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]),
+  rewrite_query: Type.Optional(Type.Boolean()),
+  max_num_results: Type.Optional(Type.Integer({ minimum: LIMITS.maxNumResultsMin, maximum: LIMITS.maxNumResultsMax })),
+  filters: Type.Optional(Type.Union([ComparisonFilterSchema, CompoundFilterSchema])),
+  ranking_options: Type.Optional(Type.Object({
+    ranker: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('auto'), Type.Literal('default-2024-11-15')])),
+    score_threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 }))
+  }, { additionalProperties: false }))
+}, { additionalProperties: false })
+export type VectorStoreSearchBody = Static<typeof VectorStoreSearchBodySchema>
+
+export const VectorStoreSearchResultsSchema = Type.Object({
+  object: Type.Literal('vector_store.search_results.page'),
+  search_query: Type.Array(Type.String()),
+  data: Type.Array(Type.Object({
+    file_id: Type.String(),
+    filename: Type.String(),
+    score: Type.Number(),
+    attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    content: Type.Array(Type.Object({ type: Type.Literal('text'), text: Type.String() }))
+  })),
+  has_more: Type.Boolean(),
+  next_page: Nullable(Type.String())
+})
+
+/** GET /vector_stores/{id}/files/{file_id}/content (OpenAI `VectorStoreFileContentResponse`). */
+export const VectorStoreFileContentSchema = Type.Object({
+  object: Type.Literal('vector_store.file_content.page'),
+  data: Type.Array(Type.Object({ type: Type.Literal('text'), text: Type.String() })),
+  has_more: Type.Boolean(),
+  next_page: Nullable(Type.String())
+})

@@ -12,12 +12,13 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import type {
   CreateFileBatchBody, CreateVectorStoreBody, CreateVectorStoreFileBody, FileCounts, ModifyVectorStoreBody, VectorStore,
-  VectorStoreFile, VectorStoreFileBatch, VectorStoreFileStatus
+  VectorStoreFile, VectorStoreFileBatch, VectorStoreFileStatus, VectorStoreSearchBody
 } from '../schemas/vector-store.js'
 import type {
   ChunkingStrategy, VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from '../store/records.js'
 import type { ServiceContext } from './context.js'
+import { searchFiles, type SearchFilter, type SearchResultItem } from './vector-store-search.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** What `auto` chunking means (OpenAI's `AutoChunkingStrategyRequestParam`): 800-token chunks, 400 overlap. */
@@ -222,6 +223,54 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
     listBatchFiles (vectorStoreId: string, batchId: string, filter?: VectorStoreFileStatus): readonly VectorStoreFileRecord[] {
       getBatch(vectorStoreId, batchId)
       return filesWithStatus(store.vectorStoreFiles.list(vectorStoreId).filter(file => file.batchId === batchId), filter)
+    },
+
+    /**
+     * Lexical search over the store's completed files (vector-store-search.ts); the query (or each of several)
+     * is echoed as `search_query`. Default 10 results, `ranking_options.score_threshold` default 0.
+     */
+    search (vectorStoreId: string, body: VectorStoreSearchBody): {
+      object: 'vector_store.search_results.page', search_query: string[], data: SearchResultItem[], has_more: false, next_page: null
+    } {
+      get(vectorStoreId)
+      const now = clock.now()
+      const files = store.vectorStoreFiles.list(vectorStoreId)
+        .filter(entry => processingStatus(entry, now) === 'completed')
+        .flatMap(entry => {
+          const file = store.files.get(entry.id)
+          return file ? [{ entry, file, attributes: {} }] : []
+        })
+      const queries = typeof body.query === 'string' ? [body.query] : body.query
+      const data = searchFiles(files, {
+        queries,
+        maxResults: body.max_num_results ?? 10,
+        scoreThreshold: body.ranking_options?.score_threshold ?? 0,
+        filter: body.filters as SearchFilter | undefined
+      })
+      return { object: 'vector_store.search_results.page', search_query: [...queries], data, has_more: false, next_page: null }
+    },
+
+    /** The parsed text of one of the store's files, as one text item (empty once the uploaded file is deleted). */
+    fileContent (vectorStoreId: string, fileId: string): {
+      object: 'vector_store.file_content.page', data: Array<{ type: 'text', text: string }>, has_more: false, next_page: null
+    } {
+      getFile(vectorStoreId, fileId)
+      const file = store.files.get(fileId)
+      const data = file ? [{ type: 'text' as const, text: file.content.toString('utf8') }] : []
+      return { object: 'vector_store.file_content.page', data, has_more: false, next_page: null }
+    },
+
+    /**
+     * When an object still in progress is next worth asking about, in ms from now (at least 10), or undefined
+     * when it is not in progress: the `openai-poll-after-ms` hint the SDKs' `createAndPoll` / `uploadAndPoll` follow.
+     */
+    pollAfterMs (record: VectorStoreRecord | VectorStoreFileRecord | VectorStoreFileBatchRecord): number | undefined {
+      const now = clock.now()
+      const pending = 'readyAt' in record
+        ? (processingStatus(record, now) === 'in_progress' ? [record.readyAt] : [])
+        : store.vectorStoreFiles.list(record.id).filter(file => processingStatus(file, now) === 'in_progress').map(file => file.readyAt)
+      if (pending.length === 0) return undefined
+      return Math.max(10, Math.max(...pending) - now)
     },
 
     present (record: VectorStoreRecord): VectorStore {

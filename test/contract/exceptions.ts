@@ -110,6 +110,44 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
     }
   },
   {
+    name: 'function-strict',
+    docs: ['azure-2024-05-01-preview', 'openai-2024-06-20'],
+    reason: 'Function tools carry `strict` (structured outputs) on OpenAI since 2024-08-06 and on Azure from ' +
+      '2024-08-01-preview; those api-versions are checked against these nearest documents, which predate it ' +
+      '(OpenAI\'s current document has `FunctionObject.strict`). The request validator refuses `strict` on older versions.',
+    apply: (defs, doc) => {
+      const name = doc.id === 'openai-2024-06-20' ? 'FunctionObject' : 'FunctionDefinition'
+      addProperty(defs, name, 'strict', { type: 'boolean', 'x-nullable': true, nullable: true }, false)
+    }
+  },
+  {
+    name: 'file-search-max-num-results',
+    docs: ['azure-2024-05-01-preview'],
+    reason: 'Azure\'s 2024-07-01-preview and 2024-09-01-preview documents add `file_search.max_num_results` (1..50) to ' +
+      'the file_search tool (spec/SOURCES.md); those versions are checked against this nearest document, which lacks it.',
+    apply: (defs) => addProperty(defs, 'FileSearchToolDefinition', 'file_search', {
+      type: 'object',
+      properties: { max_num_results: { type: 'integer', format: 'int32' } }
+    }, false)
+  },
+  {
+    name: 'file-search-ranking-options',
+    docs: ['openai-2024-06-20'],
+    reason: 'OpenAI added `file_search.ranking_options` (FileSearchRankingOptions) to the file_search tool after ' +
+      '2024-06-20; its current document has it, and /v1 follows that document.',
+    apply: (defs) => {
+      const tool = definition(defs, 'AssistantToolsFileSearch')
+      const fileSearch = tool.properties?.file_search
+      if (!fileSearch?.properties) throw new Error('spec exception: AssistantToolsFileSearch.file_search has no properties')
+      if (fileSearch.properties.ranking_options) throw new Error('spec exception: ranking_options already exists; drop the patch')
+      fileSearch.properties.ranking_options = {
+        type: 'object',
+        properties: { ranker: { type: 'string', enum: ['auto', 'default_2024_08_21'] }, score_threshold: { type: 'number' } },
+        required: ['score_threshold']
+      }
+    }
+  },
+  {
     name: 'run-status-incomplete',
     docs: ['azure-2024-05-01-preview'],
     reason: 'RunStatus lists 8 values and omits `incomplete`, which v2 runs reach when max_prompt_tokens or ' +
@@ -221,7 +259,34 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
  * Operations the service has but a document lacks, checked against a document that has them. `path` is the
  * template in the `from` document.
  */
-export const BORROWED_OPERATIONS: ReadonlyArray<{ docs: readonly DocId[], method: string, path: string, from: DocId, reason: string }> = [
+export const BORROWED_OPERATIONS: ReadonlyArray<{
+  docs: readonly DocId[]
+  method: string
+  path: string
+  from: DocId
+  reason: string
+  /** The first Azure api-version that serves it, when later than the document's: the endpoint matrix shows it absent. */
+  since?: string
+}> = [
+  ...(['openai-2024-06-20', 'azure-2024-05-01-preview'] as const).flatMap(doc => [
+    {
+      docs: [doc],
+      method: 'POST',
+      path: '/vector_stores/{vector_store_id}/search',
+      from: 'openai-current' as const,
+      reason: 'Vector-store search: in OpenAI\'s current document and Azure\'s 2025-04-01-preview inference spec ' +
+        '(spec/SOURCES.md), served on /v1 and on Azure from 2024-10-01-preview; the nearest documents predate it.',
+      ...(doc === 'azure-2024-05-01-preview' ? { since: '2024-10-01-preview' } : {})
+    },
+    {
+      docs: [doc],
+      method: 'GET',
+      path: '/vector_stores/{vector_store_id}/files/{file_id}/content',
+      from: 'openai-current' as const,
+      reason: 'Vector-store file content: as for search (OpenAI current; Azure 2025-04-01-preview inference spec).',
+      ...(doc === 'azure-2024-05-01-preview' ? { since: '2024-10-01-preview' } : {})
+    }
+  ]),
   {
     docs: ['azure-2024-05-01-preview'],
     method: 'DELETE',

@@ -38,7 +38,7 @@ t.test('create an assistant under 2024-02-15-preview with every v1 field', async
     name: 'Math Tutor',
     description: 'Helps with maths',
     instructions: 'You are a personal math tutor.',
-    tools: [{ type: 'code_interpreter' }, { type: 'retrieval' }, { type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object' } } }],
+    tools: [{ type: 'code_interpreter' }, { type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object' } } }],
     file_ids: [],
     metadata: { team: 'a' }
   }
@@ -184,6 +184,9 @@ t.test('ids are not shared between kinds', async t => {
   const { call } = await build(t)
   const thread = (await call({ method: 'POST', url: '/openai/threads', body: {} })).json()
   const assistant = (await call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o' } })).json()
-  t.equal((await call({ url: `/openai/assistants/${thread.id}` })).statusCode, 404)
-  t.equal((await call({ url: `/openai/threads/${assistant.id}` })).statusCode, 404)
+  const crossed = await call({ url: `/openai/assistants/${thread.id}` })
+  t.equal(crossed.statusCode, 400, 'a thread id is not of the assistant form')
+  t.equal(crossed.json().error.message, `Invalid 'assistant_id': '${thread.id as string}'. Expected an ID that begins with 'asst'.`)
+  t.equal((await call({ url: `/openai/threads/${assistant.id}` })).statusCode, 400)
+  t.equal((await call({ url: '/openai/assistants/asst_nope' })).statusCode, 404, 'the right form, unknown: 404')
 })

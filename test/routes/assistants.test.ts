@@ -77,14 +77,14 @@ t.test('POST /assistants/:id changes only the fields sent (v1)', async t => {
   const res = await built.call({
     method: 'POST',
     url: `/openai/assistants/${original.id}`,
-    body: { name: 'New', model: 'gpt-4o-mini', tools: [{ type: 'retrieval' }], file_ids: [], metadata: { b: '2' } }
+    body: { name: 'New', model: 'gpt-4o-mini', tools: [{ type: 'code_interpreter' }], file_ids: [], metadata: { b: '2' } }
   })
   t.equal(res.statusCode, 200)
   t.same(res.json(), {
     ...original,
     name: 'New',
     model: 'gpt-4o-mini',
-    tools: [{ type: 'retrieval' }],
+    tools: [{ type: 'code_interpreter' }],
     file_ids: [],
     metadata: { b: '2' }
   }, 'id and created_at stay; metadata is replaced, not merged')
@@ -135,7 +135,7 @@ t.test('POST /assistants/:id validates like create, per generation', async t => 
     [V1, { tool_resources: {} }, openAIError("Unknown parameter: 'tool_resources'.", 'tool_resources', 'unknown_parameter')],
     [V1, { temperature: 1 }, openAIError("Unknown parameter: 'temperature'.", 'temperature', 'unknown_parameter')],
     [V2, { file_ids: [] }, openAIError("Unknown parameter: 'file_ids'.", 'file_ids', 'unknown_parameter')],
-    [V2, { tools: [{ type: 'retrieval' }] }, openAIError("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'file_search', and 'function'.", 'tools[0].type', 'invalid_value')],
+    [V2, { tools: [{ type: 'retrieval' }] }, openAIError("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'function', and 'file_search'.", 'tools[0].type', 'invalid_value')],
     [V1, { name: 5 }, openAIError("Invalid type for 'name': expected a string or null, but got an integer instead.", 'name', 'invalid_type')],
     [V1, { model: '' }, openAIError("Invalid 'model': string too short. Expected a string with minimum length 1, but got a string with length 0 instead.", 'model', 'string_below_min_length')],
     [V1, { bogus: true }, openAIError("Unknown parameter: 'bogus'.", 'bogus', 'unknown_parameter')]

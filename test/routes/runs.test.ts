@@ -133,10 +133,10 @@ t.test('model, instructions and tools come from the assistant unless the body ov
   next()
 
   const overridden = (await createRun(built, threadId, {
-    assistant_id: assistant.id, model: 'gpt-35-deploy', instructions: 'Be long.', tools: [{ type: 'retrieval' }]
+    assistant_id: assistant.id, model: 'gpt-35-deploy', instructions: 'Be long.', tools: [{ type: 'code_interpreter' }]
   })).json()
   t.match(overridden, { model: 'gpt-35-deploy', instructions: 'Be long.' })
-  t.same(overridden.tools, [{ type: 'retrieval' }])
+  t.same(overridden.tools, [{ type: 'code_interpreter' }])
   next()
 
   const emptyTools = (await createRun(built, threadId, { assistant_id: assistant.id, tools: [] })).json()

@@ -3,14 +3,15 @@
  * endpoint and error, the v1 versions' 404, and the references that assistants, threads and messages make.
  */
 import t from 'tap'
-import { build, openAIError, uploadFile, API_KEY, V1, V2, type Built } from '../helper.js'
+import { build, multipart, openAIError, uploadFile, API_KEY, V1, V2, type Built } from '../helper.js'
 
 const RESOURCE_NOT_FOUND = '{"error":{"code":"404","message": "Resource not found"}}'
 const counts = (inProgress: number, completed: number, cancelled = 0) =>
   ({ in_progress: inProgress, completed, failed: 0, cancelled, total: inProgress + completed + cancelled })
 
 async function call (built: Built, method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) {
-  return built.call({ method, url: `/openai${url}`, body, apiVersion: V2 })
+  // 2024-07-01-preview: the first Azure document with chunking_strategy (2024-05-01-preview refuses it).
+  return built.call({ method, url: `/openai${url}`, body, apiVersion: '2024-07-01-preview' })
 }
 
 async function createStore (built: Built, body: Record<string, unknown> = {}) {
@@ -84,7 +85,7 @@ t.test('list, retrieve, modify and delete vector stores', async t => {
   t.same((await call(built, 'DELETE', url)).json(), { id: stores[0].id, object: 'vector_store.deleted', deleted: true })
   const gone = openAIError(`No vector store found with id '${stores[0].id}'.`)
   for (const [method, path] of [['GET', url], ['POST', url], ['DELETE', url], ['GET', `${url}/files`], ['POST', `${url}/file_batches`]] as const) {
-    const res = await call(built, method, path, method === 'POST' ? (path.endsWith('batches') ? { file_ids: ['x'] } : {}) : undefined)
+    const res = await call(built, method, path, method === 'POST' ? (path.endsWith('batches') ? { file_ids: ['assistant-x'] } : {}) : undefined)
     t.equal(res.statusCode, 404, `${method} ${path}`)
     t.same(res.json(), gone)
   }
@@ -240,8 +241,10 @@ t.test('2024-02-15-preview … 2024-04-01-preview have no vector stores: Azure\'
 
 t.test('the OpenAI flavour (/v1) shows each file\'s chunking_strategy', async t => {
   const built = await build(t)
-  const file = await uploadFile(built)
   const headers = { authorization: `Bearer ${API_KEY}`, 'openai-beta': 'assistants=v2' }
+  // A /v1 upload: OpenAI's file ids begin with 'file' (an Azure 'assistant-…' id is refused on /v1).
+  const form = multipart([{ name: 'purpose', value: 'assistants' }, { name: 'file', filename: 'a.txt', content: 'hello' }])
+  const file = (await built.app.inject({ method: 'POST', url: '/v1/files', payload: form.body, headers: { ...headers, ...form.headers } })).json()
   const store = (await built.app.inject({
     method: 'POST', url: '/v1/vector_stores', headers, payload: { file_ids: [file.id], chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 1000, chunk_overlap_tokens: 100 } } }
   })).json()
