@@ -31,7 +31,7 @@ t.test('a suite resets between tests through the in-process API', async t => {
   const emulator = await startEmulator({ fixtures: { assistants: [{ id: 'asst_fixture', model: 'gpt-4o' }] } })
   t.teardown(() => emulator.close())
   const headers = { 'api-key': emulator.apiKey, 'content-type': 'application/json' }
-  const list = async () => (await (await fetch(`${emulator.url}/openai/assistants?api-version=${V2}`, { headers })).json()).data.length
+  const list = async () => ((await (await fetch(`${emulator.url}/openai/assistants?api-version=${V2}`, { headers })).json()) as { data: unknown[] }).data.length
   for (const name of ['first test', 'second test']) {
     await t.test(name, async t => {
       t.teardown(() => emulator.reset())
