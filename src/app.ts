@@ -276,7 +276,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const quotas = createQuotas({ rpm: config.rateLimitRpm, tpm: config.rateLimitTpm })
   const journal = createJournal()
   const control: ControlPlane = {
-    tenants, faults, quotas, journal, idRandom, fixtureFaults,
+    tenants,
+    faults,
+    quotas,
+    journal,
+    idRandom,
+    fixtureFaults,
     reset () {
       tenants.reset()
       quotas.reset()

@@ -10,7 +10,7 @@
  * ```
  */
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from './app.js'
+import { buildApp, type AppDeps } from './app.js'
 import { isManualClock } from './clock.js'
 import { makeConfig, type Config } from './config.js'
 import type { FaultRule, StoredFaultRule } from './control/faults.js'
@@ -58,15 +58,19 @@ export interface RunningEmulator {
   close (): Promise<void>
 }
 
-/** Starts an emulator in this process; the promise rejects on bad options or fixtures. */
-export async function startEmulator (options: EmulatorOptions = {}): Promise<RunningEmulator> {
+/**
+ * Starts an emulator in this process; the promise rejects on bad options or fixtures.
+ * `hooks` is for the emulator's own tests (a response inspector, a log stream); applications leave it out.
+ */
+export async function startEmulator (options: EmulatorOptions = {}, hooks: Pick<AppDeps, 'inspectResponse' | 'logStream'> = {}): Promise<RunningEmulator> {
   const { fixtures, ...rest } = options
   const inline = fixtures !== null && typeof fixtures === 'object' ? fixtures : undefined
   const config = makeConfig({ port: 0, logLevel: 'silent', ...rest, fixtures: typeof fixtures === 'string' ? fixtures : null })
   const parsed = inline === undefined ? undefined : parseFixturesFile('(startEmulator fixtures)', JSON.stringify(inline))
-  const deps = parsed === undefined
-    ? {}
+  const deps: AppDeps = parsed === undefined
+    ? { ...hooks }
     : {
+        ...hooks,
         fixtures: {
           assistants: parsed.assistants ?? [], threads: parsed.threads ?? [], scenarios: parsed.scenarios ?? [], faults: parsed.faults ?? []
         } satisfies Fixtures

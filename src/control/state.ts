@@ -27,31 +27,62 @@ const Metadata = Type.Record(Type.String(), Type.String())
 const Loose = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: true })
 
 const AssistantRecordSchema = Loose({
-  id: Id, createdAt: Time, name: Nullable(Type.String()), description: Nullable(Type.String()), model: Type.String(),
-  instructions: Nullable(Type.String()), tools: Type.Array(Type.Unknown()), fileIds: Type.Array(Type.String()),
-  toolResources: Type.Unknown(), temperature: Type.Union([Type.Number(), Type.Null()]), topP: Type.Union([Type.Number(), Type.Null()]),
-  responseFormat: Type.Unknown(), metadata: Metadata
+  id: Id,
+  createdAt: Time,
+  name: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  model: Type.String(),
+  instructions: Nullable(Type.String()),
+  tools: Type.Array(Type.Unknown()),
+  fileIds: Type.Array(Type.String()),
+  toolResources: Type.Unknown(),
+  temperature: Type.Union([Type.Number(), Type.Null()]),
+  topP: Type.Union([Type.Number(), Type.Null()]),
+  responseFormat: Type.Unknown(),
+  metadata: Metadata
 })
 const ThreadRecordSchema = Loose({ id: Id, createdAt: Time, activeRunId: Nullable(Type.String()), toolResources: Type.Unknown(), metadata: Metadata })
 const MessageRecordSchema = Loose({
-  id: Id, threadId: Id, createdAt: Time, role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
-  content: Type.Array(Loose({ type: Type.String() })), assistantId: Nullable(Type.String()), runId: Nullable(Type.String()),
-  fileIds: Type.Array(Type.String()), attachments: Type.Union([Type.Array(Type.Unknown()), Type.Null()]), metadata: Metadata
+  id: Id,
+  threadId: Id,
+  createdAt: Time,
+  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  content: Type.Array(Loose({ type: Type.String() })),
+  assistantId: Nullable(Type.String()),
+  runId: Nullable(Type.String()),
+  fileIds: Type.Array(Type.String()),
+  attachments: Type.Union([Type.Array(Type.Unknown()), Type.Null()]),
+  metadata: Metadata
 })
 const RunRecordSchema = Loose({
-  id: Id, threadId: Id, assistantId: Type.String(), createdAt: Time, expiresAt: Time, model: Type.String(), instructions: Type.String(),
-  tools: Type.Array(Type.Unknown()), fileIds: Type.Array(Type.String()), metadata: Metadata,
+  id: Id,
+  threadId: Id,
+  assistantId: Type.String(),
+  createdAt: Time,
+  expiresAt: Time,
+  model: Type.String(),
+  instructions: Type.String(),
+  tools: Type.Array(Type.Unknown()),
+  fileIds: Type.Array(Type.String()),
+  metadata: Metadata,
   timings: Type.Object({ queuedMs: Type.Number({ minimum: 0 }), inProgressMs: Type.Number({ minimum: 0 }), cancellingMs: Type.Number({ minimum: 0 }) }),
   script: Type.Array(Loose({ kind: Type.Union([Type.Literal('message'), Type.Literal('tool_calls'), Type.Literal('fail'), Type.Literal('incomplete')]) })),
   segments: Type.Array(Loose({
-    startedAt: Time, fromStep: Type.Integer({ minimum: 0 }), promptTokens: Type.Integer({ minimum: 0 }),
-    outputs: Type.Array(Type.Object({ tool_call_id: Type.String(), output: Type.String() })), replies: Type.Record(Type.String(), Type.Unknown())
+    startedAt: Time,
+    fromStep: Type.Integer({ minimum: 0 }),
+    promptTokens: Type.Integer({ minimum: 0 }),
+    outputs: Type.Array(Type.Object({ tool_call_id: Type.String(), output: Type.String() })),
+    replies: Type.Record(Type.String(), Type.Unknown())
   }), { minItems: 1 }),
   cancelRequestedAt: Type.Union([Time, Type.Null()]),
   writtenMessageIds: Type.Array(Type.String())
 })
 const FileRecordSchema = Loose({
-  id: Id, createdAt: Time, filename: Type.String(), purpose: Type.String(), bytes: Type.Integer({ minimum: 0 }),
+  id: Id,
+  createdAt: Time,
+  filename: Type.String(),
+  purpose: Type.String(),
+  bytes: Type.Integer({ minimum: 0 }),
   content: Type.String({ contentEncoding: 'base64', pattern: '^[A-Za-z0-9+/]*={0,2}$' })
 })
 const VectorStoreRecordSchema = Loose({ id: Id, createdAt: Time, name: Type.String(), lastActiveAt: Time, metadata: Metadata })
