@@ -294,7 +294,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     const document = readStateFile(config.stateFile)
     if (document !== undefined) {
       try {
-        tenants.replace(importState(document, makeStore).stores)
+        tenants.replace((await importState(document, makeStore)).stores)
       } catch (err) {
         throw new StateFileError(`Invalid state file ${config.stateFile}: ${(err as Error).message}`)
       }

@@ -8,7 +8,6 @@
  */
 import { renameSync, writeFileSync, readFileSync, existsSync } from 'node:fs'
 import { Type, type Static, type TProperties } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { Errors } from '../errors.js'
 import { runStateAt } from '../runs/lifecycle.js'
 import type {
@@ -138,7 +137,9 @@ export function exportState (tenants: ReadonlyArray<readonly [string, Store]>, n
  * Checks `json` and builds one fresh store per tenant from it; throws the 400 `invalidStateDocument`
  * (naming the JSON path) on the first problem. Nothing outside the new stores is touched.
  */
-export function importState (json: unknown, makeStore: () => Store): { now: number, stores: Map<string, Store> } {
+export async function importState (json: unknown, makeStore: () => Store): Promise<{ now: number, stores: Map<string, Store> }> {
+  // Loaded on first use: most emulators never import a document, and start-up stays light.
+  const { Value } = await import('@sinclair/typebox/value')
   if (!Value.Check(StateDocumentSchema, json)) {
     const first = Value.Errors(StateDocumentSchema, json).First()
     const where = first === undefined || first.path === '' ? '$' : `$${first.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`

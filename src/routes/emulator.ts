@@ -109,7 +109,7 @@ const emulatorRoutes: FastifyPluginAsyncTypebox<EmulatorRouteOptions> = async (a
 
     /** PUT /_emulator/state — replaces the state with a document; a bad one is a 400 that changes nothing. */
     admin.put('/state', { bodyLimit: STATE_BODY_LIMIT, schema: { response: { 204: Type.Null() } } }, async (request, reply) => {
-      const { now, stores } = importState(request.body, options.makeStore)
+      const { now, stores } = await importState(request.body, options.makeStore)
       control.tenants.replace(stores)
       if (isManualClock(clock)) clock.set(now)
       return reply.code(204).send(null)
