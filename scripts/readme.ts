@@ -16,7 +16,7 @@ export function configTable (): string {
   return [
     '| flag | environment | default | meaning |',
     '|---|---|---|---|',
-    ...OPTIONS.map(o => `| \`--${o.flag} ${o.placeholder}\` | \`${o.env}\` | ${cell(o.shownDefault)} | ${cell(o.describe)} |`)
+    ...OPTIONS.map(o => `| \`${`--${o.flag} ${o.placeholder}`.trimEnd()}\` | \`${o.env}\` | ${cell(o.shownDefault)} | ${cell(o.describe)} |`)
   ].join('\n')
 }
 
@@ -56,6 +56,14 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   vectorStoreFileNotFound: () => Errors.vectorStoreFileNotFound('assistant-abc123', 'vs_abc123'),
   fileTooLarge: () => Errors.fileTooLarge(20971520),
   invalidUpload: () => Errors.invalidUpload('Invalid Content-Type header (application/json): this endpoint expects multipart/form-data with the fields \'purpose\' and \'file\'.'),
+  rateLimitedAzure: () => Errors.rateLimitedAzure(2),
+  rateLimitedOpenAI: () => Errors.rateLimitedOpenAI(2),
+  serviceUnavailable: () => Errors.serviceUnavailable('azure'),
+  injectedStatus: () => Errors.injectedStatus(502),
+  adminKeyRequired: () => Errors.adminKeyRequired(),
+  emulatorConflict: () => Errors.emulatorConflict("Run run_abc123 cannot reach status 'completed' from 'requires_action': it waits for tool outputs (submit them with submit_tool_outputs); left alone it becomes expired."),
+  invalidStateDocument: () => Errors.invalidStateDocument('$.version', 'Expected 1'),
+  faultRuleNotFound: () => Errors.faultRuleNotFound('fault_9'),
   batchNotCancellable: () => Errors.batchNotCancellable('completed'),
   chunkOverlapTooLarge: () => Errors.chunkOverlapTooLarge(500, 800, 'chunking_strategy.static.chunk_overlap_tokens'),
   tooManyAssistantFiles: () => Errors.tooManyAssistantFiles(20),

@@ -2,13 +2,19 @@
  * Builds the emulator: a Fastify instance with its services, hooks, error rendering and routes.
  * It never listens; server.ts does that, and tests use app.inject() on a fresh app each.
  */
-import { randomUUID } from 'node:crypto'
 import Fastify, {
   LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest
 } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { systemClock, type Clock } from './clock.js'
+import { systemClock, virtualClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
+import { installControlHooks, CONTROL_PREFIX, type ControlPlane } from './control/index.js'
+import { createFaultSet, streamCutFor } from './control/faults.js'
+import { createJournal } from './control/journal.js'
+import { createQuotas } from './control/quotas.js'
+import { seededRandom, systemRandom } from './control/random.js'
+import { createTenants } from './control/tenants.js'
+import { readStateFile, importState, exportState, writeStateFile, StateFileError } from './control/state.js'
 import { ApiError, Errors } from './errors.js'
 import { loadFixtures, type Fixtures } from './fixtures.js'
 import { capConnections, clientErrorHandler, drainRefusedBody, serverLimitOptions } from './http-guards.js'
@@ -16,6 +22,7 @@ import { loggerOptions, type LogStream } from './logging.js'
 import { installAzureGate, type Flavour } from './plugins/azure-gate.js'
 import { installOpenAIGate } from './plugins/openai-gate.js'
 import assistantRoutes from './routes/assistants.js'
+import emulatorRoutes from './routes/emulator.js'
 import fileRoutes from './routes/files.js'
 import messageRoutes from './routes/messages.js'
 import runRoutes from './routes/runs.js'
@@ -31,6 +38,7 @@ import { loadTokenizer } from './runs/reply.js'
 import { createThreadService } from './services/threads.js'
 import { createVectorStoreService } from './services/vector-stores.js'
 import { createMemoryStore } from './store/memory-store.js'
+import { runInScope } from './scope.js'
 import type { Store } from './store/store.js'
 import { checkBodyIds, checkPathIds, checkToolDefinitions } from './request-checks.js'
 import { validate } from './validation.js'
@@ -219,11 +227,19 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
   }, { prefix: API_PREFIXES[flavour] })
 }
 
+/** Where a virtual clock starts when a seed is given: a fixed instant, so seeded runs repeat byte for byte. */
+export const SEEDED_VIRTUAL_EPOCH = Date.UTC(2025, 0, 1)
+
+function clockOf (config: Config): Clock {
+  if (config.clock === 'real') return systemClock
+  return virtualClock(config.seed === null ? Date.now() : SEEDED_VIRTUAL_EPOCH)
+}
+
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const clock = deps.clock ?? systemClock
+  const clock = deps.clock ?? clockOf(config)
   // The store is made before the logger exists; evictions are logged once the app is built.
   const eviction: { log?: FastifyBaseLogger, count: number } = { count: 0 }
-  const store = deps.store ?? createMemoryStore({
+  const makeStore = () => createMemoryStore({
     maxBytes: config.maxStoreBytes,
     onEvict (kind, id) {
       if (eviction.count++ === 0) eviction.log?.warn({ maxStoreBytes: config.maxStoreBytes }, 'the store is full: evicting the oldest objects from now on')
@@ -231,6 +247,17 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     }
   })
   const fixtures = deps.fixtures ?? (config.fixtures === null ? undefined : loadFixtures(config.fixtures))
+  const idRandom = config.seed === null ? null : seededRandom(config.seed, 0)
+  const requestIds = config.seed === null ? systemRandom : seededRandom(config.seed, 1)
+  // Services are built on the tenants' routing store; a tenant's store is seeded when first used.
+  let seedStore = (_store: Store): void => {}
+  const tenants = createTenants({
+    isolate: config.isolateByKey,
+    makeStore,
+    seed: store => runInScope({ store, random: idRandom }, () => seedStore(store)),
+    ...(deps.store ? { initial: deps.store } : {})
+  })
+  const store = tenants.store
 
   loadTokenizer().catch(() => {}) // warm up off the startup path; the first run creation awaits it (and sees any failure)
 
@@ -242,7 +269,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     bodyLimit: config.maxBodyBytes,
     // Some SDK versions send `//openai/...` when the endpoint ends with a slash.
     routerOptions: { ignoreDuplicateSlashes: true },
-    genReqId: () => randomUUID(),
+    genReqId: () => requestIds.uuid(),
     // A URL that cannot be decoded matches no route: Azure's 404, not Fastify's own body.
     frameworkErrors: (_error, _request, reply) => {
       sendApiError(reply as unknown as FastifyReply, Errors.resourceNotFound())
@@ -268,8 +295,39 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('store', store)
   eviction.log = app.log
   app.decorate('services', services)
-  app.decorate('streamCutFor', deps.streamCutFor ?? (() => undefined))
-  if (fixtures) seed(services, store, clock, fixtures)
+  app.decorate('streamCutFor', deps.streamCutFor ?? streamCutFor)
+  if (fixtures) seedStore = () => seed(services, store, clock, fixtures)
+  const faults = createFaultSet(config.seed === null ? systemRandom : seededRandom(config.seed, 2))
+  const fixtureFaults = fixtures?.faults ?? []
+  for (const rule of fixtureFaults) faults.add(rule)
+  const quotas = createQuotas({ rpm: config.rateLimitRpm, tpm: config.rateLimitTpm })
+  const journal = createJournal()
+  const control: ControlPlane = {
+    tenants,
+    faults,
+    quotas,
+    journal,
+    idRandom,
+    fixtureFaults,
+    reset () {
+      tenants.reset()
+      quotas.reset()
+      journal.clear()
+      faults.clear()
+      for (const rule of fixtureFaults) faults.add(rule)
+    }
+  }
+  if (config.stateFile !== null) {
+    const document = readStateFile(config.stateFile)
+    if (document !== undefined) {
+      try {
+        tenants.replace((await importState(document, makeStore)).stores)
+      } catch (err) {
+        throw new StateFileError(`Invalid state file ${config.stateFile}: ${(err as Error).message}`)
+      }
+    }
+  }
+  tenants.storeFor('')
 
   // Bodies are checked in the API's preHandler, where the api-version is known; params and query strings here.
   app.setValidatorCompiler(({ schema, httpPart }) => {
@@ -285,6 +343,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   installJsonParser(app)
   installErrorHandling(app)
+  const stateFile = config.stateFile
+  if (stateFile !== null) {
+    // Graceful shutdown (server.ts and startEmulator's close) closes the app: the state is written then.
+    app.addHook('onClose', async () => { writeStateFile(stateFile, exportState(tenants.entries(), clock.now())) })
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -301,6 +364,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     }, 'request completed')
   })
 
+  // After the request-id hooks: a fault's answer carries x-request-id and apim-request-id too.
+  installControlHooks(app, { config, clock, control })
+
   /** GET /_emulator/health — liveness for containers and test harnesses; no auth, no api-version. */
   app.get('/_emulator/health', {
     schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } } }
@@ -313,6 +379,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
       return payload
     })
   }
+
+  await app.register(emulatorRoutes, { prefix: CONTROL_PREFIX, makeStore, fixturesLoaded: () => true })
 
   // The same routes twice: Azure's flavour under /openai and OpenAI's under /v1.
   await registerApi(app, 'azure')

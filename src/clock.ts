@@ -39,3 +39,11 @@ export function manualClock (start = Date.UTC(2024, 0, 1)): ManualClock {
 }
 
 export const toUnixSeconds = (ms: number): number => Math.floor(ms / 1000)
+
+/** A manual clock that starts at `start` (the real time by default): `--clock virtual`. */
+export const virtualClock = (start = Date.now()): ManualClock => manualClock(start)
+
+/** Whether `clock` moves only when told (a manual or virtual clock). */
+export function isManualClock (clock: Clock): clock is ManualClock {
+  return typeof (clock as Partial<ManualClock>).advance === 'function' && typeof (clock as Partial<ManualClock>).set === 'function'
+}

@@ -13,6 +13,9 @@ export type LogLevel = typeof LOG_LEVELS[number]
 /** `auto` is pretty when stdout is a terminal and JSON lines otherwise. */
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
 export type LogFormat = typeof LOG_FORMATS[number]
+/** `real` follows the system clock; `virtual` starts at the real time and moves only through /_emulator/clock/advance. */
+export const CLOCK_MODES = ['real', 'virtual'] as const
+export type ClockMode = typeof CLOCK_MODES[number]
 
 export interface Config {
   readonly host: string
@@ -60,9 +63,26 @@ export interface Config {
   readonly streamChunkMs: number | null
   /** Largest JSON request body read, in bytes; bigger bodies get a 413 before validation. */
   readonly maxBodyBytes: number
+  /** `virtual`: time moves only when told (POST /_emulator/clock/advance, or the in-process API). */
+  readonly clock: ClockMode
+  /** A JSON state document loaded at start (when the file exists) and written on graceful shutdown, or null. */
+  readonly stateFile: string | null
+  /** Seed for ids and every generated value; null draws them from the system's random source. */
+  readonly seed: number | null
+  /** Each api key (or bearer token) sees only the objects it created. */
+  readonly isolateByKey: boolean
+  /** Requests per minute allowed per api key; 0 means no limit. */
+  readonly rateLimitRpm: number
+  /** Tokens per minute allowed per api key (estimated from the request body, as Azure does); 0 means no limit. */
+  readonly rateLimitTpm: number
+  /** Turns off every /_emulator/ endpoint except health and ready. */
+  readonly noAdmin: boolean
+  /** When set, /_emulator/ endpoints other than health and ready require `x-emulator-admin-key` with this value. */
+  readonly adminKey: string | null
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' | 'count' | 'duration-or-auto'
+type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' |
+  'count' | 'duration-or-auto' | 'clock' | 'seed' | 'boolean' | 'limit'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -98,7 +118,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'maxConnections', flag: 'max-connections', env: 'AOAI_EMULATOR_MAX_CONNECTIONS', kind: 'count', placeholder: 'N', shownDefault: '1024', describe: 'Most connections open at once; further ones are closed as they arrive.' },
   { key: 'shutdownGraceMs', flag: 'shutdown-grace-ms', env: 'AOAI_EMULATOR_SHUTDOWN_GRACE_MS', kind: 'duration', placeholder: 'MS', shownDefault: '3000', describe: 'On SIGTERM or SIGINT, how long requests already received are waited for before their connections are cut.' },
   { key: 'streamChunkMs', flag: 'stream-chunk-ms', env: 'AOAI_EMULATOR_STREAM_CHUNK_MS', kind: 'duration-or-auto', placeholder: 'MS', shownDefault: 'auto', describe: 'Milliseconds (or auto) between the chunks of a reply (streamed as thread.message.delta events, and shown by reads of the message in progress); auto spreads them over the in-progress phase, a slower pace makes that phase last as long as writing takes.' },
-  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'AOAI_EMULATOR_MAX_BODY_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '4194304 (4 MiB)', describe: 'Largest JSON request body read; bigger bodies get a 413. Bodies under it reach validation, so a too-long field gets the API\'s own 400.' }
+  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'AOAI_EMULATOR_MAX_BODY_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '4194304 (4 MiB)', describe: 'Largest JSON request body read; bigger bodies get a 413. Bodies under it reach validation, so a too-long field gets the API\'s own 400.' },
+  { key: 'clock', flag: 'clock', env: 'AOAI_EMULATOR_CLOCK', kind: 'clock', placeholder: 'MODE', shownDefault: 'real', describe: 'real, or virtual: time starts at the real time (at a fixed instant, 2025-01-01T00:00:00Z, when --seed is given) and moves only through POST /_emulator/clock/advance.' },
+  { key: 'stateFile', flag: 'state-file', env: 'AOAI_EMULATOR_STATE_FILE', kind: 'string', placeholder: 'PATH', shownDefault: 'none', describe: 'A state document (as GET /_emulator/state answers) loaded at start when the file exists, and written there atomically on graceful shutdown.' },
+  { key: 'seed', flag: 'seed', env: 'AOAI_EMULATOR_SEED', kind: 'seed', placeholder: 'N', shownDefault: 'none: random', describe: 'Makes ids, request ids and every generated value deterministic: the same requests give the same bytes (with --clock virtual).' },
+  { key: 'isolateByKey', flag: 'isolate-by-key', env: 'AOAI_EMULATOR_ISOLATE_BY_KEY', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Each api key (or bearer token) sees only its own objects; another key\'s object is the ordinary 404. The variable takes true or false.' },
+  { key: 'rateLimitRpm', flag: 'rate-limit-rpm', env: 'AOAI_EMULATOR_RATE_LIMIT_RPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Requests per minute per api key; beyond it Azure\'s 429 with retry-after.' },
+  { key: 'rateLimitTpm', flag: 'rate-limit-tpm', env: 'AOAI_EMULATOR_RATE_LIMIT_TPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Tokens per minute per api key, estimated as request body bytes / 4; beyond it Azure\'s 429 with retry-after.' },
+  { key: 'noAdmin', flag: 'no-admin', env: 'AOAI_EMULATOR_NO_ADMIN', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Turns off every /_emulator/ endpoint except health and ready (404). The variable takes true or false.' },
+  { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise).' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -124,7 +152,15 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   maxConnections: 1024,
   shutdownGraceMs: 3000,
   streamChunkMs: null,
-  maxBodyBytes: 4 * 1024 * 1024
+  maxBodyBytes: 4 * 1024 * 1024,
+  clock: 'real',
+  stateFile: null,
+  seed: null,
+  isolateByKey: false,
+  rateLimitRpm: 0,
+  rateLimitTpm: 0,
+  noAdmin: false,
+  adminKey: null
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -190,6 +226,18 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
     case 'string':
       if (String(raw).trim() === '') fail('is empty')
       return String(raw)
+    case 'clock':
+      if (!(CLOCK_MODES as readonly string[]).includes(String(raw))) fail(`is not one of ${CLOCK_MODES.join(', ')}`)
+      return raw as ClockMode
+    case 'seed':
+    case 'limit': {
+      const value = Number(raw)
+      if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(value)) fail('is not a whole number from 0')
+      return value
+    }
+    case 'boolean':
+      if (!['true', 'false', '1', '0'].includes(String(raw))) fail('is not true or false')
+      return raw === 'true' || raw === '1'
   }
 }
 
@@ -197,7 +245,9 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
 export function parseCommandLine (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
   let values: Record<string, string | boolean | string[] | undefined>
   try {
-    const options = Object.fromEntries(OPTIONS.map(o => [o.flag, { type: 'string' as const, multiple: o.kind === 'list' }]))
+    const options = Object.fromEntries(OPTIONS.map(o => [o.flag, o.kind === 'boolean'
+      ? { type: 'boolean' as const }
+      : { type: 'string' as const, multiple: o.kind === 'list' }]))
     values = parseArgs({
       args: [...argv],
       strict: true,
@@ -214,7 +264,9 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
   for (const spec of OPTIONS) {
     const fromFlag = values[spec.flag]
     const fromEnv = env[spec.env]
-    if (fromFlag !== undefined && typeof fromFlag !== 'boolean') {
+    if (typeof fromFlag === 'boolean') {
+      config[spec.key] = fromFlag
+    } else if (fromFlag !== undefined) {
       config[spec.key] = convert(spec, fromFlag, `--${spec.flag}`)
     } else if (fromEnv !== undefined && fromEnv !== '') {
       config[spec.key] = convert(spec, fromEnv, spec.env)
@@ -230,7 +282,7 @@ export function makeConfig (overrides: Partial<Config> = {}): Config {
 
 /** The --help text, generated from OPTIONS so it cannot drift from what is parsed. */
 export function helpText (programName: string): string {
-  const rows = OPTIONS.map(o => [`--${o.flag} ${o.placeholder}`, o.env, o.shownDefault, o.describe])
+  const rows = OPTIONS.map(o => [`--${o.flag} ${o.placeholder}`.trimEnd(), o.env, o.shownDefault, o.describe])
   const width = (i: number) => Math.max(...rows.map(r => r[i]!.length))
   const line = (flag: string, env: string, text: string) => `  ${flag.padEnd(width(0))}  ${env.padEnd(width(1))}  ${text}`
   const lines = rows.map(r => line(r[0]!, r[1]!, `${r[3]} (default: ${r[2]})`))

@@ -211,6 +211,28 @@ export const Errors = {
   /** The `retrieval` tool on Azure's v1 api-versions (the text Azure answered, quoted in issue 10). */
   retrievalRetired: (param: string) => openAIError(400, 'Azure OpenAI Retrieval v1 tool is not supported in favor of ' +
     'the more advanced v2 file_search tool. Please use `file_search` in the v2 api.', { param, code: 'invalid_value' }),
+  // Rate limits and injected faults (control/): the real bodies of each flavour
+  /** Azure's short 429 (microsoft/copilot-camp#551), literal bytes with the space after `"message":`. */
+  rateLimitedAzure: (retryAfterSeconds: number) => azureGatewayError(429, '429', `Rate limit is exceeded. Try again in ${retryAfterSeconds} seconds.`,
+    `{"error":{"code":"429","message": "Rate limit is exceeded. Try again in ${retryAfterSeconds} seconds."}}`),
+  /** OpenAI's 429 envelope (type `requests`, code `rate_limit_exceeded`); the model/organisation part is left out. */
+  rateLimitedOpenAI: (retryAfterSeconds: number) => openAIError(429, `Rate limit reached for requests. Please try again in ${retryAfterSeconds}s. ` +
+    'Visit https://platform.openai.com/account/rate-limits to learn more.', { type: 'requests', code: 'rate_limit_exceeded' }),
+  /** Azure's 503 wording is not captured (unverified); OpenAI's is its well-known "overloaded" text. */
+  serviceUnavailable: (flavour: 'azure' | 'openai') => flavour === 'azure'
+    ? azureGatewayError(503, 'ServiceUnavailable', 'The service is temporarily unable to process your request. Please try again later.')
+    : openAIError(503, 'The engine is currently overloaded, please try again later.', { type: 'server_error' }),
+  /** Any other status a fault rule asks for. */
+  injectedStatus: (status: number) => openAIError(status, `The emulator answered ${status} because a fault rule said so.`,
+    { type: status >= 500 ? 'server_error' : 'invalid_request_error' }),
+
+  // The control plane (/_emulator)
+  adminKeyRequired: () => openAIError(401, 'This endpoint needs the header \'x-emulator-admin-key\' with the emulator\'s admin key.',
+    { code: 'invalid_admin_key' }),
+  emulatorConflict: (message: string) => openAIError(409, message, { code: 'conflict' }),
+  invalidStateDocument: (where: string, problem: string) => openAIError(400, `Invalid state document at ${where}: ${problem}`,
+    { param: where, code: 'invalid_state' }),
+  faultRuleNotFound: (id: string) => openAIError(404, `No fault rule found with id '${id}'.`),
 
   // Anything unexpected: the message is masked, the cause is logged
   internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',

@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
+import { FaultRuleSchema, type FaultRule } from './control/faults.js'
 import { ApiError } from './errors.js'
 import { ScenarioSchema, scenarioProblem, type Scenario } from './runs/scenarios.js'
 import { CreateAssistantBodySchema } from './schemas/assistant.js'
@@ -28,7 +29,9 @@ export const FixturesFileSchema = Type.Object({
   description: Type.Optional(Type.String()),
   assistants: Type.Optional(Type.Array(FixtureAssistantSchema)),
   threads: Type.Optional(Type.Array(FixtureThreadSchema)),
-  scenarios: Type.Optional(Type.Array(ScenarioSchema))
+  scenarios: Type.Optional(Type.Array(ScenarioSchema)),
+  /** Fault rules in force from start-up (and again after each reset); see control/faults.ts. */
+  faults: Type.Optional(Type.Array(FaultRuleSchema))
 }, { additionalProperties: false })
 export type FixturesFile = Static<typeof FixturesFileSchema>
 export type FixtureAssistant = Static<typeof FixtureAssistantSchema>
@@ -39,6 +42,8 @@ export interface Fixtures {
   readonly threads: readonly FixtureThread[]
   /** Run scripts, in file order then rule order: the first rule matching a run wins. */
   readonly scenarios: readonly Scenario[]
+  /** Fault rules, in file order. */
+  readonly faults?: readonly FaultRule[]
 }
 
 export class FixturesError extends Error {
@@ -88,6 +93,7 @@ export function loadFixtures (path: string): Fixtures {
   const assistants: FixtureAssistant[] = []
   const threads: FixtureThread[] = []
   const scenarios: Scenario[] = []
+  const faults: FaultRule[] = []
   const seen = new Map<string, string>()
   for (const file of fixtureFiles(path)) {
     let text: string
@@ -107,6 +113,7 @@ export function loadFixtures (path: string): Fixtures {
     assistants.push(...(parsed.assistants ?? []))
     threads.push(...(parsed.threads ?? []))
     scenarios.push(...(parsed.scenarios ?? []))
+    faults.push(...(parsed.faults ?? []))
   }
-  return { assistants, threads, scenarios }
+  return { assistants, threads, scenarios, faults }
 }

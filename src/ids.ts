@@ -1,7 +1,16 @@
 /** Every object id comes from here: the real service's prefixes followed by 24 alphanumerics. */
-import { customAlphabet } from 'nanoid'
+import { customAlphabet, customRandom } from 'nanoid'
+import { currentScope } from './scope.js'
 
-const token = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 24)
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+const SIZE = 24
+const systemToken = customAlphabet(ALPHABET, SIZE)
+
+/** From the request's random source (seeded with --seed), else the system's. */
+function token (): string {
+  const random = currentScope()?.random ?? undefined
+  return random === undefined ? systemToken() : customRandom(ALPHABET, SIZE, size => random.bytes(size))()
+}
 
 export type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs' | 'vsfb'
 

@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommandLine } from './config.js'
 import { FixturesError } from './fixtures.js'
+import { StateFileError } from './control/state.js'
 
 const PROGRAM = 'aoai-emulator'
 /** While draining, sockets whose last response just finished are closed this often. */
@@ -89,7 +90,7 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof FixturesError || err instanceof ListenError ||
+  const known = err instanceof ConfigError || err instanceof FixturesError || err instanceof StateFileError || err instanceof ListenError ||
     typeof (err as { code?: unknown }).code === 'string'
   process.stderr.write(`${PROGRAM}: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`)
   process.exit(err instanceof ListenError ? 1 : 2)

@@ -3,7 +3,7 @@
  * --help and --version, its JSON request log, credentials kept out of every log line, graceful shutdown
  * on SIGTERM/SIGINT, and a port already in use. Plus the logging helpers in process (src/logging.ts).
  */
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
@@ -342,4 +342,25 @@ t.test('logging helpers (in process)', async t => {
     closeSync(fd)
     t.doesNotThrow(() => { stream.write('after close\n'); stream.write('again\n') })
   })
+})
+
+t.test('--state-file: the objects survive a restart (written on SIGTERM); a bad file stops the start with one line', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'aoai-cli-state-'))
+  const path = join(dir, 'state.json')
+  const first = await start(t, ['--state-file', path])
+  const created = await (await fetch(`${first.url}/openai/assistants?api-version=2024-05-01-preview`, {
+    method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: '{"model":"gpt-4o","name":"survivor"}'
+  })).json() as { id: string }
+  first.child.kill('SIGTERM')
+  t.equal((await first.exited).code, 0)
+  const second = await start(t, ['--state-file', path])
+  const read = await (await fetch(`${second.url}/openai/assistants/${created.id}?api-version=2024-05-01-preview`, { headers: { 'api-key': 'k' } })).json() as { name: string }
+  t.equal(read.name, 'survivor')
+  second.child.kill('SIGTERM')
+  await second.exited
+
+  writeFileSync(path, '{"format":"nope"}')
+  const bad = run(t, ['--port', '0', '--state-file', path])
+  t.equal((await bad.exited).code, 2)
+  t.match(bad.stderr, /^aoai-emulator: Invalid state file .*state\.json: Invalid state document at \$\.\w+: .*\n$/)
 })

@@ -47,8 +47,15 @@ const byKind: Record<string, Sample> = {
   bytes: { raw: '2048', parsed: 2048 },
   string: { raw: 'some-value', parsed: 'some-value' },
   list: { raw: 'tok1', parsed: ['tok1'] },
-  count: { raw: '7', parsed: 7 }
+  count: { raw: '7', parsed: 7 },
+  clock: { raw: 'virtual', parsed: 'virtual' },
+  seed: { raw: '42', parsed: 42 },
+  limit: { raw: '60', parsed: 60 },
+  boolean: { raw: 'true', parsed: true }
 }
+/** A boolean flag takes no value: `--isolate-by-key`; its variable takes true or false. */
+const flagArgs = (option: typeof OPTIONS[number], sample: Sample) =>
+  option.kind === 'boolean' ? [`--${option.flag}`] : [`--${option.flag}`, sample.raw]
 const sampleOf = (option: typeof OPTIONS[number]): Sample | undefined => samples[option.key] ?? byKind[option.kind]
 
 t.test('defaults', async t => {
@@ -81,10 +88,10 @@ for (const option of OPTIONS) {
   const sample = sampleOf(option) ?? { raw: '', parsed: undefined }
   t.test(`--${option.flag} sets ${option.key}`, async t => {
     t.not(sample.parsed, DEFAULT_CONFIG[option.key], 'the sample differs from the default')
-    const config = configOf([`--${option.flag}`, sample.raw])
+    const config = configOf(flagArgs(option, sample))
     t.same(config[option.key], sample.parsed)
     t.same({ ...config, [option.key]: DEFAULT_CONFIG[option.key] }, DEFAULT_CONFIG, 'nothing else changes')
-    t.same(configOf([`--${option.flag}=${sample.raw}`])[option.key], sample.parsed, '--flag=value form')
+    if (option.kind !== 'boolean') t.same(configOf([`--${option.flag}=${sample.raw}`])[option.key], sample.parsed, '--flag=value form')
   })
 
   t.test(`${option.env} sets ${option.key}`, async t => {
@@ -95,8 +102,8 @@ for (const option of OPTIONS) {
 
   t.test(`--${option.flag} beats ${option.env}`, async t => {
     const envValue = { logLevel: 'warn', logFormat: 'pretty', apiVersionCheck: 'off' }[option.key as string] ??
-      (option.kind === 'string' || option.kind === 'list' ? 'from-env' : '7')
-    const config = configOf([`--${option.flag}`, sample.raw], { [option.env]: envValue })
+      (option.kind === 'string' || option.kind === 'list' ? 'from-env' : option.kind === 'boolean' ? 'false' : option.kind === 'clock' ? 'real' : '7')
+    const config = configOf(flagArgs(option, sample), { [option.env]: envValue })
     t.same(config[option.key], sample.parsed)
   })
 }
@@ -233,4 +240,15 @@ t.test('makeConfig applies overrides over the defaults and freezes', async t => 
   t.same(config.apiKeys, ['k'])
   t.equal(config.queuedMs, 500)
   t.ok(Object.isFrozen(config))
+})
+
+t.test('control-plane options: bad values are one-line errors', async t => {
+  t.match(configError(t, ['--clock', 'fast']), /--clock: "fast" is not one of real, virtual/)
+  t.match(configError(t, ['--seed', '-1']), /--seed/)
+  t.match(configError(t, [], { AOAI_EMULATOR_SEED: '1.5' }), /AOAI_EMULATOR_SEED: "1.5" is not a whole number/)
+  t.match(configError(t, [], { AOAI_EMULATOR_ISOLATE_BY_KEY: 'yes' }), /AOAI_EMULATOR_ISOLATE_BY_KEY: "yes" is not true or false/)
+  t.match(configError(t, ['--rate-limit-rpm', 'many']), /--rate-limit-rpm/)
+  t.match(configError(t, ['--no-admin=true']), /no-admin/)
+  t.equal(configOf([], { AOAI_EMULATOR_NO_ADMIN: '1' }).noAdmin, true)
+  t.equal(configOf([], { AOAI_EMULATOR_NO_ADMIN: '0' }).noAdmin, false)
 })

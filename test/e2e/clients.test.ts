@@ -9,15 +9,14 @@
 import t, { type Test } from 'tap'
 import { AzureOpenAI, OpenAI, AuthenticationError, BadRequestError, NotFoundError } from 'openai'
 import { AssistantsClient, AzureKeyCredential } from '@azure/openai-assistants'
-import { buildApp } from '../../src/app.js'
-import { makeConfig, type Config } from '../../src/config.js'
+import { startEmulator, type EmulatorOptions } from '../../src/index.js'
 import { contractInspector } from '../contract/inspect.js'
 
-async function start (t: Test, overrides: Partial<Config> = {}) {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 50, inProgressMs: 100, ...overrides }),
-    { inspectResponse: contractInspector(t) })
-  t.teardown(() => app.close())
-  return app.listen({ host: '127.0.0.1', port: 0 })
+/** An emulator in this process through the package's in-process API; answers its endpoint. */
+async function start (t: Test, overrides: EmulatorOptions = {}) {
+  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, ...overrides }, { inspectResponse: contractInspector(t) })
+  t.teardown(() => emulator.close())
+  return emulator.endpoint
 }
 
 const textOf = (message: { content: Array<{ type: string, text?: { value: string } }> }) =>

@@ -5,16 +5,13 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
-import { buildApp } from '../../src/app.js'
-import { makeConfig } from '../../src/config.js'
+import { startEmulator } from '../../src/index.js'
 import { contractInspector } from '../contract/inspect.js'
 
 async function client (t: Test) {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', port: 0, vectorStoreProcessingMs: 50, maxUploadBytes: 1024 }),
-    { inspectResponse: contractInspector(t) })
-  t.teardown(() => app.close())
-  const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })
-  return new AzureOpenAI({ endpoint, apiKey: 'any-key', apiVersion: '2024-05-01-preview', maxRetries: 0 })
+  const emulator = await startEmulator({ vectorStoreProcessingMs: 50, maxUploadBytes: 1024 }, { inspectResponse: contractInspector(t) })
+  t.teardown(() => emulator.close())
+  return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: '2024-05-01-preview', maxRetries: 0 })
 }
 
 t.test('files: create, retrieve, content, list, delete', async t => {

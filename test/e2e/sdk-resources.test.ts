@@ -4,14 +4,12 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
-import { buildApp } from '../../src/app.js'
-import { makeConfig } from '../../src/config.js'
+import { startEmulator } from '../../src/index.js'
 
 async function client (t: Test) {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', port: 0, queuedMs: 50, inProgressMs: 100 }))
-  t.teardown(() => app.close())
-  const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })
-  return new AzureOpenAI({ endpoint, apiKey: 'any-key', apiVersion: '2024-05-01-preview', maxRetries: 0 })
+  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100 })
+  t.teardown(() => emulator.close())
+  return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: '2024-05-01-preview', maxRetries: 0 })
 }
 
 t.test('auto-pagination walks 30 messages exactly once, in both orders', async t => {

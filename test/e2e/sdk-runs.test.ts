@@ -4,13 +4,9 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError } from 'openai'
-import { buildApp } from '../../src/app.js'
-import { makeConfig, type Config } from '../../src/config.js'
-import type { Fixtures } from '../../src/fixtures.js'
+import { startEmulator, type EmulatorOptions, type FixturesFile } from '../../src/index.js'
 
-const fixtures: Fixtures = {
-  assistants: [],
-  threads: [],
+const fixtures: FixturesFile = {
   scenarios: [{
     match: { message_contains: 'weather' },
     steps: [
@@ -20,11 +16,10 @@ const fixtures: Fixtures = {
   }]
 }
 
-async function client (t: Test, overrides: Partial<Config> = {}, apiVersion = '2024-05-01-preview') {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 50, inProgressMs: 100, cancellingMs: 50, ...overrides }), { fixtures })
-  t.teardown(() => app.close())
-  const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })
-  return new AzureOpenAI({ endpoint, apiKey: 'k', apiVersion, maxRetries: 0 })
+async function client (t: Test, overrides: EmulatorOptions = {}, apiVersion = '2024-05-01-preview') {
+  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, cancellingMs: 50, fixtures, ...overrides })
+  t.teardown(() => emulator.close())
+  return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion, maxRetries: 0 })
 }
 
 const textOf = (message: { content: Array<{ type: string, text?: { value: string } }> }) => message.content[0]?.text?.value

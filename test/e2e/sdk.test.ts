@@ -4,14 +4,12 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, AuthenticationError, BadRequestError, NotFoundError } from 'openai'
-import { buildApp } from '../../src/app.js'
-import { makeConfig, type Config } from '../../src/config.js'
+import { startEmulator, type EmulatorOptions } from '../../src/index.js'
 
-async function start (t: Test, overrides: Partial<Config> = {}) {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', port: 0, queuedMs: 100, inProgressMs: 200, ...overrides }))
-  t.teardown(() => app.close())
-  const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  return address
+async function start (t: Test, overrides: EmulatorOptions = {}) {
+  const emulator = await startEmulator({ queuedMs: 100, inProgressMs: 200, ...overrides })
+  t.teardown(() => emulator.close())
+  return emulator.endpoint
 }
 
 function client (endpoint: string, apiKey = 'any-key') {

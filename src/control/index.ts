@@ -1,0 +1,151 @@
+/**
+ * The test control plane's per-request machinery, installed on the root app before the API routes:
+ * the request's scope (tenant store, seeded random), fault rules, quotas, the requests journal and, with
+ * a virtual clock, a `Date` header that follows it. The /_emulator routes live in routes/emulator.ts.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isManualClock, type Clock } from '../clock.js'
+import type { Config } from '../config.js'
+import { ApiError, Errors } from '../errors.js'
+import { runInScope, type Scope } from '../scope.js'
+import { credentialOf, type Fault, type FaultRule, type FaultSet, pathOf } from './faults.js'
+import type { Journal } from './journal.js'
+import { scrubUrl } from './journal.js'
+import { estimateTokens, type Quotas } from './quotas.js'
+import type { Random } from './random.js'
+import type { Tenants } from './tenants.js'
+
+export const CONTROL_PREFIX = '/_emulator'
+
+export interface ControlPlane {
+  readonly tenants: Tenants
+  readonly faults: FaultSet
+  readonly quotas: Quotas
+  readonly journal: Journal
+  /** The id stream of the seeded random source, or null. */
+  readonly idRandom: Random | null
+  /** Fault rules from the fixtures: in force at start and again after each reset. */
+  readonly fixtureFaults: readonly FaultRule[]
+  /** Empties every store (seeding the fixtures again), the quota windows and the journal; faults back to the fixtures'. */
+  reset (): void
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    control: ControlPlane
+  }
+  interface FastifyRequest {
+    /** The scope the request runs in (scope.ts); set first thing. */
+    emulatorScope: Scope
+    /** The fault rule that answered this request, if one did (for the journal). */
+    emulatorFault: Fault | null
+  }
+}
+
+const isControlPath = (url: string) => url.startsWith(`${CONTROL_PREFIX}/`) || url === CONTROL_PREFIX || url.startsWith(`${CONTROL_PREFIX}?`)
+const flavourOf = (path: string) => isControlPath(path) ? 'emulator' as const : /^\/v1(\/|$)/.test(path) ? 'openai' as const : 'azure' as const
+
+/** The rate-limit answer of the request's flavour, with the headers the SDKs and Azure clients read. */
+function rateLimited (reply: FastifyReply, flavour: 'azure' | 'openai', retryAfterMs: number, remaining?: { requests: number, tokens: number }): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
+  reply.header('retry-after', String(seconds))
+  reply.header('retry-after-ms', String(retryAfterMs))
+  reply.header('x-ratelimit-remaining-requests', String(remaining?.requests ?? 0))
+  reply.header('x-ratelimit-remaining-tokens', String(remaining?.tokens ?? 0))
+  return flavour === 'azure' ? Errors.rateLimitedAzure(seconds) : Errors.rateLimitedOpenAI(seconds)
+}
+
+/** A status fault as the service would send it. */
+function statusFault (reply: FastifyReply, flavour: 'azure' | 'openai', fault: Extract<Fault, { type: 'status' }>): ApiError {
+  switch (fault.status) {
+    case 429: return rateLimited(reply, flavour, fault.retry_after_ms ?? 1000)
+    case 500: return Errors.internal()
+    case 503:
+      if (fault.retry_after_ms !== undefined) {
+        reply.header('retry-after', String(Math.ceil(fault.retry_after_ms / 1000)))
+        reply.header('retry-after-ms', String(fault.retry_after_ms))
+      }
+      return Errors.serviceUnavailable(flavour)
+    case 404: return flavour === 'azure' ? Errors.resourceNotFound() : Errors.injectedStatus(404)
+    case 401: return flavour === 'azure' ? Errors.accessDenied() : Errors.injectedStatus(401)
+    default: return Errors.injectedStatus(fault.status)
+  }
+}
+
+/** Installs the hooks on the root app. */
+export function installControlHooks (app: FastifyInstance, deps: { config: Config, clock: Clock, control: ControlPlane }): void {
+  const { clock, control } = deps
+  app.decorate('control', control)
+  app.decorate('faults', control.faults)
+  app.decorateRequest('emulatorScope', null as unknown as Scope)
+  app.decorateRequest('emulatorFault', null)
+
+  // Callback hooks, so that the rest of the request (including after the body is read) runs in the scope.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const store = isControlPath(request.url) ? control.tenants.storeFor('') : control.tenants.storeOf(request.headers)
+    request.emulatorScope = { store, random: control.idRandom }
+    runInScope(request.emulatorScope, done)
+  })
+  app.addHook('preHandler', (request, _reply, done) => { runInScope(request.emulatorScope, done) })
+
+  if (isManualClock(clock)) {
+    // Responses carry the virtual time, so a seeded flow is byte-identical from run to run.
+    app.addHook('onRequest', async (_request, reply) => { reply.header('date', new Date(clock.now()).toUTCString()) })
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const path = pathOf(request.url)
+    const flavour = flavourOf(path)
+    if (flavour === 'emulator') return
+    const fault = control.faults.take(request, 'request')
+    if (fault !== undefined) {
+      request.emulatorFault = fault
+      if (fault.type === 'latency') {
+        await new Promise(resolve => setTimeout(resolve, fault.ms))
+      } else if (fault.type === 'drop') {
+        dropConnection(request, reply, control.journal)
+        return reply
+      } else if (fault.type === 'status') {
+        throw statusFault(reply, flavour, fault)
+      }
+    }
+    if (control.quotas.enabled) {
+      const owner = credentialOf(request) ?? ''
+      const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
+      const verdict = control.quotas.admit(owner, tokens, clock.now())
+      if (verdict.retryAfterMs !== null) {
+        throw rateLimited(reply, flavour, verdict.retryAfterMs, { requests: verdict.remainingRequests, tokens: verdict.remainingTokens })
+      }
+      if (deps.config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
+      if (deps.config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
+    }
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    control.journal.record(journalEntry(request, reply.statusCode, reply.elapsedTime))
+  })
+}
+
+function journalEntry (request: FastifyRequest, status: number, elapsedMs: number) {
+  const path = pathOf(request.url)
+  const flavour = flavourOf(path)
+  const apiVersion = (request.query as Record<string, unknown> | undefined)?.['api-version']
+  return {
+    method: request.method,
+    path: scrubUrl(request.url),
+    api_version: flavour === 'azure' && typeof apiVersion === 'string' ? apiVersion : null,
+    flavour,
+    status,
+    duration_ms: Math.round(elapsedMs * 100) / 100,
+    request_id: String(request.id),
+    fault: request.emulatorFault?.type ?? null
+  }
+}
+
+/** The `drop` fault: the socket is destroyed before any byte of the response; the journal says status 0. */
+function dropConnection (request: FastifyRequest, reply: FastifyReply, journal: Journal): void {
+  reply.hijack()
+  journal.record(journalEntry(request, 0, 0))
+  request.raw.socket?.destroy()
+  reply.raw.destroy()
+}

@@ -1,0 +1,56 @@
+/**
+ * Per-key quotas with Azure's semantics (`--rate-limit-rpm`, `--rate-limit-tpm`): a sliding 60-second
+ * window per credential; a request beyond either limit is refused with the 429 and a `retry-after` that
+ * counts the seconds until enough of the window has freed. Tokens are estimated before the call, as Azure's
+ * gateway does, from the request body: bytes / 4, rounded up (at least 1). Time comes from the app's
+ * clock, so a virtual clock frees the window when advanced.
+ */
+export const WINDOW_MS = 60000
+
+export interface QuotaVerdict {
+  /** Null when the request may go on; otherwise the ms until it could. */
+  readonly retryAfterMs: number | null
+  readonly remainingRequests: number
+  readonly remainingTokens: number
+}
+
+export interface Quotas {
+  readonly enabled: boolean
+  /** Admits and records the request, or says how long to wait (nothing is recorded then). */
+  admit (owner: string, tokens: number, now: number): QuotaVerdict
+  reset (): void
+}
+
+export function createQuotas (limits: { rpm: number, tpm: number }): Quotas {
+  let windows = new Map<string, Array<{ at: number, tokens: number }>>()
+  const rpm = limits.rpm === 0 ? Infinity : limits.rpm
+  const tpm = limits.tpm === 0 ? Infinity : limits.tpm
+  return {
+    enabled: limits.rpm > 0 || limits.tpm > 0,
+    admit (owner, tokens, now) {
+      const recent = (windows.get(owner) ?? []).filter(e => e.at > now - WINDOW_MS)
+      windows.set(owner, recent)
+      const usedTokens = recent.reduce((n, e) => n + e.tokens, 0)
+      let waitUntil = -Infinity
+      if (recent.length + 1 > rpm) waitUntil = recent[recent.length - rpm]!.at + WINDOW_MS
+      if (usedTokens + tokens > tpm) {
+        // The oldest entries must leave until this request fits (or the window is empty).
+        let freed = usedTokens
+        for (const entry of recent) {
+          freed -= entry.tokens
+          waitUntil = Math.max(waitUntil, entry.at + WINDOW_MS)
+          if (freed + tokens <= tpm) break
+        }
+      }
+      if (waitUntil > now) {
+        return { retryAfterMs: waitUntil - now, remainingRequests: Math.max(0, rpm - recent.length), remainingTokens: Math.max(0, tpm - usedTokens) }
+      }
+      recent.push({ at: now, tokens })
+      return { retryAfterMs: null, remainingRequests: Math.max(0, rpm - recent.length), remainingTokens: Math.max(0, tpm - usedTokens - tokens) }
+    },
+    reset () { windows = new Map() }
+  }
+}
+
+/** Azure's pre-call estimate stand-in: a quarter of the body's bytes, at least one token. */
+export const estimateTokens = (contentLength: number): number => Math.max(1, Math.ceil(contentLength / 4))

@@ -1,0 +1,10 @@
+/** The package's entry: the in-process API, and the app builder for those who want `inject()`. */
+export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator.js'
+export { buildApp, type AppDeps } from './app.js'
+export { makeConfig, DEFAULT_CONFIG, type Config, type ClockMode } from './config.js'
+export { manualClock, systemClock, virtualClock, type Clock, type ManualClock } from './clock.js'
+export type { FaultRule, StoredFaultRule, Fault } from './control/faults.js'
+export { streamCutFor } from './control/faults.js'
+export type { JournalEntry } from './control/journal.js'
+export type { StateDocument } from './control/state.js'
+export type { FixturesFile } from './fixtures.js'
