@@ -13,5 +13,5 @@ fi
 if [ ! -x .venv-python/bin/python ]; then
   "$python" -m venv .venv-python
 fi
-.venv-python/bin/python -m pip install --quiet --disable-pip-version-check --upgrade openai
+.venv-python/bin/python -m pip install --quiet --disable-pip-version-check --retries "${PIP_RETRIES:-1}" --upgrade openai
 .venv-python/bin/python -c 'import sys, openai; print(f"python-sdk: openai {openai.__version__} on Python {sys.version.split()[0]} in .venv-python/")'
