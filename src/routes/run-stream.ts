@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Socket } from 'node:net'
 import { runEventSource, streamStart } from '../services/run-events.js'
 import type { RunView } from '../services/runs.js'
-import { eventStream } from '../streaming/event-stream.js'
+import { runInScope } from '../scope.js'
+import { eventStream, type EventSource } from '../streaming/event-stream.js'
 
 export interface RunStreamRouteOptions {
   /** Open with `thread.created` (create thread and run). */
@@ -22,9 +23,13 @@ export function sendRunStream (app: FastifyInstance, request: FastifyRequest, re
   const { store, clock, services } = app
   const { record } = view
   const thread = options.withThread === true ? store.threads.get(record.threadId) : undefined
-  const source = runEventSource({
+  const events = runEventSource({
     store, clock, run: record, generation: request.apiVersion.generation, from: streamStart(record, clock.now()), thread
   })
+  // The stream is pumped from timers and from other requests' clock advances: each pull runs in this
+  // request's scope, so the tenant store it reads is this caller's (--isolate-by-key).
+  const scope = request.emulatorScope
+  const source: EventSource = scope === null ? events : { pull: max => runInScope(scope, () => events.pull(max)) }
   const socket = request.raw.socket as Socket & { destroySoon?: () => void }
   const stream = eventStream(source, {
     clock,
