@@ -56,7 +56,8 @@ t.test('an isolated key\'s open stream follows a virtual clock advanced by anoth
     seen.push(event.event)
     if (event.event === 'thread.run.queued') {
       // Another caller, with no key of its own, moves the clock past both phases.
-      void fetch(`${emulator.url}/_emulator/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":5000}' })
+      fetch(`${emulator.url}/_emulator/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":5000}' })
+        .catch(err => t.error(err))
     }
   })
   const run = await stream.finalRun()
