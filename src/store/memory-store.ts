@@ -45,6 +45,8 @@ export function weigh (value: unknown, depth = 0): number {
 interface Root {
   readonly kind: RootKind
   readonly id: string
+  /** The root's own key string: re-inserting with the caller's string could keep a request's whole URL alive. */
+  readonly key: string
   bytes: number
 }
 
@@ -73,14 +75,14 @@ function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: 
       const k = keyOf(kind, id)
       let root = roots.get(k)
       if (root === undefined) {
-        root = { kind, id, bytes: 0 }
+        root = { kind, id, key: k, bytes: 0 }
         if (k !== id) shared++
       } else {
         roots.delete(k)
       }
       root.bytes += delta
       total += delta
-      roots.set(k, root)
+      roots.set(root.key, root)
       const max = options.maxBytes ?? Infinity
       for (const [oldestKey, oldest] of roots) {
         if (total <= max) break
@@ -95,8 +97,9 @@ function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: 
       const k = keyOf(kind, id)
       const root = roots.get(k)
       if (!root) return
+      // An id taken from a route parameter is a slice of the request's URL: the map keeps the root's own key.
       roots.delete(k)
-      roots.set(k, root)
+      roots.set(root.key, root)
     },
     /** Forgets a root that was deleted through the API. */
     remove (kind: RootKind, id: string) {
