@@ -684,7 +684,7 @@ function report ({ opts, facts, loadAfter, tp, cold, mem, cap, streams, tokens, 
   out(`- Load before: \`${facts.uptime}\``)
   out(`- Load after: \`${loadAfter}\``)
   out(`- Settings: ${opts.rounds} interleaved rounds, ${CONNECTIONS} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s per case and round, ` +
-    `a fresh server per case; ours with \`--queued-ms 0 --in-progress-ms 0 --log-level warn --fixtures fixtures/example.json\`; ` +
+    'a fresh server per case; ours with `--queued-ms 0 --in-progress-ms 0 --log-level warn --fixtures fixtures/example.json`; ' +
     `the load generator (autocannon) shares the cores. Total ${fmt(seconds)} s.`)
   out('')
   if (tp) {

@@ -30,6 +30,7 @@ import { loadTokenizer } from './runs/reply.js'
 import { createThreadService } from './services/threads.js'
 import { createVectorStoreService } from './services/vector-stores.js'
 import { createMemoryStore } from './store/memory-store.js'
+import { serializationSchema } from './serialization.js'
 import type { Store } from './store/store.js'
 import { validate } from './validation.js'
 
@@ -258,20 +259,28 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   installJsonParser(app)
   installErrorHandling(app)
+  // Every route's response schemas, as the serialiser compiles them (serialization.ts): same output, faster.
+  app.addHook('onRoute', route => {
+    const response = route.schema?.response
+    if (response !== undefined) route.schema = { ...route.schema, response: serializationSchema(response) }
+  })
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: no promise per request for work that never waits.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     reply.header('apim-request-id', request.id)
     const clientRequestId = request.headers['x-ms-client-request-id']
     if (typeof clientRequestId === 'string') reply.header('x-ms-client-request-id', clientRequestId)
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info({
       method: request.method,
       url: request.url,
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100
     }, 'request completed')
+    done()
   })
 
   /** GET /_emulator/health — liveness for containers and test harnesses; no auth, no api-version. */

@@ -13,7 +13,7 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, lastUserText, loadTokenizer, type Tokenizer } from '../runs/reply.js'
+import { countPromptTokens, lastUserText, loadTokenizer, rememberMessageTokens, type Tokenizer } from '../runs/reply.js'
 import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
 import { selectScenario } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
@@ -147,7 +147,7 @@ export function createRunService (context: ServiceContext) {
       ? [{ messageId: s.step.messageId, view: s }]
       : [])
     for (const { messageId, view: step } of due) {
-      store.messages.put(thread.id, {
+      const reply: MessageRecord = {
         id: messageId,
         threadId: thread.id,
         createdAt: step.completedAt!,
@@ -159,7 +159,10 @@ export function createRunService (context: ServiceContext) {
         attachments: [],
         metadata: {},
         ...(step.truncated ? { incompleteReason: 'max_tokens' } : {})
-      })
+      }
+      // Its text is the rendered reply, whose tokens are its completion tokens (a cut reply is re-encoded on use).
+      if (!step.truncated && step.usage !== null) rememberMessageTokens(reply, step.usage.completion_tokens)
+      store.messages.put(thread.id, reply)
     }
     if (due.length > 0) {
       store.runs.put(thread.id, { ...run, writtenMessageIds: [...run.writtenMessageIds, ...due.map(d => d.messageId)] })

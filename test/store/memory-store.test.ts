@@ -115,8 +115,19 @@ t.test('roots of different kinds may share an id (fixtures choose ids): each is 
   const store = createMemoryStore({ maxBytes: 40_000, onEvict: (kind, id) => evicted.push([kind, id]) })
   store.threads.put(thread('same'))
   store.assistants.put({
-    id: 'same', createdAt: 0, name: null, description: null, model: 'gpt-4o', instructions: 'x'.repeat(10_000), tools: [], fileIds: [],
-    toolResources: null, temperature: null, topP: null, responseFormat: null, metadata: {}
+    id: 'same',
+    createdAt: 0,
+    name: null,
+    description: null,
+    model: 'gpt-4o',
+    instructions: 'x'.repeat(10_000),
+    tools: [],
+    fileIds: [],
+    toolResources: null,
+    temperature: null,
+    topP: null,
+    responseFormat: null,
+    metadata: {}
   })
   t.ok(store.threads.get('same'), 'the thread is still there')
   t.ok(store.assistants.get('same'), 'the assistant too')
