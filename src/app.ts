@@ -26,7 +26,6 @@ import type { ServiceContext } from './services/context.js'
 import { createFileService, createV1FileService } from './services/files.js'
 import { createMessageService } from './services/messages.js'
 import { createRunService } from './services/runs.js'
-import { loadTokenizer } from './runs/reply.js'
 import { createThreadService } from './services/threads.js'
 import { createVectorStoreService } from './services/vector-stores.js'
 import { createMemoryStore } from './store/memory-store.js'
@@ -218,7 +217,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   })
   const fixtures = deps.fixtures ?? (config.fixtures === null ? undefined : loadFixtures(config.fixtures))
 
-  loadTokenizer().catch(() => {}) // warm up off the startup path; the first run creation awaits it (and sees any failure)
+  // The tokenizer (about 65 MiB resident, the largest thing the emulator loads) is not warmed up here: an
+  // emulator that never creates a run never loads it; the first run creation (or token count) awaits it.
 
   const app = Fastify({
     // Level, pretty output on a terminal, and api keys / Bearer tokens redacted from every line (logging.ts).
