@@ -174,7 +174,8 @@ function options () {
 // ---------------------------------------------------------------------------------------------------------
 // Processes: tracked, killed on any exit.
 
-const START_LIMIT_MS = 20_000
+/** Prism takes seconds to start on an idle machine, and many more on a loaded one. */
+const START_LIMIT_MS = 90_000
 const REQUEST_LIMIT_MS = 10_000
 const TOTAL_LIMIT_MS = 30 * 60 * 1000
 
