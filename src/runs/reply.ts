@@ -55,6 +55,15 @@ export function messageTokens (message: Pick<MessageRecord, 'content'>, encode: 
   return tokens
 }
 
+/**
+ * Seeds the count of a message whose text's tokens are already known: a run's reply, counted when it was
+ * rendered, is not encoded again when the next run on the thread counts its prompt. `textTokens` must be
+ * the token count of exactly `messageText(message)`.
+ */
+export function rememberMessageTokens (message: Pick<MessageRecord, 'content'>, textTokens: number): void {
+  messageTokenCache.set(message, TOKENS_PER_MESSAGE + textTokens)
+}
+
 /** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */
 export function countPromptTokens (encode: (text: string) => number[], instructions: string, messages: readonly string[]): number {
   let tokens = TOKENS_PER_REPLY_PRIMER

@@ -32,8 +32,9 @@ export function createMessageService ({ store, clock }: Pick<ServiceContext, 'st
       const thread = settleThread(threadId)
       assertReferencesExist(store, input)
       if (thread.activeRunId !== null) throw Errors.messageWhileRunActive(threadId, thread.activeRunId)
-      const record = userMessageRecord(input, threadId, clock.now())
-      store.messages.put(threadId, record)
+      // The stored thread's own id string: the parameter is a slice that would keep the request's URL alive.
+      const record = userMessageRecord(input, thread.id, clock.now())
+      store.messages.put(thread.id, record)
       return record
     },
 

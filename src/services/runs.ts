@@ -305,12 +305,13 @@ export function createRunService (context: ServiceContext) {
     watchedRuns: () => watchers.size,
 
     async create (threadId: string, body: CreateRunBody): Promise<RunView> {
-      threads.get(threadId)
+      // The stored thread's own id string: the parameter is a slice that would keep the request's URL alive.
+      const { id: storedThreadId } = threads.get(threadId)
       const assistant = assistants.get(body.assistant_id)
       const tokenizer = await loadTokenizer()
       // From here on nothing awaits: the checks and the writes see the same store.
       assertReferencesExist(store, body)
-      const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, threadId, 0))
+      const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, storedThreadId, 0))
       return startRun(threads.get(threadId), { assistant, body, additional }, tokenizer)
     },
 

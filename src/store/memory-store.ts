@@ -64,44 +64,70 @@ function weighOne (value: unknown, stack: unknown[], seen: Set<object>): number 
   return total
 }
 
-/** Tracks the weight of every root (with its children) and evicts the oldest roots past the budget. */
-function createLedger (options: MemoryStoreOptions) {
-  const roots = new Map<string, { kind: RootKind, id: string, bytes: number, evict: () => void }>()
-  const key = (kind: RootKind, id: string) => `${kind}:${id}`
+interface Root {
+  readonly kind: RootKind
+  readonly id: string
+  /** The root's own key string: re-inserting with the caller's string could keep a request's whole URL alive. */
+  readonly key: string
+  bytes: number
+}
+
+/**
+ * Tracks the weight of every root (with its children) and evicts the oldest roots past the budget.
+ * Roots are keyed by their id alone (ids carry their kind's prefix); only when two kinds share an id
+ * (fixtures may choose any ids) does the later one get a `kind:id` key. `evict` deletes a root's rows.
+ */
+function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: string) => void) {
+  const roots = new Map<string, Root>()
+  let shared = 0
+  const keyOf = (kind: RootKind, id: string): string => {
+    if (shared > 0 && roots.has(`${kind}:${id}`)) return `${kind}:${id}`
+    const root = roots.get(id)
+    return root === undefined || root.kind === kind ? id : `${kind}:${id}`
+  }
   let total = 0
+  const forget = (key: string, root: Root) => {
+    roots.delete(key)
+    total -= root.bytes
+    if (key !== root.id) shared--
+  }
   return {
     /** Adds `delta` bytes to a root (creating its entry), then evicts older roots while over budget. */
-    add (kind: RootKind, id: string, delta: number, evict: () => void) {
-      const k = key(kind, id)
-      const root = roots.get(k) ?? { kind, id, bytes: 0, evict }
+    add (kind: RootKind, id: string, delta: number) {
+      const k = keyOf(kind, id)
+      let root = roots.get(k)
+      if (root === undefined) {
+        root = { kind, id, key: k, bytes: 0 }
+        if (k !== id) shared++
+      } else {
+        roots.delete(k)
+      }
       root.bytes += delta
       total += delta
-      roots.delete(k)
-      roots.set(k, root)
+      roots.set(root.key, root)
       const max = options.maxBytes ?? Infinity
       for (const [oldestKey, oldest] of roots) {
         if (total <= max) break
         if (oldestKey === k) continue
-        roots.delete(oldestKey)
-        total -= oldest.bytes
-        oldest.evict()
+        forget(oldestKey, oldest)
+        evict(oldest.kind, oldest.id)
         options.onEvict?.(oldest.kind, oldest.id)
       }
     },
     /** Marks a root as just used: it becomes the last to be evicted. */
     touch (kind: RootKind, id: string) {
-      const k = key(kind, id)
+      const k = keyOf(kind, id)
       const root = roots.get(k)
       if (!root) return
+      // An id taken from a route parameter is a slice of the request's URL: the map keeps the root's own key.
       roots.delete(k)
-      roots.set(k, root)
+      roots.set(root.key, root)
     },
     /** Forgets a root that was deleted through the API. */
     remove (kind: RootKind, id: string) {
-      const root = roots.get(key(kind, id))
-      if (!root) return
-      total -= root.bytes
-      roots.delete(key(kind, id))
+      const k = keyOf(kind, id)
+      const root = roots.get(k)
+      if (root) forget(k, root)
     },
     get totalBytes () { return total }
   }
@@ -109,13 +135,13 @@ function createLedger (options: MemoryStoreOptions) {
 
 type Ledger = ReturnType<typeof createLedger>
 
-function createTable<T extends { readonly id: string }> (kind: RootKind, ledger: Ledger, cascade: (id: string) => void): Table<T> {
+function createTable<T extends { readonly id: string }> (kind: RootKind, ledger: Ledger, cascade: (id: string) => void) {
   const rows = new Map<string, T>()
   const remove = (id: string) => {
     cascade(id)
     return rows.delete(id)
   }
-  return {
+  const table: Table<T> = {
     get (id) {
       ledger.touch(kind, id)
       return rows.get(id)
@@ -123,7 +149,7 @@ function createTable<T extends { readonly id: string }> (kind: RootKind, ledger:
     put (row) {
       const previous = rows.get(row.id)
       rows.set(row.id, row)
-      ledger.add(kind, row.id, weigh(row) - (previous ? weigh(previous) : 0), () => remove(row.id))
+      ledger.add(kind, row.id, weigh(row) - (previous ? weigh(previous) : 0))
     },
     delete (id) {
       ledger.remove(kind, id)
@@ -131,58 +157,94 @@ function createTable<T extends { readonly id: string }> (kind: RootKind, ledger:
     },
     list: () => [...rows.values()]
   }
+  return { table, evict: remove }
 }
 
-function createChildTable<T extends { readonly id: string }> (parentKind: RootKind, ledger: Ledger,
-  evictParent: (parentId: string) => void): ChildTable<T> {
-  const byParent = new Map<string, Map<string, T>>()
+/**
+ * A parent's rows, in insertion order. Most parents have a handful (a thread: its messages, its runs), so
+ * they are a plain array, searched from the newest end (the rows that are read and replaced most); past
+ * INDEX_FROM rows an id index is added. An array of one row costs about 40 bytes, a Map about 250.
+ */
+const INDEX_FROM = 32
+interface Rows<T> {
+  readonly list: T[]
+  index?: Map<string, T>
+}
+
+function findIn<T extends { readonly id: string }> (rows: Rows<T>, id: string): T | undefined {
+  if (rows.index !== undefined) return rows.index.get(id)
+  for (let i = rows.list.length - 1; i >= 0; i--) if (rows.list[i]!.id === id) return rows.list[i]
+  return undefined
+}
+
+function createChildTable<T extends { readonly id: string }> (parentKind: RootKind, ledger: Ledger): ChildTable<T> {
+  const byParent = new Map<string, Rows<T>>()
   return {
     get (parentId, id) {
       ledger.touch(parentKind, parentId)
-      return byParent.get(parentId)?.get(id)
+      const rows = byParent.get(parentId)
+      return rows === undefined ? undefined : findIn(rows, id)
     },
     put (parentId, row) {
       let rows = byParent.get(parentId)
-      if (!rows) byParent.set(parentId, rows = new Map())
-      const previous = rows.get(row.id)
-      rows.set(row.id, row)
-      ledger.add(parentKind, parentId, weigh(row) - (previous ? weigh(previous) : 0), () => evictParent(parentId))
+      if (!rows) byParent.set(parentId, rows = { list: [] })
+      const previous = findIn(rows, row.id)
+      if (previous === undefined) {
+        rows.list.push(row)
+        if (rows.index !== undefined) rows.index.set(row.id, row)
+        else if (rows.list.length > INDEX_FROM) rows.index = new Map(rows.list.map(r => [r.id, r]))
+      } else {
+        rows.list[rows.list.lastIndexOf(previous)] = row
+        rows.index?.set(row.id, row)
+      }
+      ledger.add(parentKind, parentId, weigh(row) - (previous ? weigh(previous) : 0))
     },
     delete (parentId, id) {
-      const row = byParent.get(parentId)?.get(id)
+      const rows = byParent.get(parentId)
+      const row = rows === undefined ? undefined : findIn(rows, id)
       if (!row) return false
-      ledger.add(parentKind, parentId, -weigh(row), () => evictParent(parentId))
-      return byParent.get(parentId)!.delete(id)
+      ledger.add(parentKind, parentId, -weigh(row))
+      rows!.list.splice(rows!.list.lastIndexOf(row), 1)
+      rows!.index?.delete(id)
+      return true
     },
     list (parentId) {
       ledger.touch(parentKind, parentId)
-      return [...(byParent.get(parentId)?.values() ?? [])]
+      return [...(byParent.get(parentId)?.list ?? [])]
     },
     deleteParent (parentId) { byParent.delete(parentId) }
   }
 }
 
 export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
-  const ledger = createLedger(options)
-  const messages = createChildTable<MessageRecord>('thread', ledger, id => threads.delete(id))
-  const runs = createChildTable<RunRecord>('thread', ledger, id => threads.delete(id))
-  const threads: Table<ThreadRecord> = createTable<ThreadRecord>('thread', ledger, id => {
+  const evictors: Record<RootKind, (id: string) => void> = {
+    assistant: id => assistants.evict(id),
+    thread: id => threads.evict(id),
+    file: id => files.evict(id),
+    vector_store: id => vectorStores.evict(id)
+  }
+  const ledger = createLedger(options, (kind, id) => evictors[kind](id))
+  const messages = createChildTable<MessageRecord>('thread', ledger)
+  const runs = createChildTable<RunRecord>('thread', ledger)
+  const threads = createTable<ThreadRecord>('thread', ledger, id => {
     messages.deleteParent(id)
     runs.deleteParent(id)
   })
-  const vectorStoreFiles = createChildTable<VectorStoreFileRecord>('vector_store', ledger, id => vectorStores.delete(id))
-  const vectorStoreFileBatches = createChildTable<VectorStoreFileBatchRecord>('vector_store', ledger, id => vectorStores.delete(id))
-  const vectorStores: Table<VectorStoreRecord> = createTable<VectorStoreRecord>('vector_store', ledger, id => {
+  const vectorStoreFiles = createChildTable<VectorStoreFileRecord>('vector_store', ledger)
+  const vectorStoreFileBatches = createChildTable<VectorStoreFileBatchRecord>('vector_store', ledger)
+  const vectorStores = createTable<VectorStoreRecord>('vector_store', ledger, id => {
     vectorStoreFiles.deleteParent(id)
     vectorStoreFileBatches.deleteParent(id)
   })
+  const assistants = createTable<AssistantRecord>('assistant', ledger, () => {})
+  const files = createTable<FileRecord>('file', ledger, () => {})
   return {
-    assistants: createTable<AssistantRecord>('assistant', ledger, () => {}),
-    threads,
+    assistants: assistants.table,
+    threads: threads.table,
     messages,
     runs,
-    files: createTable<FileRecord>('file', ledger, () => {}),
-    vectorStores,
+    files: files.table,
+    vectorStores: vectorStores.table,
     vectorStoreFiles,
     vectorStoreFileBatches
   }

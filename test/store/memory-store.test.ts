@@ -92,3 +92,51 @@ t.test('through the API: a long-running emulator keeps a bounded store', async t
   t.equal(latest.json().data.length, 2, 'the newest thread has its message and the reply')
   t.ok(built.app.store.threads.list().length < 60)
 })
+
+t.test('a long thread: rows keep their order through replace and delete, past the size where an index is added', async t => {
+  const store = createMemoryStore()
+  store.threads.put(thread('thread_long'))
+  for (let i = 0; i < 50; i++) store.messages.put('thread_long', message(`msg_${i}`, 'thread_long', `m${i}`))
+  store.messages.put('thread_long', { ...message('msg_3', 'thread_long', 'replaced'), metadata: { v: '2' } })
+  t.equal(store.messages.get('thread_long', 'msg_3')?.metadata.v, '2', 'found through the index')
+  t.equal(store.messages.list('thread_long')[3]?.id, 'msg_3', 'a replaced row keeps its place')
+  t.ok(store.messages.delete('thread_long', 'msg_10'))
+  t.equal(store.messages.get('thread_long', 'msg_10'), undefined)
+  t.equal(store.messages.list('thread_long').length, 49)
+  t.equal(store.messages.list('thread_long')[10]?.id, 'msg_11')
+  store.messages.put('thread_short', message('msg_a', 'thread_short', 'a'))
+  store.messages.put('thread_short', message('msg_b', 'thread_short', 'b'))
+  t.ok(store.messages.delete('thread_short', 'msg_a'))
+  t.same(store.messages.list('thread_short').map(m => m.id), ['msg_b'])
+})
+
+t.test('roots of different kinds may share an id (fixtures choose ids): each is weighed and evicted on its own', async t => {
+  const evicted: Array<[RootKind, string]> = []
+  const store = createMemoryStore({ maxBytes: 40_000, onEvict: (kind, id) => evicted.push([kind, id]) })
+  store.threads.put(thread('same'))
+  store.assistants.put({
+    id: 'same',
+    createdAt: 0,
+    name: null,
+    description: null,
+    model: 'gpt-4o',
+    instructions: 'x'.repeat(10_000),
+    tools: [],
+    fileIds: [],
+    toolResources: null,
+    temperature: null,
+    topP: null,
+    responseFormat: null,
+    metadata: {}
+  })
+  t.ok(store.threads.get('same'), 'the thread is still there')
+  t.ok(store.assistants.get('same'), 'the assistant too')
+  store.vectorStores.put({ id: 'vs_1', createdAt: 0, name: 'v', expiresAfter: null, lastActiveAt: 0, metadata: {} })
+  store.vectorStoreFiles.put('vs_1', { id: 'file_1', vectorStoreId: 'vs_1', createdAt: 0, readyAt: 0, bytes: 1, chunkingStrategy: { type: 'auto' }, batchId: null, cancelledAt: null })
+  store.messages.put('same', message('msg_big', 'same', 'y'.repeat(30_000)))
+  t.same(evicted.map(([kind]) => kind).sort(), ['assistant', 'vector_store'], 'the older roots went, the thread being written stayed')
+  t.equal(store.assistants.get('same'), undefined)
+  t.same(store.vectorStoreFiles.list('vs_1'), [], 'the vector store took its files with it')
+  t.ok(store.threads.delete('same'))
+  t.equal(store.threads.get('same'), undefined)
+})

@@ -1,0 +1,37 @@
+/**
+ * Response schemas as the serialiser compiles them. Route schemas say `Nullable(Type.Integer())`, i.e.
+ * `anyOf: [{ type: 'integer' }, { type: 'null' }]`, and unions of string literals for statuses. For
+ * `anyOf` the serialiser (fast-json-stringify) runs a schema validator on every value to pick the branch:
+ * on a Run, a dozen validations per response. Where every branch is a bare JSON type (or a literal of
+ * one) the same output comes from a type list, which it writes with a `typeof` check.
+ * Request validation (validation.ts) keeps the schemas as written; only the serialiser sees these copies.
+ */
+
+type JsonSchema = Record<string, unknown>
+
+const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean', 'null'])
+
+/** The JSON type a union branch stands for, when it is nothing but a type (or a literal of one). */
+function bareType (branch: unknown): string | undefined {
+  if (!isObject(branch) || typeof branch.type !== 'string' || !PRIMITIVES.has(branch.type)) return undefined
+  const keys = Object.keys(branch).filter(key => key !== 'type' && key !== 'const' && key !== 'description')
+  return keys.length === 0 ? branch.type : undefined
+}
+
+/** A copy of `schema` with primitive unions written as type lists (string keys only: TypeBox's symbols are dropped). */
+export function serializationSchema (schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(serializationSchema)
+  if (!isObject(schema)) return schema
+  if (Array.isArray(schema.anyOf) && schema.anyOf.length > 0) {
+    const types = schema.anyOf.map(bareType)
+    if (types.every((type): type is string => type !== undefined)) {
+      const unique = [...new Set(types)]
+      return { type: unique.length === 1 ? unique[0] : unique }
+    }
+  }
+  const copy: JsonSchema = {}
+  for (const key of Object.keys(schema)) copy[key] = serializationSchema(schema[key])
+  return copy
+}
