@@ -16,7 +16,7 @@ export function configTable (): string {
   return [
     '| flag | environment | default | meaning |',
     '|---|---|---|---|',
-    ...OPTIONS.map(o => `| \`--${o.flag} ${o.placeholder}\` | \`${o.env}\` | ${cell(o.shownDefault)} | ${cell(o.describe)} |`)
+    ...OPTIONS.map(o => `| \`${`--${o.flag} ${o.placeholder}`.trimEnd()}\` | \`${o.env}\` | ${cell(o.shownDefault)} | ${cell(o.describe)} |`)
   ].join('\n')
 }
 
@@ -66,6 +66,10 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   invalidToolChoice: () => Errors.invalidToolChoice("'tool_choice' names the function 'f', which is not one of the run's tools."),
   runNotCancellable: () => Errors.runNotCancellable('completed'),
   messageWhileRunActive: () => Errors.messageWhileRunActive('thread_abc123', 'run_abc123'),
+  agentsUnauthorized: () => Errors.agentsUnauthorized(),
+  agentsMissingApiVersion: () => Errors.agentsMissingApiVersion(['v1', '2025-05-01', '2025-05-15-preview']),
+  agentsApiVersionNotSupported: () => Errors.agentsApiVersionNotSupported('2099-01-01', ['v1', '2025-05-01', '2025-05-15-preview']),
+  agentsRouteNotFound: () => Errors.agentsRouteNotFound('GET', '/api/projects/proj1/nothing'),
   missingApiKey: () => Errors.missingApiKey(),
   incorrectApiKey: () => Errors.incorrectApiKey('sk-abcdefghijklmnopqrstuvwxyz'),
   missingBetaHeader: () => Errors.missingBetaHeader(),

@@ -39,9 +39,15 @@ export interface Config {
   readonly maxStoreBytes: number
   /** How long a vector store file (and a file batch) stays `in_progress` before it is `completed`, in milliseconds. */
   readonly vectorStoreProcessingMs: number
+  /** Serve over HTTPS; with no certificate given, a self-signed one for localhost and 127.0.0.1 is generated (tls.ts). */
+  readonly tls: boolean
+  /** PEM certificate (chain) file to serve HTTPS with; needs `tlsKey`, implies `tls`. */
+  readonly tlsCert: string | null
+  /** PEM private key file of `tlsCert`. */
+  readonly tlsKey: string | null
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes'
+type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' | 'boolean'
 
 interface OptionSpec {
   readonly key: keyof Config
@@ -68,7 +74,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'apiVersionCheck', flag: 'api-version-check', env: 'AOAI_EMULATOR_API_VERSION_CHECK', kind: 'api-version-check', placeholder: 'MODE', shownDefault: 'strict', describe: 'strict: only Azure\'s api-versions; lenient: an unknown YYYY-MM-DD[-preview] is served as the nearest older Assistants version, with a warning header; off: any or no api-version is served.' },
   { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Approximate size of all stored objects; beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores are evicted.' },
   { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
-  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' }
+  { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' },
+  { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost and 127.0.0.1 is generated at start-up; its file is logged and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true/false/1/0.' },
+  { key: 'tlsCert', flag: 'tls-cert', env: 'AOAI_EMULATOR_TLS_CERT', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM certificate file to serve HTTPS with (implies --tls; needs --tls-key).' },
+  { key: 'tlsKey', flag: 'tls-key', env: 'AOAI_EMULATOR_TLS_KEY', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM private key file of --tls-cert.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -85,7 +94,10 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   apiVersionCheck: 'strict',
   maxUploadBytes: 20 * 1024 * 1024,
   maxStoreBytes: 128 * 1024 * 1024,
-  vectorStoreProcessingMs: 500
+  vectorStoreProcessingMs: 500,
+  tls: false,
+  tlsCert: null,
+  tlsKey: null
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -142,6 +154,12 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
     case 'string':
       if (String(raw).trim() === '') fail('is empty')
       return String(raw)
+    case 'boolean': {
+      const text = String(raw).trim().toLowerCase()
+      if (['1', 'true', 'yes', 'on'].includes(text)) return true
+      if (['0', 'false', 'no', 'off'].includes(text)) return false
+      return fail('is not one of true, false, 1, 0')
+    }
   }
 }
 
@@ -149,7 +167,8 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
 export function parseCommandLine (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
   let values: Record<string, string | boolean | string[] | undefined>
   try {
-    const options = Object.fromEntries(OPTIONS.map(o => [o.flag, { type: 'string' as const, multiple: o.kind === 'list' }]))
+    const options = Object.fromEntries(OPTIONS.map(o =>
+      [o.flag, o.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: o.kind === 'list' }]))
     values = parseArgs({
       args: [...argv],
       strict: true,
@@ -166,12 +185,18 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
   for (const spec of OPTIONS) {
     const fromFlag = values[spec.flag]
     const fromEnv = env[spec.env]
-    if (fromFlag !== undefined && typeof fromFlag !== 'boolean') {
+    if (typeof fromFlag === 'boolean' && spec.kind === 'boolean') {
+      config[spec.key] = fromFlag
+    } else if (fromFlag !== undefined && typeof fromFlag !== 'boolean') {
       config[spec.key] = convert(spec, fromFlag, `--${spec.flag}`)
     } else if (fromEnv !== undefined && fromEnv !== '') {
       config[spec.key] = convert(spec, fromEnv, spec.env)
     }
   }
+  if ((config.tlsCert === null) !== (config.tlsKey === null)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither (--tls alone generates a certificate)')
+  }
+  if (config.tlsCert !== null) config.tls = true
   return { action: 'run', config: Object.freeze(config) as unknown as Config }
 }
 
@@ -182,7 +207,7 @@ export function makeConfig (overrides: Partial<Config> = {}): Config {
 
 /** The --help text, generated from OPTIONS so it cannot drift from what is parsed. */
 export function helpText (programName: string): string {
-  const rows = OPTIONS.map(o => [`--${o.flag} ${o.placeholder}`, o.env, o.shownDefault, o.describe])
+  const rows = OPTIONS.map(o => [`--${o.flag} ${o.placeholder}`.trimEnd(), o.env, o.shownDefault, o.describe])
   const width = (i: number) => Math.max(...rows.map(r => r[i]!.length))
   const lines = rows.map(r => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[3]} (default: ${r[2]})`)
   return [
