@@ -10,7 +10,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generate } from 'selfsigned'
 import type { Config } from './config.js'
 
 export interface TlsMaterial {
@@ -41,6 +40,8 @@ const VALIDITY_DAYS = 365
  * It is its own CA (basicConstraints cA), which is what NODE_EXTRA_CA_CERTS needs to accept it as a root.
  */
 export async function generateLocalhostCertificate (now = new Date()): Promise<{ cert: string, key: string }> {
+  // Loaded on demand: the X.509 libraries behind it cost start-up time that plain HTTP never needs.
+  const { generate } = await import('selfsigned')
   const pems = await generate([{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'aoai-emulator' }], {
     keyType: 'rsa',
     keySize: 2048,
