@@ -25,14 +25,16 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 export const SPEC_DIR = new URL('../../spec/', import.meta.url)
 
-export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'openai-2024-06-20'
-export type Flavour = 'azure' | 'openai'
+export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'openai-2024-06-20' | 'agents-v1'
+export type Flavour = 'azure' | 'openai' | 'agents'
 export type Generation = 'v1' | 'v2'
 
 const FILES: Record<DocId, string> = {
   'azure-2024-02-15-preview': 'azure-assistants-2024-02-15-preview.json',
   'azure-2024-05-01-preview': 'azure-assistants-2024-05-01-preview.json',
-  'openai-2024-06-20': 'openai-openapi-2024-06-20.yaml'
+  'openai-2024-06-20': 'openai-openapi-2024-06-20.yaml',
+  // Azure AI Foundry Agents (`/api/projects/{project}`), Azure.AI.Agents stable/v1 (Swagger 2.0, TypeSpec output)
+  'agents-v1': 'azure-ai-agents-v1.json'
 }
 
 export const DOC_IDS = Object.keys(FILES) as DocId[]
@@ -40,6 +42,7 @@ export const DOC_IDS = Object.keys(FILES) as DocId[]
 /** The document a request is checked against. */
 export function docFor (flavour: Flavour, generation: Generation): DocId {
   if (flavour === 'openai') return 'openai-2024-06-20'
+  if (flavour === 'agents') return 'agents-v1'
   return generation === 'v1' ? 'azure-2024-02-15-preview' : 'azure-2024-05-01-preview'
 }
 
@@ -294,7 +297,7 @@ function describe (errors: ErrorObject[] | null | undefined): string[] {
 export function checkResponse (response: ResponseToCheck): CheckResult {
   const { flavour, generation, method, path, status, body } = response
   if (status >= 400) {
-    const name = flavour === 'openai' ? 'openai' : 'azure'
+    const name = flavour
     const fn = compile(`error:${name}`, () => ({ $ref: `urn:aoai-errors:${name}` }))
     return fn(body)
       ? { ok: true, doc: 'error-envelope', template: name }

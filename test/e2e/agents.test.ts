@@ -13,6 +13,7 @@ import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 import { loadFixtures } from '../../src/fixtures.js'
 import { prepareTls, type TlsMaterial } from '../../src/tls.js'
+import { contractInspector } from '../contract/inspect.js'
 import { childEnv, ROOT } from '../support/process.js'
 
 const FLOW = fileURLToPath(new URL('./agents/flow.mjs', import.meta.url))
@@ -26,7 +27,8 @@ async function tls (): Promise<TlsMaterial> {
 
 async function emulator (t: Test) {
   const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 30, inProgressMs: 60, cancellingMs: 30, vectorStoreProcessingMs: 30 }),
-    { fixtures, tls: await tls() })
+    // Every response the SDK receives is checked against the Azure.AI.Agents stable/v1 document (test/contract).
+    { fixtures, tls: await tls(), inspectResponse: contractInspector(t) })
   t.teardown(() => app.close())
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as { port: number }

@@ -93,17 +93,21 @@ const flows = {
   },
 
   async cancel () {
-    const agent = await client.createAgent('gpt-4o')
-    const thread = await client.threads.create({ messages: [{ role: 'user', content: 'Take your time' }] })
-    const run = await client.runs.create(thread.id, agent.id)
-    assert.equal(run.status, 'queued')
+    // A run that asks for a tool waits in requires_action, so the cancel cannot race the run's own completion.
+    const thread = await client.threads.create({ messages: [{ role: 'user', content: 'Any weather news?' }] })
+    const run = await client.runs.create(thread.id, 'asst_weather')
+    const waitFor = async (wanted) => {
+      let status = run.status
+      for (let i = 0; i < 500 && status !== wanted; i++) {
+        await new Promise(resolve => setTimeout(resolve, 20))
+        status = (await client.runs.get(thread.id, run.id)).status
+      }
+      return status
+    }
+    assert.equal(await waitFor('requires_action'), 'requires_action')
     const cancelling = await client.runs.cancel(thread.id, run.id)
     assert.equal(cancelling.status, 'cancelling')
-    let status = cancelling.status
-    for (let i = 0; i < 200 && status === 'cancelling'; i++) {
-      await new Promise(resolve => setTimeout(resolve, 20))
-      status = (await client.runs.get(thread.id, run.id)).status
-    }
+    const status = await waitFor('cancelled')
     assert.equal(status, 'cancelled')
     const runs = []
     for await (const r of client.runs.list(thread.id)) runs.push(r.id)
