@@ -1,4 +1,5 @@
 /** The Agents flavour's gate and envelope: api-version rules, Bearer tokens, the error body the SDK can read. */
+import { Readable } from 'node:stream'
 import t from 'tap'
 import { build } from '../helper.js'
 import { Errors } from '../../src/errors.js'
@@ -89,6 +90,9 @@ t.test('every error is in the AgentV1Error envelope, 429 and 503 carry Retry-Aft
   shim.get('/api/projects/p/throttled', async (_req, reply) => reply.code(429).send(gateway(429)))
   shim.get('/api/projects/p/down', async (_req, reply) => reply.code(503).header('retry-after', '7').send('gone'))
   shim.get('/openai/throttled', async (_req, reply) => reply.code(429).send(gateway(429)))
+  shim.get('/api/projects/p/token', async (_req, reply) => reply.code(401).send({ statusCode: 401, message: 'Token expired' }))
+  shim.get('/api/projects/p/stream', async (_req, reply) => reply.code(500).type('text/plain').send(Readable.from(['boom'])))
+  shim.get('/api/projects/p/number', async (_req, reply) => reply.code(400).send({ message: 42 }))
   t.teardown(() => shim.close())
   const throttled = await shim.inject({ url: '/api/projects/p/throttled' })
   t.equal(throttled.headers['retry-after'], '1')
@@ -96,6 +100,12 @@ t.test('every error is in the AgentV1Error envelope, 429 and 503 carry Retry-Aft
   const down = await shim.inject({ url: '/api/projects/p/down' })
   t.equal(down.headers['retry-after'], '7')
   t.same(down.json(), { error: { message: 'Request failed with status 503.', type: 'server_error', param: null, code: '503' } })
+  const token = await shim.inject({ url: '/api/projects/p/token' })
+  t.same(token.json(), { error: { message: 'Token expired', type: 'invalid_request_error', param: null, code: '401' } })
+  const stream = await shim.inject({ url: '/api/projects/p/stream' })
+  t.same(stream.json(), { error: { message: 'Request failed with status 500.', type: 'server_error', param: null, code: '500' } })
+  const numeric = await shim.inject({ url: '/api/projects/p/number' })
+  t.equal(numeric.json().error.message, 'Request failed with status 400.')
   const azure = await shim.inject({ url: '/openai/throttled' })
   t.same(azure.json(), gateway(429), 'other flavours are left alone')
 })
