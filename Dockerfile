@@ -36,8 +36,9 @@ COPY fixtures ./fixtures
 # Numeric, so it works on bases that have no named user; the files stay root-owned and read-only to the server.
 USER 1000:1000
 EXPOSE 8080
-# Slim images have no curl: probe with node's own fetch, on whatever port the server was told to use.
+# Slim images have no curl: probe with node itself, on whatever port the server was told to use, over HTTPS when
+# AOAI_EMULATOR_TLS or AOAI_EMULATOR_TLS_CERT is set (the loopback probe does not verify the certificate).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.AOAI_EMULATOR_PORT||8080)+'/_emulator/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const e=process.env,s=/^(1|true|yes|on)$/i.test(e.AOAI_EMULATOR_TLS||'')||!!e.AOAI_EMULATOR_TLS_CERT;require(s?'https':'http').get({host:'127.0.0.1',port:e.AOAI_EMULATOR_PORT||8080,path:'/_emulator/health',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
 # Exec form: node is PID 1 and handles SIGTERM itself (closes the server, exits 0).
 CMD ["node", "dist/server.js"]

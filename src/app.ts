@@ -21,6 +21,9 @@ import { capConnections, clientErrorHandler, drainRefusedBody, serverLimitOption
 import { loggerOptions, type LogStream } from './logging.js'
 import { installAzureGate, type Flavour } from './plugins/azure-gate.js'
 import { installOpenAIGate } from './plugins/openai-gate.js'
+import { AGENTS_PREFIX, installAgentsErrorEnvelope, installAgentsGate, isAgentsPath } from './plugins/agents-gate.js'
+import agentsThreadRoutes from './routes/agents-threads.js'
+import { prepareTls, type TlsMaterial } from './tls.js'
 import assistantRoutes from './routes/assistants.js'
 import emulatorRoutes from './routes/emulator.js'
 import fileRoutes from './routes/files.js'
@@ -56,28 +59,37 @@ export interface AppDeps {
    */
   inspectResponse?: ResponseInspector
   /**
-   * How many events a streamed answer to `request` may send before its connection is cut (fault
-   * injection); undefined for the whole stream. Absent: streams are never cut.
+   * How many events a streamed answer to `request` may send before its connection is cut; undefined for
+   * the whole stream. Absent: the fault rules decide (control/faults.ts).
    */
   streamCutFor?: (request: FastifyRequest) => number | undefined
+  /**
+   * HTTPS certificate and key to serve with. When absent, `config.tls` / `config.tlsCert` decide (tls.ts):
+   * a given pair is read, `tls` alone generates a self-signed certificate.
+   */
+  tls?: TlsMaterial
 }
 
 /** Called with each response's request, reply and serialised payload; must not throw or change the reply. */
 export type ResponseInspector = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => void
 
 /** Where each flavour of the API lives. */
-export const API_PREFIXES: Readonly<Record<Flavour, string>> = Object.freeze({ azure: '/openai', openai: '/v1' })
+export const API_PREFIXES: Readonly<Record<Flavour, string>> = Object.freeze({ azure: '/openai', openai: '/v1', agents: AGENTS_PREFIX })
 
-/** The flavour a path belongs to; anything outside /v1 is answered the Azure way. */
+/** The flavour a path belongs to; anything outside /v1 and /api/projects/{project} is answered the Azure way. */
 export function flavourOfPath (path: string): Flavour {
+  if (isAgentsPath(path)) return 'agents'
   return /^\/+v1(\/|$)/.test(path) ? 'openai' : 'azure'
 }
 
-/** The 404 for a request no route matched, in the envelope of the flavour its path belongs to. */
-function routeNotFound (request: FastifyRequest): ApiError {
-  const path = request.url.split('?')[0] ?? ''
-  return flavourOfPath(path) === 'openai' ? Errors.invalidUrl(request.method, path) : Errors.resourceNotFound()
+/** The 404 for a request to `path` that no route matched, in the envelope of the flavour the path belongs to. */
+function notFoundFor (method: string, path: string): ApiError {
+  const flavour = flavourOfPath(path)
+  if (flavour === 'agents') return Errors.agentsRouteNotFound(method, path)
+  return flavour === 'openai' ? Errors.invalidUrl(method, path) : Errors.resourceNotFound()
 }
+
+const routeNotFound = (request: FastifyRequest): ApiError => notFoundFor(request.method, request.url.split('?')[0] ?? '')
 
 export function createServices (context: ServiceContext) {
   const runs = createRunService(context)
@@ -201,6 +213,8 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
       installAzureGate(api, {
         acceptedKeys: config.apiKeys, apiVersionCheck: config.apiVersionCheck, clock, entraTokens: config.entraTokens, jwtSecret: config.jwtSecret
       })
+    } else if (flavour === 'agents') {
+      installAgentsGate(api, { config, clock })
     } else {
       installOpenAIGate(api, { acceptedKeys: config.apiKeys })
     }
@@ -223,7 +237,9 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
     await api.register(runRoutes)
     await api.register(fileRoutes)
     await api.register(vectorStoreRoutes)
-    await api.register(v1FileRoutes)
+    // Agents speak v2 only (no v1 file sub-resources) and alone can list threads.
+    if (flavour === 'agents') await api.register(agentsThreadRoutes)
+    else await api.register(v1FileRoutes)
   }, { prefix: API_PREFIXES[flavour] })
 }
 
@@ -262,7 +278,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // The tokenizer (about 65 MiB resident, the largest thing the emulator loads) is not warmed up here: an
   // emulator that never creates a run never loads it; the first run creation (or token count) awaits it.
 
+  const tls = deps.tls ?? await prepareTls(config)
   const app = Fastify({
+    // HTTPS when configured (tls.ts); Fastify then creates an https.Server instead of an http.Server.
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     // Level, pretty output on a terminal, and api keys / Bearer tokens redacted from every line (logging.ts).
     logger: await loggerOptions(config, deps.logStream),
     // One line per request is written by the onResponse hook below, instead of Fastify's two.
@@ -285,7 +304,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Node's parser refusals (431, 408, unknown methods, garbage) in the API's envelope.
     clientErrorHandler: clientErrorHandler({
       flavourOfPath,
-      unknownMethod: (method, path) => flavourOfPath(path) === 'openai' ? Errors.invalidUrl(method, path) : Errors.resourceNotFound()
+      unknownMethod: notFoundFor
     })
   }).withTypeProvider<TypeBoxTypeProvider>()
   capConnections(app.server, config.maxConnections)
@@ -381,6 +400,19 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } } }
   }, async () => ({ status: 'ok' }))
 
+  if (tls) {
+    /** GET /_emulator/tls/certificate — the PEM certificate being served, for NODE_EXTRA_CA_CERTS; no auth. */
+    app.get('/_emulator/tls/certificate', {
+      schema: { response: { 200: { type: 'string' } } }
+    }, async (_request, reply) => reply.type('application/x-pem-file')
+      .header('x-aoai-emulator-certificate-path', tls.certificatePath).send(tls.cert))
+    if (tls.generated) {
+      app.log.info({ certificatePath: tls.certificatePath },
+        `TLS: self-signed certificate for localhost and 127.0.0.1 written to ${tls.certificatePath} (trust it with NODE_EXTRA_CA_CERTS)`)
+    }
+  }
+  installAgentsErrorEnvelope(app)
+
   const inspect = deps.inspectResponse
   if (inspect) {
     app.addHook('onSend', async (request, reply, payload) => {
@@ -391,9 +423,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   await app.register(emulatorRoutes, { prefix: CONTROL_PREFIX, makeStore, fixturesLoaded: () => true })
 
-  // The same routes twice: Azure's flavour under /openai and OpenAI's under /v1.
+  // The same routes three times: Azure's flavour under /openai, OpenAI's under /v1, Foundry Agents' under /api/projects/{project}.
   await registerApi(app, 'azure')
   await registerApi(app, 'openai')
+  await registerApi(app, 'agents')
 
   await app.ready()
   return app

@@ -79,6 +79,12 @@ export interface Config {
   readonly noAdmin: boolean
   /** When set, /_emulator/ endpoints other than health and ready require `x-emulator-admin-key` with this value. */
   readonly adminKey: string | null
+  /** Serve over HTTPS; with no certificate given, a self-signed one for localhost and 127.0.0.1 is generated (tls.ts). */
+  readonly tls: boolean
+  /** PEM certificate (chain) file to serve HTTPS with; needs `tlsKey`, implies `tls`. */
+  readonly tlsCert: string | null
+  /** PEM private key file of `tlsCert`. */
+  readonly tlsKey: string | null
 }
 
 type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' |
@@ -126,7 +132,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'rateLimitRpm', flag: 'rate-limit-rpm', env: 'AOAI_EMULATOR_RATE_LIMIT_RPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Requests per minute per api key; beyond it Azure\'s 429 with retry-after.' },
   { key: 'rateLimitTpm', flag: 'rate-limit-tpm', env: 'AOAI_EMULATOR_RATE_LIMIT_TPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Tokens per minute per api key, estimated as request body bytes / 4; beyond it Azure\'s 429 with retry-after.' },
   { key: 'noAdmin', flag: 'no-admin', env: 'AOAI_EMULATOR_NO_ADMIN', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Turns off every /_emulator/ endpoint except health and ready (404). The variable takes true or false.' },
-  { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise).' }
+  { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise).' },
+  { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost and 127.0.0.1 is generated at start-up; its file is logged and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true/false/1/0.' },
+  { key: 'tlsCert', flag: 'tls-cert', env: 'AOAI_EMULATOR_TLS_CERT', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM certificate file to serve HTTPS with (implies --tls; needs --tls-key).' },
+  { key: 'tlsKey', flag: 'tls-key', env: 'AOAI_EMULATOR_TLS_KEY', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM private key file of --tls-cert.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -160,7 +169,10 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   rateLimitRpm: 0,
   rateLimitTpm: 0,
   noAdmin: false,
-  adminKey: null
+  adminKey: null,
+  tls: false,
+  tlsCert: null,
+  tlsKey: null
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -235,9 +247,12 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
       if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(value)) fail('is not a whole number from 0')
       return value
     }
-    case 'boolean':
-      if (!['true', 'false', '1', '0'].includes(String(raw))) fail('is not true or false')
-      return raw === 'true' || raw === '1'
+    case 'boolean': {
+      const text = String(raw).trim().toLowerCase()
+      if (['1', 'true', 'yes', 'on'].includes(text)) return true
+      if (['0', 'false', 'no', 'off'].includes(text)) return false
+      return fail('is not one of true, false, 1, 0')
+    }
   }
 }
 
@@ -245,9 +260,8 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
 export function parseCommandLine (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
   let values: Record<string, string | boolean | string[] | undefined>
   try {
-    const options = Object.fromEntries(OPTIONS.map(o => [o.flag, o.kind === 'boolean'
-      ? { type: 'boolean' as const }
-      : { type: 'string' as const, multiple: o.kind === 'list' }]))
+    const options = Object.fromEntries(OPTIONS.map(o =>
+      [o.flag, o.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: o.kind === 'list' }]))
     values = parseArgs({
       args: [...argv],
       strict: true,
@@ -264,14 +278,18 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
   for (const spec of OPTIONS) {
     const fromFlag = values[spec.flag]
     const fromEnv = env[spec.env]
-    if (typeof fromFlag === 'boolean') {
+    if (typeof fromFlag === 'boolean' && spec.kind === 'boolean') {
       config[spec.key] = fromFlag
-    } else if (fromFlag !== undefined) {
+    } else if (fromFlag !== undefined && typeof fromFlag !== 'boolean') {
       config[spec.key] = convert(spec, fromFlag, `--${spec.flag}`)
     } else if (fromEnv !== undefined && fromEnv !== '') {
       config[spec.key] = convert(spec, fromEnv, spec.env)
     }
   }
+  if ((config.tlsCert === null) !== (config.tlsKey === null)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither (--tls alone generates a certificate)')
+  }
+  if (config.tlsCert !== null) config.tls = true
   return { action: 'run', config: Object.freeze(config) as unknown as Config }
 }
 

@@ -194,8 +194,8 @@ export const Errors = {
     `Can't add messages to ${threadId} while a run ${runId} is active.`),
 
   // HTTP-level refusals (header block too large, request too slow, unparsable request), in the envelope of
-  // the flavour the request's path belongs to: the gateway's for /openai, OpenAI's for /v1.
-  httpError: (statusCode: number, message: string, flavour: 'azure' | 'openai') => flavour === 'openai'
+  // the flavour the request's path belongs to: the gateway's for /openai, OpenAI's for /v1 and the Agents paths.
+  httpError: (statusCode: number, message: string, flavour: 'azure' | 'openai' | 'agents') => flavour !== 'azure'
     ? openAIError(statusCode, message)
     : azureGatewayError(statusCode, String(statusCode), message),
   // Request checks beyond the schemas (request-checks.ts)
@@ -233,6 +233,21 @@ export const Errors = {
   invalidStateDocument: (where: string, problem: string) => openAIError(400, `Invalid state document at ${where}: ${problem}`,
     { param: where, code: 'invalid_state' }),
   faultRuleNotFound: (id: string) => openAIError(404, `No fault rule found with id '${id}'.`),
+  // Foundry Agents flavour (/api/projects/{project}): every error is in the OpenAI-style `AgentV1Error` envelope
+  /** No usable `Authorization: Bearer` token for the Agents audience (wording modelled on Azure's token validator). */
+  agentsUnauthorized: () => openAIError(401, 'Unauthorized. Access token is missing, invalid, audience is incorrect ' +
+    '(https://ai.azure.com), or have expired.', { code: 'unauthorized' }),
+  /** `api-version` missing from an Agents request. */
+  agentsMissingApiVersion: (supported: readonly string[]) => openAIError(400,
+    `Missing required query parameter 'api-version'. Supported values are: ${quoteList(supported)}.`,
+    { param: 'api-version', code: 'missing_required_parameter' }),
+  /** An `api-version` the Agents service does not serve. */
+  agentsApiVersionNotSupported: (version: string, supported: readonly string[]) => openAIError(400,
+    `Unsupported api-version '${version}'. Supported values are: ${quoteList(supported)}.`,
+    { param: 'api-version', code: 'unsupported_api_version' }),
+  /** The Agents form of the routing 404 (the gateway's `{"error":{"code":"404"}}` body cannot be read by the SDK). */
+  agentsRouteNotFound: (method: string, path: string) => openAIError(404, `Resource not found: ${method} ${path}`,
+    { code: 'not_found' }),
 
   // Anything unexpected: the message is masked, the cause is logged
   internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from './config.js'
 import { Errors, type ApiError } from './errors.js'
 
-type Flavour = 'azure' | 'openai'
+type Flavour = 'azure' | 'openai' | 'agents'
 
 /**
  * Most bytes of a refused request's body read and discarded so that its answer (a 413, say) reaches the

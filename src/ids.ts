@@ -25,4 +25,4 @@ export type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs
 export const newId = (prefix: IdPrefix): string => flat(`${prefix}_${token()}`)
 
 /** File ids: Azure's `assistant-…` (AZ-HOWTO-V1 sample output) or OpenAI's `file-…`, with a hyphen, not an underscore. */
-export const newFileId = (flavour: 'azure' | 'openai'): string => flat(`${flavour === 'azure' ? 'assistant' : 'file'}-${token()}`)
+export const newFileId = (flavour: 'azure' | 'openai' | 'agents'): string => flat(`${flavour === 'openai' ? 'file' : 'assistant'}-${token()}`)

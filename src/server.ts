@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Process entry: parse the command line, build the app, listen, and close cleanly on SIGINT/SIGTERM.
- * A bad flag, variable or fixtures file stops the process here with one line and exit code 2;
+ * A bad flag, variable, fixtures file or TLS certificate / key file stops the process here with one line and exit code 2;
  * a port that cannot be listened on (in use, not permitted) with one line and exit code 1.
  *
  * Shutdown: the first SIGTERM/SIGINT stops accepting connections, closes idle keep-alive sockets, lets
@@ -17,6 +17,7 @@ import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommandLine } from './config.js'
 import { FixturesError } from './fixtures.js'
 import { StateFileError } from './control/state.js'
+import { TlsError } from './tls.js'
 
 const PROGRAM = 'aoai-emulator'
 /** While draining, sockets whose last response just finished are closed this often. */
@@ -90,7 +91,8 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof FixturesError || err instanceof StateFileError || err instanceof ListenError ||
+  const known = err instanceof ConfigError || err instanceof FixturesError || err instanceof StateFileError || err instanceof TlsError ||
+    err instanceof ListenError ||
     typeof (err as { code?: unknown }).code === 'string'
   process.stderr.write(`${PROGRAM}: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`)
   process.exit(err instanceof ListenError ? 1 : 2)

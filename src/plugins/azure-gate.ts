@@ -8,8 +8,8 @@ import type { Clock } from '../clock.js'
 import { proveBearer, secretIn, type BearerConfig } from '../auth.js'
 import { Errors } from '../errors.js'
 
-/** Which API a request speaks: Azure's under /openai, or OpenAI's own under /v1. */
-export type Flavour = 'azure' | 'openai'
+/** Which API a request speaks: Azure's under /openai, OpenAI's own under /v1, or Foundry Agents' under /api/projects/{project}. */
+export type Flavour = 'azure' | 'openai' | 'agents'
 
 export interface RequestApiVersion {
   readonly flavour: Flavour

@@ -297,8 +297,8 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
     },
 
     /**
-     * The vector store file. `chunking_strategy` is OpenAI's (2024-06-20) and only on the OpenAI flavour: Azure's
-     * 2024-05-01-preview object has no such field.
+     * The vector store file. `chunking_strategy` is OpenAI's (2024-06-20) and on the OpenAI and Agents flavours (the
+     * Agents stable/v1 VectorStoreFile requires it): Azure's 2024-05-01-preview object has no such field.
      */
     presentFile (record: VectorStoreFileRecord, flavour: Flavour = 'azure'): VectorStoreFile {
       const status = processingStatus(record, clock.now())
@@ -312,7 +312,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
         status,
         last_error: null
       }
-      return flavour === 'openai' ? { ...file, chunking_strategy: { type: 'static', static: { ...strategy } } } : file
+      return flavour !== 'azure' ? { ...file, chunking_strategy: { type: 'static', static: { ...strategy } } } : file
     },
 
     presentBatch (record: VectorStoreFileBatchRecord): VectorStoreFileBatch {

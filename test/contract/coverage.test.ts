@@ -19,6 +19,14 @@ function concrete (template: string): string {
 
 async function send (built: Built, doc: DocId, method: string, path: string) {
   const payload = method === 'POST' ? {} : undefined
+  if (doc === 'agents-v1') {
+    return built.app.inject({
+      method: method as 'GET',
+      url: `/api/projects/walker${path}?api-version=v1`,
+      headers: { authorization: `Bearer ${API_KEY}` },
+      ...(payload ? { payload } : {})
+    })
+  }
   if (doc === 'openai-2024-06-20') {
     return built.app.inject({
       method: method as 'GET',
@@ -34,6 +42,7 @@ async function send (built: Built, doc: DocId, method: string, path: string) {
 function isRouterNotFound (doc: DocId, res: { statusCode: number, body: string }): boolean {
   if (res.statusCode !== 404) return false
   if (doc === 'openai-2024-06-20') return /"message":"Invalid URL \(/.test(res.body)
+  if (doc === 'agents-v1') return /"message":"Resource not found: /.test(res.body)
   return res.body === RESOURCE_NOT_FOUND
 }
 
@@ -46,6 +55,8 @@ t.test('every documented operation is served for its document\'s version and fla
       const res = await send(built, doc, row.method, concrete(row.path))
       const line = `${row.method} ${row.path} (${doc}) → ${res.statusCode} ${res.body.slice(0, 120)}`
       if (row.cells[doc] === 'absent') {
+        // The Agents flavour serves every v2 operation, also those its document lacks (message deletion, …).
+        if (doc === 'agents-v1') continue
         // Only Azure columns can lack an operation; the version before it answers as Azure does.
         if (!isRouterNotFound(doc, res) && res.body !== RESOURCE_NOT_FOUND) wronglyServed.push(line)
       } else if (isRouterNotFound(doc, res)) {

@@ -91,6 +91,38 @@ function * schemasIn (node: unknown): Generator<RawSchema> {
 
 export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   {
+    name: 'agents-function-call-output',
+    docs: ['agents-v1'],
+    reason: 'RunStepFunctionToolCallDetails lists `name` and `arguments` but not `output`, which a completed function ' +
+      'call step carries in OpenAI\'s RunStepDetailsToolCallsFunctionObject and in the Agents document\'s own streaming ' +
+      'RunStepDeltaFunction; the emulator serves it on every flavour (@azure/ai-agents 1.1.0 drops it when reading).',
+    apply: (defs) => {
+      const details = defs.RunStepFunctionToolCallDetails
+      if (!details?.properties || details.properties.output) throw new Error('spec exception: RunStepFunctionToolCallDetails changed')
+      details.properties.output = { type: 'string', 'x-nullable': true }
+    }
+  },
+  {
+    name: 'agents-list-envelope',
+    docs: ['agents-v1'],
+    reason: 'The Agents list envelopes declare only `data`, `last_id` and `has_more`; the emulator serves the same ' +
+      'OpenAI list envelope on every flavour (`object: "list"`, `first_id`), which @azure/ai-agents ignores (it reads ' +
+      'data, last_id, has_more only: JS src/static-helpers/pagingHelpers.ts). Whether the service sends them is not ' +
+      'captured. An empty page has no last item, so `last_id` is null there (as in the empty-list-ids patch).',
+    apply: (_defs, doc) => {
+      let lists = 0
+      for (const schema of schemasIn(doc.raw)) {
+        const props = schema.properties
+        if (!props?.data || !props.last_id || !props.has_more || props.first_id) continue
+        props.object = { type: 'string', enum: ['list'] }
+        props.first_id = { type: 'string', 'x-nullable': true }
+        props.last_id['x-nullable'] = true
+        lists++
+      }
+      if (lists === 0) throw new Error('spec exception: no Agents list envelopes found')
+    }
+  },
+  {
     name: 'empty-list-ids',
     docs: ['azure-2024-02-15-preview', 'azure-2024-05-01-preview', 'openai-2024-06-20'],
     reason: 'Every list envelope types `first_id` and `last_id` as non-nullable strings, but an empty page has ' +
@@ -309,8 +341,27 @@ const OPENAI_ERROR: RawSchema = { $ref: 'urn:aoai-spec:openai-2024-06-20#/$defs/
  * The OpenAI document declares no error responses on the Assistants paths either; its own `ErrorResponse`
  * schema is what the OpenAI flavour's errors are checked against.
  */
-export const ERROR_BODY_SCHEMAS: Readonly<Record<'openai' | 'azure', RawSchema>> = {
+export const ERROR_BODY_SCHEMAS: Readonly<Record<'openai' | 'azure' | 'agents', RawSchema>> = {
   openai: OPENAI_ERROR,
+  // Agents: the document's AgentV1Error, tightened to what @azure/ai-agents needs to read an error at all
+  // (agentV1ErrorDeserializer): an `error` object carrying all four fields.
+  agents: {
+    allOf: [{ $ref: 'urn:aoai-spec:agents-v1#/$defs/AgentV1Error' }],
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          message: { type: 'string' },
+          type: { type: 'string' },
+          param: { type: ['string', 'null'] },
+          code: { type: ['string', 'null'] }
+        },
+        required: ['message', 'type', 'param', 'code'],
+        additionalProperties: false
+      }
+    },
+    required: ['error']
+  },
   azure: {
     anyOf: [
       OPENAI_ERROR,

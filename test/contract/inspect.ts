@@ -23,7 +23,7 @@ export function contractProblem (request: FastifyRequest, reply: FastifyReply, p
   const rawPath = request.url.split('?')[0] ?? ''
   if (!contentType.startsWith('application/json') || text === undefined || OWN_ENDPOINTS.test(rawPath)) return undefined
   const flavour = flavourOfPath(rawPath)
-  const path = rawPath.replace(/\/{2,}/g, '/').replace(new RegExp(`^${API_PREFIXES[flavour]}(?=/|$)`), '')
+  const path = rawPath.replace(/\/{2,}/g, '/').replace(new RegExp(`^${API_PREFIXES[flavour].replace(/:[^/]+/g, '[^/]+')}(?=/|$)`), '')
   let body: unknown
   try {
     body = JSON.parse(text)

@@ -14,7 +14,8 @@ export function normalisePath (path: string): string {
 export const COLUMNS: ReadonlyArray<{ doc: DocId, title: string }> = [
   { doc: 'azure-2024-02-15-preview', title: 'Azure v1 (`2024-02-15-preview` … `2024-04-01-preview`)' },
   { doc: 'azure-2024-05-01-preview', title: 'Azure v2 (`2024-05-01-preview` and later)' },
-  { doc: 'openai-2024-06-20', title: 'OpenAI `/v1`' }
+  { doc: 'openai-2024-06-20', title: 'OpenAI `/v1`' },
+  { doc: 'agents-v1', title: 'Foundry Agents `/api/projects/{project}`' }
 ]
 
 export interface MatrixRow {
@@ -58,8 +59,9 @@ export function matrixMarkdown (): string {
     '✓: declared by the official document for that column and served. ✓ ¹: served as the real service does, but ' +
       'missing from the generated Azure document (checked against OpenAI\'s). –: not in that API version; Azure ' +
       'answers 404 `{"error":{"code":"404","message": "Resource not found"}}`, and so does the emulator.',
-    'Columns: `spec/azure-assistants-2024-02-15-preview.json`, `azure-assistants-2024-05-01-preview.json` and ' +
-      '`openai-openapi-2024-06-20.yaml` (Assistants, files and vector stores paths).'
+    'Columns: `spec/azure-assistants-2024-02-15-preview.json`, `azure-assistants-2024-05-01-preview.json`, ' +
+      '`openai-openapi-2024-06-20.yaml` (Assistants, files and vector stores paths) and `azure-ai-agents-v1.json` ' +
+      '(Foundry Agents; it also serves the other v2 operations, e.g. message deletion, which its document lacks).'
   ].join('\n')
 }
 

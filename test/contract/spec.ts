@@ -25,8 +25,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 export const SPEC_DIR = new URL('../../spec/', import.meta.url)
 
-export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'openai-2024-06-20' | 'openai-current'
-export type Flavour = 'azure' | 'openai'
+export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'agents-v1'
+export type Flavour = 'azure' | 'openai' | 'agents'
 export type Generation = 'v1' | 'v2'
 
 const FILES: Record<DocId, string> = {
@@ -34,11 +34,13 @@ const FILES: Record<DocId, string> = {
   'azure-2024-05-01-preview': 'azure-assistants-2024-05-01-preview.json',
   'openai-2024-06-20': 'openai-openapi-2024-06-20.yaml',
   /** OpenAI's current document (3 MB): loaded only when an operation is borrowed from it (vector-store search and file content). */
-  'openai-current': 'openai-openapi.yaml'
+  'openai-current': 'openai-openapi.yaml',
+  // Azure AI Foundry Agents (`/api/projects/{project}`), Azure.AI.Agents stable/v1 (Swagger 2.0, TypeSpec output)
+  'agents-v1': 'azure-ai-agents-v1.json'
 }
 
 /** The documents requests are checked against directly (docFor); `openai-current` only lends operations. */
-export const DOC_IDS: readonly DocId[] = ['azure-2024-02-15-preview', 'azure-2024-05-01-preview', 'openai-2024-06-20']
+export const DOC_IDS: readonly DocId[] = ['azure-2024-02-15-preview', 'azure-2024-05-01-preview', 'openai-2024-06-20', 'agents-v1']
 const added = new Set<DocId>()
 
 /** Adds a lending document's schemas to the validator the first time it is needed. */
@@ -52,6 +54,7 @@ function ensureDocument (id: DocId): void {
 /** The document a request is checked against. */
 export function docFor (flavour: Flavour, generation: Generation): DocId {
   if (flavour === 'openai') return 'openai-2024-06-20'
+  if (flavour === 'agents') return 'agents-v1'
   return generation === 'v1' ? 'azure-2024-02-15-preview' : 'azure-2024-05-01-preview'
 }
 
@@ -311,7 +314,7 @@ function describe (errors: ErrorObject[] | null | undefined): string[] {
 export function checkResponse (response: ResponseToCheck): CheckResult {
   const { flavour, generation, method, path, status, body } = response
   if (status >= 400) {
-    const name = flavour === 'openai' ? 'openai' : 'azure'
+    const name = flavour
     const fn = compile(`error:${name}`, () => ({ $ref: `urn:aoai-errors:${name}` }))
     return fn(body)
       ? { ok: true, doc: 'error-envelope', template: name }
