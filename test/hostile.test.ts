@@ -205,7 +205,8 @@ t.test('5. every stored object is weighed exactly, at any depth', async t => {
   const budget = 1024 * 1024
   const built = await build(t, { maxStoreBytes: budget })
   for (let i = 0; i < 60; i++) {
-    const parameters = deepen(`${i}${payload}`, 17)
+    // An object schema (as the service requires of `parameters`) carrying the deep payload.
+    const parameters = { type: 'object', properties: {}, description: deepen(`${i}${payload}`, 17) }
     const res = await built.call({
       method: 'POST', url: '/openai/assistants', apiVersion: V2, body: { model: 'gpt-4o', tools: [{ type: 'function', function: { name: 'f', parameters } }] }
     })
