@@ -6,42 +6,20 @@
 // may call it). Asserts nothing about speed; exits 1 only when the load itself went wrong.
 // Knobs: BENCH_STREAMS (200), BENCH_REPLY_TOKENS (500).
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { freePort, rssBytes as rssOf } from './lib/processes.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const HOST = '127.0.0.1'
 const API_VERSION = '2024-05-01-preview'
 const HEADERS = { 'api-key': 'k', 'content-type': 'application/json' }
 const LIMIT_MS = 120_000
-
-function freePort () {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.unref()
-    probe.on('error', reject)
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-/** Resident set size of a process in bytes (Linux /proc; null elsewhere). */
-function rssOf (pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find(l => l.startsWith('VmRSS:'))
-    return Number(line.split(/\s+/)[1]) * 1024
-  } catch {
-    return null
-  }
-}
 
 /** A reply of about `tokens` tokens (o200k_base), words that each count as one token. */
 async function replyOf (tokens) {

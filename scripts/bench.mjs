@@ -29,13 +29,13 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, createServer as createHttpServer, request as httpRequest } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { freePort, rssBytes as rssOf } from './lib/processes.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const SELF = fileURLToPath(import.meta.url)
@@ -188,18 +188,6 @@ function killAll () {
   live.clear()
 }
 
-function freePort () {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer()
-    probe.unref()
-    probe.once('error', reject)
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
 function tail (stream, max = 4000) {
   const box = { text: '' }
   stream?.setEncoding('utf8')
@@ -278,12 +266,6 @@ async function stopServer ({ child, exited }) {
     child.kill('SIGKILL')
     await exited
   }
-}
-
-/** The resident set of a process in bytes, from /proc/<pid>/status. */
-function rssOf (pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]) * 1024
 }
 
 // ---------------------------------------------------------------------------------------------------------

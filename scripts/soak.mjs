@@ -9,38 +9,19 @@
 //
 // The server is a separate process started and stopped here by its pid (SIGTERM, then SIGKILL after 5 s).
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { freePort, rssBytes } from './lib/processes.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const HOST = '127.0.0.1'
 const KEY = 'soak-key'
 const API = '2024-05-01-preview'
 
-function freePort () {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-/** The child's resident set size in MiB (Linux /proc; null elsewhere). */
-function rssMiB (pid) {
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
-    return Number.isFinite(kb) ? Math.round(kb / 1024) : null
-  } catch {
-    return null
-  }
-}
+/** Bytes as MiB, rounded; null stays null. */
+const rssMiB = bytes => bytes === null ? null : Math.round(bytes / 1024 / 1024)
 
 async function waitHealthy (base, ms = 15000) {
   const until = Date.now() + ms
@@ -127,7 +108,8 @@ export async function run ({ seconds = 20, concurrency = 16, interval = 2, log =
       await post('unsigned JWT', [401], '/threads', {}, { 'api-key': undefined, authorization: `Bearer ${unsignedJwt}` })
       await post('wrong key', [401], '/threads', {}, { 'api-key': 'wrong' })
       await call('unknown id', [404], '/threads/thread_doesnotexist/runs/run_nope')
-      const nested = { type: 'array', minItems: 1000, items: { type: 'array', minItems: 1000, items: { type: 'array', minItems: 1000 } } }
+      // An object schema (as `parameters` must be) whose sampling would ask for a billion values: the budget holds.
+      const nested = { type: 'object', properties: { v: { type: 'array', minItems: 1000, items: { type: 'array', minItems: 1000, items: { type: 'array', minItems: 1000 } } } }, required: ['v'] }
       const assistant = await post('create assistant', [200], '/assistants', { model: 'gpt-4o', tools: [{ type: 'function', function: { name: 'f', parameters: nested } }] })
       if (assistant?.id) {
         await post('huge schema run', [200], '/threads/runs', { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: 'x'.repeat(200000) }] }, tool_choice: 'required' })
@@ -139,7 +121,7 @@ export async function run ({ seconds = 20, concurrency = 16, interval = 2, log =
     const samples = []
     const started = Date.now()
     const sampler = setInterval(() => {
-      const sample = { at: Math.round((Date.now() - started) / 1000), requests: stats.requests, unexpected: stats.unexpected, rssMiB: rssMiB(child.pid) }
+      const sample = { at: Math.round((Date.now() - started) / 1000), requests: stats.requests, unexpected: stats.unexpected, rssMiB: rssMiB(rssBytes(child.pid)) }
       samples.push(sample)
       log(`soak: t=${String(sample.at).padStart(3)} s  requests=${String(sample.requests).padStart(6)}  unexpected=${sample.unexpected}  rss=${sample.rssMiB ?? '?'} MiB`)
     }, interval * 1000)
@@ -147,7 +129,7 @@ export async function run ({ seconds = 20, concurrency = 16, interval = 2, log =
       while (Date.now() < deadline) await (worker % 4 === 3 ? hostile() : conversation())
     }))
     clearInterval(sampler)
-    return { seconds, concurrency, requests: stats.requests, unexpected: stats.unexpected, byKind: stats.byKind, samples, examples: stats.examples, finalRssMiB: rssMiB(child.pid) }
+    return { seconds, concurrency, requests: stats.requests, unexpected: stats.unexpected, byKind: stats.byKind, samples, examples: stats.examples, finalRssMiB: rssMiB(rssBytes(child.pid)) }
   } finally {
     child.kill('SIGTERM')
     const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])
