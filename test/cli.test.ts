@@ -16,8 +16,8 @@ import { fdStream, loggerOptions, prettyStream, REDACTED, scrubSecrets, wantsPre
 import { spawnEmulator, type EmulatorProcess } from './support/process.js'
 
 const API_VERSION = '2024-05-01-preview'
-/** Upper bound for any single wait on the child; generous for a loaded 2-core machine. */
-const WAIT_MS = 8000
+/** Upper bound for any single wait on the child (a bound, not a speed check): a tsx child on a loaded 2-core machine has taken over 8 s to print its first line. */
+const WAIT_MS = 30_000
 
 type Proc = EmulatorProcess
 

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { ROOT, spawnEmulator } from './support/process.js'
 
-const SPAWN_TIMEOUT_MS = 20_000
+const SPAWN_TIMEOUT_MS = 40_000
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
 interface Exit { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
