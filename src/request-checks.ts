@@ -22,10 +22,11 @@ const PATH_PREFIXES: Readonly<Record<string, string>> = {
 
 /**
  * File ids: OpenAI's are `file-…`; Azure's Assistants uploads are `assistant-…`, and its other uploads
- * (fine-tuning, batch) `file-…`, so Azure takes both. The error names the flavour's own prefix (a guess for Azure).
+ * (fine-tuning, batch) `file-…`, so Azure takes both; so do Foundry Agents, whose uploads are `assistant-…` too.
+ * The error names the flavour's own prefix (a guess for Azure and Agents).
  */
 function filePrefixes (flavour: RequestApiVersion['flavour']): readonly string[] {
-  return flavour === 'azure' ? ['assistant', 'file'] : ['file']
+  return flavour === 'openai' ? ['file'] : ['assistant', 'file']
 }
 
 function checkId (param: string, value: unknown, prefixes: readonly string[]): void {
