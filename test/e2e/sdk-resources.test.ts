@@ -4,11 +4,12 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
-import { startEmulator } from '../../src/index.js'
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/index.js'
 
-async function client (t: Test) {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100 })
+async function client (t: Test, options: EmulatorOptions = {}, started?: (emulator: RunningEmulator) => void) {
+  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, ...options })
   t.teardown(() => emulator.close())
+  started?.(emulator)
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: '2024-05-01-preview', maxRetries: 0 })
 }
 
@@ -74,7 +75,9 @@ t.test('threads: create, retrieve, update, delete', async t => {
 })
 
 t.test('messages: create, retrieve, update, delete, and a run\'s reply by run_id', async t => {
-  const openai = await client(t)
+  // A virtual clock: the run stays active until the test moves time, however slow the machine.
+  let emulator: RunningEmulator | undefined
+  const openai = await client(t, { clock: 'virtual' }, started => { emulator = started })
   const thread = await openai.beta.threads.create()
   const message = await openai.beta.threads.messages.create(thread.id, { role: 'user', content: 'What is 2 + 2?', metadata: { k: 'v' } })
   t.match(message, { object: 'thread.message', role: 'user', attachments: [], metadata: { k: 'v' } })
@@ -87,6 +90,7 @@ t.test('messages: create, retrieve, update, delete, and a run\'s reply by run_id
   const locked = await openai.beta.threads.messages.create(thread.id, { role: 'user', content: 'wait' }).catch(e => e)
   t.type(locked, BadRequestError)
   t.equal(locked.error?.message, `Can't add messages to ${thread.id} while a run ${run.id} is active.`)
+  emulator!.clock.advance(1000)
   const done = await openai.beta.threads.runs.poll(run.id, { thread_id: thread.id })
   t.equal(done.status, 'completed')
   const replies = await openai.beta.threads.messages.list(thread.id, { run_id: run.id })
