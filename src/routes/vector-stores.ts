@@ -67,20 +67,20 @@ const vectorStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/vector_stores/:vector_store_id/files', {
     schema: { params: VectorStoreParamsSchema, body: CreateVectorStoreFileBodySchema, response: { 200: VectorStoreFileSchema } }
   }, async (request, reply) => vectorStores.presentFile(hint(reply, vectorStores.addFile(request.params.vector_store_id, request.body)),
-    request.apiVersion.flavour))
+    request.apiVersion))
 
   /** GET /vector_stores/:vector_store_id/files — list the store's files, optionally by status (`filter`) */
   app.get('/vector_stores/:vector_store_id/files', {
     schema: { params: VectorStoreParamsSchema, querystring: ListVectorStoreFilesQuerySchema, response: { 200: listSchema(VectorStoreFileSchema) } }
   }, async (request) => mapPage(
     paginate(vectorStores.listFiles(request.params.vector_store_id, request.query.filter), request.query),
-    record => vectorStores.presentFile(record, request.apiVersion.flavour)))
+    record => vectorStores.presentFile(record, request.apiVersion)))
 
   /** GET /vector_stores/:vector_store_id/files/:file_id — retrieve one of the store's files */
   app.get('/vector_stores/:vector_store_id/files/:file_id', {
     schema: { params: VectorStoreFileParamsSchema, response: { 200: VectorStoreFileSchema } }
   }, async (request, reply) => vectorStores.presentFile(hint(reply, vectorStores.getFile(request.params.vector_store_id, request.params.file_id)),
-    request.apiVersion.flavour))
+    request.apiVersion))
 
   /** DELETE /vector_stores/:vector_store_id/files/:file_id — take a file out of the store */
   app.delete('/vector_stores/:vector_store_id/files/:file_id', {
@@ -119,7 +119,7 @@ const vectorStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: FileBatchParamsSchema, querystring: ListVectorStoreFilesQuerySchema, response: { 200: listSchema(VectorStoreFileSchema) } }
   }, async (request) => mapPage(
     paginate(vectorStores.listBatchFiles(request.params.vector_store_id, request.params.batch_id, request.query.filter), request.query),
-    record => vectorStores.presentFile(record, request.apiVersion.flavour)))
+    record => vectorStores.presentFile(record, request.apiVersion)))
 }
 
 export default vectorStoreRoutes

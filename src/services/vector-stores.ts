@@ -7,7 +7,8 @@
  * event that changes records: its files still processing are stamped `cancelledAt`.
  */
 import { toUnixSeconds } from '../clock.js'
-import type { Flavour } from '../plugins/azure-gate.js'
+import type { RequestApiVersion } from '../plugins/azure-gate.js'
+import { compareApiVersions } from '../api-versions.js'
 import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import type {
@@ -23,6 +24,11 @@ import { searchFiles, type SearchFilter, type SearchResultItem } from './vector-
 const DAY_MS = 24 * 60 * 60 * 1000
 /** What `auto` chunking means (OpenAI's `AutoChunkingStrategyRequestParam`): 800-token chunks, 400 overlap. */
 const AUTO_CHUNKING = { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } as const
+/**
+ * The first Azure api-version whose VectorStoreFile carries `chunking_strategy` (required there: the
+ * 2024-07-01-preview and 2024-09-01-preview documents, spec/SOURCES.md); 2024-05-01-preview's object has none.
+ */
+const AZURE_FILE_CHUNKING_SINCE = '2024-07-01-preview'
 
 type Processing = Pick<VectorStoreFileRecord, 'readyAt' | 'cancelledAt'>
 
@@ -297,10 +303,12 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
     },
 
     /**
-     * The vector store file. `chunking_strategy` is OpenAI's (2024-06-20) and on the OpenAI and Agents flavours (the
-     * Agents stable/v1 VectorStoreFile requires it): Azure's 2024-05-01-preview object has no such field.
+     * The vector store file as the request's flavour and api-version show it. `chunking_strategy` (OpenAI 2024-06-20;
+     * required by the Agents stable/v1 VectorStoreFile and by Azure's documents from 2024-07-01-preview) is always
+     * `static`, an `auto` choice showing its resolved sizes (800/400) as OpenAI does; Azure's 2024-05-01-preview
+     * object has no such field. Without `served`: Azure 2024-05-01-preview.
      */
-    presentFile (record: VectorStoreFileRecord, flavour: Flavour = 'azure'): VectorStoreFile {
+    presentFile (record: VectorStoreFileRecord, served: Pick<RequestApiVersion, 'flavour' | 'version'> = { flavour: 'azure', version: '2024-05-01-preview' }): VectorStoreFile {
       const status = processingStatus(record, clock.now())
       const strategy = record.chunkingStrategy.type === 'static' ? record.chunkingStrategy.static : AUTO_CHUNKING
       const file: VectorStoreFile = {
@@ -312,7 +320,8 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
         status,
         last_error: null
       }
-      return flavour !== 'azure' ? { ...file, chunking_strategy: { type: 'static', static: { ...strategy } } } : file
+      const chunked = served.flavour !== 'azure' || compareApiVersions(served.version, AZURE_FILE_CHUNKING_SINCE) >= 0
+      return chunked ? { ...file, chunking_strategy: { type: 'static', static: { ...strategy } } } : file
     },
 
     presentBatch (record: VectorStoreFileBatchRecord): VectorStoreFileBatch {

@@ -45,6 +45,9 @@ function isEmptySchema (def: RawSchema): boolean {
   return Object.keys(def).filter(k => k !== 'description' && !k.startsWith('x-')).length === 0
 }
 
+/** Every Azure v2 (TypeSpec) document: the generated files share the gaps below unless a patch says otherwise. */
+const AZURE_V2: readonly DocId[] = ['azure-2024-05-01-preview', 'azure-2024-07-01-preview', 'azure-2024-09-01-preview']
+
 const STRING_ARRAY: RawSchema = { type: 'array', items: { type: 'string' } }
 
 /** Tool choice as OpenAI documents it (and Azure's later versions type it): a mode, or a named tool. */
@@ -124,7 +127,7 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'empty-list-ids',
-    docs: ['azure-2024-02-15-preview', 'azure-2024-05-01-preview', 'openai-2024-06-20'],
+    docs: ['azure-2024-02-15-preview', ...AZURE_V2, 'openai-2024-06-20'],
     reason: 'Every list envelope types `first_id` and `last_id` as non-nullable strings, but an empty page has ' +
       'no first or last item: the service answers `"first_id": null, "last_id": null` (what the SDKs print for an ' +
       'empty page, e.g. `SyncCursorPage(data=[], first_id=None, …)`; inferred, no raw capture in the wire notes).',
@@ -143,24 +146,16 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'function-strict',
-    docs: ['azure-2024-05-01-preview', 'openai-2024-06-20'],
+    docs: ['azure-2024-07-01-preview', 'azure-2024-09-01-preview', 'openai-2024-06-20'],
     reason: 'Function tools carry `strict` (structured outputs) on OpenAI since 2024-08-06 and on Azure from ' +
-      '2024-08-01-preview; those api-versions are checked against these nearest documents, which predate it ' +
-      '(OpenAI\'s current document has `FunctionObject.strict`). The request validator refuses `strict` on older versions.',
+      '2024-08-01-preview; 2024-08-01-preview is checked against the 2024-07-01-preview document, which predates it, ' +
+      'and the 2024-09-01-preview document (also used for every later version) omits it although the service accepts ' +
+      'it there (OpenAI\'s current document has `FunctionObject.strict`). The request validator refuses `strict` on older ' +
+      'versions, so the 2024-05-01-preview document stays as published.',
     apply: (defs, doc) => {
       const name = doc.id === 'openai-2024-06-20' ? 'FunctionObject' : 'FunctionDefinition'
       addProperty(defs, name, 'strict', { type: 'boolean', 'x-nullable': true, nullable: true }, false)
     }
-  },
-  {
-    name: 'file-search-max-num-results',
-    docs: ['azure-2024-05-01-preview'],
-    reason: 'Azure\'s 2024-07-01-preview and 2024-09-01-preview documents add `file_search.max_num_results` (1..50) to ' +
-      'the file_search tool (spec/SOURCES.md); those versions are checked against this nearest document, which lacks it.',
-    apply: (defs) => addProperty(defs, 'FileSearchToolDefinition', 'file_search', {
-      type: 'object',
-      properties: { max_num_results: { type: 'integer', format: 'int32' } }
-    }, false)
   },
   {
     name: 'file-search-ranking-options',
@@ -181,7 +176,7 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'run-status-incomplete',
-    docs: ['azure-2024-05-01-preview'],
+    docs: AZURE_V2,
     reason: 'RunStatus lists 8 values and omits `incomplete`, which v2 runs reach when max_prompt_tokens or ' +
       'max_completion_tokens is hit (Azure docs for these fields: "the run will end with status `incomplete`"; ' +
       'OpenAI lists 9 values). v1 runs cannot be incomplete, so the 2024-02-15-preview document stays as is.',
@@ -193,7 +188,7 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'empty-option-schemas',
-    docs: ['azure-2024-05-01-preview'],
+    docs: AZURE_V2,
     reason: 'AssistantsApiToolChoiceOption and AssistantsApiResponseFormatOption are empty `{}` schemas (a TypeSpec ' +
       'union the emitter could not express), which would accept anything. They are replaced by the shapes OpenAI ' +
       'documents for the same fields, so run and assistant responses are really checked. ' +
@@ -207,15 +202,16 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'run-parallel-tool-calls',
-    docs: ['azure-2024-05-01-preview'],
-    reason: 'ThreadRun lacks `parallel_tool_calls` (OpenAI added it in June 2024, after the document was generated), ' +
+    docs: ['azure-2024-05-01-preview', 'azure-2024-07-01-preview'],
+    reason: 'ThreadRun lacks `parallel_tool_calls` (OpenAI added it in June 2024; Azure\'s documents declare it from ' +
+      '2024-09-01-preview, where it is required), ' +
       'yet Azure v2 runs carry `"parallel_tool_calls": true` like OpenAI\'s (Azure run logged in ' +
       'danny-avila/LibreChat#6728); the emulator presents it on every v2 run, so the document gains it (optional).',
     apply: (defs) => addProperty(defs, 'ThreadRun', 'parallel_tool_calls', { type: 'boolean' }, false)
   },
   {
     name: 'incomplete-details-object',
-    docs: ['azure-2024-05-01-preview'],
+    docs: AZURE_V2,
     reason: 'IncompleteRunDetails is typed as a bare string enum (`"max_completion_tokens"`), but the run field is ' +
       'OpenAI\'s object `{"reason": "max_completion_tokens" | "max_prompt_tokens"}` (OpenAI RunObject; Azure\'s ' +
       'Assistants service is OpenAI\'s, and the Azure reference shows `incomplete_details` as an object — inferred).',
@@ -231,8 +227,8 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'v2-image-content',
-    docs: ['azure-2024-05-01-preview'],
-    reason: 'The 2024-05-01-preview document knows only `text` and `image_file` (without `detail`) message content, ' +
+    docs: AZURE_V2,
+    reason: 'The Azure v2 documents (2024-05-01-preview to 2024-09-01-preview) know only `text` and `image_file` (without `detail`) message content, ' +
       'while Assistants v2 messages (OpenAI MessageObject, which the emulator follows for every v2 api-version) may ' +
       'also hold `image_url` parts and an `image_file.detail`; later Azure versions and OpenAI v2 accept them, so ' +
       'the emulator does too (listed under "Differences from Azure").',
@@ -300,7 +296,7 @@ export const BORROWED_OPERATIONS: ReadonlyArray<{
   /** The first Azure api-version that serves it, when later than the document's: the endpoint matrix shows it absent. */
   since?: string
 }> = [
-  ...(['openai-2024-06-20', 'azure-2024-05-01-preview'] as const).flatMap(doc => [
+  ...(['openai-2024-06-20', ...AZURE_V2] as const).flatMap(doc => [
     {
       docs: [doc],
       method: 'POST',
@@ -308,7 +304,7 @@ export const BORROWED_OPERATIONS: ReadonlyArray<{
       from: 'openai-current' as const,
       reason: 'Vector-store search: in OpenAI\'s current document and Azure\'s 2025-04-01-preview inference spec ' +
         '(spec/SOURCES.md), served on /v1 and on Azure from 2024-10-01-preview; the nearest documents predate it.',
-      ...(doc === 'azure-2024-05-01-preview' ? { since: '2024-10-01-preview' } : {})
+      ...(doc === 'openai-2024-06-20' ? {} : { since: '2024-10-01-preview' })
     },
     {
       docs: [doc],
@@ -316,16 +312,16 @@ export const BORROWED_OPERATIONS: ReadonlyArray<{
       path: '/vector_stores/{vector_store_id}/files/{file_id}/content',
       from: 'openai-current' as const,
       reason: 'Vector-store file content: as for search (OpenAI current; Azure 2025-04-01-preview inference spec).',
-      ...(doc === 'azure-2024-05-01-preview' ? { since: '2024-10-01-preview' } : {})
+      ...(doc === 'openai-2024-06-20' ? {} : { since: '2024-10-01-preview' })
     }
   ]),
   {
-    docs: ['azure-2024-05-01-preview'],
+    docs: AZURE_V2,
     method: 'DELETE',
     path: '/threads/{thread_id}/messages/{message_id}',
     from: 'openai-2024-06-20',
     reason: 'Message deletion is part of Assistants v2 (OpenAI since 2024-04-30) and served by Azure from ' +
-      '2024-05-01-preview, but the generated 2024-05-01-preview document omits the operation.'
+      '2024-05-01-preview, but the generated 2024-05-01-preview to 2024-09-01-preview documents omit the operation.'
   }
 ]
 

@@ -30,8 +30,10 @@ export function contractProblem (request: FastifyRequest, reply: FastifyReply, p
   } catch {
     return `${request.method} ${request.url} → ${reply.statusCode}: the body is not JSON: ${text.slice(0, 200)}`
   }
-  const generation = (request.apiVersion as { generation?: 'v1' | 'v2' } | null | undefined)?.generation ?? 'v2'
-  const result = checkResponse({ flavour, generation, method: request.method, path, status: reply.statusCode, body })
+  const served = request.apiVersion as { generation?: 'v1' | 'v2', version?: string } | null | undefined
+  const generation = served?.generation ?? 'v2'
+  const apiVersion = flavour === 'azure' ? served?.version : undefined
+  const result = checkResponse({ flavour, generation, apiVersion, method: request.method, path, status: reply.statusCode, body })
   if (result.ok) return undefined
   return `${request.method} ${request.url} → ${reply.statusCode} does not match ${result.doc} ${result.template ?? ''}:\n  ` +
     `${result.errors.join('\n  ')}\n  body: ${text.slice(0, 2000)}`

@@ -59,7 +59,8 @@ export function matrixMarkdown (): string {
     '✓: declared by the official document for that column and served. ✓ ¹: served as the real service does, but ' +
       'missing from the generated Azure document (checked against OpenAI\'s). –: not in that API version; Azure ' +
       'answers 404 `{"error":{"code":"404","message": "Resource not found"}}`, and so does the emulator.',
-    'Columns: `spec/azure-assistants-2024-02-15-preview.json`, `azure-assistants-2024-05-01-preview.json`, ' +
+    'Columns: `spec/azure-assistants-2024-02-15-preview.json`, `azure-assistants-2024-05-01-preview.json` (the ' +
+      '`2024-07-01-preview` and `2024-09-01-preview` documents declare the same operations), ' +
       '`openai-openapi-2024-06-20.yaml` (Assistants, files and vector stores paths) and `azure-ai-agents-v1.json` ' +
       '(Foundry Agents; it also serves the other v2 operations, e.g. message deletion, which its document lacks).'
   ].join('\n')

@@ -4,7 +4,7 @@
  */
 import t from 'tap'
 import { CONVENTIONS, DOCUMENT_PATCHES, BORROWED_OPERATIONS } from './exceptions.js'
-import { checkResponse, DOC_IDS, docFor, findOperation, loadDocument, operationsOf, type ResponseToCheck } from './spec.js'
+import { checkResponse, DOC_IDS, docFor, findOperation, loadDocument, operationsOf, type DocId, type ResponseToCheck } from './spec.js'
 
 const assistant = {
   id: 'asst_1',
@@ -32,6 +32,16 @@ t.test('documents load and every exception still applies', async t => {
   t.equal(operationsOf('openai-2024-06-20').filter(op => op.path.startsWith('/chat')).length, 0, 'only Assistants-related OpenAI paths')
   t.equal(docFor('azure', 'v1'), 'azure-2024-02-15-preview')
   t.equal(docFor('azure', 'v2'), 'azure-2024-05-01-preview')
+  const mapping = {
+    '2024-05-01-preview': 'azure-2024-05-01-preview',
+    '2024-07-01-preview': 'azure-2024-07-01-preview',
+    '2024-08-01-preview': 'azure-2024-07-01-preview',
+    '2024-09-01-preview': 'azure-2024-09-01-preview',
+    '2024-10-01-preview': 'azure-2024-09-01-preview',
+    '2025-04-01-preview': 'azure-2024-09-01-preview'
+  }
+  for (const [version, doc] of Object.entries(mapping)) t.equal(docFor('azure', 'v2', version), doc, version)
+  t.equal(docFor('azure', 'v1', '2024-04-01-preview'), 'azure-2024-02-15-preview')
   t.equal(docFor('openai', 'v1'), 'openai-2024-06-20')
 })
 
@@ -98,6 +108,12 @@ t.test('run status, nullables and empty lists', async t => {
   t.match(checkResponse(run('incomplete', 'v1')), { ok: false })
   t.match(checkResponse(run('bogus', 'v2')), { ok: false })
   t.match(checkResponse(run('queued', 'v1')), { ok: true })
+  const v2Run = run('incomplete', 'v2')
+  t.match(checkResponse({ ...v2Run, apiVersion: '2024-09-01-preview' }), { ok: false, errors: [/required property 'parallel_tool_calls'/] },
+    '2024-09-01-preview requires parallel_tool_calls')
+  for (const apiVersion of ['2024-07-01-preview', '2024-09-01-preview', '2025-01-01-preview']) {
+    t.match(checkResponse({ ...v2Run, apiVersion, body: { ...v2Run.body, parallel_tool_calls: true } }), { ok: true }, apiVersion)
+  }
   const list = { object: 'list', data: [], first_id: null, last_id: null, has_more: false }
   t.match(check({ path: '/assistants', body: list }), { ok: true }, 'empty-list-ids patch')
   t.match(check({ flavour: 'openai', path: '/assistants', body: list }), { ok: true })
@@ -120,4 +136,41 @@ t.test('operations a document lacks are reported, or borrowed', async t => {
   t.match(check({ method: 'DELETE', path: '/threads/t/messages/m', body: deleted }), { ok: true, doc: 'openai-2024-06-20' })
   t.match(check({ generation: 'v1', method: 'DELETE', path: '/threads/t/messages/m', body: deleted }), { ok: false })
   t.equal(findOperation('azure-2024-05-01-preview', 'POST', '/threads/runs'), '/threads/runs', 'literal segments win')
+})
+
+t.test('each Azure v2 api-version is checked against its own document', async t => {
+  const file = {
+    id: 'assistant-1',
+    object: 'vector_store.file',
+    usage_bytes: 0,
+    created_at: 1,
+    vector_store_id: 'vs_1',
+    status: 'completed',
+    last_error: null
+  }
+  const chunked = { ...file, chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } } }
+  const fileCheck = (apiVersion: string, body: unknown) => check({ apiVersion, path: '/vector_stores/vs_1/files/assistant-1', body })
+  t.match(fileCheck('2024-05-01-preview', file), { ok: true, doc: 'azure-2024-05-01-preview' })
+  t.match(fileCheck('2024-05-01-preview', chunked), { ok: false, errors: [/'chunking_strategy'/] })
+  for (const version of ['2024-07-01-preview', '2024-08-01-preview', '2024-09-01-preview', '2025-04-01-preview']) {
+    t.match(fileCheck(version, file), { ok: false, errors: [/required property 'chunking_strategy'/] }, `${version} requires chunking_strategy`)
+    t.match(fileCheck(version, chunked), { ok: true }, version)
+  }
+  t.match(fileCheck('2024-07-01-preview', { ...chunked, chunking_strategy: { type: 'other' } }), { ok: true }, 'the "other" strategy')
+  t.match(fileCheck('2024-07-01-preview', { ...chunked, chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 50, chunk_overlap_tokens: 0 } } }),
+    { ok: false }, 'static sizes are bounded')
+
+  const fileSearch = { ...v2Assistant, tools: [{ type: 'file_search', file_search: { max_num_results: 5 } }] }
+  t.match(check({ apiVersion: '2024-05-01-preview', body: fileSearch }), { ok: false, errors: [/'file_search'/] })
+  t.match(check({ apiVersion: '2024-07-01-preview', body: fileSearch }), { ok: true, doc: 'azure-2024-07-01-preview' })
+  const strict = { ...v2Assistant, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' }, strict: true } }] }
+  t.match(check({ apiVersion: '2024-05-01-preview', body: strict }), { ok: false, errors: [/'strict'/] }, 'strict only from 2024-08-01-preview')
+  t.match(check({ apiVersion: '2024-08-01-preview', body: strict }), { ok: true }, 'function-strict patch')
+  t.match(check({ apiVersion: '2024-09-01-preview', body: strict }), { ok: true })
+})
+
+t.test('the Azure v2 documents declare the same operations (one endpoint-matrix column)', async t => {
+  const ops = (id: DocId) => operationsOf(id).map(op => `${op.method} ${op.path}`).sort()
+  t.same(ops('azure-2024-07-01-preview'), ops('azure-2024-05-01-preview'))
+  t.same(ops('azure-2024-09-01-preview'), ops('azure-2024-05-01-preview'))
 })

@@ -2,8 +2,10 @@
  * The official API documents in spec/ (committed verbatim, provenance in spec/SOURCES.md), loaded as JSON Schema for ajv, and a validator that
  * checks one response body against the document of its flavour and api-version.
  *
- * - Azure (/openai): Swagger 2.0 — the 2024-02-15-preview document for v1 api-versions, the
- *   2024-05-01-preview one for v2. OpenAI (/v1): OpenAPI 3.0, the 2024-06-20 document (Assistants v2 era).
+ * - Azure (/openai): Swagger 2.0 — the 2024-02-15-preview document for v1 api-versions; for v2, the document
+ *   of the api-version or the nearest older one (docFor: 2024-05-01-preview; 2024-07-01-preview for 07-01 and
+ *   08-01; 2024-09-01-preview for 09-01 and every later version, which have no TypeSpec document).
+ *   OpenAI (/v1): OpenAPI 3.0, the 2024-06-20 document (Assistants v2 era).
  * - Conversion: `x-nullable` (Swagger) and `nullable` (OpenAPI 3.0) become `anyOf [schema, null]`;
  *   Swagger's string `discriminator` + `x-ms-discriminator-value` become if/then dispatch to the derived
  *   definitions; OpenAPI 3.0's boolean `exclusiveMinimum` becomes the numeric form.
@@ -17,6 +19,7 @@ import { readFileSync } from 'node:fs'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import YAML from 'yaml'
+import { compareApiVersions } from '../../src/api-versions.js'
 import { DOCUMENT_PATCHES, ERROR_BODY_SCHEMAS, BORROWED_OPERATIONS, type RawSchema } from './exceptions.js'
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
@@ -25,13 +28,16 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 export const SPEC_DIR = new URL('../../spec/', import.meta.url)
 
-export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'agents-v1'
+export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'azure-2024-07-01-preview' |
+  'azure-2024-09-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'agents-v1'
 export type Flavour = 'azure' | 'openai' | 'agents'
 export type Generation = 'v1' | 'v2'
 
 const FILES: Record<DocId, string> = {
   'azure-2024-02-15-preview': 'azure-assistants-2024-02-15-preview.json',
   'azure-2024-05-01-preview': 'azure-assistants-2024-05-01-preview.json',
+  'azure-2024-07-01-preview': 'azure-assistants-2024-07-01-preview.json',
+  'azure-2024-09-01-preview': 'azure-assistants-2024-09-01-preview.json',
   'openai-2024-06-20': 'openai-openapi-2024-06-20.yaml',
   /** OpenAI's current document (3 MB): loaded only when an operation is borrowed from it (vector-store search and file content). */
   'openai-current': 'openai-openapi.yaml',
@@ -40,7 +46,15 @@ const FILES: Record<DocId, string> = {
 }
 
 /** The documents requests are checked against directly (docFor); `openai-current` only lends operations. */
-export const DOC_IDS: readonly DocId[] = ['azure-2024-02-15-preview', 'azure-2024-05-01-preview', 'openai-2024-06-20', 'agents-v1']
+export const DOC_IDS: readonly DocId[] = ['azure-2024-02-15-preview', 'azure-2024-05-01-preview', 'azure-2024-07-01-preview',
+  'azure-2024-09-01-preview', 'openai-2024-06-20', 'agents-v1']
+
+/** The Azure v2 documents, each with the first api-version it describes (ascending). */
+export const AZURE_V2_DOCS: ReadonlyArray<{ doc: DocId, since: string }> = [
+  { doc: 'azure-2024-05-01-preview', since: '2024-05-01-preview' },
+  { doc: 'azure-2024-07-01-preview', since: '2024-07-01-preview' },
+  { doc: 'azure-2024-09-01-preview', since: '2024-09-01-preview' }
+]
 const added = new Set<DocId>()
 
 /** Adds a lending document's schemas to the validator the first time it is needed. */
@@ -51,11 +65,18 @@ function ensureDocument (id: DocId): void {
   added.add(id)
 }
 
-/** The document a request is checked against. */
-export function docFor (flavour: Flavour, generation: Generation): DocId {
+/**
+ * The document a request is checked against. Azure v2: the document of `apiVersion` or of the nearest older
+ * version that has one (2024-08-01-preview → 2024-07-01-preview; 2024-10-01-preview and later →
+ * 2024-09-01-preview, the newest TypeSpec Assistants document); without `apiVersion`, 2024-05-01-preview.
+ */
+export function docFor (flavour: Flavour, generation: Generation, apiVersion?: string): DocId {
   if (flavour === 'openai') return 'openai-2024-06-20'
   if (flavour === 'agents') return 'agents-v1'
-  return generation === 'v1' ? 'azure-2024-02-15-preview' : 'azure-2024-05-01-preview'
+  if (generation === 'v1') return 'azure-2024-02-15-preview'
+  if (apiVersion === undefined) return 'azure-2024-05-01-preview'
+  const nearest = AZURE_V2_DOCS.filter(d => compareApiVersions(d.since, apiVersion) <= 0).at(-1)
+  return (nearest ?? AZURE_V2_DOCS[0]!).doc
 }
 
 /** The OpenAI document covers every OpenAI API; these are the Assistants ones this emulator is about. */
@@ -290,6 +311,8 @@ export interface ResponseToCheck {
   flavour: Flavour
   /** The request's generation; for Azure requests that never reached a route (gate errors), any. */
   generation: Generation
+  /** The Azure api-version the request was served as (picks the v2 document); absent: 2024-05-01-preview. */
+  apiVersion?: string
   method: string
   /** The request path below the flavour's prefix, without query string (e.g. `/threads/thread_1/runs`). */
   path: string
@@ -312,7 +335,7 @@ function describe (errors: ErrorObject[] | null | undefined): string[] {
 
 /** Checks one response body. Error statuses are checked against the envelopes of their flavour. */
 export function checkResponse (response: ResponseToCheck): CheckResult {
-  const { flavour, generation, method, path, status, body } = response
+  const { flavour, generation, apiVersion, method, path, status, body } = response
   if (status >= 400) {
     const name = flavour
     const fn = compile(`error:${name}`, () => ({ $ref: `urn:aoai-errors:${name}` }))
@@ -320,7 +343,7 @@ export function checkResponse (response: ResponseToCheck): CheckResult {
       ? { ok: true, doc: 'error-envelope', template: name }
       : { ok: false, doc: 'error-envelope', template: name, errors: describe(fn.errors) }
   }
-  let id = docFor(flavour, generation)
+  let id = docFor(flavour, generation, apiVersion)
   let template = findOperation(id, method, path)
   if (template === undefined) {
     // Operations the service has but the document lacks: checked against the document that has them.

@@ -114,10 +114,16 @@ t.test('vector store files: add, list with filter, retrieve, delete', async t =>
     created_at: Math.floor(built.clock.now() / 1000),
     vector_store_id: store.id,
     status: 'in_progress',
-    last_error: null
+    last_error: null,
+    // Required on the file from 2024-07-01-preview; `auto` shows its resolved sizes, as OpenAI's does.
+    chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } }
   })
+  const before = await built.call({ url: `/openai/vector_stores/${store.id}/files/${a.id}`, apiVersion: V2 })
+  t.notOk('chunking_strategy' in before.json(), '2024-05-01-preview\'s vector-store file has no chunking_strategy')
   built.clock.advance(500)
-  await call(built, 'POST', `/vector_stores/${store.id}/files`, { file_id: b.id, chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 400, chunk_overlap_tokens: 200 } } })
+  const fixed = { type: 'static', static: { max_chunk_size_tokens: 400, chunk_overlap_tokens: 200 } }
+  const second = await call(built, 'POST', `/vector_stores/${store.id}/files`, { file_id: b.id, chunking_strategy: fixed })
+  t.same(second.json().chunking_strategy, fixed, 'a static strategy is shown as given')
 
   const files = `/vector_stores/${store.id}/files`
   t.same((await call(built, 'GET', files)).json().data.map((f: { id: string }) => f.id), [b.id, a.id])
