@@ -128,12 +128,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'clock', flag: 'clock', env: 'AOAI_EMULATOR_CLOCK', kind: 'clock', placeholder: 'MODE', shownDefault: 'real', describe: 'real, or virtual: time starts at the real time (at a fixed instant, 2025-01-01T00:00:00Z, when --seed is given) and moves only through POST /_emulator/clock/advance.' },
   { key: 'stateFile', flag: 'state-file', env: 'AOAI_EMULATOR_STATE_FILE', kind: 'string', placeholder: 'PATH', shownDefault: 'none', describe: 'A state document (as GET /_emulator/state answers) loaded at start when the file exists, and written there atomically on graceful shutdown.' },
   { key: 'seed', flag: 'seed', env: 'AOAI_EMULATOR_SEED', kind: 'seed', placeholder: 'N', shownDefault: 'none: random', describe: 'Makes ids, request ids and every generated value deterministic: the same requests give the same bytes (with --clock virtual).' },
-  { key: 'isolateByKey', flag: 'isolate-by-key', env: 'AOAI_EMULATOR_ISOLATE_BY_KEY', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Each api key (or bearer token) sees only its own objects; another key\'s object is the ordinary 404. The variable takes true or false.' },
+  { key: 'isolateByKey', flag: 'isolate-by-key', env: 'AOAI_EMULATOR_ISOLATE_BY_KEY', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Each api key (or bearer token) sees only its own objects; another key\'s object is the ordinary 404. The variable takes true or false (also 1/0, yes/no, on/off).' },
   { key: 'rateLimitRpm', flag: 'rate-limit-rpm', env: 'AOAI_EMULATOR_RATE_LIMIT_RPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Requests per minute per api key; beyond it Azure\'s 429 with retry-after.' },
   { key: 'rateLimitTpm', flag: 'rate-limit-tpm', env: 'AOAI_EMULATOR_RATE_LIMIT_TPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Tokens per minute per api key, estimated as request body bytes / 4; beyond it Azure\'s 429 with retry-after.' },
-  { key: 'noAdmin', flag: 'no-admin', env: 'AOAI_EMULATOR_NO_ADMIN', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Turns off every /_emulator/ endpoint except health and ready (404). The variable takes true or false.' },
+  { key: 'noAdmin', flag: 'no-admin', env: 'AOAI_EMULATOR_NO_ADMIN', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Turns off every /_emulator/ endpoint except health and ready (404). The variable takes true or false (also 1/0, yes/no, on/off).' },
   { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise).' },
-  { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost and 127.0.0.1 is generated at start-up; its file is logged and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true/false/1/0.' },
+  { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost and 127.0.0.1 is generated at start-up; its file is logged and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true or false (also 1/0, yes/no, on/off).' },
   { key: 'tlsCert', flag: 'tls-cert', env: 'AOAI_EMULATOR_TLS_CERT', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM certificate file to serve HTTPS with (implies --tls; needs --tls-key).' },
   { key: 'tlsKey', flag: 'tls-key', env: 'AOAI_EMULATOR_TLS_KEY', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM private key file of --tls-cert.' }
 ]
@@ -251,7 +251,7 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
       const text = String(raw).trim().toLowerCase()
       if (['1', 'true', 'yes', 'on'].includes(text)) return true
       if (['0', 'false', 'no', 'off'].includes(text)) return false
-      return fail('is not one of true, false, 1, 0')
+      return fail('is not one of true, false, 1, 0, yes, no, on, off')
     }
   }
 }

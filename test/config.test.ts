@@ -249,7 +249,7 @@ t.test('control-plane options: bad values are one-line errors', async t => {
   t.match(configError(t, ['--clock', 'fast']), /--clock: "fast" is not one of real, virtual/)
   t.match(configError(t, ['--seed', '-1']), /--seed/)
   t.match(configError(t, [], { AOAI_EMULATOR_SEED: '1.5' }), /AOAI_EMULATOR_SEED: "1.5" is not a whole number/)
-  t.match(configError(t, [], { AOAI_EMULATOR_ISOLATE_BY_KEY: 'maybe' }), /AOAI_EMULATOR_ISOLATE_BY_KEY: "maybe" is not one of true, false, 1, 0/)
+  t.match(configError(t, [], { AOAI_EMULATOR_ISOLATE_BY_KEY: 'maybe' }), /AOAI_EMULATOR_ISOLATE_BY_KEY: "maybe" is not one of true, false, 1, 0, yes, no, on, off/)
   t.match(configError(t, ['--rate-limit-rpm', 'many']), /--rate-limit-rpm/)
   t.match(configError(t, ['--no-admin=true']), /no-admin/)
   t.equal(configOf([], { AOAI_EMULATOR_NO_ADMIN: '1' }).noAdmin, true)
