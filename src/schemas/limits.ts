@@ -58,5 +58,11 @@ export const LIMITS = {
   vectorStoreName: 256,
   /** Vector-store file `attributes`: 16 pairs, keys 64, string values 512. */
   attributePairs: 16,
-  attributeValue: 512
+  attributeValue: 512,
+  /**
+   * Vector-store search `query`: characters of a string query or of each entry of an array query, and entries
+   * of an array query. The emulator's own caps (OpenAI's document gives none; README "Differences from Azure").
+   */
+  searchQuery: 4096,
+  searchQueries: 16
 } as const

@@ -144,7 +144,11 @@ const CompoundFilterSchema = Type.Object({
 
 /** POST /vector_stores/{id}/search (OpenAI `VectorStoreSearchRequest`). */
 export const VectorStoreSearchBodySchema = Type.Object({
-  query: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]),
+  // The caps are the emulator's own (OpenAI documents none): they keep a search's cost small (issue 12).
+  query: Type.Union([
+    Type.String({ maxLength: LIMITS.searchQuery }),
+    Type.Array(Type.String({ maxLength: LIMITS.searchQuery }), { minItems: 1, maxItems: LIMITS.searchQueries })
+  ]),
   rewrite_query: Type.Optional(Type.Boolean()),
   max_num_results: Type.Optional(Type.Integer({ minimum: LIMITS.maxNumResultsMin, maximum: LIMITS.maxNumResultsMax })),
   filters: Type.Optional(Type.Union([ComparisonFilterSchema, CompoundFilterSchema])),

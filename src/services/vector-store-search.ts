@@ -4,7 +4,12 @@
  * chunking strategy says (tokens approximated as 4 characters), every chunk is a document, and each hit is one
  * result item (OpenAI `VectorStoreSearchResultItem`: `file_id`, `filename`, `score` in 0..1, `attributes`,
  * `content: [{type: 'text', text}]`). Scores are BM25 scores divided by the best one, so the top hit is 1.
- * The index is built per request: stores in an emulator are small, and nothing has to be kept in step.
+ *
+ * Cost is bounded (issue 12): the index of a store is built once and kept (SearchIndexCache) until its
+ * completed files change; at most SEARCH_FILE_CHARS characters of each file and SEARCH_INDEX_CHARS of a
+ * store are indexed (files in store order); terms match exactly or, from 3 characters on, as a prefix (no fuzzy
+ * matching, whose cost grows with the vocabulary times the term length). The query's own size is capped by
+ * the request schema (LIMITS.searchQuery / LIMITS.searchQueries).
  */
 import MiniSearch from 'minisearch'
 import type { ChunkingStrategy, FileRecord, VectorStoreFileRecord } from '../store/records.js'
@@ -12,6 +17,14 @@ import type { ChunkingStrategy, FileRecord, VectorStoreFileRecord } from '../sto
 /** What `auto` chunking means (OpenAI): 800-token chunks with 400 tokens of overlap. */
 const AUTO_CHUNK = { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } as const
 const CHARS_PER_TOKEN = 4
+/** Characters of text (UTF-16 code units) indexed per file for search; text beyond is not searchable. */
+export const SEARCH_FILE_CHARS = 1_000_000
+/** Characters indexed per vector store (files in store order; a file past the budget is not searchable). */
+export const SEARCH_INDEX_CHARS = 2_000_000
+/** Prefix matching only for terms this long: a 1-letter prefix would expand to a large part of the vocabulary. */
+const MIN_PREFIX_TERM = 3
+/** Indexes kept per app (least recently used dropped first). */
+const MAX_CACHED_INDEXES = 8
 
 /** The file's text cut into overlapping chunks (`chunking` in tokens, approximated as 4 characters each). */
 export function chunkText (text: string, chunking: ChunkingStrategy): string[] {
@@ -72,29 +85,87 @@ export interface SearchResultItem {
 
 interface ChunkDoc { id: number, fileIndex: number, text: string }
 
-/** Ranks the chunks of `files` against the queries (any of them may match); best first, at most `maxResults`. */
-export function searchFiles (files: readonly SearchableFile[], options: SearchOptions): SearchResultItem[] {
-  const eligible = files.filter(f => options.filter === undefined || matchesFilter(f.attributes, options.filter))
+/** A built index over the text of `files` (in that order); `key` says which files (ids, chunking, records) it holds. */
+export interface SearchIndex {
+  readonly key: string
+  readonly records: readonly FileRecord[]
+  readonly docs: readonly ChunkDoc[]
+  readonly index: MiniSearch<ChunkDoc>
+}
+
+/** Counts index builds, for tests that check an unchanged store reuses its index. */
+export const searchIndexStats = { builds: 0 }
+
+function indexKey (files: readonly SearchableFile[]): string {
+  return JSON.stringify(files.map(f => [f.entry.id, f.entry.chunkingStrategy]))
+}
+
+/** Chunks and indexes the files' text: at most SEARCH_FILE_CHARS characters of each, SEARCH_INDEX_CHARS in all. */
+export function buildSearchIndex (files: readonly SearchableFile[]): SearchIndex {
+  searchIndexStats.builds++
   const docs: ChunkDoc[] = []
-  eligible.forEach((f, fileIndex) => {
-    for (const text of chunkText(f.file.content.toString('utf8'), f.entry.chunkingStrategy)) docs.push({ id: docs.length, fileIndex, text })
+  let budget = SEARCH_INDEX_CHARS
+  files.forEach((f, fileIndex) => {
+    // Decoding no more bytes than the budget can use (a UTF-8 byte is at most one UTF-16 code unit).
+    const take = Math.min(budget, SEARCH_FILE_CHARS)
+    const text = take <= 0 ? '' : f.file.content.subarray(0, take).toString('utf8').slice(0, take)
+    budget -= text.length
+    for (const chunk of chunkText(text, f.entry.chunkingStrategy)) docs.push({ id: docs.length, fileIndex, text: chunk })
   })
   const index = new MiniSearch<ChunkDoc>({ fields: ['text'], storeFields: [] })
   index.addAll(docs)
+  return { key: indexKey(files), records: files.map(f => f.file), docs, index }
+}
+
+/**
+ * The search indexes of one app, by vector store id: an index is reused while the store's completed files are
+ * the same (same ids and chunking in the same order, same file records: records are replaced, never mutated),
+ * and rebuilt otherwise. At most MAX_CACHED_INDEXES are kept.
+ */
+export class SearchIndexCache {
+  private readonly indexes = new Map<string, SearchIndex>()
+
+  indexFor (vectorStoreId: string, files: readonly SearchableFile[]): SearchIndex {
+    const cached = this.indexes.get(vectorStoreId)
+    this.indexes.delete(vectorStoreId)
+    const fresh = cached !== undefined && cached.records.length === files.length &&
+      cached.records.every((record, i) => record === files[i]!.file) && cached.key === indexKey(files)
+    const index = fresh ? cached : buildSearchIndex(files)
+    this.indexes.set(vectorStoreId, index)
+    if (this.indexes.size > MAX_CACHED_INDEXES) this.indexes.delete(this.indexes.keys().next().value!)
+    return index
+  }
+
+  /** Drops the index of a store (deleted, or its files changed). */
+  forget (vectorStoreId: string): void {
+    this.indexes.delete(vectorStoreId)
+  }
+}
+
+/**
+ * Ranks the chunks of `files` against the queries (any of them may match); best first, at most `maxResults`.
+ * `index` must have been built from the same files in the same order (SearchIndexCache.indexFor); without
+ * one it is built here.
+ */
+export function searchFiles (files: readonly SearchableFile[], options: SearchOptions, index: SearchIndex = buildSearchIndex(files)): SearchResultItem[] {
+  const eligible = files.map(f => options.filter === undefined || matchesFilter(f.attributes, options.filter))
   const best = new Map<number, number>()
   for (const query of options.queries) {
-    for (const hit of index.search(query, { prefix: true, fuzzy: 0.2, combineWith: 'OR' })) {
-      best.set(hit.id as number, Math.max(best.get(hit.id as number) ?? 0, hit.score))
+    for (const hit of index.index.search(query, { prefix: term => term.length >= MIN_PREFIX_TERM, combineWith: 'OR' })) {
+      const id = hit.id as number
+      if (!eligible[index.docs[id]!.fileIndex]!) continue
+      best.set(id, Math.max(best.get(id) ?? 0, hit.score))
     }
   }
-  const top = Math.max(0, ...best.values())
+  let top = 0
+  for (const score of best.values()) top = Math.max(top, score)
   return [...best.entries()]
-    .map(([id, score]) => ({ doc: docs[id]!, score: top === 0 ? 0 : score / top }))
+    .map(([id, score]) => ({ doc: index.docs[id]!, score: top === 0 ? 0 : score / top }))
     .filter(hit => hit.score >= options.scoreThreshold)
     .sort((a, b) => b.score - a.score || a.doc.id - b.doc.id)
     .slice(0, options.maxResults)
     .map(({ doc, score }) => {
-      const f = eligible[doc.fileIndex]!
+      const f = files[doc.fileIndex]!
       return {
         file_id: f.entry.id,
         filename: f.file.filename,

@@ -19,7 +19,7 @@ import type {
   ChunkingStrategy, VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from '../store/records.js'
 import type { ServiceContext } from './context.js'
-import { searchFiles, type SearchFilter, type SearchResultItem } from './vector-store-search.js'
+import { SearchIndexCache, searchFiles, type SearchFilter, type SearchResultItem } from './vector-store-search.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** What `auto` chunking means (OpenAI's `AutoChunkingStrategyRequestParam`): 800-token chunks, 400 overlap. */
@@ -64,6 +64,8 @@ function checkChunking (strategy: ChunkingStrategy | undefined, param: string): 
 }
 
 export function createVectorStoreService ({ store, clock, config }: Pick<ServiceContext, 'store' | 'clock' | 'config'>) {
+  /** Search indexes, reused while a store's completed files stay the same (vector-store-search.ts). */
+  const searchIndexes = new SearchIndexCache()
   function get (id: string): VectorStoreRecord {
     const record = store.vectorStores.get(id)
     if (!record) throw Errors.notFound('vector store', id)
@@ -160,6 +162,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
     delete (id: string): { id: string, object: 'vector_store.deleted', deleted: true } {
       get(id)
       store.vectorStores.delete(id) // the store removes its files and batches with it
+      searchIndexes.forget(id)
       return { id, object: 'vector_store.deleted', deleted: true }
     },
 
@@ -252,7 +255,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
         maxResults: body.max_num_results ?? 10,
         scoreThreshold: body.ranking_options?.score_threshold ?? 0,
         filter: body.filters as SearchFilter | undefined
-      })
+      }, searchIndexes.indexFor(vectorStoreId, files))
       return { object: 'vector_store.search_results.page', search_query: [...queries], data, has_more: false, next_page: null }
     },
 
