@@ -84,6 +84,8 @@ export function flavourOfPath (path: string): Flavour {
 
 /** The 404 for a request to `path` that no route matched, in the envelope of the flavour the path belongs to. */
 function notFoundFor (method: string, path: string): ApiError {
+  // The control plane answers in OpenAI's envelope (README "Test control plane"), unknown routes included.
+  if (/^\/+_emulator(\/|$)/.test(path)) return Errors.invalidUrl(method, path)
   const flavour = flavourOfPath(path)
   if (flavour === 'agents') return Errors.agentsRouteNotFound(method, path)
   return flavour === 'openai' ? Errors.invalidUrl(method, path) : Errors.resourceNotFound()

@@ -38,6 +38,12 @@ export function manualClock (start = Date.UTC(2024, 0, 1)): ManualClock {
   }
 }
 
+/**
+ * The latest time the emulator's clock may show, in epoch ms: the last ms of year 9999 (253402300799999),
+ * the end of the range an HTTP date and every SDK's date parser handle. The earliest is 0 (1970).
+ */
+export const MAX_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 export const toUnixSeconds = (ms: number): number => Math.floor(ms / 1000)
 
 /** A manual clock that starts at `start` (the real time by default): `--clock virtual`. */

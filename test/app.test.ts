@@ -58,7 +58,6 @@ t.test('unknown routes answer Azure\'s 404 byte for byte', async t => {
     ['root', app.inject({ url: '/' })],
     ['outside /openai', app.inject({ url: '/nope' })],
     ['unknown /openai path', call({ url: '/openai/nope' })],
-    ['unknown /_emulator path', app.inject({ url: '/_emulator/nope' })],
     ['deployment-scoped assistants', call({ url: '/openai/deployments/gpt-4o/assistants' })],
     ['wrong method on a known path', call({ method: 'DELETE', url: '/openai/threads/thread_x/runs' })],
     ['PUT on a known path', call({ method: 'PUT', url: '/openai/threads', body: {} })],

@@ -8,8 +8,10 @@
  */
 import { renameSync, writeFileSync, readFileSync, existsSync } from 'node:fs'
 import { Type, type Static, type TProperties } from '@sinclair/typebox'
+import { MAX_CLOCK_MS } from '../clock.js'
 import { Errors } from '../errors.js'
 import { runStateAt } from '../runs/lifecycle.js'
+import { LIMITS } from '../schemas/limits.js'
 import type {
   AssistantRecord, FileRecord, MessageRecord, RunRecord, ThreadRecord, VectorStoreFileBatchRecord, VectorStoreFileRecord,
   VectorStoreRecord
@@ -20,10 +22,54 @@ export const STATE_FORMAT = 'aoai-assistants-emulator-state'
 export const STATE_VERSION = 1
 
 const Id = Type.String({ minLength: 1, maxLength: 256 })
-const Time = Type.Number()
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 const Metadata = Type.Record(Type.String(), Type.String())
 const Loose = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: true })
+/**
+ * Epoch ms within what a Date can print and a client can parse: 0 (1970) to the end of year 9999. Finite
+ * safe integers only, so no stored time can push lifecycle arithmetic or a `date` header out of range.
+ */
+const Time = Type.Integer({ minimum: 0, maximum: MAX_CLOCK_MS })
+/** A duration in ms, bounded like a time. */
+const Duration = Type.Integer({ minimum: 0, maximum: MAX_CLOCK_MS })
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+const Strict = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false })
+/** A stored tool definition: only the fields presenters and the run script read are required. */
+const StoredTool = Type.Union([
+  Loose({ type: Type.Union([Type.Literal('code_interpreter'), Type.Literal('retrieval'), Type.Literal('file_search')]) }),
+  Loose({ type: Type.Literal('function'), function: Loose({ name: Type.String() }) })
+])
+/** records.ts MessageContentPart. */
+const ContentPart = Type.Union([
+  Strict({ type: Type.Literal('text'), text: Strict({ value: Type.String(), annotations: Type.Array(Type.Unknown()) }) }),
+  Strict({ type: Type.Literal('image_file'), image_file: Loose({ file_id: Type.String() }) }),
+  Strict({ type: Type.Literal('image_url'), image_url: Loose({ url: Type.String() }) })
+])
+/** records.ts ScriptStep: each kind with the fields it is played with. */
+const ScriptStepSchema = Type.Union([
+  Strict({ kind: Type.Literal('message'), stepId: Id, messageId: Id, template: Type.String() }),
+  Strict({
+    kind: Type.Literal('tool_calls'),
+    stepId: Id,
+    calls: Type.Array(Strict({ id: Id, name: Type.String(), arguments: Type.String() }), { minItems: 1 }),
+    completionTokens: Count
+  }),
+  Strict({ kind: Type.Literal('fail'), code: Type.String(), message: Type.String() }),
+  Strict({ kind: Type.Literal('incomplete'), reason: Type.String() })
+])
+/** records.ts RunSegment. */
+const RunSegmentSchema = Strict({
+  startedAt: Time,
+  fromStep: Count,
+  promptTokens: Count,
+  outputs: Type.Array(Strict({ tool_call_id: Type.String(), output: Type.String() })),
+  replies: Type.Record(Type.String({ pattern: '^(0|[1-9][0-9]*)$' }), Strict({ text: Type.String(), completionTokens: Count, truncated: Type.Boolean() })),
+  cutOff: Type.Optional(Type.Union([Strict({ afterStep: Type.Union([Count, Type.Null()]), reason: Type.String() }), Type.Null()]))
+})
+const ChunkingStrategySchema = Type.Union([
+  Strict({ type: Type.Literal('auto') }),
+  Strict({ type: Type.Literal('static'), static: Strict({ max_chunk_size_tokens: Count, chunk_overlap_tokens: Count }) })
+])
 
 const AssistantRecordSchema = Loose({
   id: Id,
@@ -32,9 +78,10 @@ const AssistantRecordSchema = Loose({
   description: Nullable(Type.String()),
   model: Type.String(),
   instructions: Nullable(Type.String()),
-  tools: Type.Array(Type.Unknown()),
+  tools: Type.Array(StoredTool),
   fileIds: Type.Array(Type.String()),
   toolResources: Type.Unknown(),
+  fileAttachedAt: Type.Optional(Type.Record(Type.String(), Time)),
   temperature: Type.Union([Type.Number(), Type.Null()]),
   topP: Type.Union([Type.Number(), Type.Null()]),
   responseFormat: Type.Unknown(),
@@ -46,12 +93,15 @@ const MessageRecordSchema = Loose({
   threadId: Id,
   createdAt: Time,
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
-  content: Type.Array(Loose({ type: Type.String() })),
+  content: Type.Array(ContentPart),
   assistantId: Nullable(Type.String()),
   runId: Nullable(Type.String()),
   fileIds: Type.Array(Type.String()),
   attachments: Type.Union([Type.Array(Type.Unknown()), Type.Null()]),
-  metadata: Metadata
+  metadata: Metadata,
+  incompleteReason: Type.Optional(Type.String()),
+  inProgress: Type.Optional(Type.Boolean()),
+  endedAt: Type.Optional(Time)
 })
 const RunRecordSchema = Loose({
   id: Id,
@@ -61,19 +111,25 @@ const RunRecordSchema = Loose({
   expiresAt: Time,
   model: Type.String(),
   instructions: Type.String(),
-  tools: Type.Array(Type.Unknown()),
+  tools: Type.Array(StoredTool),
   fileIds: Type.Array(Type.String()),
   metadata: Metadata,
-  timings: Type.Object({ queuedMs: Type.Number({ minimum: 0 }), inProgressMs: Type.Number({ minimum: 0 }), cancellingMs: Type.Number({ minimum: 0 }) }),
-  script: Type.Array(Loose({ kind: Type.Union([Type.Literal('message'), Type.Literal('tool_calls'), Type.Literal('fail'), Type.Literal('incomplete')]) })),
-  segments: Type.Array(Loose({
-    startedAt: Time,
-    fromStep: Type.Integer({ minimum: 0 }),
-    promptTokens: Type.Integer({ minimum: 0 }),
-    outputs: Type.Array(Type.Object({ tool_call_id: Type.String(), output: Type.String() })),
-    replies: Type.Record(Type.String(), Type.Unknown())
-  }), { minItems: 1 }),
+  temperature: Type.Union([Type.Number(), Type.Null()]),
+  topP: Type.Union([Type.Number(), Type.Null()]),
+  maxPromptTokens: Type.Union([Count, Type.Null()]),
+  maxCompletionTokens: Type.Union([Count, Type.Null()]),
+  parallelToolCalls: Type.Boolean(),
+  timings: Strict({
+    queuedMs: Duration,
+    inProgressMs: Duration,
+    cancellingMs: Duration,
+    streamChunkMs: Type.Optional(Type.Union([Duration, Type.Null()]))
+  }),
+  script: Type.Array(ScriptStepSchema),
+  segments: Type.Array(RunSegmentSchema, { minItems: 1 }),
   cancelRequestedAt: Type.Union([Time, Type.Null()]),
+  lastUserMessage: Type.Union([Type.String(), Type.Null()]),
+  assistantName: Type.Union([Type.String(), Type.Null()]),
   writtenMessageIds: Type.Array(Type.String())
 })
 const FileRecordSchema = Loose({
@@ -84,8 +140,8 @@ const FileRecordSchema = Loose({
   bytes: Type.Integer({ minimum: 0 }),
   content: Type.String({ contentEncoding: 'base64', pattern: '^[A-Za-z0-9+/]*={0,2}$' })
 })
-const VectorStoreRecordSchema = Loose({ id: Id, createdAt: Time, name: Type.String(), lastActiveAt: Time, metadata: Metadata })
-const VectorStoreFileRecordSchema = Loose({ id: Id, vectorStoreId: Id, createdAt: Time, readyAt: Time, bytes: Type.Integer({ minimum: 0 }), batchId: Nullable(Type.String()), cancelledAt: Type.Union([Time, Type.Null()]) })
+const VectorStoreRecordSchema = Loose({ id: Id, createdAt: Time, name: Type.String(), lastActiveAt: Time, expiresAfter: Type.Union([Strict({ anchor: Type.Literal('last_active_at'), days: Type.Integer({ minimum: 1, maximum: LIMITS.expiryDaysMax }) }), Type.Null()]), metadata: Metadata })
+const VectorStoreFileRecordSchema = Loose({ id: Id, vectorStoreId: Id, createdAt: Time, readyAt: Time, bytes: Count, chunkingStrategy: ChunkingStrategySchema, batchId: Nullable(Type.String()), cancelledAt: Type.Union([Time, Type.Null()]) })
 const VectorStoreFileBatchRecordSchema = Loose({ id: Id, vectorStoreId: Id, createdAt: Time, readyAt: Time, fileIds: Type.Array(Type.String()), cancelledAt: Type.Union([Time, Type.Null()]) })
 
 const TenantStateSchema = Type.Object({
@@ -105,7 +161,7 @@ export const StateDocumentSchema = Type.Object({
   format: Type.Literal(STATE_FORMAT),
   version: Type.Literal(STATE_VERSION),
   /** The emulator's clock when exported, in ms since the epoch; a virtual clock is set to it on import. */
-  now: Type.Number(),
+  now: Time,
   tenants: Type.Array(TenantStateSchema)
 }, { additionalProperties: false })
 export type StateDocument = Static<typeof StateDocumentSchema>

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { isManualClock } from '../clock.js'
+import { isManualClock, MAX_CLOCK_MS } from '../clock.js'
 import { advanceRun } from '../control/run-advance.js'
 import { FaultRuleSchema, StoredFaultRuleSchema, type FaultRule } from '../control/faults.js'
 import { JOURNAL_SIZE, JournalEntrySchema } from '../control/journal.js'
@@ -70,6 +70,9 @@ const emulatorRoutes: FastifyPluginAsyncTypebox<EmulatorRouteOptions> = async (a
       if (!isManualClock(clock)) {
         throw Errors.emulatorConflict('The clock is real: it cannot be advanced. Start the emulator with --clock virtual to control time.')
       }
+      // The clock never passes the end of year 9999: beyond it a Date (and the `date` header) is invalid.
+      const room = MAX_CLOCK_MS - clock.now()
+      if (request.body.ms > room) throw Errors.numberOutOfRange('ms', 'maximum', Math.max(room, 0), request.body.ms)
       clock.advance(request.body.ms)
       return clockView()
     })

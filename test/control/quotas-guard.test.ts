@@ -47,7 +47,7 @@ t.test('--no-admin: everything under /_emulator but health and ready is a 404', 
   for (const [method, url] of [['GET', '/_emulator/clock'], ['POST', '/_emulator/reset'], ['GET', '/_emulator/state'], ['POST', '/_emulator/faults'], ['GET', '/_emulator/requests']] as const) {
     const res = await built.app.inject({ method, url })
     t.equal(res.statusCode, 404, url)
-    t.equal(res.body, '{"error":{"code":"404","message": "Resource not found"}}')
+    t.same(res.json(), { error: { message: `Invalid URL (${method} ${url})`, type: 'invalid_request_error', param: null, code: null } }, 'the control plane\'s OpenAI envelope')
   }
 })
 
