@@ -292,9 +292,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Some SDK versions send `//openai/...` when the endpoint ends with a slash.
     routerOptions: { ignoreDuplicateSlashes: true },
     genReqId: () => requestIds.uuid(),
-    // A URL that cannot be decoded matches no route: Azure's 404, not Fastify's own body.
-    frameworkErrors: (_error, _request, reply) => {
-      sendApiError(reply as unknown as FastifyReply, Errors.resourceNotFound())
+    // A URL that cannot be decoded, or a path parameter over the router's length limit, matches no route: the
+    // unrouted 404 of the path's flavour, not Fastify's own body.
+    frameworkErrors: (_error, request, reply) => {
+      sendApiError(reply as unknown as FastifyReply, routeNotFound(request as unknown as FastifyRequest))
     },
     // close(): idle keep-alive sockets are closed at once, in-flight requests finish (server.ts bounds the wait).
     forceCloseConnections: 'idle',
