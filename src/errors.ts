@@ -246,6 +246,13 @@ export const Errors = {
     `Unsupported api-version '${version}'. Supported values are: ${quoteList(supported)}.`,
     { param: 'api-version', code: 'unsupported_api_version' }),
   /** The Agents form of the routing 404 (the gateway's `{"error":{"code":"404"}}` body cannot be read by the SDK). */
+  /**
+   * Another layer's error body (the gateway's, the token validator's, Fastify's) re-rendered for a path
+   * under the Agents prefix, whose SDK reads only `{"error":{message,type,param,code}}` (agents-gate.ts).
+   */
+  agentsEnvelope: (statusCode: number, message: string | undefined) => openAIError(statusCode,
+    message ?? `Request failed with status ${statusCode}.`,
+    { type: statusCode >= 500 ? 'server_error' : 'invalid_request_error', code: String(statusCode) }),
   agentsRouteNotFound: (method: string, path: string) => openAIError(404, `Resource not found: ${method} ${path}`,
     { code: 'not_found' }),
 

@@ -96,8 +96,6 @@ export function installAgentsGate (app: FastifyInstance, options: AgentsGateOpti
 /** Seconds a throttled or unavailable Agents response asks the client to wait when nothing else said. */
 export const DEFAULT_RETRY_AFTER_S = 1
 
-const OPENAI_ENVELOPE_TYPE = 'application/json; charset=utf-8'
-
 function hasAgentsEnvelope (payload: unknown): boolean {
   if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return false
   try {
@@ -123,10 +121,9 @@ export function installAgentsErrorEnvelope (app: FastifyInstance): void {
       reply.header('retry-after', String(DEFAULT_RETRY_AFTER_S))
     }
     if (hasAgentsEnvelope(payload)) return payload
-    const code = reply.statusCode
-    const fields = { message: messageOf(payload) ?? `Request failed with status ${code}.`, type: code >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: String(code) }
-    reply.header('content-type', OPENAI_ENVELOPE_TYPE)
-    return JSON.stringify({ error: fields })
+    const error = Errors.agentsEnvelope(reply.statusCode, messageOf(payload))
+    reply.header('content-type', error.contentType)
+    return error.body
   })
 }
 
