@@ -8,9 +8,8 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { systemClock, virtualClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
-import { installControlHooks, CONTROL_PREFIX, type ControlPlane } from './control/index.js'
+import { createRequestJournal, installControlHooks, CONTROL_PREFIX, type ControlPlane } from './control/index.js'
 import { createFaultSet, streamCutFor } from './control/faults.js'
-import { createJournal } from './control/journal.js'
 import { createQuotas } from './control/quotas.js'
 import { seededRandom, systemRandom } from './control/random.js'
 import { createTenants } from './control/tenants.js'
@@ -40,8 +39,8 @@ import { createRunService } from './services/runs.js'
 import { createThreadService } from './services/threads.js'
 import { createVectorStoreService } from './services/vector-stores.js'
 import { createMemoryStore } from './store/memory-store.js'
-import { runInScope } from './scope.js'
-import { serializationSchema } from './serialization.js'
+import { runInScope, type Scope } from './scope.js'
+import { lazySerializer } from './serialization.js'
 import type { Store } from './store/store.js'
 import { checkBodyIds, checkPathIds, checkToolDefinitions } from './request-checks.js'
 import { validate } from './validation.js'
@@ -220,7 +219,7 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
     } else {
       installOpenAIGate(api, { acceptedKeys: config.apiKeys })
     }
-    api.addHook('preHandler', async (request) => {
+    api.addHook('preHandler', (request, _reply, done) => {
       // Ids are checked for their form before anything is looked up (request-checks.ts).
       checkPathIds(request.params, request.apiVersion)
       const bodySchema = request.routeOptions.schema?.body
@@ -232,6 +231,7 @@ async function registerApi (app: FastifyInstance, flavour: Flavour): Promise<voi
         checkBodyIds(request.body, request.apiVersion)
         checkToolDefinitions(request.body, request.apiVersion)
       }
+      done()
     })
     await api.register(assistantRoutes)
     await api.register(threadRoutes)
@@ -267,12 +267,15 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const fixtures = deps.fixtures ?? (config.fixtures === null ? undefined : loadFixtures(config.fixtures))
   const idRandom = config.seed === null ? null : seededRandom(config.seed, 0)
   const requestIds = config.seed === null ? systemRandom : seededRandom(config.seed, 1)
+  // One tenant and no seed: every request's scope is the same, so none is entered (ControlPlane.inScope).
+  const scoped = config.isolateByKey || idRandom !== null
+  const inScope = <T>(scope: Scope, fn: () => T): T => scoped ? runInScope(scope, fn) : fn()
   // Services are built on the tenants' routing store; a tenant's store is seeded when first used.
   let seedStore = (_store: Store): void => {}
   const tenants = createTenants({
     isolate: config.isolateByKey,
     makeStore,
-    seed: store => runInScope({ store, random: idRandom }, () => seedStore(store)),
+    seed: store => inScope({ store, random: idRandom }, () => seedStore(store)),
     ...(deps.store ? { initial: deps.store } : {})
   })
   const store = tenants.store
@@ -324,7 +327,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const fixtureFaults = fixtures?.faults ?? []
   for (const rule of fixtureFaults) faults.add(rule)
   const quotas = createQuotas({ rpm: config.rateLimitRpm, tpm: config.rateLimitTpm })
-  const journal = createJournal()
+  const journal = createRequestJournal()
   const control: ControlPlane = {
     tenants,
     faults,
@@ -332,6 +335,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     journal,
     idRandom,
     fixtureFaults,
+    inScope,
     reset () {
       tenants.reset()
       quotas.reset()
@@ -371,11 +375,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Graceful shutdown (server.ts and startEmulator's close) closes the app: the state is written then.
     app.addHook('onClose', async () => { writeStateFile(stateFile, exportState(tenants.entries(), clock.now())) })
   }
-  // Every route's response schemas, as the serialiser compiles them (serialization.ts): same output, faster.
-  app.addHook('onRoute', route => {
-    const response = route.schema?.response
-    if (response !== undefined) route.schema = { ...route.schema, response: serializationSchema(response) }
-  })
+  // Response serialisers are compiled on a route's first answer, not at start-up: three flavours of every
+  // route make hundreds of schemas, most of which a test run never sends (serialization.ts).
+  app.setSerializerCompiler(lazySerializer)
 
   // Callback hooks, not async ones: no promise per request for work that never waits.
   app.addHook('onRequest', (request, reply, done) => {

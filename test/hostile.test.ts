@@ -9,7 +9,7 @@ import t from 'tap'
 import { proveBearer, secretEquals, secretIn } from '../src/auth.js'
 import { makeConfig } from '../src/config.js'
 import { scrubSecrets, secretScrubber } from '../src/logging.js'
-import { loadTokenizer } from '../src/runs/reply.js'
+import { tokenizer } from '../src/runs/reply.js'
 import { SAMPLE_BUDGET, SampleTooLarge, sampleFromSchema } from '../src/runs/json-sample.js'
 import { chunkText, MAX_CHUNK_CHARS } from '../src/runs/token-chunks.js'
 import { createMemoryStore, weigh } from '../src/store/memory-store.js'
@@ -31,7 +31,7 @@ function hs256 (claims: Record<string, unknown>, secret: string, alg = 'HS256'):
 }
 
 t.test('1. token counting is linear in one unbroken word', async t => {
-  const { encode } = await loadTokenizer()
+  const { encode } = tokenizer()
   const time = (text: string) => {
     const start = performance.now()
     const tokens = encode(text).length
@@ -47,7 +47,7 @@ t.test('1. token counting is linear in one unbroken word', async t => {
   const prose = 'The quick brown fox jumps over the lazy dog; 1234 times, or so. '.repeat(200)
   const { encode: whole } = await import('gpt-tokenizer/encoding/o200k_base')
   t.equal(encode(prose).length, whole(prose).length, 'prose counts exactly as the unchunked encoder')
-  t.equal((await loadTokenizer()).decode(encode(prose)), prose, 'chunked tokens decode back to the text')
+  t.equal(tokenizer().decode(encode(prose)), prose, 'chunked tokens decode back to the text')
 
   const chunks = chunkText('a'.repeat(2000) + ' b'.repeat(600) + '😀'.repeat(600))
   t.equal(chunks.join(''), 'a'.repeat(2000) + ' b'.repeat(600) + '😀'.repeat(600), 'chunks concatenate back')

@@ -59,6 +59,8 @@ export function credentialOf (request: FastifyRequest): string | undefined {
 export const pathOf = (url: string): string => (url.split('?')[0] ?? '').replace(/\/{2,}/g, '/')
 
 export interface FaultSet {
+  /** How many rules are in force (spent ones included). */
+  readonly size: number
   add (rule: FaultRule): StoredFaultRule
   list (): StoredFaultRule[]
   remove (id: string): boolean
@@ -74,6 +76,7 @@ export function createFaultSet (random: Random): FaultSet {
   let entries: Entry[] = []
   let counter = 0
   return {
+    get size () { return entries.length },
     add (rule) {
       const stored: StoredFaultRule = { id: `fault_${++counter}`, hits: 0, remaining: rule.times ?? null, ...rule }
       const glob = rule.match.path

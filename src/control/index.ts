@@ -7,10 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isManualClock, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import { ApiError, Errors } from '../errors.js'
-import { runInScope, type Scope } from '../scope.js'
+import type { Scope } from '../scope.js'
 import { credentialOf, type Fault, type FaultRule, type FaultSet, pathOf } from './faults.js'
-import type { Journal } from './journal.js'
-import { scrubUrl } from './journal.js'
+import { createJournal, scrubUrl, type Journal, type JournalEntry } from './journal.js'
 import { estimateTokens, type Quotas } from './quotas.js'
 import type { Random } from './random.js'
 import type { Tenants } from './tenants.js'
@@ -21,11 +20,17 @@ export interface ControlPlane {
   readonly tenants: Tenants
   readonly faults: FaultSet
   readonly quotas: Quotas
-  readonly journal: Journal
+  readonly journal: Journal<RecordedRequest>
   /** The id stream of the seeded random source, or null. */
   readonly idRandom: Random | null
   /** Fault rules from the fixtures: in force at start and again after each reset. */
   readonly fixtureFaults: readonly FaultRule[]
+  /**
+   * Runs `fn` in `scope` (scope.ts), or just runs it when the emulator has one tenant and no seed: the
+   * scope is then the same for every request, and AsyncLocalStorage (whose promise hooks cost every request
+   * a few per cent) is never switched on.
+   */
+  inScope<T> (scope: Scope, fn: () => T): T
   /** Empties every store (seeding the fixtures again), the quota windows and the journal; faults back to the fixtures'. */
   reset (): void
 }
@@ -80,72 +85,109 @@ export function installControlHooks (app: FastifyInstance, deps: { config: Confi
   app.decorateRequest('emulatorScope', null as unknown as Scope)
   app.decorateRequest('emulatorFault', null)
 
-  // Callback hooks, so that the rest of the request (including after the body is read) runs in the scope.
-  app.addHook('onRequest', (request, _reply, done) => {
+  // Callback hooks, not async ones: a request that meets no fault rule and no quota pays no promise, and the
+  // rest of the request (including after the body is read) runs in the scope.
+  app.addHook('onRequest', (request, reply, done) => {
     const store = isControlPath(request.url) ? control.tenants.storeFor('') : control.tenants.storeOf(request.headers)
     request.emulatorScope = { store, random: control.idRandom }
-    runInScope(request.emulatorScope, done)
+    if (control.faults.size === 0 && !control.quotas.enabled) return control.inScope(request.emulatorScope, done)
+    let flavour: 'azure' | 'openai'
+    try {
+      const pathFlavour = flavourOf(pathOf(request.url))
+      if (pathFlavour === 'emulator') return control.inScope(request.emulatorScope, done)
+      flavour = pathFlavour
+      const fault = control.faults.take(request, 'request')
+      if (fault !== undefined) {
+        request.emulatorFault = fault
+        if (fault.type === 'latency') {
+          setTimeout(() => control.inScope(request.emulatorScope, () => admitOrRefuse(request, reply, flavour, done)), fault.ms)
+          return
+        }
+        if (fault.type === 'drop') {
+          dropConnection(request, reply, control.journal)
+          return
+        }
+        if (fault.type === 'status') return done(statusFault(reply, flavour, fault))
+      }
+    } catch (err) {
+      return done(err as Error)
+    }
+    control.inScope(request.emulatorScope, () => admitOrRefuse(request, reply, flavour, done))
   })
-  app.addHook('preHandler', (request, _reply, done) => { runInScope(request.emulatorScope, done) })
+  app.addHook('preHandler', (request, _reply, done) => { control.inScope(request.emulatorScope, done) })
+
+  /** The quotas' verdict: `done()` with the remaining-quota headers, or `done(429)`. */
+  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, flavour: 'azure' | 'openai', done: (err?: Error) => void): void => {
+    if (!control.quotas.enabled) return done()
+    const owner = credentialOf(request) ?? ''
+    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
+    const verdict = control.quotas.admit(owner, tokens, clock.now())
+    if (verdict.retryAfterMs !== null) {
+      return done(rateLimited(reply, flavour, verdict.retryAfterMs, { requests: verdict.remainingRequests, tokens: verdict.remainingTokens }))
+    }
+    if (deps.config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
+    if (deps.config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
+    done()
+  }
 
   if (isManualClock(clock)) {
     // Responses carry the virtual time, so a seeded flow is byte-identical from run to run.
-    app.addHook('onRequest', async (_request, reply) => { reply.header('date', new Date(clock.now()).toUTCString()) })
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.header('date', new Date(clock.now()).toUTCString())
+      done()
+    })
   }
 
-  app.addHook('onRequest', async (request, reply) => {
-    const path = pathOf(request.url)
-    const flavour = flavourOf(path)
-    if (flavour === 'emulator') return
-    const fault = control.faults.take(request, 'request')
-    if (fault !== undefined) {
-      request.emulatorFault = fault
-      if (fault.type === 'latency') {
-        await new Promise(resolve => setTimeout(resolve, fault.ms))
-      } else if (fault.type === 'drop') {
-        dropConnection(request, reply, control.journal)
-        return reply
-      } else if (fault.type === 'status') {
-        throw statusFault(reply, flavour, fault)
-      }
-    }
-    if (control.quotas.enabled) {
-      const owner = credentialOf(request) ?? ''
-      const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
-      const verdict = control.quotas.admit(owner, tokens, clock.now())
-      if (verdict.retryAfterMs !== null) {
-        throw rateLimited(reply, flavour, verdict.retryAfterMs, { requests: verdict.remainingRequests, tokens: verdict.remainingTokens })
-      }
-      if (deps.config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
-      if (deps.config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
-    }
-  })
-
-  app.addHook('onResponse', async (request, reply) => {
-    control.journal.record(journalEntry(request, reply.statusCode, reply.elapsedTime))
+  app.addHook('onResponse', (request, reply, done) => {
+    control.journal.record(recordOf(request, reply.statusCode, reply.elapsedTime))
+    done()
   })
 }
 
-function journalEntry (request: FastifyRequest, status: number, elapsedMs: number) {
-  const path = pathOf(request.url)
-  const flavour = flavourOf(path)
-  const apiVersion = (request.query as Record<string, unknown> | undefined)?.['api-version']
+/** What the journal keeps of a request: raw, so recording costs one small object; listed by `presentRequest`. */
+export interface RecordedRequest {
+  readonly method: string
+  readonly url: string
+  readonly apiVersion: unknown
+  readonly status: number
+  readonly elapsedMs: number
+  readonly requestId: string
+  readonly fault: string | null
+}
+
+function recordOf (request: FastifyRequest, status: number, elapsedMs: number): RecordedRequest {
   return {
     method: request.method,
-    path: scrubUrl(request.url),
-    api_version: flavour === 'azure' && typeof apiVersion === 'string' ? apiVersion : null,
-    flavour,
+    url: request.url,
+    apiVersion: (request.query as Record<string, unknown> | undefined)?.['api-version'],
     status,
-    duration_ms: Math.round(elapsedMs * 100) / 100,
-    request_id: String(request.id),
+    elapsedMs,
+    requestId: request.id,
     fault: request.emulatorFault?.type ?? null
   }
 }
 
+function presentRequest (recorded: RecordedRequest): JournalEntry {
+  const flavour = flavourOf(pathOf(recorded.url))
+  return {
+    method: recorded.method,
+    path: scrubUrl(recorded.url),
+    api_version: flavour === 'azure' && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
+    flavour,
+    status: recorded.status,
+    duration_ms: Math.round(recorded.elapsedMs * 100) / 100,
+    request_id: String(recorded.requestId),
+    fault: recorded.fault
+  }
+}
+
+/** The requests journal of GET /_emulator/requests (journal.ts), fed by the hooks above. */
+export const createRequestJournal = (): Journal<RecordedRequest> => createJournal(undefined, presentRequest)
+
 /** The `drop` fault: the socket is destroyed before any byte of the response; the journal says status 0. */
-function dropConnection (request: FastifyRequest, reply: FastifyReply, journal: Journal): void {
+function dropConnection (request: FastifyRequest, reply: FastifyReply, journal: Journal<RecordedRequest>): void {
   reply.hijack()
-  journal.record(journalEntry(request, 0, 0))
+  journal.record(recordOf(request, 0, 0))
   request.raw.socket?.destroy()
   reply.raw.destroy()
 }

@@ -36,15 +36,18 @@ export function scrubUrl (url: string): string {
   return `${url.slice(0, at)}?${query.join('&')}`
 }
 
-export interface Journal {
-  record (entry: JournalEntry): void
+export interface Journal<Raw = JournalEntry> {
+  /** Keeps `entry` as given: it is turned into a JournalEntry only when listed, so recording stays cheap. */
+  record (entry: Raw): void
   /** Newest first, at most `limit`. */
   list (limit?: number): JournalEntry[]
   clear (): void
 }
 
-export function createJournal (size = JOURNAL_SIZE): Journal {
-  let ring: JournalEntry[] = []
+/** @param present turns a recorded entry into what GET /_emulator/requests lists (called on read only). */
+export function createJournal<Raw = JournalEntry> (size = JOURNAL_SIZE,
+  present: (raw: Raw) => JournalEntry = raw => raw as unknown as JournalEntry): Journal<Raw> {
+  let ring: Raw[] = []
   let next = 0
   return {
     record (entry) {
@@ -54,7 +57,7 @@ export function createJournal (size = JOURNAL_SIZE): Journal {
     },
     list (limit = size) {
       const ordered = ring.length < size ? [...ring] : [...ring.slice(next), ...ring.slice(0, next)]
-      return ordered.reverse().slice(0, limit)
+      return ordered.reverse().slice(0, limit).map(present)
     },
     clear () {
       ring = []

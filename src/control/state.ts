@@ -52,7 +52,7 @@ const ScriptStepSchema = Type.Union([
     kind: Type.Literal('tool_calls'),
     stepId: Id,
     calls: Type.Array(Strict({ id: Id, name: Type.String(), arguments: Type.String() }), { minItems: 1 }),
-    completionTokens: Count
+    completionTokens: Type.Optional(Count)
   }),
   Strict({ kind: Type.Literal('fail'), code: Type.String(), message: Type.String() }),
   Strict({ kind: Type.Literal('incomplete'), reason: Type.String() })
@@ -61,9 +61,10 @@ const ScriptStepSchema = Type.Union([
 const RunSegmentSchema = Strict({
   startedAt: Time,
   fromStep: Count,
-  promptTokens: Count,
+  promptTokens: Type.Optional(Count),
+  prompt: Type.Optional(Strict({ instructions: Type.String(), messages: Type.Array(Type.String()) })),
   outputs: Type.Array(Strict({ tool_call_id: Type.String(), output: Type.String() })),
-  replies: Type.Record(Type.String({ pattern: '^(0|[1-9][0-9]*)$' }), Strict({ text: Type.String(), completionTokens: Count, truncated: Type.Boolean() })),
+  replies: Type.Record(Type.String({ pattern: '^(0|[1-9][0-9]*)$' }), Strict({ text: Type.String(), completionTokens: Type.Optional(Count), truncated: Type.Boolean() })),
   cutOff: Type.Optional(Type.Union([Strict({ afterStep: Type.Union([Count, Type.Null()]), reason: Type.String() }), Type.Null()]))
 })
 const ChunkingStrategySchema = Type.Union([

@@ -85,11 +85,12 @@ export interface AgentsGateOptions {
 export function installAgentsGate (app: FastifyInstance, options: AgentsGateOptions): void {
   const { config, clock } = options
   app.decorateRequest('apiVersion', null as unknown as RequestApiVersion)
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const checked = checkAgentsApiVersion((request.query as Record<string, unknown>)['api-version'], config.apiVersionCheck)
     if (checked.warning !== undefined) reply.header(WARNING_HEADER, checked.warning)
     request.apiVersion = { flavour: 'agents', version: checked.version, generation: checked.generation }
     checkAgentsCredentials(request, config, clock.now())
+    done()
   })
 }
 
@@ -115,15 +116,16 @@ function hasAgentsEnvelope (payload: unknown): boolean {
  * Installed on the root app, so it also sees responses that no Agents route handled.
  */
 export function installAgentsErrorEnvelope (app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply: FastifyReply, payload) => {
-    if (reply.statusCode < 400 || !isAgentsPath(request.url)) return payload
+  // A callback hook: the successes and other flavours' errors it lets through pay no promise.
+  app.addHook('onSend', (request, reply: FastifyReply, payload, done) => {
+    if (reply.statusCode < 400 || !isAgentsPath(request.url)) return done(null, payload)
     if ((reply.statusCode === 429 || reply.statusCode === 503) && reply.getHeader('retry-after') === undefined) {
       reply.header('retry-after', String(DEFAULT_RETRY_AFTER_S))
     }
-    if (hasAgentsEnvelope(payload)) return payload
+    if (hasAgentsEnvelope(payload)) return done(null, payload)
     const error = Errors.agentsEnvelope(reply.statusCode, messageOf(payload))
     reply.header('content-type', error.contentType)
-    return error.body
+    done(null, error.body)
   })
 }
 

@@ -98,12 +98,14 @@ export function installAzureGate (app: FastifyInstance, options: AzureGateOption
     request.log.warn({ requestedApiVersion: requested ?? null, servedApiVersion: checked.version }, checked.warning)
   }
   app.decorateRequest('apiVersion', null as unknown as RequestApiVersion)
-  app.addHook('onRequest', async (request, reply) => {
+  const bearer = { entraTokens: options.entraTokens ?? [], jwtSecret: options.jwtSecret ?? null }
+  app.addHook('onRequest', (request, reply, done) => {
     const requested = (request.query as Record<string, unknown>)['api-version']
     const checked = checkApiVersion(requested, options.apiVersionCheck)
     if (checked.warning !== undefined) warn(request, reply, requested, checked)
-    request.apiVersion = { flavour: checked.flavour, version: checked.version, generation: checked.generation }
-    checkAzureCredentials(request, options.acceptedKeys, options.clock.now(),
-      { entraTokens: options.entraTokens ?? [], jwtSecret: options.jwtSecret ?? null })
+    // Without a warning the checked version is already the request's view of it.
+    request.apiVersion = checked.warning === undefined ? checked : { flavour: checked.flavour, version: checked.version, generation: checked.generation }
+    checkAzureCredentials(request, options.acceptedKeys, options.clock.now(), bearer)
+    done()
   })
 }

@@ -40,9 +40,10 @@ const BETA_PATH = /^\/v1\/+(assistants|threads)(\/|\?|$)/
 /** Installs the gate on every route of `app` (an encapsulated plugin scope: the /v1 API routes). */
 export function installOpenAIGate (app: FastifyInstance, options: { readonly acceptedKeys: readonly string[] }): void {
   app.decorateRequest('apiVersion', null as unknown as RequestApiVersion)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     checkOpenAICredentials(request, options.acceptedKeys)
     if (BETA_PATH.test(request.url.replace(/^\/+/, '/'))) checkBetaHeader(request)
     request.apiVersion = OPENAI_API_VERSION
+    done()
   })
 }

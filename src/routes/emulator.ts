@@ -12,7 +12,6 @@ import { JOURNAL_SIZE, JournalEntrySchema } from '../control/journal.js'
 import { exportState, importState, StateDocumentSchema } from '../control/state.js'
 import { Errors } from '../errors.js'
 import { isAcceptedKey } from '../plugins/azure-gate.js'
-import { runInScope } from '../scope.js'
 import { RUN_STATUSES, RunSchema } from '../schemas/run.js'
 import { presentRun } from '../services/runs.js'
 import type { Store } from '../store/store.js'
@@ -85,7 +84,7 @@ const emulatorRoutes: FastifyPluginAsyncTypebox<EmulatorRouteOptions> = async (a
       for (const [, store] of control.tenants.entries()) {
         const thread = store.threads.list().find(th => store.runs.get(th.id, runId) !== undefined)
         if (thread === undefined) continue
-        return runInScope({ store, random: control.idRandom }, () => {
+        return control.inScope({ store, random: control.idRandom }, () => {
           services.runs.settleThread(thread.id)
           const run = store.runs.get(thread.id, runId)!
           const { run: advanced, shiftedMs } = advanceRun(run, clock.now(), request.body.to)

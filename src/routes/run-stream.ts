@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Socket } from 'node:net'
 import { runEventSource, streamStart } from '../services/run-events.js'
 import type { RunView } from '../services/runs.js'
-import { runInScope } from '../scope.js'
 import { eventStream, type EventSource } from '../streaming/event-stream.js'
 
 export interface RunStreamRouteOptions {
@@ -29,7 +28,7 @@ export function sendRunStream (app: FastifyInstance, request: FastifyRequest, re
   // The stream is pumped from timers and from other requests' clock advances: each pull runs in this
   // request's scope, so the tenant store it reads is this caller's (--isolate-by-key).
   const scope = request.emulatorScope
-  const source: EventSource = scope === null ? events : { pull: max => runInScope(scope, () => events.pull(max)) }
+  const source: EventSource = scope === null ? events : { pull: max => app.control.inScope(scope, () => events.pull(max)) }
   const socket = request.raw.socket as Socket & { destroySoon?: () => void }
   const stream = eventStream(source, {
     clock,

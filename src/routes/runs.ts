@@ -29,7 +29,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/threads/runs', {
     schema: { body: CreateThreadAndRunBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
-    const view = await runs.createThreadAndRun(request.body)
+    const view = runs.createThreadAndRun(request.body)
     if (request.body.stream === true) return sendRunStream(app, request, reply, view, { withThread: true })
     return presentRun(withPollHint(reply, view), request.apiVersion.generation)
   })
@@ -38,7 +38,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/threads/:thread_id/runs', {
     schema: { params: ThreadParamsSchema, querystring: IncludeQuerySchema, body: CreateRunBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
-    const view = await runs.create(request.params.thread_id, request.body)
+    const view = runs.create(request.params.thread_id, request.body)
     if (request.body.stream === true) return sendRunStream(app, request, reply, view)
     return presentRun(withPollHint(reply, view), request.apiVersion.generation)
   })
@@ -67,7 +67,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/threads/:thread_id/runs/:run_id/submit_tool_outputs', {
     schema: { params: RunParamsSchema, body: SubmitToolOutputsBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
-    const view = await runs.submitToolOutputs(request.params.thread_id, request.params.run_id, request.body)
+    const view = runs.submitToolOutputs(request.params.thread_id, request.params.run_id, request.body)
     if (request.body.stream === true) return sendRunStream(app, request, reply, view)
     return presentRun(withPollHint(reply, view), request.apiVersion.generation)
   })

@@ -17,10 +17,9 @@ const v1FileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { v1Files } = app.services
 
   // Runs after the gate (which sets apiVersion), before body validation.
-  app.addHook('onRequest', async (request) => {
-    if (request.apiVersion.generation === 'v1') return
-    if (request.apiVersion.flavour === 'openai') throw Errors.invalidUrl(request.method, request.url.split('?')[0] ?? '')
-    throw Errors.resourceNotFound()
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.apiVersion.generation === 'v1') return done()
+    done(request.apiVersion.flavour === 'openai' ? Errors.invalidUrl(request.method, request.url.split('?')[0] ?? '') : Errors.resourceNotFound())
   })
 
   /** POST /assistants/:assistant_id/files — attach an uploaded file to an assistant */

@@ -34,8 +34,8 @@ const vectorStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   // Runs after the gate (which sets apiVersion), before body validation: an old version never sees a 400.
-  app.addHook('onRequest', async (request) => {
-    if (request.apiVersion.generation === 'v1') throw Errors.resourceNotFound()
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(request.apiVersion.generation === 'v1' ? Errors.resourceNotFound() : undefined)
   })
 
   /** POST /vector_stores — create a vector store, optionally with files */

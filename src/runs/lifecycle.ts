@@ -4,6 +4,8 @@
  * read, never moved by a timer — tests drive it with a manual clock and nothing leaks past close().
  */
 import type { RunStatus, Usage } from '../schemas/run.js'
+import { boundedMemo } from '../memo.js'
+import { callTokens, promptTokensOf, replyTokens } from './reply.js'
 import type { RunRecord, ScriptStep, ToolOutput } from '../store/records.js'
 
 /** The one transition table. Every status change the timeline makes is checked against it. */
@@ -74,7 +76,9 @@ export interface Course {
 
 /** A reply's text in the chunks it is streamed in: about a word each, never more than 16 code points. */
 const TEXT_PIECE = /\s*\S{1,16}|\s+/gu
-const piecesCache = new WeakMap<object, readonly string[] | readonly ToolCallPiece[]>()
+/** Stream chunks of recent replies and tool call steps (immutable values), by the reply or step object. */
+const replyPiecesMemo = boundedMemo<object, readonly string[]>(1024)
+const callPiecesMemo = boundedMemo<object, readonly ToolCallPiece[]>(1024)
 
 /** `text` cut into its stream chunks; their concatenation is `text` (an empty text is one empty chunk). */
 export function textPieces (text: string): readonly string[] {
@@ -99,27 +103,25 @@ function toolCallPieces (calls: readonly ToolCall[]): readonly ToolCallPiece[] {
 function replyPieces (run: RunRecord, info: StepInfo): readonly string[] {
   const reply = run.segments[info.segment]!.replies[info.index]
   if (!reply) return ['']
-  let pieces = piecesCache.get(reply) as readonly string[] | undefined
-  if (!pieces) piecesCache.set(reply, pieces = textPieces(reply.text))
-  return pieces
+  return replyPiecesMemo.get(reply, () => textPieces(reply.text))
 }
 
 /** The pieces a step streams: reply text chunks, or tool call headers and argument chunks. */
 export function stepPieces (run: RunRecord, info: StepInfo): readonly string[] | readonly ToolCallPiece[] {
   if (info.step.kind === 'message') return replyPieces(run, info)
   const step = info.step
-  let pieces = piecesCache.get(step) as readonly ToolCallPiece[] | undefined
-  if (!pieces) piecesCache.set(step, pieces = toolCallPieces(step.calls))
-  return pieces
+  return callPiecesMemo.get(step, () => toolCallPieces(step.calls))
 }
 
-const courseCache = new WeakMap<RunRecord, Course>()
+/**
+ * Courses of the runs read most recently. A course holds an object per streamed chunk: kept beside every
+ * stored run it would cost more than the run itself; an older run's course is simply built again.
+ */
+const courseMemo = boundedMemo<RunRecord, Course>(1024)
 
-/** The run's course, computed once per record (records are values: a change is a new record). */
+/** The run's course (records are values: a change is a new record, and a new course). */
 export function courseOf (run: RunRecord): Course {
-  let course = courseCache.get(run)
-  if (!course) courseCache.set(run, course = buildCourse(run))
-  return course
+  return courseMemo.get(run, buildCourse)
 }
 
 function buildCourse (run: RunRecord): Course {
@@ -271,10 +273,10 @@ export interface RunState {
 
 function stepUsage (run: RunRecord, info: StepInfo): Usage {
   const segment = run.segments[info.segment]!
-  const completion = info.step.kind === 'message'
-    ? segment.replies[info.index]?.completionTokens ?? 0
-    : info.step.completionTokens
-  return { prompt_tokens: segment.promptTokens, completion_tokens: completion, total_tokens: segment.promptTokens + completion }
+  const reply = info.step.kind === 'message' ? segment.replies[info.index] : undefined
+  const completion = info.step.kind === 'message' ? reply === undefined ? 0 : replyTokens(reply) : callTokens(info.step)
+  const prompt = promptTokensOf(segment)
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
 }
 
 function outputsOf (run: RunRecord, info: StepInfo): ReadonlyMap<string, string> {

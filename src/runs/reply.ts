@@ -2,23 +2,48 @@
  * What an unscripted run answers, and how many tokens things count. Both are deterministic: the same
  * thread gives the same reply and the same usage on every run, which is what tests need.
  */
-import type { MessageRecord } from '../store/records.js'
+import { createRequire } from 'node:module'
+import { boundedMemo } from '../memo.js'
+import type { MessageRecord, PromptTexts, RunSegment, ScriptStep } from '../store/records.js'
 import { chunkedEncoder } from './token-chunks.js'
 
 export interface Tokenizer {
   encode (text: string): number[]
   decode (tokens: number[]): string
+  /** `encode(text).length`, remembered for recent short texts (instructions and replies repeat run after run). */
+  count (text: string): number
 }
-let tokenizer: Promise<Tokenizer> | undefined
+
+/** Texts whose counts are remembered, and the longest such text (characters): at most about 16 MiB of keys. */
+const COUNT_MEMO_ENTRIES = 2048
+const COUNT_MEMO_MAX_CHARS = 4096
+
+/** `count` over `encode`, remembering the counts of recent texts up to COUNT_MEMO_MAX_CHARS long. */
+export function memoizedCount (encode: (text: string) => number[]): (text: string) => number {
+  const memo = boundedMemo<string, number>(COUNT_MEMO_ENTRIES)
+  const countOf = (text: string) => encode(text).length
+  return text => text.length <= COUNT_MEMO_MAX_CHARS ? memo.get(text, countOf) : countOf(text)
+}
+const require = createRequire(import.meta.url)
+let loaded: Tokenizer | undefined
+
+/** The tokenizer if anything has needed it yet, else undefined (and nothing is loaded). */
+export const loadedTokenizer = (): Tokenizer | undefined => loaded
 
 /**
- * The o200k_base tokenizer (gpt-4o family), loaded once, on first use, off the startup path. Encoding is
- * linear in the text's length: long texts are encoded in chunks (token-chunks.ts), since BPE alone is
- * quadratic in the length of one unbroken word.
+ * The o200k_base tokenizer (gpt-4o family), loaded the first time something needs a count: synchronously,
+ * about half a second and 50 MiB, once. Runs are made without it when nothing in their course depends on a
+ * count (segments keep their prompt texts instead), so start-up and the first run do not wait for it.
+ * Encoding is linear in the text's length: long texts are encoded in chunks (token-chunks.ts), since BPE
+ * alone is quadratic in the length of one unbroken word.
  */
-export function loadTokenizer (): Promise<Tokenizer> {
-  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then(m => ({ encode: chunkedEncoder(text => m.encode(text)), decode: tokens => m.decode(tokens) }))
-  return tokenizer
+export function tokenizer (): Tokenizer {
+  if (loaded === undefined) {
+    const bpe = require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base')
+    const encode = chunkedEncoder(text => bpe.encode(text))
+    loaded = { encode, decode: tokens => bpe.decode(tokens), count: memoizedCount(encode) }
+  }
+  return loaded
 }
 
 /** Per-message framing tokens, as the chat format counts them. */
@@ -26,6 +51,9 @@ const TOKENS_PER_MESSAGE = 3
 const TOKENS_PER_REPLY_PRIMER = 3
 
 export function messageText (message: Pick<MessageRecord, 'content'>): string {
+  const [only, ...rest] = message.content
+  // One text part (nearly every message) is its own text: no new string is made.
+  if (only?.type === 'text' && rest.length === 0) return only.text.value
   return message.content.map(part => part.type === 'text' ? part.text.value : '').join('\n')
 }
 
@@ -49,25 +77,35 @@ const messageTokenCache = new WeakMap<Pick<MessageRecord, 'content'>, number>()
  * A thread message's tokens, framing included. Records are immutable values, so the count is kept per
  * record: a long thread is not re-encoded for every run.
  */
-export function messageTokens (message: Pick<MessageRecord, 'content'>, encode: (text: string) => number[]): number {
+export function messageTokens (message: Pick<MessageRecord, 'content'>, count: (text: string) => number): number {
   let tokens = messageTokenCache.get(message)
-  if (tokens === undefined) messageTokenCache.set(message, tokens = TOKENS_PER_MESSAGE + encode(messageText(message)).length)
+  if (tokens === undefined) messageTokenCache.set(message, tokens = TOKENS_PER_MESSAGE + count(messageText(message)))
   return tokens
-}
-
-/**
- * Seeds the count of a message whose text's tokens are already known: a run's reply, counted when it was
- * rendered, is not encoded again when the next run on the thread counts its prompt. `textTokens` must be
- * the token count of exactly `messageText(message)`.
- */
-export function rememberMessageTokens (message: Pick<MessageRecord, 'content'>, textTokens: number): void {
-  messageTokenCache.set(message, TOKENS_PER_MESSAGE + textTokens)
 }
 
 /** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */
-export function countPromptTokens (encode: (text: string) => number[], instructions: string, messages: readonly string[]): number {
+export function countPromptTokens (count: (text: string) => number, instructions: string, messages: readonly string[]): number {
   let tokens = TOKENS_PER_REPLY_PRIMER
-  if (instructions !== '') tokens += TOKENS_PER_MESSAGE + encode(instructions).length
-  for (const message of messages) tokens += TOKENS_PER_MESSAGE + encode(message).length
+  if (instructions !== '') tokens += TOKENS_PER_MESSAGE + count(instructions)
+  for (const message of messages) tokens += TOKENS_PER_MESSAGE + count(message)
   return tokens
+}
+
+/** Prompt tokens of a segment: its count, or its kept prompt texts counted now. */
+export function promptTokensOf (segment: Pick<RunSegment, 'promptTokens' | 'prompt'>): number {
+  if (segment.promptTokens !== undefined) return segment.promptTokens
+  const prompt: PromptTexts = segment.prompt ?? { instructions: '', messages: [] }
+  return countPromptTokens(tokenizer().count, prompt.instructions, prompt.messages)
+}
+
+/** Completion tokens of a rendered reply: the budget it was cut at, or its text's tokens. */
+export function replyTokens (reply: RunSegment['replies'][number]): number {
+  return reply.completionTokens ?? tokenizer().count(reply.text)
+}
+
+/** Completion tokens of a tool call step: each call's name and arguments. */
+export function callTokens (step: Extract<ScriptStep, { kind: 'tool_calls' }>): number {
+  if (step.completionTokens !== undefined) return step.completionTokens
+  const { count } = tokenizer()
+  return step.calls.reduce((n, call) => n + count(call.name) + count(call.arguments), 0)
 }

@@ -1,6 +1,6 @@
 /**
  * Turning a matched scenario and the run's v2 controls into the run's script, and rendering the replies of
- * each pass (segment). Pure, given a tokenizer: the same inputs always give the same script and usage.
+ * each pass (segment). Pure: the same inputs always give the same script and usage.
  *
  * The controls act as the real service's do, so code relying on them can be tested:
  * - `tool_choice`: `none` drops tool calls; `required` or a named function forces a call first (to that
@@ -15,7 +15,7 @@ import { newId } from '../ids.js'
 import type { Tool } from '../schemas/common.js'
 import type { MessageRecord, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
 import { SampleTooLarge, sampleFromSchema } from './json-sample.js'
-import { countPromptTokens, defaultReply, messageTokens, type Tokenizer } from './reply.js'
+import { callTokens, countPromptTokens, defaultReply, loadedTokenizer, messageText, messageTokens, replyTokens, tokenizer } from './reply.js'
 import { DEFAULT_FAIL_MESSAGES, renderReply, type Scenario } from './scenarios.js'
 
 export interface ToolControls {
@@ -42,10 +42,9 @@ export function forcedFunction (toolChoice: unknown, tools: readonly Tool[]): Fu
   return undefined
 }
 
-function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>, tokenizer: Tokenizer): ScriptStep {
+function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>): ScriptStep {
   const withIds = calls.map(call => ({ id: newId('call'), name: call.name, arguments: call.arguments }))
-  const completionTokens = withIds.reduce((n, c) => n + tokenizer.encode(c.name).length + tokenizer.encode(c.arguments).length, 0)
-  return { kind: 'tool_calls', stepId: newId('step'), calls: withIds, completionTokens }
+  return { kind: 'tool_calls', stepId: newId('step'), calls: withIds }
 }
 
 const messageStep = (template: string): ScriptStep => ({ kind: 'message', stepId: newId('step'), messageId: newId('msg'), template })
@@ -55,18 +54,18 @@ const messageStep = (template: string): ScriptStep => ({ kind: 'message', stepId
  * (forced function's parameters or `json_schema` format) whose value cannot be written within the sampling
  * budget makes the run fail with `server_error`, as the service fails a run its model cannot finish.
  */
-export function buildScript (scenario: Scenario | null, controls: ToolControls, tokenizer: Tokenizer): ScriptStep[] {
+export function buildScript (scenario: Scenario | null, controls: ToolControls): ScriptStep[] {
   try {
     const format = controls.responseFormat as { type?: unknown, json_schema?: { schema?: unknown } } | null | undefined
     if (format?.type === 'json_schema') sampleFromSchema(format.json_schema?.schema)
-    return scriptOf(scenario, controls, tokenizer)
+    return scriptOf(scenario, controls)
   } catch (err) {
     if (!(err instanceof SampleTooLarge)) throw err
     return [{ kind: 'fail', code: 'server_error', message: DEFAULT_FAIL_MESSAGES.server_error }]
   }
 }
 
-function scriptOf (scenario: Scenario | null, controls: ToolControls, tokenizer: Tokenizer): ScriptStep[] {
+function scriptOf (scenario: Scenario | null, controls: ToolControls): ScriptStep[] {
   let script: ScriptStep[] = (scenario?.steps ?? [{ reply: '' }]).flatMap((step): ScriptStep[] => {
     if ('reply' in step) return [messageStep(scenario ? step.reply : '')]
     if ('fail' in step) return [{ kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }]
@@ -75,7 +74,7 @@ function scriptOf (scenario: Scenario | null, controls: ToolControls, tokenizer:
       name: call.name,
       arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {})
     }))
-    return controls.parallelToolCalls ? [toolCallStep(calls, tokenizer)] : calls.map(call => toolCallStep([call], tokenizer))
+    return controls.parallelToolCalls ? [toolCallStep(calls)] : calls.map(call => toolCallStep([call]))
   })
 
   if (controls.toolChoice === 'none') {
@@ -88,7 +87,7 @@ function scriptOf (scenario: Scenario | null, controls: ToolControls, tokenizer:
     const alreadyCalls = first?.kind === 'tool_calls' && first.calls.some(call => call.name === forced.function.name)
     if (!alreadyCalls) {
       const args = JSON.stringify(sampleFromSchema(forced.function.parameters ?? { type: 'object', properties: {} }))
-      script.unshift(toolCallStep([{ name: forced.function.name, arguments: args }], tokenizer))
+      script.unshift(toolCallStep([{ name: forced.function.name, arguments: args }]))
       if (!script.some(step => step.kind === 'message')) script.push(messageStep(''))
     }
   }
@@ -100,18 +99,26 @@ export interface PromptControls {
   readonly maxPromptTokens: number | null
 }
 
+/** A segment's prompt: its token count, or (while nothing has needed the tokenizer) its texts. */
+export type SegmentPrompt = Pick<RunSegment, 'promptTokens' | 'prompt'>
+
 /**
- * Prompt tokens of the first model call: the instructions plus the thread messages the truncation strategy
- * keeps (`last_messages` N keeps the last N; `auto` drops the oldest until `max_prompt_tokens` fits).
- * `fits` is false when even that is over `max_prompt_tokens`.
+ * Prompt of the first model call: the instructions plus the thread messages the truncation strategy keeps
+ * (`last_messages` N keeps the last N; `auto` drops the oldest until `max_prompt_tokens` fits). `fits` is
+ * false when even that is over `max_prompt_tokens`. Counted now when the tokenizer is loaded or the limit
+ * needs the count; otherwise the kept texts are returned, to be counted when first read.
  */
-export function promptOf (instructions: string, messages: readonly MessageRecord[], controls: PromptControls, tokenizer: Tokenizer) {
+export function promptOf (instructions: string, messages: readonly MessageRecord[], controls: PromptControls): { prompt: SegmentPrompt, fits: boolean } {
   const strategy = controls.truncationStrategy as { type?: string, last_messages?: number | null } | null
-  const counts = messages.map(message => messageTokens(message, tokenizer.encode))
-  let kept = strategy?.type === 'last_messages' && typeof strategy.last_messages === 'number'
-    ? counts.slice(-strategy.last_messages)
-    : counts
-  let tokens = countPromptTokens(tokenizer.encode, instructions, []) + kept.reduce((sum, n) => sum + n, 0)
+  const lastMessages = strategy?.type === 'last_messages' && typeof strategy.last_messages === 'number' ? strategy.last_messages : null
+  if (controls.maxPromptTokens === null && loadedTokenizer() === undefined) {
+    const kept = lastMessages === null ? messages : messages.slice(-lastMessages)
+    return { prompt: { prompt: { instructions, messages: kept.map(messageText) } }, fits: true }
+  }
+  const { count } = tokenizer()
+  const counts = messages.map(message => messageTokens(message, count))
+  let kept = lastMessages === null ? counts : counts.slice(-lastMessages)
+  let tokens = countPromptTokens(count, instructions, []) + kept.reduce((sum, n) => sum + n, 0)
   const max = controls.maxPromptTokens ?? Infinity
   if (strategy?.type !== 'last_messages') {
     while (tokens > max && kept.length > 1) {
@@ -119,7 +126,7 @@ export function promptOf (instructions: string, messages: readonly MessageRecord
       kept = kept.slice(1)
     }
   }
-  return { promptTokens: tokens, fits: tokens <= max }
+  return { prompt: { promptTokens: tokens }, fits: tokens <= max }
 }
 
 export interface SegmentInput {
@@ -149,40 +156,48 @@ function formatReply (text: string, responseFormat: unknown): string {
 
 /**
  * One pass of the run from `fromStep`, its replies rendered now (they may quote the outputs that started
- * it). `completionTokensSoFar` is what earlier passes wrote, counted against `max_completion_tokens`.
+ * it). `completionTokensSoFar` is what earlier passes wrote, counted against `max_completion_tokens`; only
+ * a run with that budget counts tokens here.
  */
-export function renderSegment (run: SegmentInput, startedAt: number, fromStep: number, promptTokens: number,
-  outputs: readonly ToolOutput[], completionTokensSoFar: number, tokenizer: Tokenizer, promptFits = true): RunSegment {
+export function renderSegment (run: SegmentInput, startedAt: number, fromStep: number, prompt: SegmentPrompt,
+  outputs: readonly ToolOutput[], completionTokensSoFar: number, promptFits = true): RunSegment {
+  const segment = (replies: RunSegment['replies'], cutOff: RunSegment['cutOff']): RunSegment =>
+    ({ startedAt, fromStep, promptTokens: prompt.promptTokens, prompt: prompt.prompt, outputs, replies, cutOff })
   const replies: Record<number, RunSegment['replies'][number]> = {}
-  if (!promptFits) return { startedAt, fromStep, promptTokens, outputs, replies, cutOff: { afterStep: null, reason: 'max_prompt_tokens' } }
+  if (!promptFits) return segment(replies, { afterStep: null, reason: 'max_prompt_tokens' })
   let used = completionTokensSoFar
   for (let index = fromStep; index < run.script.length; index++) {
     const step = run.script[index]!
-    if (step.kind === 'tool_calls') used += step.completionTokens
+    if (step.kind === 'tool_calls' && run.maxCompletionTokens !== null) used += callTokens(step)
     if (step.kind !== 'message') break
     const rendered = step.template === ''
       ? defaultReply(run.lastUserMessage)
       : renderReply(step.template, { lastUserMessage: run.lastUserMessage, assistantName: run.assistantName, toolOutputs: outputs.map(o => o.output) })
     const text = formatReply(rendered, run.responseFormat)
-    const tokens = tokenizer.encode(text)
-    const budget = run.maxCompletionTokens === null ? Infinity : Math.max(0, run.maxCompletionTokens - used)
-    if (tokens.length > budget) {
-      replies[index] = { text: tokenizer.decode(tokens.slice(0, budget)), completionTokens: budget, truncated: true }
-      return { startedAt, fromStep, promptTokens, outputs, replies, cutOff: { afterStep: index, reason: 'max_completion_tokens' } }
+    if (run.maxCompletionTokens === null) {
+      replies[index] = { text, truncated: false }
+      continue
     }
-    replies[index] = { text, completionTokens: tokens.length, truncated: false }
-    used += tokens.length
+    const { count, encode, decode } = tokenizer()
+    const tokens = count(text)
+    const budget = Math.max(0, run.maxCompletionTokens - used)
+    if (tokens > budget) {
+      replies[index] = { text: decode(encode(text).slice(0, budget)), completionTokens: budget, truncated: true }
+      return segment(replies, { afterStep: index, reason: 'max_completion_tokens' })
+    }
+    replies[index] = { text, truncated: false }
+    used += tokens
   }
-  return { startedAt, fromStep, promptTokens, outputs, replies, cutOff: null }
+  return segment(replies, null)
 }
 
 /** Completion tokens a segment's pass wrote: its replies and the tool calls it ended on. */
 export function completionTokensOf (segment: RunSegment, script: readonly ScriptStep[]): number {
-  let total = Object.values(segment.replies).reduce((n, r) => n + r.completionTokens, 0)
+  let total = Object.values(segment.replies).reduce((n, r) => n + replyTokens(r), 0)
   for (let index = segment.fromStep; index < script.length; index++) {
     const step = script[index]!
     if (step.kind === 'tool_calls') {
-      total += step.completionTokens
+      total += callTokens(step)
       break
     }
     if (step.kind !== 'message') break

@@ -13,14 +13,15 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, lastUserText, loadTokenizer, type Tokenizer } from '../runs/reply.js'
+import { countPromptTokens, lastUserText, promptTokensOf, tokenizer } from '../runs/reply.js'
 import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
-import { selectScenario } from '../runs/scenarios.js'
+import { selectScenario, type ScenarioTimings } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
 import type { Metadata } from '../schemas/common.js'
 import type {
-  AssistantRecord, MessageRecord, RunRecord, ThreadRecord
+  AssistantRecord, MessageRecord, RunRecord, RunTimings, ThreadRecord
 } from '../store/records.js'
+import { NO_ITEMS, NO_METADATA } from '../store/records.js'
 import type { ServiceContext } from './context.js'
 import { createAssistantService } from './assistants.js'
 import { assertReferencesExist } from './files.js'
@@ -41,10 +42,48 @@ function joinInstructions (base: string, additional: string | null | undefined):
   return base === '' ? additional : `${base}\n${additional}`
 }
 
+/** A run's pending tool calls as `required_action`. */
+function requiredActionOf (state: RunState): Run['required_action'] {
+  if (state.pendingToolCalls === null) return null
+  return {
+    type: 'submit_tool_outputs',
+    submit_tool_outputs: {
+      tool_calls: state.pendingToolCalls.map(call => ({
+        id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments }
+      }))
+    }
+  }
+}
+
 export function presentRun ({ record, state }: RunView, generation: Generation): Run {
-  const common = {
+  // Two whole literals rather than a common part spread into each: this runs on every run response.
+  if (generation === 'v1') {
+    return {
+      id: record.id,
+      object: 'thread.run',
+      created_at: toUnixSeconds(record.createdAt),
+      assistant_id: record.assistantId,
+      thread_id: record.threadId,
+      status: state.status,
+      started_at: seconds(state.startedAt),
+      expires_at: seconds(state.expiresAt),
+      cancelled_at: seconds(state.cancelledAt),
+      failed_at: seconds(state.failedAt),
+      completed_at: seconds(state.completedAt),
+      required_action: requiredActionOf(state),
+      last_error: state.lastError,
+      model: record.model,
+      instructions: record.instructions,
+      tools: record.tools as Run['tools'],
+      metadata: record.metadata,
+      incomplete_details: state.incompleteReason === null ? null : { reason: state.incompleteReason },
+      usage: state.usage,
+      file_ids: record.fileIds as string[]
+    }
+  }
+  return {
     id: record.id,
-    object: 'thread.run' as const,
+    object: 'thread.run',
     created_at: toUnixSeconds(record.createdAt),
     assistant_id: record.assistantId,
     thread_id: record.threadId,
@@ -54,27 +93,14 @@ export function presentRun ({ record, state }: RunView, generation: Generation):
     cancelled_at: seconds(state.cancelledAt),
     failed_at: seconds(state.failedAt),
     completed_at: seconds(state.completedAt),
-    required_action: state.pendingToolCalls === null
-      ? null
-      : {
-          type: 'submit_tool_outputs',
-          submit_tool_outputs: {
-            tool_calls: state.pendingToolCalls.map(call => ({
-              id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments }
-            }))
-          }
-        },
+    required_action: requiredActionOf(state),
     last_error: state.lastError,
     model: record.model,
     instructions: record.instructions,
-    tools: [...record.tools],
+    tools: record.tools as Run['tools'],
     metadata: record.metadata,
     incomplete_details: state.incompleteReason === null ? null : { reason: state.incompleteReason },
-    usage: state.usage
-  }
-  if (generation === 'v1') return { ...common, file_ids: [...record.fileIds] }
-  return {
-    ...common,
+    usage: state.usage,
     temperature: record.temperature,
     top_p: record.topP,
     max_prompt_tokens: record.maxPromptTokens,
@@ -119,6 +145,9 @@ export function presentStep (record: RunRecord, step: StepView): RunStep {
 
 const INCOMPLETE_REASONS: Readonly<Record<string, string>> = { cancelled: 'run_cancelled', expired: 'run_expired' }
 
+/** What a reply shows so far; once that is the whole text, the run's own string (the message shares it, not a copy). */
+const replyText = (step: StepView): string => step.shownText === step.text ? step.text ?? '' : step.shownText ?? ''
+
 const messageTextOf = (record: MessageRecord) => record.content[0]?.type === 'text' ? record.content[0].text.value : ''
 
 /**
@@ -126,7 +155,7 @@ const messageTextOf = (record: MessageRecord) => record.content[0]?.type === 'te
  * written so far (no content before the first chunk), `completed`, or `incomplete` when it was cut short
  * by the token budget (`max_tokens`) or its run was cancelled or expired. Created when the step starts.
  */
-export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = {}): MessageRecord {
+export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = NO_METADATA): MessageRecord {
   if (step.step.kind !== 'message') throw new Error('not a message step')
   const inProgress = step.status === 'in_progress'
   const incompleteReason = step.truncated && step.status === 'completed' ? 'max_tokens' : INCOMPLETE_REASONS[step.status]
@@ -135,11 +164,11 @@ export function replyMessageRecord (run: RunRecord, step: StepView, metadata: Me
     threadId: run.threadId,
     createdAt: step.createdAt,
     role: 'assistant',
-    content: step.piecesShown === 0 ? [] : [{ type: 'text', text: { value: step.shownText ?? '', annotations: [] } }],
+    content: step.piecesShown === 0 ? NO_ITEMS : [{ type: 'text', text: { value: replyText(step), annotations: NO_ITEMS } }],
     assistantId: run.assistantId,
     runId: run.id,
-    fileIds: [],
-    attachments: [],
+    fileIds: NO_ITEMS,
+    attachments: NO_ITEMS,
     metadata,
     ...(incompleteReason === undefined ? {} : { incompleteReason }),
     ...(inProgress ? { inProgress } : { endedAt: step.completedAt ?? step.cancelledAt ?? step.expiredAt ?? step.createdAt })
@@ -151,10 +180,22 @@ export function pollAfterMs (state: RunState, now: number): number {
   return Math.max(MIN_POLL_AFTER_MS, state.nextChangeAt === null ? 0 : state.nextChangeAt - now)
 }
 
+/** Shared by every run without a truncation strategy (records are never changed in place). */
+const DEFAULT_TRUNCATION = Object.freeze({ type: 'auto', last_messages: null })
+
 export function createRunService (context: ServiceContext) {
   const { store, clock, config, scenarios } = context
   const threads = createThreadService(context)
   const assistants = createAssistantService(context)
+
+  const timingsOf = (timings: ScenarioTimings): RunTimings => ({
+    queuedMs: timings.queued_ms ?? config.queuedMs,
+    inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
+    cancellingMs: timings.cancelling_ms ?? config.cancellingMs,
+    streamChunkMs: timings.stream_chunk_ms ?? config.streamChunkMs
+  })
+  /** Shared by every run without scenario timings (records are values: nothing changes it). */
+  const defaultTimings = Object.freeze(timingsOf({}))
 
   function requireRun (threadId: string, runId: string): RunRecord {
     const run = store.runs.get(threadId, runId)
@@ -182,10 +223,13 @@ export function createRunService (context: ServiceContext) {
         store.messages.put(thread.id, reply)
       }
     }
+    // An ended run is settled for the last time (the thread lets go of it): its record, and the course
+    // derived from it, stay as they are.
+    if (isTerminal(state.status)) return putThread({ ...thread, activeRunId: null })
     if (finished.length > 0) {
       store.runs.put(thread.id, { ...run, writtenMessageIds: [...run.writtenMessageIds, ...finished] })
     }
-    return isTerminal(state.status) ? putThread({ ...thread, activeRunId: null }) : thread
+    return thread
   }
 
   /** Settles the thread's active run, if any; call before reading or adding to a thread's messages or runs. */
@@ -222,10 +266,10 @@ export function createRunService (context: ServiceContext) {
   }
 
   /**
-   * Creates the run. Everything after the tokenizer is ready runs synchronously: the lock check and the
-   * insert cannot interleave with another request, so two concurrent creates on one thread never both win.
+   * Creates the run, synchronously: the lock check and the insert cannot interleave with another request, so
+   * two concurrent creates on one thread never both win.
    */
-  function startRun (thread: ThreadRecord, { assistant, body, additional }: RunOptions, tokenizer: Tokenizer): RunView {
+  function startRun (thread: ThreadRecord, { assistant, body, additional }: RunOptions): RunView {
     const settled = settle(thread)
     if (settled.activeRunId !== null) throw Errors.threadHasActiveRun(thread.id, settled.activeRunId)
     const { tools, toolChoice } = checkToolChoice(assistant, body)
@@ -234,28 +278,29 @@ export function createRunService (context: ServiceContext) {
     const instructions = joinInstructions(body.instructions ?? assistant.instructions ?? '', body.additional_instructions)
     const prompt = [...store.messages.list(thread.id), ...additional]
     const lastUserMessage = lastUserText(prompt)
-    const metadata: Metadata = body.metadata ?? {}
+    const metadata: Metadata = body.metadata ?? NO_METADATA
     const scenario = selectScenario(scenarios, { assistantId: assistant.id, assistantName: assistant.name, lastUserMessage, metadata })
-    const timings = scenario?.timings ?? {}
+    const expiresAfterMs = scenario?.timings?.expires_after_ms ?? config.runExpiryMs
     const parallelToolCalls = body.parallel_tool_calls ?? true
-    const truncationStrategy = body.truncation_strategy ?? { type: 'auto', last_messages: null }
+    const truncationStrategy = body.truncation_strategy ?? DEFAULT_TRUNCATION
     const maxPromptTokens = body.max_prompt_tokens ?? null
     const responseFormat = body.response_format ?? assistant.responseFormat ?? 'auto'
-    const base = {
-      script: buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat }, tokenizer),
+    const script = buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat })
+    const maxCompletionTokens = body.max_completion_tokens ?? null
+    const segmentInput = { script, lastUserMessage, assistantName: assistant.name, responseFormat, maxCompletionTokens }
+    const { prompt: segmentPrompt, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens })
+    // One literal, no spreads: every run record has the same shape (V8 builds it fast and stores it compactly).
+    const record: RunRecord = {
+      script,
       lastUserMessage,
       assistantName: assistant.name,
       responseFormat,
-      maxCompletionTokens: body.max_completion_tokens ?? null
-    }
-    const { promptTokens, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens }, tokenizer)
-    const record: RunRecord = {
-      ...base,
+      maxCompletionTokens,
       id: newId('run'),
       threadId: thread.id,
       assistantId: assistant.id,
       createdAt,
-      expiresAt: createdAt + (timings.expires_after_ms ?? config.runExpiryMs),
+      expiresAt: createdAt + expiresAfterMs,
       model: body.model ?? assistant.model,
       instructions,
       tools,
@@ -267,15 +312,10 @@ export function createRunService (context: ServiceContext) {
       truncationStrategy,
       toolChoice,
       parallelToolCalls,
-      timings: {
-        queuedMs: timings.queued_ms ?? config.queuedMs,
-        inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
-        cancellingMs: timings.cancelling_ms ?? config.cancellingMs,
-        streamChunkMs: timings.stream_chunk_ms ?? config.streamChunkMs
-      },
-      segments: [renderSegment(base, createdAt, 0, promptTokens, [], 0, tokenizer, fits)],
+      timings: scenario?.timings === undefined ? defaultTimings : timingsOf(scenario.timings),
+      segments: [renderSegment(segmentInput, createdAt, 0, segmentPrompt, NO_ITEMS, 0, fits)],
       cancelRequestedAt: null,
-      writtenMessageIds: []
+      writtenMessageIds: NO_ITEMS
     }
     for (const message of additional) store.messages.put(thread.id, { ...message, createdAt })
     store.runs.put(thread.id, record)
@@ -304,27 +344,24 @@ export function createRunService (context: ServiceContext) {
     /** How many runs have listeners (a leak check for tests). */
     watchedRuns: () => watchers.size,
 
-    async create (threadId: string, body: CreateRunBody): Promise<RunView> {
+    /** Synchronous throughout: the checks and the writes see the same store, with no other request between. */
+    create (threadId: string, body: CreateRunBody): RunView {
       // The stored thread's own id string: the parameter is a slice that would keep the request's URL alive.
       const { id: storedThreadId } = threads.get(threadId)
       const assistant = assistants.get(body.assistant_id)
-      const tokenizer = await loadTokenizer()
-      // From here on nothing awaits: the checks and the writes see the same store.
       assertReferencesExist(store, body)
       const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, storedThreadId, 0))
-      return startRun(threads.get(threadId), { assistant, body, additional }, tokenizer)
+      return startRun(threads.get(threadId), { assistant, body, additional })
     },
 
-    async createThreadAndRun (body: CreateThreadAndRunBody): Promise<RunView> {
-      assistants.get(body.assistant_id)
-      const tokenizer = await loadTokenizer()
-      // From here on nothing awaits; everything is checked before the thread is created.
+    /** Everything is checked before the thread is created. */
+    createThreadAndRun (body: CreateThreadAndRunBody): RunView {
       const assistant = assistants.get(body.assistant_id)
       assertReferencesExist(store, body)
       checkToolChoice(assistant, body)
       const { thread: threadBody, assistant_id: _assistantId, tool_resources: toolResources, ...runBody } = body
       const thread = threads.create({ ...threadBody, tool_resources: toolResources ?? threadBody?.tool_resources })
-      return startRun(thread, { assistant, body: runBody, additional: [] }, tokenizer)
+      return startRun(thread, { assistant, body: runBody, additional: [] })
     },
 
     get (threadId: string, runId: string): RunView {
@@ -345,8 +382,7 @@ export function createRunService (context: ServiceContext) {
       return view(updated)
     },
 
-    async submitToolOutputs (threadId: string, runId: string, body: SubmitToolOutputsBody): Promise<RunView> {
-      const tokenizer = await loadTokenizer()
+    submitToolOutputs (threadId: string, runId: string, body: SubmitToolOutputsBody): RunView {
       settleThread(threadId)
       const run = requireRun(threadId, runId)
       const state = runStateAt(run, clock.now())
@@ -365,9 +401,9 @@ export function createRunService (context: ServiceContext) {
       const previous = run.segments.at(-1)!
       const toolStep = state.steps.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')!
       const written = run.segments.reduce((n, segment) => n + completionTokensOf(segment, run.script), 0)
-      const promptTokens = previous.promptTokens + completionTokensOf(previous, run.script) +
-        countPromptTokens(tokenizer.encode, '', outputs.map(o => o.output))
-      const segment = renderSegment(run, now, toolStep.index + 1, promptTokens, outputs, written, tokenizer)
+      const promptTokens = promptTokensOf(previous) + completionTokensOf(previous, run.script) +
+        countPromptTokens(tokenizer().count, '', outputs.map(o => o.output))
+      const segment = renderSegment(run, now, toolStep.index + 1, { promptTokens }, outputs, written)
       const updated = { ...run, segments: [...run.segments, segment] }
       store.runs.put(threadId, updated)
       changed(runId)

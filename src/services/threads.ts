@@ -5,15 +5,15 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import type { Message, MessageInput } from '../schemas/message.js'
 import type { CreateThreadBody, ModifyThreadBody, Thread } from '../schemas/thread.js'
-import type { MessageContentPart, MessageRecord, ThreadRecord } from '../store/records.js'
+import { NO_ITEMS, NO_METADATA, type MessageContentPart, type MessageRecord, type ThreadRecord } from '../store/records.js'
 import type { ServiceContext } from './context.js'
 import { assertReferencesExist } from './files.js'
 import { withInlineVectorStores } from './vector-stores.js'
 
 function contentParts (content: MessageInput['content']): MessageContentPart[] {
-  if (typeof content === 'string') return [{ type: 'text', text: { value: content, annotations: [] } }]
+  if (typeof content === 'string') return [{ type: 'text', text: { value: content, annotations: NO_ITEMS } }]
   return content.map((part): MessageContentPart => part.type === 'text'
-    ? { type: 'text', text: { value: part.text, annotations: [] } }
+    ? { type: 'text', text: { value: part.text, annotations: NO_ITEMS } }
     : part.type === 'image_file'
       ? { type: 'image_file', image_file: part.image_file }
       : { type: 'image_url', image_url: part.image_url })
@@ -29,29 +29,29 @@ export function userMessageRecord (input: MessageInput, threadId: string, create
     content: contentParts(input.content),
     assistantId: null,
     runId: null,
-    fileIds: input.file_ids ?? [],
+    fileIds: input.file_ids ?? NO_ITEMS,
     attachments: input.attachments ?? null,
-    metadata: input.metadata ?? {}
+    metadata: input.metadata ?? NO_METADATA
   }
 }
 
 export function threadRecord (id: string, createdAt: number, body: CreateThreadBody): ThreadRecord {
-  return { id, createdAt, activeRunId: null, toolResources: body.tool_resources ?? {}, metadata: body.metadata ?? {} }
+  return { id, createdAt, activeRunId: null, toolResources: body.tool_resources ?? NO_METADATA, metadata: body.metadata ?? NO_METADATA }
 }
 
 export function presentThread (record: ThreadRecord, generation: Generation): Thread {
-  const common = { id: record.id, object: 'thread' as const, created_at: toUnixSeconds(record.createdAt) }
   return generation === 'v1'
-    ? { ...common, metadata: record.metadata }
-    : { ...common, tool_resources: record.toolResources, metadata: record.metadata }
+    ? { id: record.id, object: 'thread', created_at: toUnixSeconds(record.createdAt), metadata: record.metadata }
+    : { id: record.id, object: 'thread', created_at: toUnixSeconds(record.createdAt), tool_resources: record.toolResources, metadata: record.metadata }
 }
 
 export function presentMessage (record: MessageRecord, generation: Generation): Message {
   const status = record.inProgress === true ? 'in_progress' : record.incompleteReason === undefined ? 'completed' : 'incomplete'
   const endedAt = record.endedAt ?? record.createdAt
-  const common = {
+  // Whole literals, no spreads: this runs for every message of every list page.
+  const message: Message = {
     id: record.id,
-    object: 'thread.message' as const,
+    object: 'thread.message',
     created_at: toUnixSeconds(record.createdAt),
     thread_id: record.threadId,
     status,
@@ -59,13 +59,16 @@ export function presentMessage (record: MessageRecord, generation: Generation): 
     completed_at: status === 'completed' ? toUnixSeconds(endedAt) : null,
     incomplete_at: status === 'incomplete' ? toUnixSeconds(endedAt) : null,
     role: record.role,
-    content: [...record.content],
+    content: record.content as Message['content'],
     assistant_id: record.assistantId,
-    run_id: record.runId
+    run_id: record.runId,
+    file_ids: undefined,
+    attachments: undefined,
+    metadata: record.metadata
   }
-  return generation === 'v1'
-    ? { ...common, file_ids: [...record.fileIds], metadata: record.metadata }
-    : { ...common, attachments: record.attachments ?? [], metadata: record.metadata }
+  if (generation === 'v1') message.file_ids = record.fileIds as string[]
+  else message.attachments = (record.attachments ?? NO_ITEMS) as Message['attachments']
+  return message
 }
 
 export function createThreadService (context: ServiceContext) {

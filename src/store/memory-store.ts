@@ -86,10 +86,13 @@ function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: 
     return root === undefined || root.kind === kind ? id : `${kind}:${id}`
   }
   let total = 0
+  /** The most recently used root: using it again changes no order (one request uses its thread many times). */
+  let newest: Root | undefined
   const forget = (key: string, root: Root) => {
     roots.delete(key)
     total -= root.bytes
     if (key !== root.id) shared--
+    if (root === newest) newest = undefined
   }
   return {
     /** Adds `delta` bytes to a root (creating its entry), then evicts older roots while over budget. */
@@ -105,6 +108,7 @@ function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: 
       root.bytes += delta
       total += delta
       roots.set(root.key, root)
+      newest = root
       const max = options.maxBytes ?? Infinity
       for (const [oldestKey, oldest] of roots) {
         if (total <= max) break
@@ -116,12 +120,14 @@ function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: 
     },
     /** Marks a root as just used: it becomes the last to be evicted. */
     touch (kind: RootKind, id: string) {
+      if (newest !== undefined && newest.id === id && newest.kind === kind) return
       const k = keyOf(kind, id)
       const root = roots.get(k)
       if (!root) return
       // An id taken from a route parameter is a slice of the request's URL: the map keeps the root's own key.
       roots.delete(k)
       roots.set(root.key, root)
+      newest = root
     },
     /** Forgets a root that was deleted through the API. */
     remove (kind: RootKind, id: string) {

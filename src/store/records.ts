@@ -63,7 +63,8 @@ export type ScriptStep =
     readonly kind: 'tool_calls'
     readonly stepId: string
     readonly calls: ReadonlyArray<{ readonly id: string, readonly name: string, readonly arguments: string }>
-    readonly completionTokens: number
+    /** Tokens of the calls, as stored by earlier versions; absent, they are counted (runs/reply.ts `callTokens`). */
+    readonly completionTokens?: number
   }
   | { readonly kind: 'fail', readonly code: string, readonly message: string }
   | { readonly kind: 'incomplete', readonly reason: string }
@@ -81,17 +82,31 @@ export interface ToolOutput {
 export interface RunSegment {
   readonly startedAt: number
   readonly fromStep: number
-  readonly promptTokens: number
+  /**
+   * The prompt's tokens; or, for a run made before anything needed the tokenizer (which takes about half
+   * a second to load), `prompt`: the texts to count them from when they are first read (runs/reply.ts).
+   */
+  readonly promptTokens?: number
+  readonly prompt?: PromptTexts
   /** The outputs whose submission started this segment (empty for the first). */
   readonly outputs: readonly ToolOutput[]
-  /** Rendered reply text and its token count, by script step index; `truncated` when cut at the token budget. */
+  /**
+   * Rendered reply text by script step index; `truncated` when cut at the token budget, and then its token
+   * count (the budget). Other replies count as their text encodes (runs/reply.ts `replyTokens`).
+   */
   readonly replies: Readonly<Record<number, {
     readonly text: string
-    readonly completionTokens: number
+    readonly completionTokens?: number
     readonly truncated: boolean
   }>>
   /** Where a token limit ends the run `incomplete`: after that step, or before any (`afterStep: null`). */
   readonly cutOff: { readonly afterStep: number | null, readonly reason: string } | null
+}
+
+/** A prompt kept as text: the instructions and the texts of the thread messages it holds, in order. */
+export interface PromptTexts {
+  readonly instructions: string
+  readonly messages: readonly string[]
 }
 
 export interface RunTimings {
@@ -131,7 +146,7 @@ export interface RunRecord {
   /** For reply templates rendered when later segments start. */
   readonly lastUserMessage: string | null
   readonly assistantName: string | null
-  /** Reply messages already written to the thread (see settle in services/runs.ts). */
+  /** Reply messages already written to the thread while the run is active (see settle in services/runs.ts); not updated once it has ended. */
   readonly writtenMessageIds: readonly string[]
 }
 
@@ -181,3 +196,10 @@ export interface VectorStoreFileBatchRecord {
   readonly fileIds: readonly string[]
   readonly cancelledAt: number | null
 }
+
+/**
+ * Empty values shared by every record that has nothing there, instead of an empty array or object each
+ * (records are values, never changed in place; frozen so that nothing can).
+ */
+export const NO_ITEMS: readonly never[] = Object.freeze([])
+export const NO_METADATA: Metadata = Object.freeze({})
