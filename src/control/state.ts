@@ -169,6 +169,33 @@ export type StateDocument = Static<typeof StateDocumentSchema>
 type TenantState = Static<typeof TenantStateSchema>
 
 /** One tenant's store as a document section. */
+/**
+ * A run as a state document keeps it: replies by script step index (`{"1": …}`), as documents have always
+ * had them; the record keeps them as a list from the segment's first step.
+ */
+function runDocument (run: RunRecord): unknown {
+  return {
+    ...run,
+    segments: run.segments.map(segment => ({
+      ...segment,
+      replies: Object.fromEntries(segment.replies.map((reply, i) => [String(segment.fromStep + i), reply]))
+    }))
+  }
+}
+
+/** The record of a run document (see `runDocument`); replies that do not follow on from `fromStep` are a problem. */
+function runRecordOf (document: TenantState['runs'][number]): RunRecord | string {
+  const segments = []
+  for (const segment of document.segments) {
+    const steps = Object.keys(segment.replies).map(Number).sort((a, b) => a - b)
+    if (steps.some((step, i) => step !== segment.fromStep + i)) {
+      return `segment replies must be for consecutive steps from fromStep ${segment.fromStep}, not ${steps.join(', ')}`
+    }
+    segments.push({ ...segment, replies: steps.map(step => segment.replies[String(step)]!) })
+  }
+  return { ...document, segments } as unknown as RunRecord
+}
+
 function exportTenant (owner: string, store: Store): TenantState {
   const threads = store.threads.list()
   const vectorStores = store.vectorStores.list()
@@ -177,7 +204,7 @@ function exportTenant (owner: string, store: Store): TenantState {
     assistants: store.assistants.list() as unknown as TenantState['assistants'],
     threads: threads as unknown as TenantState['threads'],
     messages: threads.flatMap(t => store.messages.list(t.id)) as unknown as TenantState['messages'],
-    runs: threads.flatMap(t => store.runs.list(t.id)) as unknown as TenantState['runs'],
+    runs: threads.flatMap(t => store.runs.list(t.id)).map(runDocument) as unknown as TenantState['runs'],
     files: store.files.list().map(f => ({ ...f, content: f.content.toString('base64') })),
     vector_stores: vectorStores as unknown as TenantState['vector_stores'],
     vector_store_files: vectorStores.flatMap(v => store.vectorStoreFiles.list(v.id)) as unknown as TenantState['vector_store_files'],
@@ -216,12 +243,14 @@ export async function importState (json: unknown, makeStore: () => Store): Promi
     })
     tenant.runs.forEach((r, i) => {
       if (!store.threads.get(r.threadId)) throw Errors.invalidStateDocument(`${at('runs', i)}.threadId`, `no thread '${r.threadId}' in this tenant`)
+      const record = runRecordOf(r)
+      if (typeof record === 'string') throw Errors.invalidStateDocument(`${at('runs', i)}.segments`, record)
       try {
-        runStateAt(r as unknown as RunRecord, json.now)
+        runStateAt(record, json.now)
       } catch (err) {
         throw Errors.invalidStateDocument(at('runs', i), `the run's course cannot be played (${(err as Error).message})`)
       }
-      store.runs.put(r.threadId, r as unknown as RunRecord)
+      store.runs.put(r.threadId, record)
     })
     tenant.files.forEach(f => store.files.put({ ...f, content: Buffer.from(f.content, 'base64') } as unknown as FileRecord))
     for (const v of tenant.vector_stores) store.vectorStores.put(v as unknown as VectorStoreRecord)

@@ -6,7 +6,7 @@
 import type { RunStatus, Usage } from '../schemas/run.js'
 import { boundedMemo } from '../memo.js'
 import { callTokens, promptTokensOf, replyTokens } from './reply.js'
-import type { RunRecord, ScriptStep, ToolOutput } from '../store/records.js'
+import { replyAt, type RunRecord, type ScriptStep, type ToolOutput } from '../store/records.js'
 
 /** The one transition table. Every status change the timeline makes is checked against it. */
 export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
@@ -101,7 +101,7 @@ function toolCallPieces (calls: readonly ToolCall[]): readonly ToolCallPiece[] {
 
 /** A reply's chunks (cached per reply record, which is immutable). */
 function replyPieces (run: RunRecord, info: StepInfo): readonly string[] {
-  const reply = run.segments[info.segment]!.replies[info.index]
+  const reply = replyAt(run.segments[info.segment]!, info.index)
   if (!reply) return ['']
   return replyPiecesMemo.get(reply, () => textPieces(reply.text))
 }
@@ -273,7 +273,7 @@ export interface RunState {
 
 function stepUsage (run: RunRecord, info: StepInfo): Usage {
   const segment = run.segments[info.segment]!
-  const reply = info.step.kind === 'message' ? segment.replies[info.index] : undefined
+  const reply = info.step.kind === 'message' ? replyAt(segment, info.index) : undefined
   const completion = info.step.kind === 'message' ? reply === undefined ? 0 : replyTokens(reply) : callTokens(info.step)
   const prompt = promptTokensOf(segment)
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
@@ -349,7 +349,7 @@ export function runStateAfter (run: RunRecord, count: number): RunState {
     const end = ended.get(step)
     const stepStatus: StepStatus = end?.status ?? 'in_progress'
     const piecesShown = shown.get(step) ?? 0
-    const reply = info.step.kind === 'message' ? run.segments[info.segment]!.replies[info.index] : undefined
+    const reply = info.step.kind === 'message' ? replyAt(run.segments[info.segment]!, info.index) : undefined
     return {
       index: info.index,
       step: info.step,

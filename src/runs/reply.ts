@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module'
 import { boundedMemo } from '../memo.js'
-import type { MessageRecord, PromptTexts, RunSegment, ScriptStep } from '../store/records.js'
+import type { MessageRecord, PromptTexts, Reply, RunSegment, ScriptStep } from '../store/records.js'
 import { chunkedEncoder } from './token-chunks.js'
 
 export interface Tokenizer {
@@ -71,16 +71,15 @@ export function defaultReply (lastUser: string | null): string {
   return `You said: "${lastUser}". This is a reply from the Azure OpenAI Assistants emulator.`
 }
 
-const messageTokenCache = new WeakMap<Pick<MessageRecord, 'content'>, number>()
+/** Counts of recently counted messages (records are values), whatever their length. */
+const messageTokenMemo = boundedMemo<Pick<MessageRecord, 'content'>, number>(4096)
 
 /**
- * A thread message's tokens, framing included. Records are immutable values, so the count is kept per
- * record: a long thread is not re-encoded for every run.
+ * A thread message's tokens, framing included. The counts of recent records are remembered: a long thread
+ * is not re-encoded for every run on it.
  */
 export function messageTokens (message: Pick<MessageRecord, 'content'>, count: (text: string) => number): number {
-  let tokens = messageTokenCache.get(message)
-  if (tokens === undefined) messageTokenCache.set(message, tokens = TOKENS_PER_MESSAGE + count(messageText(message)))
-  return tokens
+  return messageTokenMemo.get(message, m => TOKENS_PER_MESSAGE + count(messageText(m)))
 }
 
 /** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */
@@ -99,7 +98,7 @@ export function promptTokensOf (segment: Pick<RunSegment, 'promptTokens' | 'prom
 }
 
 /** Completion tokens of a rendered reply: the budget it was cut at, or its text's tokens. */
-export function replyTokens (reply: RunSegment['replies'][number]): number {
+export function replyTokens (reply: Reply): number {
   return reply.completionTokens ?? tokenizer().count(reply.text)
 }
 

@@ -13,7 +13,7 @@
  */
 import { newId } from '../ids.js'
 import type { Tool } from '../schemas/common.js'
-import type { MessageRecord, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
+import type { MessageRecord, Reply, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
 import { SampleTooLarge, sampleFromSchema } from './json-sample.js'
 import { callTokens, countPromptTokens, defaultReply, loadedTokenizer, messageText, messageTokens, replyTokens, tokenizer } from './reply.js'
 import { DEFAULT_FAIL_MESSAGES, renderReply, type Scenario } from './scenarios.js'
@@ -91,7 +91,8 @@ function scriptOf (scenario: Scenario | null, controls: ToolControls): ScriptSte
       if (!script.some(step => step.kind === 'message')) script.push(messageStep(''))
     }
   }
-  return script
+  // Stored with the run: exactly as long as it is (flatMap and unshift leave room to grow).
+  return script.slice()
 }
 
 export interface PromptControls {
@@ -161,9 +162,10 @@ function formatReply (text: string, responseFormat: unknown): string {
  */
 export function renderSegment (run: SegmentInput, startedAt: number, fromStep: number, prompt: SegmentPrompt,
   outputs: readonly ToolOutput[], completionTokensSoFar: number, promptFits = true): RunSegment {
-  const segment = (replies: RunSegment['replies'], cutOff: RunSegment['cutOff']): RunSegment =>
-    ({ startedAt, fromStep, promptTokens: prompt.promptTokens, prompt: prompt.prompt, outputs, replies, cutOff })
-  const replies: Record<number, RunSegment['replies'][number]> = {}
+  // `slice`: the stored list is exactly as long as it is (the pushes below reserve room for 17).
+  const segment = (replies: Reply[], cutOff: RunSegment['cutOff']): RunSegment =>
+    ({ startedAt, fromStep, promptTokens: prompt.promptTokens, prompt: prompt.prompt, outputs, replies: replies.slice(), cutOff })
+  const replies: Reply[] = []
   if (!promptFits) return segment(replies, { afterStep: null, reason: 'max_prompt_tokens' })
   let used = completionTokensSoFar
   for (let index = fromStep; index < run.script.length; index++) {
@@ -175,17 +177,17 @@ export function renderSegment (run: SegmentInput, startedAt: number, fromStep: n
       : renderReply(step.template, { lastUserMessage: run.lastUserMessage, assistantName: run.assistantName, toolOutputs: outputs.map(o => o.output) })
     const text = formatReply(rendered, run.responseFormat)
     if (run.maxCompletionTokens === null) {
-      replies[index] = { text, truncated: false }
+      replies.push({ text, truncated: false })
       continue
     }
     const { count, encode, decode } = tokenizer()
     const tokens = count(text)
     const budget = Math.max(0, run.maxCompletionTokens - used)
     if (tokens > budget) {
-      replies[index] = { text: decode(encode(text).slice(0, budget)), completionTokens: budget, truncated: true }
+      replies.push({ text: decode(encode(text).slice(0, budget)), completionTokens: budget, truncated: true })
       return segment(replies, { afterStep: index, reason: 'max_completion_tokens' })
     }
-    replies[index] = { text, truncated: false }
+    replies.push({ text, truncated: false })
     used += tokens
   }
   return segment(replies, null)
@@ -193,7 +195,7 @@ export function renderSegment (run: SegmentInput, startedAt: number, fromStep: n
 
 /** Completion tokens a segment's pass wrote: its replies and the tool calls it ended on. */
 export function completionTokensOf (segment: RunSegment, script: readonly ScriptStep[]): number {
-  let total = Object.values(segment.replies).reduce((n, r) => n + replyTokens(r), 0)
+  let total = segment.replies.reduce((n, r) => n + replyTokens(r), 0)
   for (let index = segment.fromStep; index < script.length; index++) {
     const step = script[index]!
     if (step.kind === 'tool_calls') {

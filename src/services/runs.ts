@@ -227,7 +227,7 @@ export function createRunService (context: ServiceContext) {
     // derived from it, stay as they are.
     if (isTerminal(state.status)) return putThread({ ...thread, activeRunId: null })
     if (finished.length > 0) {
-      store.runs.put(thread.id, { ...run, writtenMessageIds: [...run.writtenMessageIds, ...finished] })
+      store.runs.put(thread.id, { ...run, writtenMessageIds: run.writtenMessageIds.concat(finished) })
     }
     return thread
   }
@@ -404,7 +404,7 @@ export function createRunService (context: ServiceContext) {
       const promptTokens = promptTokensOf(previous) + completionTokensOf(previous, run.script) +
         countPromptTokens(tokenizer().count, '', outputs.map(o => o.output))
       const segment = renderSegment(run, now, toolStep.index + 1, { promptTokens }, outputs, written)
-      const updated = { ...run, segments: [...run.segments, segment] }
+      const updated = { ...run, segments: run.segments.concat([segment]) }
       store.runs.put(threadId, updated)
       changed(runId)
       return view(updated, true)

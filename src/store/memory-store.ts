@@ -6,6 +6,11 @@
  * threads with their messages and runs, files, vector stores with their files and batches — are evicted
  * until it fits again. Reading or writing an object (or its children) counts as use; the object being
  * written is never the one evicted.
+ *
+ * What it costs per object is kept small, since a long test run stores hundreds of thousands: a row's weight
+ * is not stored beside it (records are immutable, so a replaced or deleted row is weighed again), use order
+ * is a linked list through the roots (a read moves no Map entry), and a parent's children of every kind
+ * share one entry.
  */
 import type {
   AssistantRecord, FileRecord, MessageRecord, RunRecord, ThreadRecord, VectorStoreFileBatchRecord, VectorStoreFileRecord,
@@ -22,23 +27,18 @@ export interface MemoryStoreOptions {
 
 export type RootKind = 'assistant' | 'thread' | 'file' | 'vector_store'
 
-const weights = new WeakMap<object, number>()
-
 /**
  * A record's size in bytes, at any depth: strings count twice their length, Buffers their length, and every
  * value, key and container a little more. The walk uses its own stack (no recursion limit, no depth cut-off)
- * and counts an object reached twice once, so the time is linear in the record's size. Records are
- * immutable values, so each one's weight is computed once.
+ * and counts an object reached twice once, so the time is linear in the record's size. A pure function of
+ * the value: a record weighed when stored weighs the same when it is replaced or deleted.
  */
 export function weigh (value: unknown): number {
   if (typeof value !== 'object' || value === null) return weighOne(value, [], new Set())
-  let total = weights.get(value)
-  if (total !== undefined) return total
-  total = 0
+  let total = 0
   const seen = new Set<object>()
   const stack: unknown[] = [value]
   while (stack.length > 0) total += weighOne(stack.pop(), stack, seen)
-  weights.set(value, total)
   return total
 }
 
@@ -64,76 +64,91 @@ function weighOne (value: unknown, stack: unknown[], seen: Set<object>): number 
   return total
 }
 
+/** A top-level object's entry: its weight with its children, and its place in the use order. */
 interface Root {
   readonly kind: RootKind
   readonly id: string
   /** The root's own key string: re-inserting with the caller's string could keep a request's whole URL alive. */
   readonly key: string
   bytes: number
+  /** Neighbours in the use order: `older` toward the next to be evicted. */
+  older: Root | undefined
+  newer: Root | undefined
 }
 
 /**
- * Tracks the weight of every root (with its children) and evicts the oldest roots past the budget.
- * Roots are keyed by their id alone (ids carry their kind's prefix); only when two kinds share an id
+ * Tracks the weight of every root (with its children) and evicts the least recently used roots past the
+ * budget. Roots are keyed by their id alone (ids carry their kind's prefix); only when two kinds share an id
  * (fixtures may choose any ids) does the later one get a `kind:id` key. `evict` deletes a root's rows.
  */
 function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: string) => void) {
   const roots = new Map<string, Root>()
   let shared = 0
+  let total = 0
+  let oldest: Root | undefined
+  let newest: Root | undefined
   const keyOf = (kind: RootKind, id: string): string => {
     if (shared > 0 && roots.has(`${kind}:${id}`)) return `${kind}:${id}`
     const root = roots.get(id)
     return root === undefined || root.kind === kind ? id : `${kind}:${id}`
   }
-  let total = 0
-  /** The most recently used root: using it again changes no order (one request uses its thread many times). */
-  let newest: Root | undefined
-  const forget = (key: string, root: Root) => {
-    roots.delete(key)
+  const unlink = (root: Root) => {
+    if (root.older) root.older.newer = root.newer
+    else oldest = root.newer
+    if (root.newer) root.newer.older = root.older
+    else newest = root.older
+    root.older = root.newer = undefined
+  }
+  const linkNewest = (root: Root) => {
+    root.older = newest
+    root.newer = undefined
+    if (newest) newest.newer = root
+    else oldest = root
+    newest = root
+  }
+  const forget = (root: Root) => {
+    roots.delete(root.key)
+    unlink(root)
     total -= root.bytes
-    if (key !== root.id) shared--
-    if (root === newest) newest = undefined
+    if (root.key !== root.id) shared--
   }
   return {
-    /** Adds `delta` bytes to a root (creating its entry), then evicts older roots while over budget. */
+    /** Adds `delta` bytes to a root (creating its entry), marks it used, then evicts older roots while over budget. */
     add (kind: RootKind, id: string, delta: number) {
       const k = keyOf(kind, id)
       let root = roots.get(k)
       if (root === undefined) {
-        root = { kind, id, key: k, bytes: 0 }
+        root = { kind, id, key: k, bytes: 0, older: undefined, newer: undefined }
         if (k !== id) shared++
-      } else {
-        roots.delete(k)
+        roots.set(k, root)
+        linkNewest(root)
+      } else if (root !== newest) {
+        unlink(root)
+        linkNewest(root)
       }
       root.bytes += delta
       total += delta
-      roots.set(root.key, root)
-      newest = root
       const max = options.maxBytes ?? Infinity
-      for (const [oldestKey, oldest] of roots) {
-        if (total <= max) break
-        if (oldestKey === k) continue
-        forget(oldestKey, oldest)
-        evict(oldest.kind, oldest.id)
-        options.onEvict?.(oldest.kind, oldest.id)
+      for (;;) {
+        const victim = oldest
+        if (total <= max || victim === undefined || victim === root) break
+        forget(victim)
+        evict(victim.kind, victim.id)
+        options.onEvict?.(victim.kind, victim.id)
       }
     },
     /** Marks a root as just used: it becomes the last to be evicted. */
     touch (kind: RootKind, id: string) {
       if (newest !== undefined && newest.id === id && newest.kind === kind) return
-      const k = keyOf(kind, id)
-      const root = roots.get(k)
+      const root = roots.get(keyOf(kind, id))
       if (!root) return
-      // An id taken from a route parameter is a slice of the request's URL: the map keeps the root's own key.
-      roots.delete(k)
-      roots.set(root.key, root)
-      newest = root
+      unlink(root)
+      linkNewest(root)
     },
     /** Forgets a root that was deleted through the API. */
     remove (kind: RootKind, id: string) {
-      const k = keyOf(kind, id)
-      const root = roots.get(k)
-      if (root) forget(k, root)
+      const root = roots.get(keyOf(kind, id))
+      if (root) forget(root)
     },
     get totalBytes () { return total }
   }
@@ -167,58 +182,74 @@ function createTable<T extends { readonly id: string }> (kind: RootKind, ledger:
 }
 
 /**
- * A parent's rows, in insertion order. Most parents have a handful (a thread: its messages, its runs), so
- * they are a plain array, searched from the newest end (the rows that are read and replaced most); past
- * INDEX_FROM rows an id index is added. An array of one row costs about 40 bytes, a Map about 250.
+ * A parent's rows of one kind, in insertion order. Most parents have a handful (a thread: its messages, its
+ * runs), so they are a plain array of exactly that length (copied on insert: a push would reserve 17 slots),
+ * searched from the newest end (the rows that are read and replaced most). Past INDEX_FROM rows the array
+ * grows by pushes and the table keeps an id index for that parent.
  */
 const INDEX_FROM = 32
-interface Rows<T> {
-  readonly list: T[]
-  index?: Map<string, T>
-}
 
-function findIn<T extends { readonly id: string }> (rows: Rows<T>, id: string): T | undefined {
-  if (rows.index !== undefined) return rows.index.get(id)
-  for (let i = rows.list.length - 1; i >= 0; i--) if (rows.list[i]!.id === id) return rows.list[i]
-  return undefined
-}
+/** The children of every kind under one parent: one Map entry per parent, a slot per child table. */
+type Family = Record<string, ReadonlyArray<{ readonly id: string }> | undefined>
 
-function createChildTable<T extends { readonly id: string }> (parentKind: RootKind, ledger: Ledger): ChildTable<T> {
-  const byParent = new Map<string, Rows<T>>()
+function createChildTable<T extends { readonly id: string }> (parentKind: RootKind, ledger: Ledger,
+  families: Map<string, Family>, newFamily: () => Family, slot: string): ChildTable<T> {
+  const indexes = new Map<string, Map<string, T>>()
+  const rowsOf = (parentId: string) => families.get(parentId)?.[slot] as T[] | undefined
+  const find = (parentId: string, rows: readonly T[], id: string): T | undefined => {
+    const index = indexes.get(parentId)
+    if (index !== undefined) return index.get(id)
+    for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.id === id) return rows[i]
+    return undefined
+  }
   return {
     get (parentId, id) {
       ledger.touch(parentKind, parentId)
-      const rows = byParent.get(parentId)
-      return rows === undefined ? undefined : findIn(rows, id)
+      const rows = rowsOf(parentId)
+      return rows === undefined ? undefined : find(parentId, rows, id)
     },
     put (parentId, row) {
-      let rows = byParent.get(parentId)
-      if (!rows) byParent.set(parentId, rows = { list: [] })
-      const previous = findIn(rows, row.id)
-      if (previous === undefined) {
-        rows.list.push(row)
-        if (rows.index !== undefined) rows.index.set(row.id, row)
-        else if (rows.list.length > INDEX_FROM) rows.index = new Map(rows.list.map(r => [r.id, r]))
+      let family = families.get(parentId)
+      if (!family) families.set(parentId, family = newFamily())
+      const rows = family[slot] as T[] | undefined
+      const previous = rows === undefined ? undefined : find(parentId, rows, row.id)
+      if (rows === undefined) {
+        family[slot] = [row]
+      } else if (previous === undefined) {
+        if (rows.length < INDEX_FROM) {
+          family[slot] = rows.concat([row])
+        } else {
+          rows.push(row)
+          let index = indexes.get(parentId)
+          if (index === undefined) indexes.set(parentId, index = new Map(rows.map(r => [r.id, r])))
+          index.set(row.id, row)
+        }
       } else {
-        rows.list[rows.list.lastIndexOf(previous)] = row
-        rows.index?.set(row.id, row)
+        rows[rows.lastIndexOf(previous)] = row
+        indexes.get(parentId)?.set(row.id, row)
       }
       ledger.add(parentKind, parentId, weigh(row) - (previous ? weigh(previous) : 0))
     },
     delete (parentId, id) {
-      const rows = byParent.get(parentId)
-      const row = rows === undefined ? undefined : findIn(rows, id)
+      const rows = rowsOf(parentId)
+      const row = rows === undefined ? undefined : find(parentId, rows, id)
       if (!row) return false
       ledger.add(parentKind, parentId, -weigh(row))
-      rows!.list.splice(rows!.list.lastIndexOf(row), 1)
-      rows!.index?.delete(id)
+      rows!.splice(rows!.lastIndexOf(row), 1)
+      indexes.get(parentId)?.delete(id)
       return true
     },
     list (parentId) {
       ledger.touch(parentKind, parentId)
-      return [...(byParent.get(parentId)?.list ?? [])]
+      return [...(rowsOf(parentId) ?? [])]
     },
-    deleteParent (parentId) { byParent.delete(parentId) }
+    deleteParent (parentId) {
+      indexes.delete(parentId)
+      const family = families.get(parentId)
+      if (family === undefined) return
+      family[slot] = undefined
+      if (Object.values(family).every(rows => rows === undefined)) families.delete(parentId)
+    }
   }
 }
 
@@ -230,14 +261,19 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     vector_store: id => vectorStores.evict(id)
   }
   const ledger = createLedger(options, (kind, id) => evictors[kind](id))
-  const messages = createChildTable<MessageRecord>('thread', ledger)
-  const runs = createChildTable<RunRecord>('thread', ledger)
+  // One literal per parent kind: every family of that kind has the same shape.
+  const threadFamilies = new Map<string, Family>()
+  const threadFamily = (): Family => ({ messages: undefined, runs: undefined })
+  const messages = createChildTable<MessageRecord>('thread', ledger, threadFamilies, threadFamily, 'messages')
+  const runs = createChildTable<RunRecord>('thread', ledger, threadFamilies, threadFamily, 'runs')
   const threads = createTable<ThreadRecord>('thread', ledger, id => {
     messages.deleteParent(id)
     runs.deleteParent(id)
   })
-  const vectorStoreFiles = createChildTable<VectorStoreFileRecord>('vector_store', ledger)
-  const vectorStoreFileBatches = createChildTable<VectorStoreFileBatchRecord>('vector_store', ledger)
+  const vectorStoreFamilies = new Map<string, Family>()
+  const vectorStoreFamily = (): Family => ({ files: undefined, batches: undefined })
+  const vectorStoreFiles = createChildTable<VectorStoreFileRecord>('vector_store', ledger, vectorStoreFamilies, vectorStoreFamily, 'files')
+  const vectorStoreFileBatches = createChildTable<VectorStoreFileBatchRecord>('vector_store', ledger, vectorStoreFamilies, vectorStoreFamily, 'batches')
   const vectorStores = createTable<VectorStoreRecord>('vector_store', ledger, id => {
     vectorStoreFiles.deleteParent(id)
     vectorStoreFileBatches.deleteParent(id)

@@ -91,17 +91,27 @@ export interface RunSegment {
   /** The outputs whose submission started this segment (empty for the first). */
   readonly outputs: readonly ToolOutput[]
   /**
-   * Rendered reply text by script step index; `truncated` when cut at the token budget, and then its token
-   * count (the budget). Other replies count as their text encodes (runs/reply.ts `replyTokens`).
+   * The replies this pass wrote, in order: `replies[i]` is that of script step `fromStep + i` (see `replyAt`).
+   * An array, not a record by step index: an object with an index key costs 200 bytes, a one-item array 50.
    */
-  readonly replies: Readonly<Record<number, {
-    readonly text: string
-    readonly completionTokens?: number
-    readonly truncated: boolean
-  }>>
+  readonly replies: readonly Reply[]
   /** Where a token limit ends the run `incomplete`: after that step, or before any (`afterStep: null`). */
   readonly cutOff: { readonly afterStep: number | null, readonly reason: string } | null
 }
+
+/**
+ * A rendered reply; `truncated` when cut at the token budget, and then its token count (the budget). Other
+ * replies count as their text encodes (runs/reply.ts `replyTokens`).
+ */
+export interface Reply {
+  readonly text: string
+  readonly completionTokens?: number
+  readonly truncated: boolean
+}
+
+/** The reply a segment rendered for script step `step`, if it rendered one. */
+export const replyAt = (segment: Pick<RunSegment, 'fromStep' | 'replies'>, step: number): Reply | undefined =>
+  step < segment.fromStep ? undefined : segment.replies[step - segment.fromStep]
 
 /** A prompt kept as text: the instructions and the texts of the thread messages it holds, in order. */
 export interface PromptTexts {

@@ -1,5 +1,5 @@
 /** Stored records for unit tests of the pure run lifecycle. */
-import type { RunRecord, RunSegment } from '../../src/store/records.js'
+import type { Reply, RunRecord, RunSegment } from '../../src/store/records.js'
 
 /** A run record created at `createdAt` with a single reply step; override any field. */
 export function runRecord (createdAt: number, overrides: Partial<RunRecord> = {}): RunRecord {
@@ -33,8 +33,9 @@ export function runRecord (createdAt: number, overrides: Partial<RunRecord> = {}
   }
 }
 
-/** One pass of a run, with 10 prompt tokens. */
-export function segment (startedAt: number, fromStep: number, replies: RunSegment['replies'] = {},
+/** One pass of a run, with 10 prompt tokens; `replies` by script step index, from `fromStep` on. */
+export function segment (startedAt: number, fromStep: number, replies: Readonly<Record<number, Reply>> = {},
   outputs: RunSegment['outputs'] = [], cutOff: RunSegment['cutOff'] = null): RunSegment {
-  return { startedAt, fromStep, promptTokens: 10, outputs, replies, cutOff }
+  const list = Object.keys(replies).map(Number).sort((a, b) => a - b).map(step => replies[step]!)
+  return { startedAt, fromStep, promptTokens: 10, outputs, replies: list, cutOff }
 }
