@@ -23,14 +23,16 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Source maps and type declarations of dependencies are never read at run time (a third of node_modules), and of
-# gpt-tokenizer only the ES module build of the o200k_base encoding is (src/runs/reply.ts); its CommonJS, UMD and
-# source copies and other encodings are most of the rest. npm run test:container creates a run, which loads it.
+# gpt-tokenizer only the CommonJS build of the o200k_base encoding is (src/runs/reply.ts requires it when a count is
+# first needed); its ES module, UMD and source copies and other encodings are most of the rest. npm run
+# test:container completes a run and reads its usage, which loads it.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --cache /tmp/.npm \
  && rm -rf /tmp/.npm \
  && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete \
  && cd node_modules/gpt-tokenizer \
- && rm -rf cjs dist src data \
- && find esm/bpeRanks esm/encoding -type f ! -name 'o200k_base.js' -delete
+ && rm -rf esm dist src data \
+ && find cjs -name '*.test.js' -delete \
+ && find cjs/bpeRanks cjs/encoding -type f ! -name 'o200k_base.js' -delete
 COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
 # Numeric, so it works on bases that have no named user; the files stay root-owned and read-only to the server.

@@ -21,4 +21,6 @@ const srcDir = join(root, 'src')
 if (existsSync(srcDir) && (!existsSync(entry) || statSync(entry).mtimeMs < newestMtime(srcDir))) {
   console.error('Building the emulator (dist/ is missing or out of date)...')
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' })
+  // dist/server.js as one file (scripts/bundle.mjs), as `npm run build` leaves it.
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' })
 }

@@ -38,6 +38,12 @@ if (run.status !== 'completed') {
   console.error(`expected run status completed, got ${run.status}`)
   process.exit(1)
 }
+// Usage is counted with the tokenizer, which the image must still hold (the Dockerfile prunes gpt-tokenizer).
+console.log(`    usage ${JSON.stringify(run.usage)}`)
+if (!(run.usage?.prompt_tokens > 0 && run.usage.completion_tokens > 0)) {
+  console.error('expected the completed run to count its tokens')
+  process.exit(1)
+}
 
 const page = await client.beta.threads.messages.list(thread.id, { order: 'desc', limit: 1 })
 const reply = page.data[0]

@@ -28,10 +28,17 @@ const TABLES = ['assistants', 'threads', 'messages', 'runs', 'files', 'vectorSto
 
 /** A Store whose every call goes to `current()`'s table of the same name. */
 function routingStore (current: () => Store): Store {
-  const table = <K extends typeof TABLES[number]>(name: K) => {
-    const methods = ['get', 'put', 'delete', 'list', 'deleteParent'] as const
-    return Object.fromEntries(methods.map(m => [m, (...args: unknown[]) =>
-      (current()[name] as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!(...args)])) as unknown as Store[K]
+  type AnyTable = Record<'get' | 'put' | 'delete' | 'list' | 'deleteParent', (a?: unknown, b?: unknown) => unknown>
+  // Two fixed arguments (every table method takes one or two), not rest parameters: this is on every store call.
+  const table = (name: typeof TABLES[number]) => {
+    const of = () => current()[name] as unknown as AnyTable
+    return {
+      get: (a: unknown, b: unknown) => of().get(a, b),
+      put: (a: unknown, b: unknown) => of().put(a, b),
+      delete: (a: unknown, b: unknown) => of().delete(a, b),
+      list: (a: unknown) => of().list(a),
+      deleteParent: (a: unknown) => of().deleteParent(a)
+    }
   }
   return Object.fromEntries(TABLES.map(name => [name, table(name)])) as unknown as Store
 }

@@ -71,15 +71,18 @@ export function defaultReply (lastUser: string | null): string {
   return `You said: "${lastUser}". This is a reply from the Azure OpenAI Assistants emulator.`
 }
 
-/** Counts of recently counted messages (records are values), whatever their length. */
-const messageTokenMemo = boundedMemo<Pick<MessageRecord, 'content'>, number>(4096)
+/** A thread message's tokens, framing included: as stored with it, or counted now. */
+export function messageTokens (message: Pick<MessageRecord, 'content' | 'tokens'>, count: (text: string) => number): number {
+  return message.tokens ?? TOKENS_PER_MESSAGE + count(messageText(message))
+}
 
 /**
- * A thread message's tokens, framing included. The counts of recent records are remembered: a long thread
- * is not re-encoded for every run on it.
+ * `message` with its `tokens`, when the tokenizer is loaded (nothing is loaded for it): what services store,
+ * so that the runs on a thread do not encode its messages again.
  */
-export function messageTokens (message: Pick<MessageRecord, 'content'>, count: (text: string) => number): number {
-  return messageTokenMemo.get(message, m => TOKENS_PER_MESSAGE + count(messageText(m)))
+export function withTokens<M extends Pick<MessageRecord, 'content' | 'tokens'>> (message: M): M {
+  const known = loadedTokenizer()
+  return known === undefined || message.tokens !== undefined ? message : { ...message, tokens: messageTokens(message, known.count) }
 }
 
 /** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */

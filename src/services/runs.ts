@@ -13,7 +13,7 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, lastUserText, promptTokensOf, tokenizer } from '../runs/reply.js'
+import { countPromptTokens, lastUserText, promptTokensOf, tokenizer, withTokens } from '../runs/reply.js'
 import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
 import { selectScenario, type ScenarioTimings } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
@@ -220,7 +220,7 @@ export function createRunService (context: ServiceContext) {
       if (!reply.inProgress) finished.push(reply.id)
       // A reply being written is rewritten as it grows, so a read shows what a stream has shown by then.
       if (!stored || stored.inProgress !== reply.inProgress || messageTextOf(stored) !== messageTextOf(reply)) {
-        store.messages.put(thread.id, reply)
+        store.messages.put(thread.id, reply.inProgress === true ? reply : withTokens(reply))
       }
     }
     // An ended run is settled for the last time (the thread lets go of it): its record, and the course

@@ -6,6 +6,7 @@ import { newId } from '../ids.js'
 import type { Message, MessageInput } from '../schemas/message.js'
 import type { CreateThreadBody, ModifyThreadBody, Thread } from '../schemas/thread.js'
 import { NO_ITEMS, NO_METADATA, type MessageContentPart, type MessageRecord, type ThreadRecord } from '../store/records.js'
+import { withTokens } from '../runs/reply.js'
 import type { ServiceContext } from './context.js'
 import { assertReferencesExist } from './files.js'
 import { withInlineVectorStores } from './vector-stores.js'
@@ -21,7 +22,7 @@ function contentParts (content: MessageInput['content']): MessageContentPart[] {
 
 /** A message a client posted (on thread creation, as a run's additional message, or directly). */
 export function userMessageRecord (input: MessageInput, threadId: string, createdAt: number, id = newId('msg')): MessageRecord {
-  return {
+  return withTokens({
     id,
     threadId,
     createdAt,
@@ -32,7 +33,7 @@ export function userMessageRecord (input: MessageInput, threadId: string, create
     fileIds: input.file_ids ?? NO_ITEMS,
     attachments: input.attachments ?? null,
     metadata: input.metadata ?? NO_METADATA
-  }
+  })
 }
 
 export function threadRecord (id: string, createdAt: number, body: CreateThreadBody): ThreadRecord {

@@ -54,6 +54,11 @@ export interface MessageRecord {
   readonly inProgress?: boolean
   /** When a reply was completed or cut short; absent means `createdAt`. */
   readonly endedAt?: number
+  /**
+   * The message's prompt tokens (its text's, framing included), when they were counted as it was stored: a
+   * run counts every message of its thread, and a long thread is not encoded again for each run.
+   */
+  readonly tokens?: number
 }
 
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */

@@ -1,5 +1,6 @@
-/** Starting the real process entry (src/server.ts through tsx) for the command-line tests. */
-import { spawn, type ChildProcess } from 'node:child_process'
+/** Starting the real process entry (src/server.ts through tsx, or the built dist/server.js) for the command-line tests. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
 
@@ -31,10 +32,24 @@ export interface EmulatorProcess {
   readonly exited: Promise<Exit>
 }
 
-/** Spawns the emulator with `args`; it is killed when test `t` ends, if still running. */
+/** Spawns the emulator from src/server.ts with `args`; it is killed when test `t` ends, if still running. */
 export function spawnEmulator (t: Test, args: readonly string[], env: Record<string, string> = {},
   onStdout?: (text: string) => void): EmulatorProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', ...args], {
+  return spawnEntry(t, ['--import', 'tsx', 'src/server.ts'], args, env, onStdout)
+}
+
+/**
+ * Spawns what `npm start` runs: dist/server.js, the single bundled file `npm run build` makes, built first
+ * (scripts/ensure-build.mjs, as `prestart` does) when it is missing or older than src/.
+ */
+export function spawnBuiltEmulator (t: Test, args: readonly string[], env: Record<string, string> = {}): EmulatorProcess {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'ensure-build.mjs')], { cwd: ROOT, stdio: 'inherit' })
+  return spawnEntry(t, [join(ROOT, 'dist', 'server.js')], args, env)
+}
+
+function spawnEntry (t: Test, entry: readonly string[], args: readonly string[], env: Record<string, string>,
+  onStdout?: (text: string) => void): EmulatorProcess {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']
   })
   let stdout = ''
