@@ -22,8 +22,8 @@ const TEXTS = {
  */
 export async function run ({ sizes = SIZES } = {}) {
   await import(pathToFileURL(join(root, 'scripts', 'ensure-build.mjs')).href)
-  const { loadTokenizer } = await import(pathToFileURL(join(root, 'dist', 'runs', 'reply.js')).href)
-  const { encode } = await loadTokenizer()
+  const { tokenizer } = await import(pathToFileURL(join(root, 'dist', 'runs', 'reply.js')).href)
+  const { encode } = tokenizer()
   encode('warm up the encoder ' + 'x'.repeat(2000))
   const figures = []
   for (const [text, make] of Object.entries(TEXTS)) {
