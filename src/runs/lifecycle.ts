@@ -318,8 +318,14 @@ export function happenedBy (course: Course, now: number, asOfEvent = false): num
  */
 export function runStateAt (run: RunRecord, now: number, asOfEvent = false): RunState {
   const course = courseOf(run)
-  return runStateAfter(run, happenedBy(course, now, asOfEvent))
+  const count = happenedBy(course, now, asOfEvent)
+  // Every course ends in a terminal phase (expiry at the latest): once all of it has happened the state never
+  // changes again, and an ended run that is polled or listed is not derived again for each read.
+  return count === course.happenings.length ? endStateMemo.get(run, () => runStateAfter(run, count)) : runStateAfter(run, count)
 }
+
+/** The final states of recently read runs that have ended. */
+const endStateMemo = boundedMemo<RunRecord, RunState>(1024)
 
 /**
  * The run's state once the first `count` happenings of its course have happened: what a read shows at
