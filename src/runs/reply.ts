@@ -77,12 +77,12 @@ export function messageTokens (message: Pick<MessageRecord, 'content' | 'tokens'
 }
 
 /**
- * `message` with its `tokens`, when the tokenizer is loaded (nothing is loaded for it): what services store,
- * so that the runs on a thread do not encode its messages again.
+ * A message's `tokens` to store with it: counted when the tokenizer is loaded, else undefined (nothing is
+ * loaded for it), so that the runs on a thread do not encode its messages again.
  */
-export function withTokens<M extends Pick<MessageRecord, 'content' | 'tokens'>> (message: M): M {
+export function knownTokens (content: MessageRecord['content']): number | undefined {
   const known = loadedTokenizer()
-  return known === undefined || message.tokens !== undefined ? message : { ...message, tokens: messageTokens(message, known.count) }
+  return known === undefined ? undefined : messageTokens({ content }, known.count)
 }
 
 /** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */

@@ -13,7 +13,7 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, lastUserText, promptTokensOf, tokenizer, withTokens } from '../runs/reply.js'
+import { countPromptTokens, knownTokens, lastUserText, promptTokensOf, tokenizer } from '../runs/reply.js'
 import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
 import { selectScenario, type ScenarioTimings } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
@@ -155,23 +155,28 @@ const messageTextOf = (record: MessageRecord) => record.content[0]?.type === 'te
  * written so far (no content before the first chunk), `completed`, or `incomplete` when it was cut short
  * by the token budget (`max_tokens`) or its run was cancelled or expired. Created when the step starts.
  */
-export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = NO_METADATA): MessageRecord {
+export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = NO_METADATA,
+  options: { readonly counted?: boolean } = {}): MessageRecord {
   if (step.step.kind !== 'message') throw new Error('not a message step')
   const inProgress = step.status === 'in_progress'
-  const incompleteReason = step.truncated && step.status === 'completed' ? 'max_tokens' : INCOMPLETE_REASONS[step.status]
+  const content: MessageRecord['content'] = step.piecesShown === 0 ? NO_ITEMS : [{ type: 'text', text: { value: replyText(step), annotations: NO_ITEMS } }]
+  // One literal with every field (absent ones undefined): every message record has the same shape.
   return {
     id: step.step.messageId,
     threadId: run.threadId,
     createdAt: step.createdAt,
     role: 'assistant',
-    content: step.piecesShown === 0 ? NO_ITEMS : [{ type: 'text', text: { value: replyText(step), annotations: NO_ITEMS } }],
+    content,
     assistantId: run.assistantId,
     runId: run.id,
     fileIds: NO_ITEMS,
     attachments: NO_ITEMS,
     metadata,
-    ...(incompleteReason === undefined ? {} : { incompleteReason }),
-    ...(inProgress ? { inProgress } : { endedAt: step.completedAt ?? step.cancelledAt ?? step.expiredAt ?? step.createdAt })
+    incompleteReason: step.truncated && step.status === 'completed' ? 'max_tokens' : INCOMPLETE_REASONS[step.status],
+    inProgress: inProgress ? true : undefined,
+    endedAt: inProgress ? undefined : step.completedAt ?? step.cancelledAt ?? step.expiredAt ?? step.createdAt,
+    // Counted for the reply as stored (a finished one), not for each stream event that shows it.
+    tokens: options.counted === true && !inProgress ? knownTokens(content) : undefined
   }
 }
 
@@ -216,11 +221,11 @@ export function createRunService (context: ServiceContext) {
     for (const step of state.steps) {
       if (step.step.kind !== 'message' || run.writtenMessageIds.includes(step.step.messageId)) continue
       const stored = store.messages.get(thread.id, step.step.messageId)
-      const reply = replyMessageRecord(run, step, stored?.metadata)
+      const reply = replyMessageRecord(run, step, stored?.metadata, { counted: true })
       if (!reply.inProgress) finished.push(reply.id)
       // A reply being written is rewritten as it grows, so a read shows what a stream has shown by then.
       if (!stored || stored.inProgress !== reply.inProgress || messageTextOf(stored) !== messageTextOf(reply)) {
-        store.messages.put(thread.id, reply.inProgress === true ? reply : withTokens(reply))
+        store.messages.put(thread.id, reply)
       }
     }
     // An ended run is settled for the last time (the thread lets go of it): its record, and the course

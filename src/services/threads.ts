@@ -6,7 +6,7 @@ import { newId } from '../ids.js'
 import type { Message, MessageInput } from '../schemas/message.js'
 import type { CreateThreadBody, ModifyThreadBody, Thread } from '../schemas/thread.js'
 import { NO_ITEMS, NO_METADATA, type MessageContentPart, type MessageRecord, type ThreadRecord } from '../store/records.js'
-import { withTokens } from '../runs/reply.js'
+import { knownTokens } from '../runs/reply.js'
 import type { ServiceContext } from './context.js'
 import { assertReferencesExist } from './files.js'
 import { withInlineVectorStores } from './vector-stores.js'
@@ -22,18 +22,23 @@ function contentParts (content: MessageInput['content']): MessageContentPart[] {
 
 /** A message a client posted (on thread creation, as a run's additional message, or directly). */
 export function userMessageRecord (input: MessageInput, threadId: string, createdAt: number, id = newId('msg')): MessageRecord {
-  return withTokens({
+  const content = contentParts(input.content)
+  return {
     id,
     threadId,
     createdAt,
     role: input.role,
-    content: contentParts(input.content),
+    content,
     assistantId: null,
     runId: null,
     fileIds: input.file_ids ?? NO_ITEMS,
     attachments: input.attachments ?? null,
-    metadata: input.metadata ?? NO_METADATA
-  })
+    metadata: input.metadata ?? NO_METADATA,
+    incompleteReason: undefined,
+    inProgress: undefined,
+    endedAt: undefined,
+    tokens: knownTokens(content)
+  }
 }
 
 export function threadRecord (id: string, createdAt: number, body: CreateThreadBody): ThreadRecord {
