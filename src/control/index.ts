@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isManualClock, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import { ApiError, Errors } from '../errors.js'
+import { isAgentsPath } from '../plugins/agents-gate.js'
 import type { Scope } from '../scope.js'
 import { credentialOf, type Fault, type FaultRule, type FaultSet, pathOf } from './faults.js'
 import { createJournal, scrubUrl, type Journal, type JournalEntry } from './journal.js'
@@ -55,8 +56,11 @@ function rateLimited (reply: FastifyReply, flavour: 'azure' | 'openai', retryAft
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
   reply.header('retry-after', String(seconds))
   reply.header('retry-after-ms', String(retryAfterMs))
-  reply.header('x-ratelimit-remaining-requests', String(remaining?.requests ?? 0))
-  reply.header('x-ratelimit-remaining-tokens', String(remaining?.tokens ?? 0))
+  // A quota that is not configured has no remaining count (Infinity): its header is left out.
+  const requests = remaining?.requests ?? 0
+  const tokens = remaining?.tokens ?? 0
+  if (Number.isFinite(requests)) reply.header('x-ratelimit-remaining-requests', String(requests))
+  if (Number.isFinite(tokens)) reply.header('x-ratelimit-remaining-tokens', String(tokens))
   return flavour === 'azure' ? Errors.rateLimitedAzure(seconds) : Errors.rateLimitedOpenAI(seconds)
 }
 
@@ -84,6 +88,15 @@ export function installControlHooks (app: FastifyInstance, deps: { config: Confi
   app.decorate('faults', control.faults)
   app.decorateRequest('emulatorScope', null as unknown as Scope)
   app.decorateRequest('emulatorFault', null)
+
+  if (isManualClock(clock)) {
+    // Responses carry the virtual time, so a seeded flow is byte-identical from run to run; first, so that a
+    // fault's or a quota's answer carries it too.
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.header('date', new Date(clock.now()).toUTCString())
+      done()
+    })
+  }
 
   // Callback hooks, not async ones: a request that meets no fault rule and no quota pays no promise, and the
   // rest of the request (including after the body is read) runs in the scope.
@@ -130,14 +143,6 @@ export function installControlHooks (app: FastifyInstance, deps: { config: Confi
     done()
   }
 
-  if (isManualClock(clock)) {
-    // Responses carry the virtual time, so a seeded flow is byte-identical from run to run.
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.header('date', new Date(clock.now()).toUTCString())
-      done()
-    })
-  }
-
   app.addHook('onResponse', (request, reply, done) => {
     control.journal.record(recordOf(request, reply.statusCode, reply.elapsedTime))
     done()
@@ -168,7 +173,8 @@ function recordOf (request: FastifyRequest, status: number, elapsedMs: number): 
 }
 
 function presentRequest (recorded: RecordedRequest): JournalEntry {
-  const flavour = flavourOf(pathOf(recorded.url))
+  const path = pathOf(recorded.url)
+  const flavour = isAgentsPath(path) ? 'agents' : flavourOf(path)
   return {
     method: recorded.method,
     path: scrubUrl(recorded.url),

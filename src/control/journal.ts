@@ -9,7 +9,7 @@ export const JournalEntrySchema = Type.Object({
   method: Type.String(),
   path: Type.String({ description: 'Path and query; secret-looking query values are replaced by ***' }),
   api_version: Type.Union([Type.String(), Type.Null()]),
-  flavour: Type.Union([Type.Literal('azure'), Type.Literal('openai'), Type.Literal('emulator')]),
+  flavour: Type.Union([Type.Literal('azure'), Type.Literal('openai'), Type.Literal('agents'), Type.Literal('emulator')]),
   status: Type.Integer({ description: '0 when a fault dropped the connection' }),
   duration_ms: Type.Number(),
   request_id: Type.String(),

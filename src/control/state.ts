@@ -102,7 +102,8 @@ const MessageRecordSchema = Loose({
   metadata: Metadata,
   incompleteReason: Type.Optional(Type.String()),
   inProgress: Type.Optional(Type.Boolean()),
-  endedAt: Type.Optional(Time)
+  endedAt: Type.Optional(Time),
+  tokens: Type.Optional(Count)
 })
 const RunRecordSchema = Loose({
   id: Id,
@@ -191,6 +192,8 @@ function runRecordOf (document: TenantState['runs'][number]): RunRecord | string
     if (steps.some((step, i) => step !== segment.fromStep + i)) {
       return `segment replies must be for consecutive steps from fromStep ${segment.fromStep}, not ${steps.join(', ')}`
     }
+    const notMessage = steps.find(step => document.script[step]?.kind !== 'message')
+    if (notMessage !== undefined) return `segment reply for step ${notMessage}, which is not a message step of the script`
     segments.push({ ...segment, replies: steps.map(step => segment.replies[String(step)]!) })
   }
   return { ...document, segments } as unknown as RunRecord

@@ -216,11 +216,12 @@ function createChildTable<T extends { readonly id: string }> (parentKind: RootKi
       if (rows === undefined) {
         family[slot] = [row]
       } else if (previous === undefined) {
-        if (rows.length < INDEX_FROM) {
+        // Once indexed, a parent stays indexed (deletes may take it back under INDEX_FROM): every insert is indexed.
+        let index = indexes.get(parentId)
+        if (index === undefined && rows.length < INDEX_FROM) {
           family[slot] = rows.concat([row])
         } else {
           rows.push(row)
-          let index = indexes.get(parentId)
           if (index === undefined) indexes.set(parentId, index = new Map(rows.map(r => [r.id, r])))
           index.set(row.id, row)
         }

@@ -48,3 +48,21 @@ t.test('one flow twice with the same seed: identical bytes, ids and request ids 
   const other = await flow(99)
   t.not(other[0], first[0], 'another seed, other ids')
 })
+
+t.test('with a virtual clock, fault and quota answers carry its date too', async t => {
+  const emulator = await startEmulator({ clock: 'virtual', seed: 1, rateLimitRpm: 1 })
+  t.teardown(() => emulator.close())
+  const url = (path: string) => `${emulator.url}${path}?api-version=${V2}`
+  await fetch(`${emulator.url}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ match: { path: '/openai/threads' }, fault: { type: 'status', status: 500 } })
+  })
+  const fault = await fetch(url('/openai/threads'), { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: '{}' })
+  t.equal(fault.status, 500)
+  t.equal(fault.headers.get('date'), 'Wed, 01 Jan 2025 00:00:00 GMT')
+  await fetch(url('/openai/assistants'), { headers: { 'api-key': 'q' } })
+  const limited = await fetch(url('/openai/assistants'), { headers: { 'api-key': 'q' } })
+  t.equal(limited.status, 429)
+  t.equal(limited.headers.get('date'), 'Wed, 01 Jan 2025 00:00:00 GMT')
+})

@@ -98,3 +98,22 @@ t.test('unknown routes and wrong methods under /_emulator answer OpenAI\'s 404 e
   }
   t.equal((await built.app.inject({ method: 'GET', url: '/nowhere' })).json().error.code, '404', 'other paths keep Azure\'s envelope')
 })
+
+t.test('message token counts must be whole counts; replies must be for message steps from the segment start', async t => {
+  const { built, runId, good } = await withRun(t)
+  for (const tokens of [-1000, 1.5, 'abc', {}]) {
+    const bad = clone(good)
+    bad.tenants[0]!.messages![0]!.tokens = tokens
+    await rejects(t, built, bad, /^\$\.tenants\[0\]\.messages\[0\]\.tokens/)
+  }
+  const runIndex = good.tenants[0]!.runs!.findIndex(r => r.id === runId)
+  const withReplies = (replies: Record<string, unknown>) => {
+    const bad = clone(good)
+    const run = bad.tenants[0]!.runs![runIndex]! as { segments: Array<{ replies: unknown }> }
+    run.segments[0]!.replies = replies
+    return bad
+  }
+  const reply = { text: 'hi', truncated: false }
+  await rejects(t, built, withReplies({ 1: reply }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments$/)
+  await rejects(t, built, withReplies({ 0: reply, 1: reply }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments$/)
+})

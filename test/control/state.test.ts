@@ -118,15 +118,22 @@ t.test('GET /_emulator/requests: newest first, limited, no keys or bodies; DELET
   const created = await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', instructions: 'secret-instructions' }, apiVersion: V2 })
   await built.app.inject({ method: 'GET', url: '/v1/assistants?limit=2&api_key=sk-leak', headers: { authorization: 'Bearer sk-bearer-secret', 'openai-beta': 'assistants=v2' } })
   await built.app.inject({ method: 'GET', url: '/openai/assistants' })
+  const agents = await built.app.inject({ method: 'GET', url: '/api/projects/p1/threads?api-version=v1', headers: { authorization: 'Bearer some-token' } })
+  const agentsEntry = (await built.app.inject({ method: 'GET', url: '/_emulator/requests?limit=1' })).json().data[0]
+  t.match(agentsEntry, { method: 'GET', path: '/api/projects/p1/threads?api-version=v1', flavour: 'agents', status: agents.statusCode })
+  await built.app.inject({ method: 'GET', url: '/openai/assistants' })
   const journal = await built.app.inject({ method: 'GET', url: '/_emulator/requests?limit=3' })
   t.equal(journal.statusCode, 200)
   const entries = journal.json().data
   t.equal(entries.length, 3)
   t.match(entries[0], { method: 'GET', path: '/openai/assistants', api_version: null, flavour: 'azure', status: 404, request_id: String })
-  t.match(entries[1], { method: 'GET', path: '/v1/assistants?limit=2&api_key=***', api_version: null, flavour: 'openai', status: 200 })
-  t.match(entries[2], { method: 'POST', path: `/openai/assistants?api-version=${V2}`, api_version: V2, flavour: 'azure', status: 200, duration_ms: Number, fault: null })
-  t.equal(entries[2].request_id, created.headers['x-request-id'], 'the request id the client saw')
-  const text = journal.body
+  t.match(entries[1], { method: 'GET', path: '/_emulator/requests?limit=1', flavour: 'emulator', status: 200 })
+  t.match(entries[2], { path: '/api/projects/p1/threads?api-version=v1', flavour: 'agents' })
+  const all = (await built.app.inject({ method: 'GET', url: '/_emulator/requests' })).json().data
+  t.match(all.at(-2), { method: 'GET', path: '/v1/assistants?limit=2&api_key=***', api_version: null, flavour: 'openai', status: 200 })
+  t.match(all.at(-1), { method: 'POST', path: `/openai/assistants?api-version=${V2}`, api_version: V2, flavour: 'azure', status: 200, duration_ms: Number, fault: null })
+  t.equal(all.at(-1).request_id, created.headers['x-request-id'], 'the request id the client saw')
+  const text = JSON.stringify(all)
   for (const secret of [API_KEY, 'sk-bearer-secret', 'sk-leak', 'secret-instructions']) t.notMatch(text, secret)
   t.equal((await built.app.inject({ method: 'DELETE', url: '/_emulator/requests' })).statusCode, 204)
   t.same((await built.app.inject({ method: 'GET', url: '/_emulator/requests' })).json().data.map((e: { path: string }) => e.path), ['/_emulator/requests'])
