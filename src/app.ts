@@ -22,7 +22,7 @@ import { installAzureGate, type Flavour } from './plugins/azure-gate.js'
 import { installOpenAIGate } from './plugins/openai-gate.js'
 import { AGENTS_PREFIX, installAgentsErrorEnvelope, installAgentsGate, isAgentsPath } from './plugins/agents-gate.js'
 import agentsThreadRoutes from './routes/agents-threads.js'
-import { prepareTls, type TlsMaterial } from './tls.js'
+import { discardGeneratedCertificate, prepareTls, type TlsMaterial } from './tls.js'
 import assistantRoutes from './routes/assistants.js'
 import emulatorRoutes from './routes/emulator.js'
 import fileRoutes from './routes/files.js'
@@ -414,6 +414,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     if (tls.generated) {
       app.log.info({ certificatePath: tls.certificatePath },
         `TLS: self-signed certificate for localhost and 127.0.0.1 written to ${tls.certificatePath} (trust it with NODE_EXTRA_CA_CERTS)`)
+      // A certificate generated for this start is of no use to the next one (it generates its own): its
+      // temporary folder goes when the app closes.
+      if (deps.tls === undefined) app.addHook('onClose', async () => { discardGeneratedCertificate(tls) })
     }
   }
   installAgentsErrorEnvelope(app)

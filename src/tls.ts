@@ -7,9 +7,9 @@
  * PEM file (its path is logged and `GET /_emulator/tls/certificate` serves it) so that a client process
  * can trust it with `NODE_EXTRA_CA_CERTS=<file>`.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Config } from './config.js'
 
 export interface TlsMaterial {
@@ -88,4 +88,9 @@ export async function prepareTls (config: Config): Promise<TlsMaterial | undefin
   const certificatePath = join(mkdtempSync(join(tmpdir(), 'aoai-emulator-tls-')), 'certificate.pem')
   writeFileSync(certificatePath, cert, { mode: 0o644 })
   return { cert, key, certificatePath, generated: true }
+}
+
+/** Removes the temporary folder a generated certificate was written to (nothing for a given one). */
+export function discardGeneratedCertificate (tls: TlsMaterial): void {
+  if (tls.generated) rmSync(dirname(tls.certificatePath), { recursive: true, force: true })
 }

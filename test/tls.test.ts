@@ -1,9 +1,9 @@
 /** TLS options: parsing, the given certificate and key, the generated certificate, and HTTPS on every flavour. */
 import { X509Certificate } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { ConfigError, helpText, makeConfig, parseCommandLine } from '../src/config.js'
@@ -81,4 +81,12 @@ t.test('plain HTTP has no certificate endpoint', async t => {
   const app = await buildApp(makeConfig({ logLevel: 'silent' }))
   t.teardown(() => app.close())
   t.equal((await app.inject({ url: '/_emulator/tls/certificate' })).statusCode, 404)
+})
+
+t.test('a certificate the app generated is removed with its folder when the app closes', async t => {
+  const app = await buildApp(makeConfig({ logLevel: 'silent', tls: true }))
+  const path = (await app.inject({ url: '/_emulator/tls/certificate' })).headers['x-aoai-emulator-certificate-path'] as string
+  t.ok(existsSync(path), 'written at start-up')
+  await app.close()
+  t.notOk(existsSync(dirname(path)), 'gone once closed')
 })
