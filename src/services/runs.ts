@@ -56,31 +56,9 @@ function requiredActionOf (state: RunState): Run['required_action'] {
 }
 
 export function presentRun ({ record, state }: RunView, generation: Generation): Run {
-  // Two whole literals rather than a common part spread into each: this runs on every run response.
-  if (generation === 'v1') {
-    return {
-      id: record.id,
-      object: 'thread.run',
-      created_at: toUnixSeconds(record.createdAt),
-      assistant_id: record.assistantId,
-      thread_id: record.threadId,
-      status: state.status,
-      started_at: seconds(state.startedAt),
-      expires_at: seconds(state.expiresAt),
-      cancelled_at: seconds(state.cancelledAt),
-      failed_at: seconds(state.failedAt),
-      completed_at: seconds(state.completedAt),
-      required_action: requiredActionOf(state),
-      last_error: state.lastError,
-      model: record.model,
-      instructions: record.instructions,
-      tools: record.tools as Run['tools'],
-      metadata: record.metadata,
-      incomplete_details: state.incompleteReason === null ? null : { reason: state.incompleteReason },
-      usage: state.usage,
-      file_ids: record.fileIds as string[]
-    }
-  }
+  // One whole literal (no spreads: this runs on every run response and stream event); the other generation's
+  // fields are undefined, which neither the serialiser nor JSON.stringify writes.
+  const v2 = generation !== 'v1'
   return {
     id: record.id,
     object: 'thread.run',
@@ -101,14 +79,15 @@ export function presentRun ({ record, state }: RunView, generation: Generation):
     metadata: record.metadata,
     incomplete_details: state.incompleteReason === null ? null : { reason: state.incompleteReason },
     usage: state.usage,
-    temperature: record.temperature,
-    top_p: record.topP,
-    max_prompt_tokens: record.maxPromptTokens,
-    max_completion_tokens: record.maxCompletionTokens,
-    truncation_strategy: record.truncationStrategy,
-    tool_choice: record.toolChoice,
-    response_format: record.responseFormat,
-    parallel_tool_calls: record.parallelToolCalls
+    file_ids: v2 ? undefined : record.fileIds as string[],
+    temperature: v2 ? record.temperature : undefined,
+    top_p: v2 ? record.topP : undefined,
+    max_prompt_tokens: v2 ? record.maxPromptTokens : undefined,
+    max_completion_tokens: v2 ? record.maxCompletionTokens : undefined,
+    truncation_strategy: v2 ? record.truncationStrategy : undefined,
+    tool_choice: v2 ? record.toolChoice : undefined,
+    response_format: v2 ? record.responseFormat : undefined,
+    parallel_tool_calls: v2 ? record.parallelToolCalls : undefined
   }
 }
 
