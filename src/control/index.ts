@@ -98,6 +98,20 @@ export function installControlHooks (app: FastifyInstance, deps: { config: Confi
     })
   }
 
+  /** The quotas' verdict: `done()` with the remaining-quota headers, or `done(429)`. */
+  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, flavour: 'azure' | 'openai', done: (err?: Error) => void): void => {
+    if (!control.quotas.enabled) return done()
+    const owner = credentialOf(request) ?? ''
+    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
+    const verdict = control.quotas.admit(owner, tokens, clock.now())
+    if (verdict.retryAfterMs !== null) {
+      return done(rateLimited(reply, flavour, verdict.retryAfterMs, { requests: verdict.remainingRequests, tokens: verdict.remainingTokens }))
+    }
+    if (deps.config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
+    if (deps.config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
+    done()
+  }
+
   // Callback hooks, not async ones: a request that meets no fault rule and no quota pays no promise, and the
   // rest of the request (including after the body is read) runs in the scope.
   app.addHook('onRequest', (request, reply, done) => {
@@ -128,20 +142,6 @@ export function installControlHooks (app: FastifyInstance, deps: { config: Confi
     control.inScope(request.emulatorScope, () => admitOrRefuse(request, reply, flavour, done))
   })
   app.addHook('preHandler', (request, _reply, done) => { control.inScope(request.emulatorScope, done) })
-
-  /** The quotas' verdict: `done()` with the remaining-quota headers, or `done(429)`. */
-  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, flavour: 'azure' | 'openai', done: (err?: Error) => void): void => {
-    if (!control.quotas.enabled) return done()
-    const owner = credentialOf(request) ?? ''
-    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
-    const verdict = control.quotas.admit(owner, tokens, clock.now())
-    if (verdict.retryAfterMs !== null) {
-      return done(rateLimited(reply, flavour, verdict.retryAfterMs, { requests: verdict.remainingRequests, tokens: verdict.remainingTokens }))
-    }
-    if (deps.config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
-    if (deps.config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
-    done()
-  }
 
   app.addHook('onResponse', (request, reply, done) => {
     control.journal.record(recordOf(request, reply.statusCode, reply.elapsedTime))
@@ -182,7 +182,7 @@ function presentRequest (recorded: RecordedRequest): JournalEntry {
     flavour,
     status: recorded.status,
     duration_ms: Math.round(recorded.elapsedMs * 100) / 100,
-    request_id: String(recorded.requestId),
+    request_id: recorded.requestId,
     fault: recorded.fault
   }
 }

@@ -24,6 +24,7 @@ export function memoizedCount (encode: (text: string) => number[]): (text: strin
   const countOf = (text: string) => encode(text).length
   return text => text.length <= COUNT_MEMO_MAX_CHARS ? memo.get(text, countOf) : countOf(text)
 }
+
 const require = createRequire(import.meta.url)
 let loaded: Tokenizer | undefined
 

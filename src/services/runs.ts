@@ -13,15 +13,14 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, knownTokens, lastUserText, promptTokensOf, tokenizer } from '../runs/reply.js'
+import { countPromptTokens, knownTokens, lastUserText, messageText, promptTokensOf, tokenizer } from '../runs/reply.js'
 import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
 import { selectScenario, type ScenarioTimings } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
 import type { Metadata } from '../schemas/common.js'
-import type {
-  AssistantRecord, MessageRecord, RunRecord, RunTimings, ThreadRecord
+import {
+  NO_ITEMS, NO_METADATA, type AssistantRecord, type MessageRecord, type RunRecord, type RunTimings, type ThreadRecord
 } from '../store/records.js'
-import { NO_ITEMS, NO_METADATA } from '../store/records.js'
 import type { ServiceContext } from './context.js'
 import { createAssistantService } from './assistants.js'
 import { assertReferencesExist } from './files.js'
@@ -127,8 +126,6 @@ const INCOMPLETE_REASONS: Readonly<Record<string, string>> = { cancelled: 'run_c
 /** What a reply shows so far; once that is the whole text, the run's own string (the message shares it, not a copy). */
 const replyText = (step: StepView): string => step.shownText === step.text ? step.text ?? '' : step.shownText ?? ''
 
-const messageTextOf = (record: MessageRecord) => record.content[0]?.type === 'text' ? record.content[0].text.value : ''
-
 /**
  * The reply message a run's message step writes, as it is at that step's state: `in_progress` with the text
  * written so far (no content before the first chunk), `completed`, or `incomplete` when it was cut short
@@ -203,7 +200,7 @@ export function createRunService (context: ServiceContext) {
       const reply = replyMessageRecord(run, step, stored?.metadata, { counted: true })
       if (!reply.inProgress) finished.push(reply.id)
       // A reply being written is rewritten as it grows, so a read shows what a stream has shown by then.
-      if (!stored || stored.inProgress !== reply.inProgress || messageTextOf(stored) !== messageTextOf(reply)) {
+      if (!stored || stored.inProgress !== reply.inProgress || messageText(stored) !== messageText(reply)) {
         store.messages.put(thread.id, reply)
       }
     }

@@ -5,7 +5,7 @@ import { Errors } from '../errors.js'
 import { newId } from '../ids.js'
 import type { Message, MessageInput } from '../schemas/message.js'
 import type { CreateThreadBody, ModifyThreadBody, Thread } from '../schemas/thread.js'
-import { NO_ITEMS, NO_METADATA, type MessageContentPart, type MessageRecord, type ThreadRecord } from '../store/records.js'
+import { NO_ITEMS, NO_METADATA, NO_TOOL_RESOURCES, type MessageContentPart, type MessageRecord, type ThreadRecord } from '../store/records.js'
 import { knownTokens } from '../runs/reply.js'
 import type { ServiceContext } from './context.js'
 import { assertReferencesExist } from './files.js'
@@ -42,7 +42,7 @@ export function userMessageRecord (input: MessageInput, threadId: string, create
 }
 
 export function threadRecord (id: string, createdAt: number, body: CreateThreadBody): ThreadRecord {
-  return { id, createdAt, activeRunId: null, toolResources: body.tool_resources ?? NO_METADATA, metadata: body.metadata ?? NO_METADATA }
+  return { id, createdAt, activeRunId: null, toolResources: body.tool_resources ?? NO_TOOL_RESOURCES, metadata: body.metadata ?? NO_METADATA }
 }
 
 export function presentThread (record: ThreadRecord, generation: Generation): Thread {

@@ -218,3 +218,4 @@ export interface VectorStoreFileBatchRecord {
  */
 export const NO_ITEMS: readonly never[] = Object.freeze([])
 export const NO_METADATA: Metadata = Object.freeze({})
+export const NO_TOOL_RESOURCES: Readonly<Record<string, never>> = Object.freeze({})
