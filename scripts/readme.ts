@@ -80,7 +80,6 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   agentsUnauthorized: () => Errors.agentsUnauthorized(),
   agentsMissingApiVersion: () => Errors.agentsMissingApiVersion(['v1', '2025-05-01', '2025-05-15-preview']),
   agentsApiVersionNotSupported: () => Errors.agentsApiVersionNotSupported('2099-01-01', ['v1', '2025-05-01', '2025-05-15-preview']),
-  agentsEnvelope: () => Errors.agentsEnvelope(401, 'Unauthorized. Access token is missing, invalid, audience is incorrect, or have expired.'),
   agentsRouteNotFound: () => Errors.agentsRouteNotFound('GET', '/api/projects/proj1/nothing'),
   missingApiKey: () => Errors.missingApiKey(),
   incorrectApiKey: () => Errors.incorrectApiKey('sk-abcdefghijklmnopqrstuvwxyz'),

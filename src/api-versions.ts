@@ -8,6 +8,16 @@
  */
 export type Generation = 'v1' | 'v2'
 
+/**
+ * The api-version a request is served with, set by its front door's gate (src/gates/): the flavour, the
+ * version whose shapes are served (`openai` for the OpenAI flavour, which has none) and its generation.
+ */
+export interface RequestApiVersion {
+  readonly flavour: 'azure' | 'openai' | 'agents'
+  readonly version: string
+  readonly generation: Generation
+}
+
 export interface ApiVersionInfo {
   readonly version: string
   readonly generation: Generation | null
@@ -45,10 +55,6 @@ export const API_VERSIONS: ReadonlyMap<string, ApiVersionInfo> = new Map(
   table.map(([version, generation]) => [version, Object.freeze({ version, generation })])
 )
 
-export function lookupApiVersion (version: string): ApiVersionInfo | undefined {
-  return API_VERSIONS.get(version)
-}
-
 /**
  * How the Azure gate treats `api-version` values (`--api-version-check`):
  * - `strict`: Azure's own answers — missing or pre-Assistants → 404, not in the table → 400;
@@ -71,7 +77,8 @@ const ASSISTANTS_VERSIONS = table.filter(([, generation]) => generation !== null
 export const FIRST_ASSISTANTS_VERSION = ASSISTANTS_VERSIONS[0]![0]
 export const NEWEST_ASSISTANTS_VERSION = ASSISTANTS_VERSIONS.at(-1)![0]
 
-const WELL_FORMED = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(-preview)?$/
+/** A well-formed dated api-version, `YYYY-MM-DD` or `YYYY-MM-DD-preview` (what the lenient modes accept). */
+export const WELL_FORMED_API_VERSION = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(-preview)?$/
 
 /**
  * Order of two api-versions: by date, and a preview before the GA version of the same date
@@ -101,10 +108,41 @@ export function resolveApiVersion (value: unknown, mode: ApiVersionCheck): ApiVe
     return served(newest.version, newest.generation!, text ?? '')
   }
   if (text === undefined || text === '' || known) return { outcome: 'not-found' }
-  if (mode === 'strict' || !WELL_FORMED.test(text)) return { outcome: 'not-supported' }
+  if (mode === 'strict' || !WELL_FORMED_API_VERSION.test(text)) return { outcome: 'not-supported' }
 
   // lenient: the nearest Assistants version at or before the requested one
   const older = ASSISTANTS_VERSIONS.filter(([version]) => compareApiVersions(version, text) <= 0).at(-1)
   if (older === undefined) return { outcome: 'not-found' }
   return served(older[0], older[1], text)
 }
+
+// What each Azure api-version serves beyond its generation: the first version of each feature. Fields carry
+// these through `since(…)` (schemas/common.ts), routes through their `available` config (api-surface.ts).
+
+/**
+ * `chunking_strategy` on vector stores and their files, and `file_search.max_num_results` (Azure's
+ * 2024-07-01-preview document, spec/SOURCES.md).
+ */
+export const AZURE_CHUNKING_SINCE = '2024-07-01-preview'
+/** `strict` function schemas and `json_schema` response formats. */
+export const AZURE_STRICT_SCHEMAS_SINCE = '2024-08-01-preview'
+/**
+ * The first Azure api-version after the last TypeSpec document (2024-09-01-preview): the 2025-04-01-preview
+ * inference spec's additions (vector-store search and file content, `include[]`), spec/SOURCES.md.
+ */
+export const AZURE_INFERENCE_ERA = '2024-10-01-preview'
+/**
+ * An api-version later than any Azure has published: a field marked `since(AZURE_NEVER, …)` exists only on the
+ * OpenAI flavour (e.g. `reasoning_effort`, `ranking_options`, absent from every Azure document up to
+ * 2025-04-01-preview, spec/SOURCES.md).
+ */
+export const AZURE_NEVER = '9999-12-31'
+
+/**
+ * api-versions the Foundry Agents SDKs send: `v1` (default of @azure/ai-agents 1.1.0 and azure-ai-agents 1.2),
+ * `2025-05-01` (the JS `KnownVersions`), `2025-05-15-preview` (older azure-ai-agents default). All serve the
+ * same stable/v1 shapes.
+ */
+export const AGENTS_API_VERSIONS: readonly string[] = Object.freeze(['v1', '2025-05-01', '2025-05-15-preview'])
+/** The version an unknown Agents api-version is served as, in the lenient and off modes. */
+export const AGENTS_DEFAULT_API_VERSION = 'v1'

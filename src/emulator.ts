@@ -83,7 +83,7 @@ export async function startEmulator (options: EmulatorOptions = {}, hooks: Pick<
     await app.close()
     throw err
   }
-  const { control, clock } = app
+  const { control, clock, tenants } = app.runtime
   return {
     url,
     endpoint: url,
@@ -96,7 +96,7 @@ export async function startEmulator (options: EmulatorOptions = {}, hooks: Pick<
       now: () => clock.now()
     },
     reset: () => control.reset(),
-    state: () => exportState(control.tenants.entries(), clock.now()),
+    state: () => exportState(tenants.list(), clock.now()),
     faults: { add: rule => control.faults.add(rule), clear: () => control.faults.clear() },
     requests: limit => control.journal.list(limit),
     app,

@@ -6,7 +6,9 @@
  *   (validation, unknown ids, state errors);
  * - the Azure gateway's `{"error":{"code":"<string>","message":"…"}}` (routing, api-version, keys);
  * - the Azure token validator's un-wrapped `{"statusCode": 401, "message": "…"}` (Entra ID tokens).
- * Routes and services throw these; `installErrorHandling` in app.ts sends `statusCode` and `body`.
+ * Routes and services throw these; the pipeline's error step (http/errors.ts) sends `statusCode` and `body`.
+ * A front door's `envelope` (api-surface.ts) says which of them its gateway-class answers use: Foundry Agents
+ * paths answer them in the OpenAI-style `AgentV1Error` envelope, the only one @azure/ai-agents can read.
  */
 export interface OpenAIErrorFields {
   message: string
@@ -53,6 +55,22 @@ function azureGatewayError (statusCode: number, code: string, message: string, b
   return new ApiError(statusCode, message, body ?? JSON.stringify({ error: { code, message } }))
 }
 
+/**
+ * How a front door renders its errors: `azure` (the gateway's `{"error":{"code","message"}}` for routing, keys
+ * and throttling; the API's own errors in OpenAI's envelope), `openai` (OpenAI's envelope throughout) or
+ * `agents` (every error in the `AgentV1Error` envelope `{"error":{message,type,param,code}}`).
+ */
+export type Envelope = 'azure' | 'openai' | 'agents'
+
+/**
+ * A gateway-class answer (routing, credentials, throttling) in `envelope`: the gateway's own bytes, or on the
+ * Agents paths the same message in the AgentV1Error envelope with the status as its code.
+ */
+function gatewayError (envelope: Exclude<Envelope, 'openai'>, statusCode: number, code: string, message: string, body?: string): ApiError {
+  if (envelope === 'azure') return azureGatewayError(statusCode, code, message, body)
+  return openAIError(statusCode, message, { type: statusCode >= 500 ? 'server_error' : 'invalid_request_error', code: String(statusCode) })
+}
+
 const ACCESS_DENIED = 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a ' +
   'valid key for an active subscription and use a correct regional API endpoint for your resource.'
 const TOKEN_REJECTED = 'Unauthorized. Access token is missing, invalid, audience is incorrect ' +
@@ -87,10 +105,10 @@ function quoteList (values: readonly string[]): string {
 
 export const Errors = {
   // Gateway: routing, api-version, authentication
-  resourceNotFound: () => azureGatewayError(404, '404', 'Resource not found',
+  resourceNotFound: (envelope: Exclude<Envelope, 'openai'> = 'azure') => gatewayError(envelope, 404, '404', 'Resource not found',
     '{"error":{"code":"404","message": "Resource not found"}}'),
   apiVersionNotSupported: () => azureGatewayError(400, 'BadRequest', 'API version not supported'),
-  accessDenied: () => azureGatewayError(401, '401', ACCESS_DENIED),
+  accessDenied: (envelope: Exclude<Envelope, 'openai'> = 'azure') => gatewayError(envelope, 401, '401', ACCESS_DENIED),
   tokenRejected: () => new ApiError(401, TOKEN_REJECTED, `{"statusCode": 401, "message": "${TOKEN_REJECTED}"}`),
 
   // OpenAI flavour (/v1): authentication, the beta header, routing
@@ -195,10 +213,10 @@ export const Errors = {
 
   // HTTP-level refusals (header block too large, request too slow, unparsable request), in the envelope of
   // the flavour the request's path belongs to: the gateway's for /openai, OpenAI's for /v1 and the Agents paths.
-  httpError: (statusCode: number, message: string, flavour: 'azure' | 'openai' | 'agents') => flavour !== 'azure'
+  httpError: (statusCode: number, message: string, envelope: Envelope) => envelope !== 'azure'
     ? openAIError(statusCode, message)
     : azureGatewayError(statusCode, String(statusCode), message),
-  // Request checks beyond the schemas (request-checks.ts)
+  // Request checks beyond the schemas (src/checks/)
   /** An id of the wrong form, checked before any lookup (openai/openai-node#1545 for `thread_id`). */
   invalidIdPrefix: (param: string, value: string, prefix: string) => openAIError(400,
     `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, { param, code: 'invalid_value' }),
@@ -213,15 +231,16 @@ export const Errors = {
     'the more advanced v2 file_search tool. Please use `file_search` in the v2 api.', { param, code: 'invalid_value' }),
   // Rate limits and injected faults (control/): the real bodies of each flavour
   /** Azure's short 429 (microsoft/copilot-camp#551), literal bytes with the space after `"message":`. */
-  rateLimitedAzure: (retryAfterSeconds: number) => azureGatewayError(429, '429', `Rate limit is exceeded. Try again in ${retryAfterSeconds} seconds.`,
+  rateLimitedAzure: (retryAfterSeconds: number, envelope: Exclude<Envelope, 'openai'> = 'azure') => gatewayError(envelope, 429, '429',
+    `Rate limit is exceeded. Try again in ${retryAfterSeconds} seconds.`,
     `{"error":{"code":"429","message": "Rate limit is exceeded. Try again in ${retryAfterSeconds} seconds."}}`),
   /** OpenAI's 429 envelope (type `requests`, code `rate_limit_exceeded`); the model/organisation part is left out. */
   rateLimitedOpenAI: (retryAfterSeconds: number) => openAIError(429, `Rate limit reached for requests. Please try again in ${retryAfterSeconds}s. ` +
     'Visit https://platform.openai.com/account/rate-limits to learn more.', { type: 'requests', code: 'rate_limit_exceeded' }),
   /** Azure's 503 wording is not captured (unverified); OpenAI's is its well-known "overloaded" text. */
-  serviceUnavailable: (flavour: 'azure' | 'openai') => flavour === 'azure'
-    ? azureGatewayError(503, 'ServiceUnavailable', 'The service is temporarily unable to process your request. Please try again later.')
-    : openAIError(503, 'The engine is currently overloaded, please try again later.', { type: 'server_error' }),
+  serviceUnavailable: (envelope: Envelope) => envelope === 'openai'
+    ? openAIError(503, 'The engine is currently overloaded, please try again later.', { type: 'server_error' })
+    : gatewayError(envelope, 503, 'ServiceUnavailable', 'The service is temporarily unable to process your request. Please try again later.'),
   /** Any other status a fault rule asks for. */
   injectedStatus: (status: number) => openAIError(status, `The emulator answered ${status} because a fault rule said so.`,
     { type: status >= 500 ? 'server_error' : 'invalid_request_error' }),
@@ -246,13 +265,6 @@ export const Errors = {
     `Unsupported api-version '${version}'. Supported values are: ${quoteList(supported)}.`,
     { param: 'api-version', code: 'unsupported_api_version' }),
   /** The Agents form of the routing 404 (the gateway's `{"error":{"code":"404"}}` body cannot be read by the SDK). */
-  /**
-   * Another layer's error body (the gateway's, the token validator's, Fastify's) re-rendered for a path
-   * under the Agents prefix, whose SDK reads only `{"error":{message,type,param,code}}` (agents-gate.ts).
-   */
-  agentsEnvelope: (statusCode: number, message: string | undefined) => openAIError(statusCode,
-    message ?? `Request failed with status ${statusCode}.`,
-    { type: statusCode >= 500 ? 'server_error' : 'invalid_request_error', code: String(statusCode) }),
   agentsRouteNotFound: (method: string, path: string) => openAIError(404, `Resource not found: ${method} ${path}`,
     { code: 'not_found' }),
 

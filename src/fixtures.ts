@@ -12,7 +12,7 @@ import { ApiError } from './errors.js'
 import { ScenarioSchema, scenarioProblem, type Scenario } from './runs/scenarios.js'
 import { CreateAssistantBodySchema } from './schemas/assistant.js'
 import { CreateThreadBodySchema } from './schemas/thread.js'
-import { validate } from './validation.js'
+import { validate } from './checks/schema.js'
 
 const FixtureAssistantSchema = Type.Composite([
   Type.Object({ id: Type.String({ pattern: '^asst_[A-Za-z0-9_-]+$' }) }),

@@ -1,16 +1,10 @@
-/** Every object id comes from here: the real service's prefixes followed by 24 alphanumerics. */
+/** Every object id comes from an id source: the real service's prefixes followed by 24 alphanumerics. */
 import { customAlphabet, customRandom } from 'nanoid'
-import { currentScope } from './scope.js'
+import type { Flavour } from './api-surface.js'
+import type { Random } from './control/random.js'
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const SIZE = 24
-const systemToken = customAlphabet(ALPHABET, SIZE)
-
-/** From the request's random source (seeded with --seed), else the system's. */
-function token (): string {
-  const random = currentScope()?.random ?? undefined
-  return random === undefined ? systemToken() : customRandom(ALPHABET, SIZE, size => random.bytes(size))()
-}
 
 /**
  * A flat copy of an id. nanoid appends one character at a time, and V8 keeps a string built that way as a
@@ -22,7 +16,18 @@ const flat = (text: string): string => Buffer.from(text, 'latin1').toString('lat
 
 export type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs' | 'vsfb'
 
-export const newId = (prefix: IdPrefix): string => flat(`${prefix}_${token()}`)
+export interface Ids {
+  /** A new id of one kind of object, e.g. `run_…`. */
+  next (prefix: IdPrefix): string
+  /** A new file id: Azure's `assistant-…` (AZ-HOWTO-V1 sample output) or OpenAI's `file-…`, with a hyphen. */
+  file (flavour: Flavour): string
+}
 
-/** File ids: Azure's `assistant-…` (AZ-HOWTO-V1 sample output) or OpenAI's `file-…`, with a hyphen, not an underscore. */
-export const newFileId = (flavour: 'azure' | 'openai' | 'agents'): string => flat(`${flavour === 'openai' ? 'file' : 'assistant'}-${token()}`)
+/** Ids drawn from `random` (the seeded id stream with --seed), or from the system's random source when null. */
+export function idSource (random: Random | null): Ids {
+  const token = random === null ? customAlphabet(ALPHABET, SIZE) : customRandom(ALPHABET, SIZE, size => random.bytes(size))
+  return {
+    next: prefix => flat(`${prefix}_${token()}`),
+    file: flavour => flat(`${flavour === 'openai' ? 'file' : 'assistant'}-${token()}`)
+  }
+}

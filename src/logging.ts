@@ -1,5 +1,5 @@
 /**
- * Logger settings for Fastify's pino: one JSON line per request (written by app.ts's onResponse hook),
+ * The emulator's logger (pino, handed to Fastify): one JSON line per request (written by the pipeline's last step),
  * pretty output on a terminal, and credentials kept out of every line.
  *
  * Credentials are removed twice: pino `redact` censors the header fields wherever a headers object is
@@ -7,7 +7,7 @@
  * looks like an api key or a Bearer token, e.g. inside an error message or a URL's query string.
  */
 import { writeSync } from 'node:fs'
-import type { FastifyServerOptions } from 'fastify'
+import { pino, type Logger } from 'pino'
 import type { Config } from './config.js'
 
 /** Where log lines go: anything with a `write(line)` (pino's DestinationStream). */
@@ -126,18 +126,19 @@ export async function prettyStream (out: LogStream = fdStream(1), colorize = pro
   return { write: line => { out.write(pretty(line)) } }
 }
 
-/**
- * Fastify `logger` options for a config: level, redaction, the credential scrub and the destination.
- * `stream` wins; otherwise pretty or JSON lines, both written synchronously to stdout.
- */
-export async function loggerOptions (config: Config, stream?: LogStream): Promise<NonNullable<FastifyServerOptions['logger']>> {
-  const destination = stream ?? (config.logLevel !== 'silent' && wantsPretty(config.logFormat, process.stdout.isTTY === true)
+/** Where a config's log lines go: `stream` when given, else pretty or JSON lines, both written synchronously to stdout. */
+export async function logDestination (config: Config, stream?: LogStream): Promise<LogStream> {
+  return stream ?? (config.logLevel !== 'silent' && wantsPretty(config.logFormat, process.stdout.isTTY === true)
     ? await prettyStream()
     : fdStream(1))
-  return {
+}
+
+/** The logger for a config: level, redaction, the credential scrub, and its destination (`logDestination`). */
+export async function createLogger (config: Config, stream?: LogStream): Promise<Logger> {
+  const destination = await logDestination(config, stream)
+  return pino({
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
-    hooks: { streamWrite: secretScrubber([...config.apiKeys, ...config.entraTokens, ...(config.jwtSecret === null ? [] : [config.jwtSecret])]) },
-    stream: destination
-  }
+    hooks: { streamWrite: secretScrubber([...config.apiKeys, ...config.entraTokens, ...(config.jwtSecret === null ? [] : [config.jwtSecret])]) }
+  }, destination)
 }

@@ -312,7 +312,7 @@ t.test('request bodies', async t => {
     const res = await call(post(big))
     t.equal(res.statusCode, 413)
     t.same(res.json(), openAIError('The request body is too large. The maximum size is 4194304 bytes.', null, 'request_too_large'))
-    t.same(app.store.threads.list(), [], 'nothing was created')
+    t.same(app.runtime.tenants.shared.store.threads.list(), [], 'nothing was created')
     const small = await build(t, { maxBodyBytes: 1000 })
     const refused = await small.call(post(JSON.stringify({ metadata: { a: 'x'.repeat(1000) } })))
     t.equal(refused.statusCode, 413)

@@ -12,7 +12,7 @@ import { Agent, request as httpRequest } from 'node:http'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { LOG_FORMATS, makeConfig, OPTIONS } from '../src/config.js'
-import { fdStream, loggerOptions, prettyStream, REDACTED, scrubSecrets, wantsPretty } from '../src/logging.js'
+import { fdStream, logDestination, prettyStream, REDACTED, scrubSecrets, wantsPretty } from '../src/logging.js'
 import { spawnEmulator, type EmulatorProcess } from './support/process.js'
 
 const API_VERSION = '2024-05-01-preview'
@@ -322,10 +322,10 @@ t.test('logging helpers (in process)', async t => {
     t.notOk(written.includes('hostname'), 'pid and hostname are left out')
   })
 
-  t.test('loggerOptions: a given stream wins; otherwise pretty or JSON, both synchronous', async t => {
+  t.test('logDestination: a given stream wins; otherwise pretty or JSON, both synchronous', async t => {
     const stream = { write () {} }
     const streamOf = async (overrides: Parameters<typeof makeConfig>[0], given?: typeof stream) =>
-      (await loggerOptions(makeConfig(overrides), given) as { stream?: { write?: unknown } }).stream
+      await logDestination(makeConfig(overrides), given)
     t.equal(await streamOf({ logFormat: 'pretty' }, stream), stream)
     t.type((await streamOf({ logFormat: 'pretty' }))?.write, 'function')
     t.type((await streamOf({ logFormat: 'json' }))?.write, 'function')

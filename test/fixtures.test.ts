@@ -79,10 +79,10 @@ t.test('the reference\'s curl example works verbatim against a fresh app with th
 t.test('--fixtures seeds the store through config.fixtures (the path server.ts takes)', async t => {
   const app = await buildApp(makeConfig({ logLevel: 'silent', fixtures: EXAMPLE }), { clock: manualClock() })
   t.teardown(() => app.close())
-  t.ok(app.store.assistants.get('asst_abc123'))
-  t.ok(app.store.threads.get('thread_abc123'))
-  t.equal(app.store.messages.list('thread_abc123').length, 1, 'the thread\'s message is seeded')
-  t.equal(app.store.threads.get('thread_abc123')?.activeRunId, null)
+  t.ok(app.runtime.tenants.shared.store.assistants.get('asst_abc123'))
+  t.ok(app.runtime.tenants.shared.store.threads.get('thread_abc123'))
+  t.equal(app.runtime.tenants.shared.store.messages.list('thread_abc123').length, 1, 'the thread\'s message is seeded')
+  t.equal(app.runtime.tenants.shared.store.threads.get('thread_abc123')?.activeRunId, null)
 })
 
 t.test('every shipped fixtures file loads, alone and as a folder', async t => {
@@ -91,7 +91,7 @@ t.test('every shipped fixtures file loads, alone and as a folder', async t => {
   t.ok(all.threads.some(th => th.id === 'thread_abc123'))
   const app = await buildApp(makeConfig({ logLevel: 'silent', fixtures: FIXTURES_DIR }), { clock: manualClock() })
   t.teardown(() => app.close())
-  t.ok(app.store.assistants.get('asst_abc123'))
+  t.ok(app.runtime.tenants.shared.store.assistants.get('asst_abc123'))
 })
 
 t.test('a folder of files loads in name order; other files are ignored', async t => {

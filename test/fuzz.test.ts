@@ -17,7 +17,7 @@ const routes = matrixRows()
 
 /** Every table's rows, serialised: equal snapshots mean an unchanged store. */
 function snapshot (built: Built): string {
-  const { store } = built.app
+  const { store } = built.app.runtime.tenants.shared
   const threads = store.threads.list()
   const vectorStores = store.vectorStores.list()
   return JSON.stringify({

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto'
 import t from 'tap'
-import { proveBearer, secretEquals, secretIn } from '../src/auth.js'
+import { proveBearer, secretEquals, secretIn } from '../src/gates/credentials.js'
 import { makeConfig } from '../src/config.js'
 import { scrubSecrets, secretScrubber } from '../src/logging.js'
 import { tokenizer } from '../src/runs/reply.js'
@@ -14,7 +14,7 @@ import { SAMPLE_BUDGET, SampleTooLarge, sampleFromSchema } from '../src/runs/jso
 import { chunkText, MAX_CHUNK_CHARS } from '../src/runs/token-chunks.js'
 import { createMemoryStore, weigh } from '../src/store/memory-store.js'
 import { MAX_TOOL_OUTPUT_CHARS, SubmitToolOutputsBodySchema } from '../src/schemas/run.js'
-import { validate } from '../src/validation.js'
+import { validate } from '../src/checks/schema.js'
 import { API_KEY, V2, build, seedAssistantAndThread } from './helper.js'
 
 const AUDIENCE = 'https://cognitiveservices.azure.com'
@@ -185,7 +185,7 @@ t.test('3. with keys configured, a Bearer token must be proven', async t => {
   t.equal((await send(`Bearer ${hs256(claims, 's3cret')}`)).statusCode, 200, 'a signed token passes')
   t.equal((await send('Bearer entra-token-1')).statusCode, 200, 'a configured token passes')
   t.equal((await send(`Bearer ${API_KEY}`)).statusCode, 401, 'an api key is not a Bearer token')
-  t.equal(built.app.store.threads.list().length, 2, 'only the accepted requests created threads')
+  t.equal(built.app.runtime.tenants.shared.store.threads.list().length, 2, 'only the accepted requests created threads')
 })
 
 t.test('5. every stored object is weighed exactly, at any depth', async t => {
@@ -212,7 +212,7 @@ t.test('5. every stored object is weighed exactly, at any depth', async t => {
     })
     t.equal(res.statusCode, 200)
   }
-  const kept = built.app.store.assistants.list()
+  const kept = built.app.runtime.tenants.shared.store.assistants.list()
   t.ok(kept.length < 60, `older assistants were evicted: ${kept.length} kept`)
   const bytes = kept.reduce((sum, record) => sum + weigh(record), 0)
   t.ok(bytes <= budget, `kept ${bytes} bytes within the ${budget}-byte budget`)

@@ -2,7 +2,7 @@ import t from 'tap'
 import { DEFAULT_LIST_LIMIT, ListQuerySchema, listQuerySchema, listSchema, mapPage, paginate, type PageOptions } from '../src/pagination.js'
 import { Type } from '@sinclair/typebox'
 import { ApiError } from '../src/errors.js'
-import { validate } from '../src/validation.js'
+import { validate } from '../src/checks/schema.js'
 
 const items = Array.from({ length: 250 }, (_, i) => ({ id: `item_${String(i).padStart(3, '0')}`, n: i }))
 const ids = items.map(item => item.id)

@@ -3,7 +3,7 @@
  * and leaves the store as it was.
  */
 import t from 'tap'
-import { MAX_JSON_DEPTH } from '../src/app.js'
+import { MAX_JSON_DEPTH } from '../src/http/json-body.js'
 import { build, V1 } from './helper.js'
 
 const json = { 'content-type': 'application/json', 'api-key': 'k' }
@@ -37,8 +37,8 @@ t.test('hostile requests', async t => {
     t.notOk('statusCode' in body, `${c.name}: not Fastify's default body`)
     t.ok(typeof body.error === 'object' || c.status === 200, `${c.name}: an error envelope`)
   }
-  t.equal(app.store.assistants.list().length, 0, 'no assistant was stored')
-  t.equal(app.store.threads.list().length, 1, 'only the valid thread was stored')
+  t.equal(app.runtime.tenants.shared.store.assistants.list().length, 0, 'no assistant was stored')
+  t.equal(app.runtime.tenants.shared.store.threads.list().length, 1, 'only the valid thread was stored')
 })
 
 t.test(`bodies up to ${MAX_JSON_DEPTH} levels deep are accepted`, async t => {

@@ -57,7 +57,7 @@ t.test('the shipped fixtures folder loads, and each example does what it says', 
   const status = async (run: { id: string, thread_id: string }) =>
     (await built.call({ url: `/openai/threads/${run.thread_id}/runs/${run.id}`, apiVersion: V2 })).json()
   const replyOf = (run: { thread_id: string }) => {
-    const last = built.app.store.messages.list(run.thread_id).at(-1)!
+    const last = built.app.runtime.tenants.shared.store.messages.list(run.thread_id).at(-1)!
     return last.role === 'assistant' && last.content[0]?.type === 'text' ? last.content[0].text.value : null
   }
 

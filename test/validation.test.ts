@@ -2,7 +2,7 @@
 import t, { type Test } from 'tap'
 import { Type } from '@sinclair/typebox'
 import { ApiError } from '../src/errors.js'
-import { validate, type ValidateOptions } from '../src/validation.js'
+import { validate, type ValidateOptions } from '../src/checks/schema.js'
 import { Nullable, only } from '../src/schemas/common.js'
 import { V1, V2, build, openAIError, seedAssistantAndThread, type Built } from './helper.js'
 
@@ -191,7 +191,7 @@ t.test('metadata limits, each a 400 naming the key', async t => {
   assertError(t, await withMetadata({ count: 1 }), openAIError(
     "Invalid type for 'metadata.count': expected a string, but got an integer instead.", 'metadata.count', 'invalid_type'))
 
-  t.same(built.app.store.runs.list(threadId), [], 'no run was created by any of them')
+  t.same(built.app.runtime.tenants.shared.store.runs.list(threadId), [], 'no run was created by any of them')
   const sixteen = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [i === 0 ? 'k'.repeat(64) : `k${i}`, 'v'.repeat(512)]))
   const atLimits = await withMetadata(sixteen)
   t.equal(atLimits.statusCode, 200, '16 keys, 512-character values and a 64-character key are accepted')
@@ -224,7 +224,7 @@ t.test('v2-only fields are unknown under 2024-02-15-preview', async t => {
     openAIError("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'function', and 'retrieval'.", 'tools[0].type', 'invalid_value'))
   assertError(t, await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', tools: [{ type: 'file_search' }] } }),
     openAIError("Invalid value: 'file_search'. Supported values are: 'code_interpreter', 'function', and 'retrieval'.", 'tools[0].type', 'invalid_value'))
-  t.same(built.app.store.runs.list(threadId), [], 'no run was created')
+  t.same(built.app.runtime.tenants.shared.store.runs.list(threadId), [], 'no run was created')
 })
 
 t.test('the same v2 bodies are accepted under 2024-05-01-preview', async t => {
@@ -272,15 +272,15 @@ t.test('v1-only file_ids are rejected under 2024-05-01-preview; retrieval is ref
   assertError(t, v1Run, retired)
   assertError(t, await post('/openai/threads/runs', { assistant_id: v1Assistant.json().id, tools: [{ type: 'retrieval' }] }, V1), retired)
   assertError(t, await post(`/openai/assistants/${v1Assistant.json().id as string}`, { tools: [{ type: 'retrieval' }] }, V1), retired)
-  t.equal(built.app.store.runs.list(threadId).length, 0, 'nothing was created')
+  t.equal(built.app.runtime.tenants.shared.store.runs.list(threadId).length, 0, 'nothing was created')
 })
 
 t.test('a rejected create run leaves the store unchanged', async t => {
   const { built, assistantId, threadId } = await setup(t)
   const before = {
-    runs: built.app.store.runs.list(threadId),
-    messages: built.app.store.messages.list(threadId),
-    thread: built.app.store.threads.get(threadId)
+    runs: built.app.runtime.tenants.shared.store.runs.list(threadId),
+    messages: built.app.runtime.tenants.shared.store.messages.list(threadId),
+    thread: built.app.runtime.tenants.shared.store.threads.get(threadId)
   }
   const rejected = [
     { assistant_id: assistantId, x: 1 },
@@ -294,15 +294,15 @@ t.test('a rejected create run leaves the store unchanged', async t => {
     const res = await createRun(built, threadId, body)
     t.ok(res.statusCode >= 400, JSON.stringify(body))
   }
-  t.same(built.app.store.runs.list(threadId), before.runs, 'no run created')
-  t.same(built.app.store.messages.list(threadId), before.messages, 'no message added')
-  t.same(built.app.store.threads.get(threadId), before.thread, 'thread unchanged')
-  t.equal(built.app.store.threads.get(threadId)?.activeRunId, null, 'thread still unlocked')
+  t.same(built.app.runtime.tenants.shared.store.runs.list(threadId), before.runs, 'no run created')
+  t.same(built.app.runtime.tenants.shared.store.messages.list(threadId), before.messages, 'no message added')
+  t.same(built.app.runtime.tenants.shared.store.threads.get(threadId), before.thread, 'thread unchanged')
+  t.equal(built.app.runtime.tenants.shared.store.threads.get(threadId)?.activeRunId, null, 'thread still unlocked')
   const run = await createRun(built, threadId, { assistant_id: assistantId })
   t.equal(run.statusCode, 200, 'a valid run is accepted afterwards')
 
   const v2 = await setup(t, V2)
   const v2Rejected = await createRun(v2.built, v2.threadId, { assistant_id: v2.assistantId, additional_messages: [{ role: 'user', content: 'x' }], metadata: [] }, V2)
   t.equal(v2Rejected.statusCode, 400)
-  t.equal(v2.built.app.store.messages.list(v2.threadId).length, 1, 'additional_messages of a rejected run are not added')
+  t.equal(v2.built.app.runtime.tenants.shared.store.messages.list(v2.threadId).length, 1, 'additional_messages of a rejected run are not added')
 })

@@ -10,6 +10,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import picomatch from 'picomatch'
+import { pathOf } from '../api-surface.js'
+import { credentialOf } from '../gates/credentials.js'
 import type { Random } from './random.js'
 
 export const FaultSchema = Type.Union([
@@ -49,15 +51,6 @@ interface Entry {
   readonly matchesPath: (path: string) => boolean
 }
 
-/** The request's credential as the client sent it: the api-key header, else the bearer token. */
-export function credentialOf (request: FastifyRequest): string | undefined {
-  const apiKey = request.headers['api-key']
-  return (Array.isArray(apiKey) ? apiKey[0] : apiKey) ?? request.headers.authorization?.match(/^Bearer\s+(\S+)/i)?.[1]
-}
-
-/** The request path without its query, duplicate slashes collapsed (as the router sees it). */
-export const pathOf = (url: string): string => (url.split('?')[0] ?? '').replace(/\/{2,}/g, '/')
-
 export interface FaultSet {
   /** How many rules are in force (spent ones included). */
   readonly size: number
@@ -92,7 +85,7 @@ export function createFaultSet (random: Random): FaultSet {
     clear () { entries = [] },
     take (request, kind) {
       const path = pathOf(request.url)
-      const credential = credentialOf(request)
+      const credential = credentialOf(request.headers)
       for (const entry of entries) {
         const { rule } = entry
         if ((rule.fault.type === 'stream_cut') !== (kind === 'stream')) continue
@@ -110,18 +103,12 @@ export function createFaultSet (random: Random): FaultSet {
   }
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The fault rules of this emulator (control/faults.ts). */
-    faults: FaultSet
-  }
-}
-
 /**
  * How many events the event stream answering `request` may send before it is cut (no `done`, socket
- * destroyed), or undefined to stream normally. Call once, when the stream starts: a firing counts a hit.
+ * destroyed), or undefined to stream normally: the first `stream_cut` rule of the request's emulator that
+ * matches. Call once, when the stream starts: a firing counts a hit.
  */
 export function streamCutFor (request: FastifyRequest): number | undefined {
-  const fault = request.server.faults?.take(request, 'stream')
+  const fault = request.server.runtime?.control.faults.take(request, 'stream')
   return fault?.type === 'stream_cut' ? fault.after_events : undefined
 }

@@ -4,6 +4,8 @@
  * secret are masked.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
+import { classify, type FrontDoor } from '../api-surface.js'
 
 export const JournalEntrySchema = Type.Object({
   method: Type.String(),
@@ -65,3 +67,46 @@ export function createJournal<Raw = JournalEntry> (size = JOURNAL_SIZE,
     }
   }
 }
+
+/** What the journal keeps of a request: raw, so recording costs one small object; listed by `presentRequest`. */
+export interface RecordedRequest {
+  readonly method: string
+  readonly url: string
+  readonly door: FrontDoor
+  readonly apiVersion: unknown
+  readonly status: number
+  readonly elapsedMs: number
+  readonly requestId: string
+  readonly fault: string | null
+}
+
+/** A request as the journal records it; `fault` is the type of the rule that answered or delayed it, if one did. */
+export function recordOf (request: FastifyRequest, status: number, elapsedMs: number, fault: string | null): RecordedRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    door: request.door ?? classify(request.url),
+    apiVersion: (request.query as Record<string, unknown> | undefined)?.['api-version'],
+    status,
+    elapsedMs,
+    requestId: request.id,
+    fault
+  }
+}
+
+function presentRequest (recorded: RecordedRequest): JournalEntry {
+  const flavour = recorded.door.name
+  return {
+    method: recorded.method,
+    path: scrubUrl(recorded.url),
+    api_version: flavour === 'azure' && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
+    flavour,
+    status: recorded.status,
+    duration_ms: Math.round(recorded.elapsedMs * 100) / 100,
+    request_id: recorded.requestId,
+    fault: recorded.fault
+  }
+}
+
+/** The requests journal of GET /_emulator/requests, fed by the pipeline's last step. */
+export const createRequestJournal = (): Journal<RecordedRequest> => createJournal(undefined, presentRequest)

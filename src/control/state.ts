@@ -216,8 +216,8 @@ function exportTenant (owner: string, store: Store): TenantState {
 }
 
 /** Every tenant's objects as one document. */
-export function exportState (tenants: ReadonlyArray<readonly [string, Store]>, now: number): StateDocument {
-  return { format: STATE_FORMAT, version: STATE_VERSION, now, tenants: tenants.map(([owner, store]) => exportTenant(owner, store)) }
+export function exportState (tenants: ReadonlyArray<{ readonly owner: string, readonly store: Store }>, now: number): StateDocument {
+  return { format: STATE_FORMAT, version: STATE_VERSION, now, tenants: tenants.map(({ owner, store }) => exportTenant(owner, store)) }
 }
 
 /**

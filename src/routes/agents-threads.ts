@@ -5,15 +5,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ListQuerySchema, listSchema, mapPage, paginate } from '../pagination.js'
 import { ThreadSchema } from '../schemas/thread.js'
-import { presentThread } from '../services/threads.js'
+import { presentThread } from '../presenters/thread.js'
 
 const agentsThreadRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app
-
   /** GET /threads — the project's threads, newest first by default, with the usual cursors */
   app.get('/threads', {
+    config: { available: { doors: ['agents'] } },
     schema: { querystring: ListQuerySchema, response: { 200: listSchema(ThreadSchema) } }
-  }, async (request) => mapPage(paginate(store.threads.list(), request.query),
+  }, async (request) => mapPage(paginate(request.tenant.services.threads.list(), request.query),
     record => presentThread(record, request.apiVersion.generation)))
 }
 

@@ -1,5 +1,5 @@
 /**
- * File routes (under /openai and /v1): multipart upload, list, retrieve, delete and content download.
+ * File routes: multipart upload, list, retrieve, delete and content download.
  *
  * Only this plugin parses `multipart/form-data` (@fastify/multipart is registered in its scope), so every
  * other route keeps refusing it as an unsupported content type. Every way an upload can be malformed
@@ -13,7 +13,8 @@ import { ApiError, Errors } from '../errors.js'
 import {
   ALL_PURPOSES, FileDeletedSchema, FileListSchema, FileParamsSchema, FileSchema, ListFilesQuerySchema, UPLOAD_PURPOSES
 } from '../schemas/file.js'
-import { presentFile, type Upload } from '../services/files.js'
+import { presentFile } from '../presenters/file.js'
+import type { Upload } from '../services/files.js'
 
 /** Form fields other than the file are short: a purpose, perhaps a filename. */
 const MAX_FIELD_BYTES = 64 * 1024
@@ -53,8 +54,7 @@ async function readForm (request: FastifyRequest, maxUploadBytes: number): Promi
 }
 
 const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { files } = app.services
-  const { maxUploadBytes } = app.config
+  const { maxUploadBytes } = app.runtime.config
 
   // Parses lazily: the handler reads the parts (see readForm), so nothing here can fail with Fastify's body.
   await app.register(multipart, { limits: { fileSize: maxUploadBytes } })
@@ -79,7 +79,7 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       content: form.file.content,
       flavour: request.apiVersion.flavour
     }
-    return presentFile(files.upload(upload), request.apiVersion.generation)
+    return presentFile(request.tenant.services.files.upload(upload), request.apiVersion.generation)
   })
 
   /** GET /files — every file (newest first), optionally only those with one `purpose`; Azure's list has no cursors */
@@ -91,24 +91,24 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const purposes = ALL_PURPOSES[request.apiVersion.generation]
       if (!purposes.includes(purpose)) throw Errors.invalidValue('purpose', purpose, purposes)
     }
-    return { object: 'list' as const, data: [...files.list(purpose)].reverse().map(file => presentFile(file, request.apiVersion.generation)) }
+    return { object: 'list' as const, data: [...request.tenant.services.files.list(purpose)].reverse().map(file => presentFile(file, request.apiVersion.generation)) }
   })
 
   /** GET /files/:file_id — retrieve a file's description */
   app.get('/files/:file_id', {
     schema: { params: FileParamsSchema, response: { 200: FileSchema } }
-  }, async (request) => presentFile(files.get(request.params.file_id), request.apiVersion.generation))
+  }, async (request) => presentFile(request.tenant.services.files.get(request.params.file_id), request.apiVersion.generation))
 
   /** DELETE /files/:file_id — delete a file */
   app.delete('/files/:file_id', {
     schema: { params: FileParamsSchema, response: { 200: FileDeletedSchema } }
-  }, async (request) => files.delete(request.params.file_id))
+  }, async (request) => request.tenant.services.files.delete(request.params.file_id))
 
   /** GET /files/:file_id/content — the bytes as uploaded */
   app.get('/files/:file_id/content', {
     schema: { params: FileParamsSchema }
   }, async (request, reply) => {
-    const record = files.get(request.params.file_id)
+    const record = request.tenant.services.files.get(request.params.file_id)
     return reply.type('application/octet-stream')
       // RFC 6266/8187: any filename (emoji, quotes, control characters) becomes a valid header value.
       .header('content-disposition', contentDisposition(record.filename))

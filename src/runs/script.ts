@@ -11,7 +11,7 @@
  * - `max_completion_tokens`: a reply past the budget is cut there, and the run ends `incomplete`;
  * - `response_format`: `json_object` makes each reply a JSON object, `json_schema` one that fits the schema.
  */
-import { newId } from '../ids.js'
+import type { Ids } from '../ids.js'
 import type { Tool } from '../schemas/common.js'
 import type { MessageRecord, Reply, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
 import { SampleTooLarge, sampleFromSchema } from './json-sample.js'
@@ -42,44 +42,44 @@ export function forcedFunction (toolChoice: unknown, tools: readonly Tool[]): Fu
   return undefined
 }
 
-function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>): ScriptStep {
-  const withIds = calls.map(call => ({ id: newId('call'), name: call.name, arguments: call.arguments }))
-  return { kind: 'tool_calls', stepId: newId('step'), calls: withIds }
+function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>, ids: Ids): ScriptStep {
+  const withIds = calls.map(call => ({ id: ids.next('call'), name: call.name, arguments: call.arguments }))
+  return { kind: 'tool_calls', stepId: ids.next('step'), calls: withIds }
 }
 
-const messageStep = (template: string): ScriptStep => ({ kind: 'message', stepId: newId('step'), messageId: newId('msg'), template })
+const messageStep = (template: string, ids: Ids): ScriptStep => ({ kind: 'message', stepId: ids.next('step'), messageId: ids.next('msg'), template })
 
 /**
  * The run's script: the scenario's steps (or one default reply) with the tool controls applied. A schema
  * (forced function's parameters or `json_schema` format) whose value cannot be written within the sampling
  * budget makes the run fail with `server_error`, as the service fails a run its model cannot finish.
  */
-export function buildScript (scenario: Scenario | null, controls: ToolControls): ScriptStep[] {
+export function buildScript (scenario: Scenario | null, controls: ToolControls, ids: Ids): ScriptStep[] {
   try {
     const format = controls.responseFormat as { type?: unknown, json_schema?: { schema?: unknown } } | null | undefined
     if (format?.type === 'json_schema') sampleFromSchema(format.json_schema?.schema)
-    return scriptOf(scenario, controls)
+    return scriptOf(scenario, controls, ids)
   } catch (err) {
     if (!(err instanceof SampleTooLarge)) throw err
     return [{ kind: 'fail', code: 'server_error', message: DEFAULT_FAIL_MESSAGES.server_error }]
   }
 }
 
-function scriptOf (scenario: Scenario | null, controls: ToolControls): ScriptStep[] {
+function scriptOf (scenario: Scenario | null, controls: ToolControls, ids: Ids): ScriptStep[] {
   let script: ScriptStep[] = (scenario?.steps ?? [{ reply: '' }]).flatMap((step): ScriptStep[] => {
-    if ('reply' in step) return [messageStep(scenario ? step.reply : '')]
+    if ('reply' in step) return [messageStep(scenario ? step.reply : '', ids)]
     if ('fail' in step) return [{ kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }]
     if ('incomplete' in step) return [{ kind: 'incomplete', reason: step.incomplete.reason }]
     const calls = step.tool_calls.map(call => ({
       name: call.name,
       arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {})
     }))
-    return controls.parallelToolCalls ? [toolCallStep(calls)] : calls.map(call => toolCallStep([call]))
+    return controls.parallelToolCalls ? [toolCallStep(calls, ids)] : calls.map(call => toolCallStep([call], ids))
   })
 
   if (controls.toolChoice === 'none') {
     script = script.filter(step => step.kind !== 'tool_calls')
-    if (!script.some(step => step.kind === 'message')) script.unshift(messageStep(''))
+    if (!script.some(step => step.kind === 'message')) script.unshift(messageStep('', ids))
   }
   const forced = forcedFunction(controls.toolChoice, controls.tools)
   if (forced !== undefined && !('problem' in forced)) {
@@ -87,8 +87,8 @@ function scriptOf (scenario: Scenario | null, controls: ToolControls): ScriptSte
     const alreadyCalls = first?.kind === 'tool_calls' && first.calls.some(call => call.name === forced.function.name)
     if (!alreadyCalls) {
       const args = JSON.stringify(sampleFromSchema(forced.function.parameters ?? { type: 'object', properties: {} }))
-      script.unshift(toolCallStep([{ name: forced.function.name, arguments: args }]))
-      if (!script.some(step => step.kind === 'message')) script.push(messageStep(''))
+      script.unshift(toolCallStep([{ name: forced.function.name, arguments: args }], ids))
+      if (!script.some(step => step.kind === 'message')) script.push(messageStep('', ids))
     }
   }
   // Stored with the run: exactly as long as it is (flatMap and unshift leave room to grow).

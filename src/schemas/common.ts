@@ -1,6 +1,6 @@
 /** Schema atoms shared by every resource, and the markers that tie a field to one api-version generation. */
 import { Type, type TSchema, type SchemaOptions, type Static } from '@sinclair/typebox'
-import type { Generation } from '../api-versions.js'
+import { AZURE_CHUNKING_SINCE, AZURE_NEVER, AZURE_STRICT_SCHEMAS_SINCE, type Generation } from '../api-versions.js'
 import { LIMITS } from './limits.js'
 
 /** Schema keyword naming the only generation a property or union member exists in. */
@@ -24,20 +24,10 @@ export function since<T extends TSchema> (apiVersion: string, schema: T): T {
   return { ...schema, [GENERATION_KEY]: 'v2', [SINCE_KEY]: apiVersion }
 }
 
-/**
- * An api-version later than any Azure has published: a field marked `since(AZURE_NEVER, …)` exists only on the
- * OpenAI flavour (e.g. `reasoning_effort`, `ranking_options`, absent from every Azure document up to
- * 2025-04-01-preview, spec/SOURCES.md).
- */
-export const AZURE_NEVER = '9999-12-31'
-
-/** Marks a v2 field that only OpenAI's flavour knows. */
+/** Marks a v2 field that only OpenAI's flavour knows (api-versions.ts `AZURE_NEVER`). */
 export function openaiOnly<T extends TSchema> (schema: T): T {
   return since(AZURE_NEVER, schema)
 }
-
-/** The first Azure api-version after the last TypeSpec document (2024-09-01-preview): the 2025-04-01-preview inference spec's fields. */
-export const AZURE_INFERENCE_ERA = '2024-10-01-preview'
 
 export const Nullable = <T extends TSchema>(schema: T, options: SchemaOptions = {}) =>
   Type.Union([schema, Type.Null()], options)
@@ -56,7 +46,7 @@ export const FunctionDefinitionSchema = Type.Object({
   name: Type.String({ maxLength: LIMITS.functionName, pattern: FUNCTION_NAME_PATTERN }),
   description: Type.Optional(Type.String()),
   parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  strict: Type.Optional(since('2024-08-01-preview', Nullable(Type.Boolean())))
+  strict: Type.Optional(since(AZURE_STRICT_SCHEMAS_SINCE, Nullable(Type.Boolean())))
 }, { additionalProperties: false })
 
 /** `file_search.ranking_options` (OpenAI `FileSearchRankingOptions`; no Azure document has it). */
@@ -68,7 +58,7 @@ export const RankingOptionsSchema = Type.Object({
 /**
  * The tool definitions. Members are in the order the service lists them in "Supported values are: …"
  * ('code_interpreter', 'function', 'file_search': the Azure capture in danny-avila/LibreChat#4416).
- * `retrieval` exists on the v1 api-versions only to be refused with Azure's own text (tool-definitions.ts).
+ * `retrieval` exists on the v1 api-versions only to be refused with Azure's own text (checks/tool-definitions.ts).
  */
 export const ToolSchema = Type.Union([
   Type.Object({ type: Type.Literal('code_interpreter') }, { additionalProperties: false }),
@@ -77,7 +67,7 @@ export const ToolSchema = Type.Union([
   only('v2', Type.Object({
     type: Type.Literal('file_search'),
     file_search: Type.Optional(Type.Object({
-      max_num_results: Type.Optional(since('2024-07-01-preview',
+      max_num_results: Type.Optional(since(AZURE_CHUNKING_SINCE,
         Type.Integer({ minimum: LIMITS.maxNumResultsMin, maximum: LIMITS.maxNumResultsMax }))),
       ranking_options: Type.Optional(openaiOnly(RankingOptionsSchema))
     }, { additionalProperties: false }))
@@ -101,7 +91,7 @@ export const ToolResourcesSchema = Type.Object({
   }, { additionalProperties: true }))
 }, { additionalProperties: false })
 
-/** `response_format: {type: 'json_schema'}` (OpenAI `ResponseFormatJsonSchema`); its schema is checked in tool-definitions.ts. */
+/** `response_format: {type: 'json_schema'}` (OpenAI `ResponseFormatJsonSchema`); its schema is checked in checks/tool-definitions.ts. */
 export const JsonSchemaFormatSchema = Type.Object({
   name: Type.String({ maxLength: LIMITS.functionName, pattern: FUNCTION_NAME_PATTERN }),
   description: Type.Optional(Type.String()),
@@ -112,7 +102,7 @@ export const JsonSchemaFormatSchema = Type.Object({
 export const ResponseFormatSchema = Type.Union([
   Type.Literal('auto'),
   Type.Object({ type: Type.Union([Type.Literal('text'), Type.Literal('json_object')]) }, { additionalProperties: false }),
-  since('2024-08-01-preview', Type.Object({ type: Type.Literal('json_schema'), json_schema: JsonSchemaFormatSchema },
+  since(AZURE_STRICT_SCHEMAS_SINCE, Type.Object({ type: Type.Literal('json_schema'), json_schema: JsonSchemaFormatSchema },
     { additionalProperties: false }))
 ])
 
@@ -128,5 +118,3 @@ export const DeletedSchema = (object: string) => Type.Object({
   object: Type.Literal(object),
   deleted: Type.Boolean()
 })
-
-export const ErrorEnvelopeSchema = Type.Unknown({ description: 'OpenAI or Azure error envelope' })

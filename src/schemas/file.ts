@@ -51,7 +51,6 @@ export const FileDeletedSchema = DeletedSchema('file')
 export const CreateAssistantFileBodySchema = Type.Object({
   file_id: Type.String()
 }, { additionalProperties: false })
-export type CreateAssistantFileBody = Static<typeof CreateAssistantFileBodySchema>
 
 export const AssistantFileParamsSchema = Type.Object({ assistant_id: Type.String(), file_id: Type.String() })
 export const MessageFileParamsSchema = Type.Object({ thread_id: Type.String(), message_id: Type.String(), file_id: Type.String() })

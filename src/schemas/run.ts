@@ -1,7 +1,8 @@
 /** Runs: the create-run body (per generation), the run statuses and the wire object. */
 import { Type, type Static } from '@sinclair/typebox'
+import { AZURE_INFERENCE_ERA } from '../api-versions.js'
 import {
-  AZURE_INFERENCE_ERA, AnyJson, MetadataSchema, Nullable, ReasoningEffortSchema, ResponseFormatSchema, RunToolsSchema, ToolResourcesSchema,
+  AnyJson, MetadataSchema, Nullable, ReasoningEffortSchema, ResponseFormatSchema, RunToolsSchema, ToolResourcesSchema,
   only, since
 } from './common.js'
 import { LIMITS } from './limits.js'

@@ -1,5 +1,6 @@
 /** Vector stores, their files and file batches (2024-05-01-preview on): request bodies and wire objects. */
 import { Type, type Static } from '@sinclair/typebox'
+import { AZURE_CHUNKING_SINCE } from '../api-versions.js'
 import { listQuerySchema } from '../pagination.js'
 import { DeletedSchema, MetadataSchema, Nullable, since } from './common.js'
 import { LIMITS } from './limits.js'
@@ -21,14 +22,11 @@ export const ChunkingStrategySchema = Type.Union([
   }, { additionalProperties: false })
 ])
 
-/** `chunking_strategy` on vector-store, file and batch creation: Azure's 2024-07-01-preview document adds it (spec/SOURCES.md). */
-const CHUNKING_SINCE = '2024-07-01-preview'
-
 export const CreateVectorStoreBodySchema = Type.Object({
   file_ids: Type.Optional(Type.Array(Type.String(), { maxItems: LIMITS.vectorStoreFiles })),
   name: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.vectorStoreName }))),
   expires_after: Type.Optional(Nullable(ExpiresAfterSchema)),
-  chunking_strategy: Type.Optional(since(CHUNKING_SINCE, ChunkingStrategySchema)),
+  chunking_strategy: Type.Optional(since(AZURE_CHUNKING_SINCE, ChunkingStrategySchema)),
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false })
 export type CreateVectorStoreBody = Static<typeof CreateVectorStoreBodySchema>
@@ -42,13 +40,13 @@ export type ModifyVectorStoreBody = Static<typeof ModifyVectorStoreBodySchema>
 
 export const CreateVectorStoreFileBodySchema = Type.Object({
   file_id: Type.String(),
-  chunking_strategy: Type.Optional(since(CHUNKING_SINCE, ChunkingStrategySchema))
+  chunking_strategy: Type.Optional(since(AZURE_CHUNKING_SINCE, ChunkingStrategySchema))
 }, { additionalProperties: false })
 export type CreateVectorStoreFileBody = Static<typeof CreateVectorStoreFileBodySchema>
 
 export const CreateFileBatchBodySchema = Type.Object({
   file_ids: Type.Array(Type.String(), { minItems: 1, maxItems: LIMITS.fileBatchFiles }),
-  chunking_strategy: Type.Optional(since(CHUNKING_SINCE, ChunkingStrategySchema))
+  chunking_strategy: Type.Optional(since(AZURE_CHUNKING_SINCE, ChunkingStrategySchema))
 }, { additionalProperties: false })
 export type CreateFileBatchBody = Static<typeof CreateFileBatchBodySchema>
 
@@ -62,7 +60,6 @@ export const InlineVectorStoresSchema = Type.Array(Type.Object({
   chunking_strategy: Type.Optional(ChunkingStrategySchema),
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false }), { maxItems: 1 })
-export type InlineVectorStores = Static<typeof InlineVectorStoresSchema>
 
 export const FILE_STATUSES = ['in_progress', 'completed', 'failed', 'cancelled'] as const
 export type VectorStoreFileStatus = typeof FILE_STATUSES[number]
@@ -144,7 +141,7 @@ const CompoundFilterSchema = Type.Object({
 
 /** POST /vector_stores/{id}/search (OpenAI `VectorStoreSearchRequest`). */
 export const VectorStoreSearchBodySchema = Type.Object({
-  // The caps are the emulator's own (OpenAI documents none): they keep a search's cost small (issue 12).
+  // The caps are the emulator's own (OpenAI documents none): they keep a search's cost small (docs/endpoints.md, vector-store search).
   query: Type.Union([
     Type.String({ maxLength: LIMITS.searchQuery }),
     Type.Array(Type.String({ maxLength: LIMITS.searchQuery }), { minItems: 1, maxItems: LIMITS.searchQueries })

@@ -1,13 +1,9 @@
-/** Assistants: creation, lookup, changes, deletion and their wire form. */
-import type { Generation } from '../api-versions.js'
-import { toUnixSeconds } from '../clock.js'
-import { Errors } from '../errors.js'
-import { newId } from '../ids.js'
-import type { Assistant, CreateAssistantBody, ModifyAssistantBody } from '../schemas/assistant.js'
+/** Assistants: creation, lookup, changes and deletion (their wire form: presenters/assistant.ts). */
+import { assertReferencesExist } from '../checks/references.js'
+import type { CreateAssistantBody, ModifyAssistantBody } from '../schemas/assistant.js'
 import type { AssistantRecord } from '../store/records.js'
-import type { ServiceContext } from './context.js'
-import { assertReferencesExist } from './files.js'
-import { withInlineVectorStores } from './vector-stores.js'
+import { found, type ServiceContext } from './context.js'
+import type { VectorStoreService } from './vector-stores.js'
 
 export function assistantRecord (body: CreateAssistantBody, id: string, createdAt: number): AssistantRecord {
   return {
@@ -51,44 +47,15 @@ export function modifiedAssistant (record: AssistantRecord, body: ModifyAssistan
   return record.fileAttachedAt === undefined ? modified : { ...modified, fileAttachedAt: record.fileAttachedAt }
 }
 
-export function presentAssistant (record: AssistantRecord, generation: Generation): Assistant {
-  const common = {
-    id: record.id,
-    object: 'assistant' as const,
-    created_at: toUnixSeconds(record.createdAt),
-    name: record.name,
-    description: record.description,
-    model: record.model,
-    instructions: record.instructions,
-    tools: [...record.tools]
-  }
-  return generation === 'v1'
-    ? { ...common, file_ids: [...record.fileIds], metadata: record.metadata }
-    : {
-        ...common,
-        tool_resources: record.toolResources,
-        temperature: record.temperature,
-        top_p: record.topP,
-        response_format: record.responseFormat,
-        metadata: record.metadata
-      }
-}
-
-export function createAssistantService (context: ServiceContext) {
-  const { store, clock } = context
-
-  function get (id: string): AssistantRecord {
-    const record = store.assistants.get(id)
-    if (!record) throw Errors.notFound('assistant', id)
-    return record
-  }
+export function createAssistantService ({ store, clock, ids }: ServiceContext, { vectorStores }: { vectorStores: VectorStoreService }) {
+  const get = (id: string): AssistantRecord => found(store.assistants.get(id), 'assistant', id)
 
   return {
     /** Creates an assistant; the files and vector stores it names must exist (`file_search.vector_stores` creates one). */
     create (body: CreateAssistantBody): AssistantRecord {
       assertReferencesExist(store, body)
-      const resolved = { ...body, tool_resources: withInlineVectorStores(context, body.tool_resources) }
-      const record = assistantRecord(resolved, newId('asst'), clock.now())
+      const resolved = { ...body, tool_resources: vectorStores.withInlineVectorStores(body.tool_resources) }
+      const record = assistantRecord(resolved, ids.next('asst'), clock.now())
       store.assistants.put(record)
       return record
     },

@@ -1,159 +1,39 @@
 /**
- * Runs: creation (with the scenario that scripts them), lookup, tool outputs, cancellation, steps,
- * settling, and their wire forms.
+ * Runs: creation (with the scenario that scripts them), lookup, tool outputs, cancellation, steps and
+ * settling (their wire forms: presenters/run.ts).
  *
  * A run's course is fixed by its record (script, segments, cancel request); its status is derived from
  * that and the clock (runs/lifecycle.ts). What the run leaves on its thread (reply messages) is written
  * by `settle`, which every read of a thread's messages or runs calls first: it is idempotent, so the
  * order of reads never matters and no timer is needed.
  */
-import type { Generation } from '../api-versions.js'
-import { toUnixSeconds } from '../clock.js'
+import { assertReferencesExist } from '../checks/references.js'
 import { Errors } from '../errors.js'
-import { newId } from '../ids.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
+import type { RunView } from '../presenters/run.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, knownTokens, lastUserText, messageText, promptTokensOf, tokenizer } from '../runs/reply.js'
+import { countPromptTokens, lastUserText, messageText, promptTokensOf, tokenizer } from '../runs/reply.js'
+import { replyMessageRecord } from '../runs/reply-message.js'
 import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
 import { selectScenario, type ScenarioTimings } from '../runs/scenarios.js'
-import type { CreateRunBody, CreateThreadAndRunBody, Run, RunStep, SubmitToolOutputsBody } from '../schemas/run.js'
+import type { CreateRunBody, CreateThreadAndRunBody, SubmitToolOutputsBody } from '../schemas/run.js'
 import type { Metadata } from '../schemas/common.js'
-import {
-  NO_ITEMS, NO_METADATA, type AssistantRecord, type MessageRecord, type RunRecord, type RunTimings, type ThreadRecord
-} from '../store/records.js'
-import type { ServiceContext } from './context.js'
-import { createAssistantService } from './assistants.js'
-import { assertReferencesExist } from './files.js'
-import { createThreadService, userMessageRecord } from './threads.js'
+import { NO_ITEMS, NO_METADATA, type AssistantRecord, type MessageRecord, type RunRecord, type RunTimings, type ThreadRecord } from '../store/records.js'
+import type { AssistantService } from './assistants.js'
+import { found, MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
+import { userMessageRecord, type ThreadService } from './threads.js'
 
-/** Smallest poll interval suggested to SDKs, so a run about to change is not polled in a tight loop. */
-export const MIN_POLL_AFTER_MS = 10
+export type { RunView } from '../presenters/run.js'
 
-export interface RunView {
+/** A step of a run as read at one moment (presenters/run.ts `presentStep`). */
+export interface StepRead {
   readonly record: RunRecord
-  readonly state: RunState
+  readonly step: StepView
 }
-
-const seconds = (ms: number | null) => ms === null ? null : toUnixSeconds(ms)
 
 function joinInstructions (base: string, additional: string | null | undefined): string {
   if (additional === undefined || additional === null || additional === '') return base
   return base === '' ? additional : `${base}\n${additional}`
-}
-
-/** A run's pending tool calls as `required_action`. */
-function requiredActionOf (state: RunState): Run['required_action'] {
-  if (state.pendingToolCalls === null) return null
-  return {
-    type: 'submit_tool_outputs',
-    submit_tool_outputs: {
-      tool_calls: state.pendingToolCalls.map(call => ({
-        id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments }
-      }))
-    }
-  }
-}
-
-export function presentRun ({ record, state }: RunView, generation: Generation): Run {
-  // One whole literal (no spreads: this runs on every run response and stream event); the other generation's
-  // fields are undefined, which neither the serialiser nor JSON.stringify writes.
-  const v2 = generation !== 'v1'
-  return {
-    id: record.id,
-    object: 'thread.run',
-    created_at: toUnixSeconds(record.createdAt),
-    assistant_id: record.assistantId,
-    thread_id: record.threadId,
-    status: state.status,
-    started_at: seconds(state.startedAt),
-    expires_at: seconds(state.expiresAt),
-    cancelled_at: seconds(state.cancelledAt),
-    failed_at: seconds(state.failedAt),
-    completed_at: seconds(state.completedAt),
-    required_action: requiredActionOf(state),
-    last_error: state.lastError,
-    model: record.model,
-    instructions: record.instructions,
-    tools: record.tools as Run['tools'],
-    metadata: record.metadata,
-    incomplete_details: state.incompleteReason === null ? null : { reason: state.incompleteReason },
-    usage: state.usage,
-    file_ids: v2 ? undefined : record.fileIds as string[],
-    temperature: v2 ? record.temperature : undefined,
-    top_p: v2 ? record.topP : undefined,
-    max_prompt_tokens: v2 ? record.maxPromptTokens : undefined,
-    max_completion_tokens: v2 ? record.maxCompletionTokens : undefined,
-    truncation_strategy: v2 ? record.truncationStrategy : undefined,
-    tool_choice: v2 ? record.toolChoice : undefined,
-    response_format: v2 ? record.responseFormat : undefined,
-    parallel_tool_calls: v2 ? record.parallelToolCalls : undefined
-  }
-}
-
-export function presentStep (record: RunRecord, step: StepView): RunStep {
-  const details = step.step.kind === 'message'
-    ? { type: 'message_creation', message_creation: { message_id: step.step.messageId } }
-    : {
-        type: 'tool_calls',
-        tool_calls: step.shownCalls.map(call => ({
-          id: call.id,
-          type: 'function',
-          function: { name: call.name, arguments: call.arguments, output: step.outputs.get(call.id) ?? null }
-        }))
-      }
-  return {
-    id: step.step.stepId,
-    object: 'thread.run.step',
-    created_at: toUnixSeconds(step.createdAt),
-    run_id: record.id,
-    assistant_id: record.assistantId,
-    thread_id: record.threadId,
-    type: step.step.kind === 'message' ? 'message_creation' : 'tool_calls',
-    status: step.status,
-    cancelled_at: seconds(step.cancelledAt),
-    completed_at: seconds(step.completedAt),
-    expired_at: seconds(step.expiredAt),
-    failed_at: null,
-    last_error: null,
-    step_details: details,
-    usage: step.usage,
-    metadata: {}
-  }
-}
-
-const INCOMPLETE_REASONS: Readonly<Record<string, string>> = { cancelled: 'run_cancelled', expired: 'run_expired' }
-
-/** What a reply shows so far; once that is the whole text, the run's own string (the message shares it, not a copy). */
-const replyText = (step: StepView): string => step.shownText === step.text ? step.text ?? '' : step.shownText ?? ''
-
-/**
- * The reply message a run's message step writes, as it is at that step's state: `in_progress` with the text
- * written so far (no content before the first chunk), `completed`, or `incomplete` when it was cut short
- * by the token budget (`max_tokens`) or its run was cancelled or expired. Created when the step starts.
- */
-export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = NO_METADATA,
-  options: { readonly counted?: boolean } = {}): MessageRecord {
-  if (step.step.kind !== 'message') throw new Error('not a message step')
-  const inProgress = step.status === 'in_progress'
-  const content: MessageRecord['content'] = step.piecesShown === 0 ? NO_ITEMS : [{ type: 'text', text: { value: replyText(step), annotations: NO_ITEMS } }]
-  // One literal with every field (absent ones undefined): every message record has the same shape.
-  return {
-    id: step.step.messageId,
-    threadId: run.threadId,
-    createdAt: step.createdAt,
-    role: 'assistant',
-    content,
-    assistantId: run.assistantId,
-    runId: run.id,
-    fileIds: NO_ITEMS,
-    attachments: NO_ITEMS,
-    metadata,
-    incompleteReason: step.truncated && step.status === 'completed' ? 'max_tokens' : INCOMPLETE_REASONS[step.status],
-    inProgress: inProgress ? true : undefined,
-    endedAt: inProgress ? undefined : step.completedAt ?? step.cancelledAt ?? step.expiredAt ?? step.createdAt,
-    // Counted for the reply as stored (a finished one), not for each stream event that shows it.
-    tokens: options.counted === true && !inProgress ? knownTokens(content) : undefined
-  }
 }
 
 /** Milliseconds an SDK should wait before polling again (the `openai-poll-after-ms` header). */
@@ -164,11 +44,8 @@ export function pollAfterMs (state: RunState, now: number): number {
 /** Shared by every run without a truncation strategy (records are never changed in place). */
 const DEFAULT_TRUNCATION = Object.freeze({ type: 'auto', last_messages: null })
 
-export function createRunService (context: ServiceContext) {
-  const { store, clock, config, scenarios } = context
-  const threads = createThreadService(context)
-  const assistants = createAssistantService(context)
-
+export function createRunService ({ store, clock, config, scenarios, ids }: ServiceContext,
+  { threads, assistants }: { threads: ThreadService, assistants: AssistantService }) {
   const timingsOf = (timings: ScenarioTimings): RunTimings => ({
     queuedMs: timings.queued_ms ?? config.queuedMs,
     inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
@@ -178,11 +55,7 @@ export function createRunService (context: ServiceContext) {
   /** Shared by every run without scenario timings (records are values: nothing changes it). */
   const defaultTimings = Object.freeze(timingsOf({}))
 
-  function requireRun (threadId: string, runId: string): RunRecord {
-    const run = store.runs.get(threadId, runId)
-    if (!run) throw Errors.notFound('run', runId)
-    return run
-  }
+  const requireRun = (threadId: string, runId: string): RunRecord => found(store.runs.get(threadId, runId), 'run', runId)
 
   /**
    * Writes the reply messages the thread's active run has produced by now and, once the run has ended,
@@ -266,7 +139,7 @@ export function createRunService (context: ServiceContext) {
     const truncationStrategy = body.truncation_strategy ?? DEFAULT_TRUNCATION
     const maxPromptTokens = body.max_prompt_tokens ?? null
     const responseFormat = body.response_format ?? assistant.responseFormat ?? 'auto'
-    const script = buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat })
+    const script = buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat }, ids)
     const maxCompletionTokens = body.max_completion_tokens ?? null
     const segmentInput = { script, lastUserMessage, assistantName: assistant.name, responseFormat, maxCompletionTokens }
     const { prompt: segmentPrompt, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens })
@@ -277,7 +150,7 @@ export function createRunService (context: ServiceContext) {
       assistantName: assistant.name,
       responseFormat,
       maxCompletionTokens,
-      id: newId('run'),
+      id: ids.next('run'),
       threadId: thread.id,
       assistantId: assistant.id,
       createdAt,
@@ -331,7 +204,7 @@ export function createRunService (context: ServiceContext) {
       const { id: storedThreadId } = threads.get(threadId)
       const assistant = assistants.get(body.assistant_id)
       assertReferencesExist(store, body)
-      const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, storedThreadId, 0))
+      const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, ids.next('msg'), storedThreadId, 0))
       return startRun(threads.get(threadId), { assistant, body, additional })
     },
 
@@ -403,20 +276,19 @@ export function createRunService (context: ServiceContext) {
       return view(updated, true)
     },
 
-    listSteps (threadId: string, runId: string, query: PageOptions): ListPage<RunStep> {
+    listSteps (threadId: string, runId: string, query: PageOptions): ListPage<StepRead> {
       settleThread(threadId)
       const run = requireRun(threadId, runId)
       const { steps } = runStateAt(run, clock.now())
       const page = paginate(steps.map(step => ({ id: step.step.stepId, step })), query)
-      return mapPage(page, ({ step }) => presentStep(run, step))
+      return mapPage(page, ({ step }) => ({ record: run, step }))
     },
 
-    getStep (threadId: string, runId: string, stepId: string): RunStep {
+    getStep (threadId: string, runId: string, stepId: string): StepRead {
       settleThread(threadId)
       const run = requireRun(threadId, runId)
-      const step = runStateAt(run, clock.now()).steps.find(s => s.step.stepId === stepId)
-      if (!step) throw Errors.notFound('run step', stepId)
-      return presentStep(run, step)
+      const step = found(runStateAt(run, clock.now()).steps.find(s => s.step.stepId === stepId), 'run step', stepId)
+      return { record: run, step }
     }
   }
 }

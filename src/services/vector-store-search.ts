@@ -5,7 +5,7 @@
  * result item (OpenAI `VectorStoreSearchResultItem`: `file_id`, `filename`, `score` in 0..1, `attributes`,
  * `content: [{type: 'text', text}]`). Scores are BM25 scores divided by the best one, so the top hit is 1.
  *
- * Cost is bounded (issue 12): the index of a store is built once and kept (SearchIndexCache) until its
+ * Cost is bounded: the index of a store is built once and kept (SearchIndexCache) until its
  * completed files change; at most SEARCH_FILE_CHARS characters of each file and SEARCH_INDEX_CHARS of a
  * store are indexed (files in store order); terms match exactly or, from 3 characters on, as a prefix (no fuzzy
  * matching, whose cost grows with the vocabulary times the term length). The query's own size is capped by
@@ -14,8 +14,8 @@
 import MiniSearch from 'minisearch'
 import type { ChunkingStrategy, FileRecord, VectorStoreFileRecord } from '../store/records.js'
 
-/** What `auto` chunking means (OpenAI): 800-token chunks with 400 tokens of overlap. */
-const AUTO_CHUNK = { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } as const
+/** What `auto` chunking means (OpenAI's `AutoChunkingStrategyRequestParam`): 800-token chunks with 400 tokens of overlap. */
+export const AUTO_CHUNKING = { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } as const
 const CHARS_PER_TOKEN = 4
 /** Characters of text (UTF-16 code units) indexed per file for search; text beyond is not searchable. */
 export const SEARCH_FILE_CHARS = 1_000_000
@@ -27,8 +27,8 @@ const MIN_PREFIX_TERM = 3
 const MAX_CACHED_INDEXES = 8
 
 /** The file's text cut into overlapping chunks (`chunking` in tokens, approximated as 4 characters each). */
-export function chunkText (text: string, chunking: ChunkingStrategy): string[] {
-  const { max_chunk_size_tokens: size, chunk_overlap_tokens: overlap } = chunking.type === 'static' ? chunking.static : AUTO_CHUNK
+export function chunkFileText (text: string, chunking: ChunkingStrategy): string[] {
+  const { max_chunk_size_tokens: size, chunk_overlap_tokens: overlap } = chunking.type === 'static' ? chunking.static : AUTO_CHUNKING
   const width = size * CHARS_PER_TOKEN
   const step = Math.max(1, (size - overlap) * CHARS_PER_TOKEN)
   const chunks: string[] = []
@@ -110,7 +110,7 @@ export function buildSearchIndex (files: readonly SearchableFile[]): SearchIndex
     const take = Math.min(budget, SEARCH_FILE_CHARS)
     const text = take <= 0 ? '' : f.file.content.subarray(0, take).toString('utf8').slice(0, take)
     budget -= text.length
-    for (const chunk of chunkText(text, f.entry.chunkingStrategy)) docs.push({ id: docs.length, fileIndex, text: chunk })
+    for (const chunk of chunkFileText(text, f.entry.chunkingStrategy)) docs.push({ id: docs.length, fileIndex, text: chunk })
   })
   const index = new MiniSearch<ChunkDoc>({ fields: ['text'], storeFields: [] })
   index.addAll(docs)

@@ -6,29 +6,19 @@
  * byte total is derived on read from those timestamps and the injected clock. Cancelling a batch is the one
  * event that changes records: its files still processing are stamped `cancelledAt`.
  */
-import { toUnixSeconds } from '../clock.js'
-import type { RequestApiVersion } from '../plugins/azure-gate.js'
-import { compareApiVersions } from '../api-versions.js'
 import { Errors } from '../errors.js'
-import { newId } from '../ids.js'
 import type {
-  CreateFileBatchBody, CreateVectorStoreBody, CreateVectorStoreFileBody, FileCounts, ModifyVectorStoreBody, VectorStore,
-  VectorStoreFile, VectorStoreFileBatch, VectorStoreFileStatus, VectorStoreSearchBody
+  CreateFileBatchBody, CreateVectorStoreBody, CreateVectorStoreFileBody, ModifyVectorStoreBody, VectorStoreFileStatus, VectorStoreSearchBody
 } from '../schemas/vector-store.js'
 import type {
   ChunkingStrategy, VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from '../store/records.js'
-import type { ServiceContext } from './context.js'
+import { found, MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
 import { SearchIndexCache, searchFiles, type SearchFilter, type SearchResultItem } from './vector-store-search.js'
 
+export { AUTO_CHUNKING } from './vector-store-search.js'
+
 const DAY_MS = 24 * 60 * 60 * 1000
-/** What `auto` chunking means (OpenAI's `AutoChunkingStrategyRequestParam`): 800-token chunks, 400 overlap. */
-const AUTO_CHUNKING = { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } as const
-/**
- * The first Azure api-version whose VectorStoreFile carries `chunking_strategy` (required there: the
- * 2024-07-01-preview and 2024-09-01-preview documents, spec/SOURCES.md); 2024-05-01-preview's object has none.
- */
-const AZURE_FILE_CHUNKING_SINCE = '2024-07-01-preview'
 
 type Processing = Pick<VectorStoreFileRecord, 'readyAt' | 'cancelledAt'>
 
@@ -36,17 +26,6 @@ type Processing = Pick<VectorStoreFileRecord, 'readyAt' | 'cancelledAt'>
 export function processingStatus (record: Processing, now: number): VectorStoreFileStatus {
   if (record.cancelledAt !== null) return 'cancelled'
   return now >= record.readyAt ? 'completed' : 'in_progress'
-}
-
-function countsOf (statuses: readonly VectorStoreFileStatus[]): FileCounts {
-  const count = (status: VectorStoreFileStatus) => statuses.filter(s => s === status).length
-  return {
-    in_progress: count('in_progress'),
-    completed: count('completed'),
-    failed: count('failed'),
-    cancelled: count('cancelled'),
-    total: statuses.length
-  }
 }
 
 export function expiresAt (record: VectorStoreRecord): number | null {
@@ -63,14 +42,10 @@ function checkChunking (strategy: ChunkingStrategy | undefined, param: string): 
   return strategy
 }
 
-export function createVectorStoreService ({ store, clock, config }: Pick<ServiceContext, 'store' | 'clock' | 'config'>) {
+export function createVectorStoreService ({ store, clock, config, ids }: ServiceContext) {
   /** Search indexes, reused while a store's completed files stay the same (vector-store-search.ts). */
   const searchIndexes = new SearchIndexCache()
-  function get (id: string): VectorStoreRecord {
-    const record = store.vectorStores.get(id)
-    if (!record) throw Errors.notFound('vector store', id)
-    return record
-  }
+  const get = (id: string): VectorStoreRecord => found(store.vectorStores.get(id), 'vector store', id)
 
   function getFile (vectorStoreId: string, fileId: string): VectorStoreFileRecord {
     get(vectorStoreId)
@@ -81,9 +56,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
 
   function getBatch (vectorStoreId: string, batchId: string): VectorStoreFileBatchRecord {
     get(vectorStoreId)
-    const record = store.vectorStoreFileBatches.get(vectorStoreId, batchId)
-    if (!record) throw Errors.notFound('vector store file batch', batchId)
-    return record
+    return found(store.vectorStoreFileBatches.get(vectorStoreId, batchId), 'vector store file batch', batchId)
   }
 
   /** The files, each once, or Azure's 404 naming the missing ones. */
@@ -126,7 +99,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
     const files = existingFiles(body.file_ids ?? [], null)
     const now = clock.now()
     const record: VectorStoreRecord = {
-      id: newId('vs'),
+      id: ids.next('vs'),
       createdAt: now,
       name: body.name ?? '',
       expiresAfter: body.expires_after ?? null,
@@ -141,6 +114,29 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
   return {
     create,
     get,
+
+    /** The store's files, all of them (for its status, counts and bytes: presenters/vector-store.ts). */
+    filesOf (vectorStoreId: string): readonly VectorStoreFileRecord[] {
+      return store.vectorStoreFiles.list(vectorStoreId)
+    },
+
+    /**
+     * `tool_resources` with every `file_search.vector_stores` helper entry turned into a new vector store, named
+     * in `vector_store_ids` instead (what the service does on assistant and thread creation). Call it after
+     * `assertReferencesExist`, which validated the entries and checked their files.
+     */
+    withInlineVectorStores<T> (toolResources: T): T {
+      const fileSearch = (toolResources as { file_search?: { vector_store_ids?: string[], vector_stores?: unknown } } | null | undefined)?.file_search
+      if (!fileSearch || !Array.isArray(fileSearch.vector_stores)) return toolResources
+      const entries = fileSearch.vector_stores as Array<Pick<CreateVectorStoreBody, 'file_ids' | 'chunking_strategy' | 'metadata'>>
+      const created = entries.map(entry => create({
+        file_ids: entry.file_ids ?? [],
+        ...(entry.chunking_strategy === undefined ? {} : { chunking_strategy: entry.chunking_strategy }),
+        metadata: entry.metadata ?? {}
+      }).id)
+      const { vector_stores: _inline, ...rest } = fileSearch
+      return { ...toolResources, file_search: { ...rest, vector_store_ids: [...(rest.vector_store_ids ?? []), ...created] } }
+    },
 
     /** Every vector store, oldest first. */
     list (): readonly VectorStoreRecord[] {
@@ -197,7 +193,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
       const fileIds = existingFiles(body.file_ids, null).map(file => file.id)
       const now = clock.now()
       const batch: VectorStoreFileBatchRecord = {
-        id: newId('vsfb'),
+        id: ids.next('vsfb'),
         vectorStoreId,
         createdAt: now,
         readyAt: now + config.vectorStoreProcessingMs,
@@ -270,7 +266,7 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
     },
 
     /**
-     * When an object still in progress is next worth asking about, in ms from now (at least 10), or undefined
+     * When an object still in progress is next worth asking about, in ms from now (at least MIN_POLL_AFTER_MS), or undefined
      * when it is not in progress: the `openai-poll-after-ms` hint the SDKs' `createAndPoll` / `uploadAndPoll` follow.
      */
     pollAfterMs (record: VectorStoreRecord | VectorStoreFileRecord | VectorStoreFileBatchRecord): number | undefined {
@@ -279,84 +275,8 @@ export function createVectorStoreService ({ store, clock, config }: Pick<Service
         ? (processingStatus(record, now) === 'in_progress' ? [record.readyAt] : [])
         : store.vectorStoreFiles.list(record.id).filter(file => processingStatus(file, now) === 'in_progress').map(file => file.readyAt)
       if (pending.length === 0) return undefined
-      return Math.max(10, Math.max(...pending) - now)
-    },
-
-    present (record: VectorStoreRecord): VectorStore {
-      const now = clock.now()
-      const files = store.vectorStoreFiles.list(record.id)
-      const statuses = files.map(file => processingStatus(file, now))
-      const expiry = expiresAt(record)
-      const status = expiry !== null && now >= expiry
-        ? 'expired'
-        : statuses.includes('in_progress') ? 'in_progress' : 'completed'
-      return {
-        id: record.id,
-        object: 'vector_store',
-        name: record.name,
-        status,
-        usage_bytes: files.filter((_, i) => statuses[i] === 'completed').reduce((sum, file) => sum + file.bytes, 0),
-        created_at: toUnixSeconds(record.createdAt),
-        file_counts: countsOf(statuses),
-        metadata: record.metadata,
-        ...(record.expiresAfter === null ? {} : { expires_after: record.expiresAfter }),
-        expires_at: expiry === null ? null : toUnixSeconds(expiry),
-        last_active_at: toUnixSeconds(record.lastActiveAt)
-      }
-    },
-
-    /**
-     * The vector store file as the request's flavour and api-version show it. `chunking_strategy` (OpenAI 2024-06-20;
-     * required by the Agents stable/v1 VectorStoreFile and by Azure's documents from 2024-07-01-preview) is always
-     * `static`, an `auto` choice showing its resolved sizes (800/400) as OpenAI does; Azure's 2024-05-01-preview
-     * object has no such field. Without `served`: Azure 2024-05-01-preview.
-     */
-    presentFile (record: VectorStoreFileRecord, served: Pick<RequestApiVersion, 'flavour' | 'version'> = { flavour: 'azure', version: '2024-05-01-preview' }): VectorStoreFile {
-      const status = processingStatus(record, clock.now())
-      const strategy = record.chunkingStrategy.type === 'static' ? record.chunkingStrategy.static : AUTO_CHUNKING
-      const file: VectorStoreFile = {
-        id: record.id,
-        object: 'vector_store.file',
-        usage_bytes: status === 'completed' ? record.bytes : 0,
-        created_at: toUnixSeconds(record.createdAt),
-        vector_store_id: record.vectorStoreId,
-        status,
-        last_error: null
-      }
-      const chunked = served.flavour !== 'azure' || compareApiVersions(served.version, AZURE_FILE_CHUNKING_SINCE) >= 0
-      return chunked ? { ...file, chunking_strategy: { type: 'static', static: { ...strategy } } } : file
-    },
-
-    presentBatch (record: VectorStoreFileBatchRecord): VectorStoreFileBatch {
-      const status = processingStatus(record, clock.now())
-      return {
-        id: record.id,
-        object: 'vector_store.files_batch',
-        created_at: toUnixSeconds(record.createdAt),
-        vector_store_id: record.vectorStoreId,
-        status,
-        file_counts: countsOf(record.fileIds.map(() => status))
-      }
+      return Math.max(MIN_POLL_AFTER_MS, Math.max(...pending) - now)
     }
   }
 }
 export type VectorStoreService = ReturnType<typeof createVectorStoreService>
-
-/**
- * `tool_resources` with every `file_search.vector_stores` helper entry turned into a new vector store, named in
- * `vector_store_ids` instead (what the service does on assistant and thread creation). Call it after
- * `assertReferencesExist`, which validated the entries and checked their files.
- */
-export function withInlineVectorStores<T> (context: Pick<ServiceContext, 'store' | 'clock' | 'config'>, toolResources: T): T {
-  const fileSearch = (toolResources as { file_search?: { vector_store_ids?: string[], vector_stores?: unknown } } | null | undefined)?.file_search
-  if (!fileSearch || !Array.isArray(fileSearch.vector_stores)) return toolResources
-  const service = createVectorStoreService(context)
-  const entries = fileSearch.vector_stores as Array<Pick<CreateVectorStoreBody, 'file_ids' | 'chunking_strategy' | 'metadata'>>
-  const created = entries.map(entry => service.create({
-    file_ids: entry.file_ids ?? [],
-    ...(entry.chunking_strategy === undefined ? {} : { chunking_strategy: entry.chunking_strategy }),
-    metadata: entry.metadata ?? {}
-  }).id)
-  const { vector_stores: _inline, ...rest } = fileSearch
-  return { ...toolResources, file_search: { ...rest, vector_store_ids: [...(rest.vector_store_ids ?? []), ...created] } }
-}

@@ -1,9 +1,8 @@
 /** The Agents flavour's gate and envelope: api-version rules, Bearer tokens, the error body the SDK can read. */
-import { Readable } from 'node:stream'
 import t from 'tap'
 import { build } from '../helper.js'
 import { Errors } from '../../src/errors.js'
-import { checkAgentsApiVersion, proveAgentsBearer } from '../../src/plugins/agents-gate.js'
+import { checkAgentsApiVersion, proveAgentsBearer } from '../../src/gates/agents.js'
 
 const P = '/api/projects/proj1'
 const bearer = { authorization: 'Bearer token-1' }
@@ -86,33 +85,32 @@ t.test('every error is in the AgentV1Error envelope, 429 and 503 carry Retry-Aft
   const badUrl = await app.inject({ url: `${P}/assistants/%E0%A4%A?api-version=v1`, headers: bearer })
   t.equal(badUrl.statusCode, 404)
 
-  // Whatever answers 429/503 under the prefix (faults, a proxy-like hook), the body is re-wrapped and Retry-After added.
-  const gateway = (status: number) => ({ error: { code: String(status), message: 'Busy' } })
-  const { default: Fastify } = await import('fastify')
-  const { installAgentsErrorEnvelope } = await import('../../src/plugins/agents-gate.js')
-  const shim = Fastify()
-  installAgentsErrorEnvelope(shim)
-  shim.get('/api/projects/p/throttled', async (_req, reply) => reply.code(429).send(gateway(429)))
-  shim.get('/api/projects/p/down', async (_req, reply) => reply.code(503).header('retry-after', '7').send('gone'))
-  shim.get('/openai/throttled', async (_req, reply) => reply.code(429).send(gateway(429)))
-  shim.get('/api/projects/p/token', async (_req, reply) => reply.code(401).send({ statusCode: 401, message: 'Token expired' }))
-  shim.get('/api/projects/p/stream', async (_req, reply) => reply.code(500).type('text/plain').send(Readable.from(['boom'])))
-  shim.get('/api/projects/p/number', async (_req, reply) => reply.code(400).send({ message: 42 }))
-  t.teardown(() => shim.close())
-  const throttled = await shim.inject({ url: '/api/projects/p/throttled' })
+  // Faults and quotas answer in the Agents envelope too; 429 and 503 carry Retry-After (a 503 rule without one: 1 s).
+  const faulty = await build(t, { rateLimitRpm: 1 })
+  faulty.app.runtime.control.faults.add({ match: { path: '/api/projects/*/throttled' }, fault: { type: 'status', status: 429 } })
+  faulty.app.runtime.control.faults.add({ match: { path: '/api/projects/*/down' }, fault: { type: 'status', status: 503 } })
+  faulty.app.runtime.control.faults.add({ match: { path: '/api/projects/*/gone' }, fault: { type: 'status', status: 404 } })
+  faulty.app.runtime.control.faults.add({ match: { path: '/api/projects/*/denied' }, fault: { type: 'status', status: 401 } })
+  faulty.app.runtime.control.faults.add({ match: { path: '/openai/throttled' }, fault: { type: 'status', status: 429 } })
+  const throttled = await faulty.app.inject({ url: '/api/projects/p/throttled', headers: bearer })
   t.equal(throttled.headers['retry-after'], '1')
-  t.same(throttled.json(), { error: { message: 'Busy', type: 'invalid_request_error', param: null, code: '429' } })
-  const down = await shim.inject({ url: '/api/projects/p/down' })
-  t.equal(down.headers['retry-after'], '7')
-  t.same(down.json(), { error: { message: 'Request failed with status 503.', type: 'server_error', param: null, code: '503' } })
-  const token = await shim.inject({ url: '/api/projects/p/token' })
-  t.same(token.json(), { error: { message: 'Token expired', type: 'invalid_request_error', param: null, code: '401' } })
-  const stream = await shim.inject({ url: '/api/projects/p/stream' })
-  t.same(stream.json(), { error: { message: 'Request failed with status 500.', type: 'server_error', param: null, code: '500' } })
-  const numeric = await shim.inject({ url: '/api/projects/p/number' })
-  t.equal(numeric.json().error.message, 'Request failed with status 400.')
-  const azure = await shim.inject({ url: '/openai/throttled' })
-  t.same(azure.json(), gateway(429), 'other flavours are left alone')
+  t.same(throttled.json(), { error: { message: 'Rate limit is exceeded. Try again in 1 seconds.', type: 'invalid_request_error', param: null, code: '429' } })
+  const down = await faulty.app.inject({ url: '/api/projects/p/down', headers: bearer })
+  t.equal(down.headers['retry-after'], '1')
+  t.same(down.json(), {
+    error: { message: 'The service is temporarily unable to process your request. Please try again later.', type: 'server_error', param: null, code: '503' }
+  })
+  t.same((await faulty.app.inject({ url: '/api/projects/p/gone', headers: bearer })).json(),
+    { error: { message: 'Resource not found', type: 'invalid_request_error', param: null, code: '404' } })
+  t.match((await faulty.app.inject({ url: '/api/projects/p/denied', headers: bearer })).json(),
+    { error: { message: /^Access denied/, type: 'invalid_request_error', param: null, code: '401' } })
+  t.equal((await faulty.app.inject({ url: '/openai/throttled' })).body,
+    '{"error":{"code":"429","message": "Rate limit is exceeded. Try again in 1 seconds."}}', 'other flavours keep their own envelope')
+  t.equal((await faulty.app.inject({ url: `${P}/assistants?api-version=v1`, headers: bearer })).statusCode, 200, 'faulted requests took no quota')
+  const quota = await faulty.app.inject({ url: `${P}/assistants?api-version=v1`, headers: bearer })
+  t.equal(quota.statusCode, 429, 'the second request in the minute')
+  t.match(quota.json(), { error: { type: 'invalid_request_error', param: null, code: '429' } })
+  t.ok(Number(quota.headers['retry-after']) >= 1)
 })
 
 t.test('GET /threads lists threads (Agents only) and the same store serves every flavour', async t => {

@@ -4,7 +4,8 @@
  */
 import type { Test } from 'tap'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { API_PREFIXES, flavourOfPath, type ResponseInspector } from '../../src/app.js'
+import { classify } from '../../src/api-surface.js'
+import type { ResponseInspector } from '../../src/app.js'
 import { checkResponse } from './spec.js'
 
 /** Paths outside the API (the emulator's own endpoints) are not in any document. */
@@ -22,8 +23,9 @@ export function contractProblem (request: FastifyRequest, reply: FastifyReply, p
   const text = payloadText(payload)
   const rawPath = request.url.split('?')[0] ?? ''
   if (!contentType.startsWith('application/json') || text === undefined || OWN_ENDPOINTS.test(rawPath)) return undefined
-  const flavour = flavourOfPath(rawPath)
-  const path = rawPath.replace(/\/{2,}/g, '/').replace(new RegExp(`^${API_PREFIXES[flavour].replace(/:[^/]+/g, '[^/]+')}(?=/|$)`), '')
+  const door = classify(rawPath)
+  const flavour = door.name === 'emulator' ? 'azure' : door.name
+  const path = rawPath.replace(/\/{2,}/g, '/').replace(new RegExp(`^${door.prefix.replace(/:[^/]+/g, '[^/]+')}(?=/|$)`), '')
   let body: unknown
   try {
     body = JSON.parse(text)

@@ -113,7 +113,7 @@ t.test('stream_cut: streamCutFor matches the stream request and counts hits; ord
   t.equal(streamCutFor(request('/openai/threads/thread_1/runs?api-version=x', 'GET')), undefined, 'another method')
   t.equal(streamCutFor(request('/openai/threads/thread_1/runs?api-version=x')), 3)
   t.equal(streamCutFor(request('/openai/threads/thread_1/runs')), undefined, 'times: 1')
-  built.app.faults.add({ match: { path: '/openai/threads/*/runs' }, fault: { type: 'stream_cut', after_events: 0 } })
+  built.app.runtime.control.faults.add({ match: { path: '/openai/threads/*/runs' }, fault: { type: 'stream_cut', after_events: 0 } })
   const { threadId, assistantId } = await import('../helper.js').then(h => h.seedAssistantAndThread(built, V2))
   const run = await built.call({ method: 'POST', url: `/openai/threads/${threadId}/runs`, body: { assistant_id: assistantId }, apiVersion: V2 })
   t.equal(run.statusCode, 200, 'a non-stream request is not cut')
@@ -133,7 +133,7 @@ t.test('matching: glob segments, api_key, times, probability from the seeded gen
 
   const sample = async () => {
     const seeded = await build(t, { seed: 5 })
-    seeded.app.faults.add({ match: { path: '/openai/assistants' }, fault: { type: 'status', status: 500 }, probability: 0.5 })
+    seeded.app.runtime.control.faults.add({ match: { path: '/openai/assistants' }, fault: { type: 'status', status: 500 }, probability: 0.5 })
     const codes = []
     for (let i = 0; i < 16; i++) codes.push(await seeded.call({ url: '/openai/assistants', apiVersion: V2 }).then(r => r.statusCode))
     return codes

@@ -109,8 +109,8 @@ t.test('kind 2: every limit of the table, at every field, on both flavours (at t
       const res = await client.request('POST', c.path(ids), c.body(value, ids))
       t.same({ status: res.statusCode, body: res.json() }, { status: 400, body: expected }, `${client.label} ${c.name}`)
     }
-    t.equal(built.app.store.runs.list(ids.threadId).length, 0, 'no run was created')
-    t.same(built.app.store.messages.list(ids.threadId), [], 'no message was created')
+    t.equal(built.app.runtime.tenants.shared.store.runs.list(ids.threadId).length, 0, 'no run was created')
+    t.same(built.app.runtime.tenants.shared.store.messages.list(ids.threadId), [], 'no message was created')
     // At the limit: accepted.
     const atLimit: ReadonlyArray<[string, object]> = [
       ['/assistants', { model: 'm', instructions: str(LIMITS.instructions), name: str(LIMITS.assistantName), description: str(LIMITS.assistantDescription) }],

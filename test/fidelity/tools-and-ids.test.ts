@@ -74,7 +74,7 @@ t.test('kind 1: tool definitions are checked on every route that takes them, on 
       t.equal(ok.statusCode, 200, `${client.label} ${route.name}: a valid strict function is accepted ${ok.body}`)
       if (route.name.includes('run')) await built.clock.advance(60_000)
     }
-    t.equal(built.app.store.runs.list(ids.threadId).length, 1, 'only the valid run was created')
+    t.equal(built.app.runtime.tenants.shared.store.runs.list(ids.threadId).length, 1, 'only the valid run was created')
   }
 })
 
@@ -150,7 +150,7 @@ t.test('kind 3: ids in bodies are checked for their prefix', async t => {
       t.same(res.json(), openAIError(`Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, param, 'invalid_value'),
         `${client.label} ${name}`)
     }
-    t.equal(built.app.store.runs.list(threadId).length, 0, 'nothing was created')
+    t.equal(built.app.runtime.tenants.shared.store.runs.list(threadId).length, 0, 'nothing was created')
   }
 })
 

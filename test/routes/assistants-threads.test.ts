@@ -108,7 +108,7 @@ t.test('assistant create requires model', async t => {
   t.same(res.json(), openAIError("Missing required parameter: 'model'.", 'model', 'missing_required_parameter'))
   const empty = await call({ method: 'POST', url: '/openai/assistants' })
   t.same(empty.json(), openAIError("Missing required parameter: 'model'.", 'model', 'missing_required_parameter'), 'no body at all')
-  t.same(app.store.assistants.list(), [], 'nothing stored')
+  t.same(app.runtime.tenants.shared.store.assistants.list(), [], 'nothing stored')
 })
 
 t.test('unknown assistant → 404 No assistant found', async t => {
@@ -154,7 +154,7 @@ t.test('create a thread with messages and metadata', async t => {
   t.equal(res.statusCode, 200)
   const thread = res.json()
   t.same(thread.metadata, { user: 'u1' })
-  const stored = app.store.messages.list(thread.id)
+  const stored = app.runtime.tenants.shared.store.messages.list(thread.id)
   t.same(stored.map(m => m.content), [[{ type: 'text', text: { value: 'First', annotations: [] } }], [{ type: 'text', text: { value: 'Second', annotations: [] } }]])
   t.same(stored.map(m => m.role), ['user', 'user'])
   t.match(stored[0]!.id, /^msg_[A-Za-z0-9]{24}$/)
@@ -168,7 +168,7 @@ t.test('thread message validation', async t => {
   const assistantRole = await call({ method: 'POST', url: '/openai/threads', body: { messages: [{ role: 'assistant', content: 'x' }] } })
   t.equal(assistantRole.statusCode, 400, 'assistant messages are v2 only')
   t.match(assistantRole.json(), { error: { param: 'messages[0].role', code: 'invalid_value' } })
-  t.same(app.store.threads.list(), [], 'nothing stored')
+  t.same(app.runtime.tenants.shared.store.threads.list(), [], 'nothing stored')
 })
 
 t.test('unknown thread → 404 No thread found', async t => {

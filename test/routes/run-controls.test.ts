@@ -85,7 +85,7 @@ t.test('tool_choice naming a function calls that one; an unknown one or no tools
   const none = await runOn(built, { assistant_id: 'asst_chatty', tool_choice: 'required' })
   t.equal(none.statusCode, 400)
   t.equal(none.json().error.param, 'tool_choice')
-  t.equal(built.app.store.runs.list(unknown.json().thread_id ?? '').length, 0)
+  t.equal(built.app.runtime.tenants.shared.store.runs.list(unknown.json().thread_id ?? '').length, 0)
   const v1 = await runOn(built, { assistant_id: 'asst_tools', tool_choice: 'required' }, 'Hello', V1)
   t.same(v1.json(), openAIError("Unknown parameter: 'tool_choice'.", 'tool_choice', 'unknown_parameter'))
 })

@@ -87,7 +87,7 @@ t.test('a tool-calling run: requires_action, outputs, then a reply that quotes t
   const stepRes = await built.call({ url: runUrl(threadId, run.id, `/steps/${allSteps[1].id}`) })
   t.same(stepRes.json(), allSteps[1])
 
-  const messages = built.app.store.messages.list(threadId)
+  const messages = built.app.runtime.tenants.shared.store.messages.list(threadId)
   const replyMessage = messages.at(-1)!
   t.match(replyMessage, { role: 'assistant', runId: run.id, assistantId: 'asst_weather', id: allSteps[1].step_details.message_creation.message_id })
   t.equal(replyMessage.content[0]?.type === 'text' && replyMessage.content[0].text.value, 'Paris: sun; Oslo: snow')
@@ -224,7 +224,7 @@ t.test('create thread and run', async t => {
   t.same(threadRes.json().metadata, { a: 'b' })
   built.clock.advance(2000)
   t.equal((await built.call({ url: runUrl(run.thread_id, run.id) })).json().status, 'completed')
-  const reply = built.app.store.messages.list(run.thread_id).at(-1)
+  const reply = built.app.runtime.tenants.shared.store.messages.list(run.thread_id).at(-1)
   t.match(reply, { role: 'assistant', runId: run.id })
 
   const v1Rejects = await built.call({ method: 'POST', url: '/openai/threads/runs', body: { assistant_id: 'asst_plain', tool_resources: {} } })
@@ -234,7 +234,7 @@ t.test('create thread and run', async t => {
   t.equal(v2.json().temperature, 0.5)
   const noAssistant = await built.call({ method: 'POST', url: '/openai/threads/runs', body: { assistant_id: 'asst_nope' } })
   t.same(noAssistant.json(), openAIError("No assistant found with id 'asst_nope'."))
-  t.equal(built.app.store.threads.list().length, 2, 'a rejected create-thread-and-run creates no thread')
+  t.equal(built.app.runtime.tenants.shared.store.threads.list().length, 2, 'a rejected create-thread-and-run creates no thread')
 })
 
 t.test('the thread lock holds under concurrent creates', async t => {
@@ -248,7 +248,7 @@ t.test('the thread lock holds under concurrent creates', async t => {
   for (const res of results.filter(r => r.statusCode !== 200)) {
     t.same(res.json(), openAIError(`Thread ${threadId} already has an active run ${runId}.`))
   }
-  t.equal(built.app.store.runs.list(threadId).length, 1)
+  t.equal(built.app.runtime.tenants.shared.store.runs.list(threadId).length, 1)
 })
 
 t.test('additional_messages join the thread (v2) and the same requests give the same usage', async t => {
@@ -259,7 +259,7 @@ t.test('additional_messages join the thread (v2) and the same requests give the 
     const run = await startRun(built, threadId, {
       assistant_id: 'asst_plain', additional_messages: [{ role: 'user', content: 'Second' }]
     }, V2)
-    t.same(built.app.store.messages.list(threadId).map(m => m.content[0]?.type === 'text' && m.content[0].text.value), ['First', 'Second'])
+    t.same(built.app.runtime.tenants.shared.store.messages.list(threadId).map(m => m.content[0]?.type === 'text' && m.content[0].text.value), ['First', 'Second'])
     built.clock.advance(2000)
     const done = (await built.call({ url: runUrl(threadId, run.id), apiVersion: V2 })).json()
     t.equal(done.status, 'completed')

@@ -1,6 +1,6 @@
 /** Create and retrieve runs (issue #2): the Run object per api-version, its timeline, poll hints, unknown ids, the thread lock. */
 import t from 'tap'
-import { MIN_POLL_AFTER_MS } from '../../src/services/runs.js'
+import { MIN_POLL_AFTER_MS } from '../../src/services/context.js'
 import { V1, V2, build, openAIError, seedAssistantAndThread, type Built } from '../helper.js'
 
 const V1_KEYS = [
@@ -269,7 +269,7 @@ t.test('unknown ids → 404 in the OpenAI envelope with param and code null', as
   const run = (await createRun(built, threadId, { assistant_id: assistantId })).json()
   const other = (await built.call({ method: 'POST', url: '/openai/threads', body: {} })).json().id
   await notFound(built.call({ url: runUrl(other, run.id) }), `No run found with id '${run.id}'.`)
-  t.same(built.app.store.runs.list(threadId).map(r => r.id), [run.id], 'only the one valid run exists')
+  t.same(built.app.runtime.tenants.shared.store.runs.list(threadId).map(r => r.id), [run.id], 'only the one valid run exists')
 })
 
 t.test('a second run while one is active → 400; after completion a new run can be created', async t => {
@@ -285,7 +285,7 @@ t.test('a second run while one is active → 400; after completion a new run can
   await locked(0)
   await locked(500)
   await locked(1999)
-  t.same(built.app.store.runs.list(threadId).map(r => r.id), [first.id], 'no second run was stored')
+  t.same(built.app.runtime.tenants.shared.store.runs.list(threadId).map(r => r.id), [first.id], 'no second run was stored')
 
   built.clock.set(first.created_at * 1000 + 2000)
   const second = await createRun(built, threadId, { assistant_id: assistantId })

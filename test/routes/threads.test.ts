@@ -86,11 +86,11 @@ t.test('DELETE /threads/:id deletes the thread, its messages and its runs', asyn
     t.same(after.json(), notFound, url)
   }
   t.equal((await built.call({ method: 'DELETE', url: `/openai/threads/${threadId}` })).statusCode, 404, 'deleting twice is 404')
-  t.same(built.app.store.messages.list(threadId), [], 'messages are gone from the store')
-  t.same(built.app.store.runs.list(threadId), [], 'runs are gone from the store')
+  t.same(built.app.runtime.tenants.shared.store.messages.list(threadId), [], 'messages are gone from the store')
+  t.same(built.app.runtime.tenants.shared.store.runs.list(threadId), [], 'runs are gone from the store')
   built.clock.advance(60_000)
   t.equal((await built.call({ url: `/openai/threads/${threadId}/messages` })).statusCode, 404)
-  t.equal(built.app.store.messages.list(threadId).length, 0, 'the deleted run never writes its reply')
+  t.equal(built.app.runtime.tenants.shared.store.messages.list(threadId).length, 0, 'the deleted run never writes its reply')
 
   const kept = (await built.call({ url: `/openai/threads/${other.id}/messages` })).json()
   t.same(kept.data.map((m: { content: Array<{ text: { value: string } }> }) => m.content[0]!.text.value), ['Keep me'], 'other threads are untouched')

@@ -346,7 +346,7 @@ t.test('tool_resources.file_search.vector_stores creates a vector store on assis
 })
 
 t.test('assertReferencesExist knows run bodies and leaves free-form fields alone', async t => {
-  const { assertReferencesExist } = await import('../../src/services/files.js')
+  const { assertReferencesExist } = await import('../../src/checks/references.js')
   const { createMemoryStore } = await import('../../src/store/memory-store.js')
   const store = createMemoryStore()
   store.files.put({ id: 'assistant-ok', createdAt: 0, filename: 'a', purpose: 'assistants', bytes: 1, content: Buffer.from('a') })

@@ -54,7 +54,7 @@ t.test('a run made before the tokenizer is loaded counts as one made after', asy
   for (const [name, body] of Object.entries(VARIANTS)) lazy.set(name, await startRun(built, assistant.id, body))
   t.equal(loadedTokenizer(), undefined, 'creating runs without token limits does not load it')
   for (const { threadId, runId } of lazy.values()) {
-    const segment = built.app.store.runs.get(threadId, runId)!.segments[0]!
+    const segment = built.app.runtime.tenants.shared.store.runs.get(threadId, runId)!.segments[0]!
     t.equal(segment.promptTokens, undefined)
     t.ok(segment.prompt !== undefined, 'the prompt is kept as text until it is counted')
   }
@@ -70,7 +70,7 @@ t.test('a run made before the tokenizer is loaded counts as one made after', asy
 
   for (const [name, body] of Object.entries(VARIANTS)) {
     const ids = await startRun(built, assistant.id, body)
-    t.ok(built.app.store.runs.get(ids.threadId, ids.runId)!.segments[0]!.promptTokens !== undefined, `${name}: counted when created once loaded`)
+    t.ok(built.app.runtime.tenants.shared.store.runs.get(ids.threadId, ids.runId)!.segments[0]!.promptTokens !== undefined, `${name}: counted when created once loaded`)
     const eager = await finish(built, ids)
     const before = lazyResults.get(name)!
     t.equal(before.status, 'completed', `${name}: completed`)

@@ -90,7 +90,7 @@ t.test('through the API: a long-running emulator keeps a bounded store', async t
   t.equal(gone.statusCode, 404, 'the oldest thread was evicted')
   const latest = await built.call({ url: `/openai/threads/${threadIds.at(-1)}/messages`, apiVersion: V2 })
   t.equal(latest.json().data.length, 2, 'the newest thread has its message and the reply')
-  t.ok(built.app.store.threads.list().length < 60)
+  t.ok(built.app.runtime.tenants.shared.store.threads.list().length < 60)
 })
 
 t.test('a long thread: rows keep their order through replace and delete, past the size where an index is added', async t => {

@@ -1,7 +1,7 @@
 /** The SSE writer on its own: failures become an error event, a cut at zero events, a source that waits. */
 import t from 'tap'
 import { manualClock } from '../../src/clock.js'
-import { eventStream, formatEvent, type EventSource } from '../../src/streaming/event-stream.js'
+import { eventStream, formatEvent, type EventSource } from '../../src/http/sse.js'
 import { collect, flush } from '../support/sse.js'
 
 t.test('an unexpected failure is an error event with the masked server error, then the end', async t => {

@@ -64,7 +64,7 @@ t.test('a client that disconnects mid-stream leaves no timer or listener; the ru
   t.equal(listeners(), 1, 'the open stream listened to the clock')
   await new Promise(resolve => setTimeout(resolve, 100))
   t.equal(listeners(), 0, 'no clock listener left')
-  t.equal(app.services.runs.watchedRuns(), 0, 'no run listener left')
+  t.equal(app.runtime.tenants.shared.services.runs.watchedRuns(), 0, 'no run listener left')
   t.equal(timers(), before, 'no timer left')
 
   clock.advance(2000)

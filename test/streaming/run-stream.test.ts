@@ -278,7 +278,7 @@ t.test('a cancel from another request shows in the stream at once: cancelling, t
   const events = stream.events()
   t.same(eventNames(events).slice(-5), ['thread.run.cancelling', 'thread.message.incomplete', 'thread.run.step.cancelled', 'thread.run.cancelled', 'done'])
   t.same((await built.call({ url: `${runsUrl(threadId)}/${runId}`, apiVersion: V2 })).json(), events.at(-2)!.data)
-  t.equal(built.app.services.runs.watchedRuns(), 0, 'the stream stopped watching the run')
+  t.equal(built.app.runtime.tenants.shared.services.runs.watchedRuns(), 0, 'the stream stopped watching the run')
 })
 
 t.test('a failure after the stream started: an error event, then the end (no done)', async t => {
@@ -309,7 +309,7 @@ t.test('errors before the stream starts are the ordinary JSON errors, and nothin
   t.same(unknown.json(), openAIError("No thread found with id 'thread_nope'."))
   const invalid = await built.call({ method: 'POST', url: runsUrl(threadId), body: { assistant_id: 'asst_weather', stream: 'yes' }, apiVersion: V2 })
   t.equal(invalid.statusCode, 400)
-  t.same(built.app.store.runs.list(threadId), [])
+  t.same(built.app.runtime.tenants.shared.store.runs.list(threadId), [])
 
   const first = await built.call({ method: 'POST', url: runsUrl(threadId), body: { assistant_id: 'asst_weather' }, apiVersion: V2 })
   const locked = await built.call({ method: 'POST', url: runsUrl(threadId), body: { assistant_id: 'asst_weather', stream: true }, apiVersion: V2 })

@@ -5,20 +5,22 @@
  * same point can never disagree, and after a stream the reads show what its events built.
  *
  * Event names and shapes: OpenAI's `AssistantStreamEvent` (spec/openai-openapi.yaml), Azure's "Stream a
- * run result" (wire-behaviour notes §1.7). Every entry of a delta array carries its `index`, which the
+ * run result" (docs/streaming.md). Every entry of a delta array carries its `index`, which the
  * SDKs' stream helpers need to merge deltas.
  */
 import type { Generation } from '../api-versions.js'
 import type { Clock } from '../clock.js'
 import { Errors } from '../errors.js'
-import {
-  courseOf, happenedBy, isTerminal, runStateAfter, stepPieces, type Happening, type RunState, type ToolCallPiece
-} from '../runs/lifecycle.js'
+import type { EventSource, Pulled, StreamEvent } from '../http/sse.js'
+import { presentMessage } from '../presenters/message.js'
+import { presentRun, presentStep } from '../presenters/run.js'
+import { presentThread } from '../presenters/thread.js'
 import type { RunRecord, ThreadRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
-import type { EventSource, Pulled, StreamEvent } from '../streaming/event-stream.js'
-import { presentRun, presentStep, replyMessageRecord } from './runs.js'
-import { presentMessage, presentThread } from './threads.js'
+import {
+  courseOf, happenedBy, isTerminal, runStateAfter, stepPieces, type Happening, type RunState, type ToolCallPiece
+} from './lifecycle.js'
+import { replyMessageRecord } from './reply-message.js'
 
 /** Where a stream opened by the request that just changed the run starts: at what that request did. */
 export function streamStart (run: RunRecord, now: number): number {

@@ -7,10 +7,9 @@
 import { STATUS_CODES, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from './config.js'
-import { Errors, type ApiError } from './errors.js'
-
-type Flavour = 'azure' | 'openai' | 'agents'
+import { classify } from '../api-surface.js'
+import type { Config } from '../config.js'
+import { Errors, type ApiError } from '../errors.js'
 
 /**
  * Most bytes of a refused request's body read and discarded so that its answer (a 413, say) reaches the
@@ -44,35 +43,28 @@ function requestLine (rawPacket: unknown): { method: string, path: string } | nu
   return match ? { method: match[1]!, path: match[2]!.split('?')[0]! } : null
 }
 
-export interface ClientErrorOptions {
-  /** The flavour whose envelope a path gets (app.ts's flavourOfPath). */
-  readonly flavourOfPath: (path: string) => Flavour
-  /** The answer to a method no route knows (app.ts's not-found answer for that flavour). */
-  readonly unknownMethod: (method: string, path: string) => ApiError
-}
-
 /**
  * Fastify's `clientErrorHandler`: Node's HTTP parser refused the request before any route saw it. The answer
- * is written straight to the socket, in the envelope of the path's flavour (Azure's when the path is not
- * known), with no body for HEAD, and the connection is closed:
+ * is written straight to the socket, in the envelope of the path's front door (api-surface.ts `classify`:
+ * Azure's when the path is not known), with no body for HEAD, and the connection is closed:
  * - a header block over Node's limit: 431; a request (or its headers) too slow to arrive: 408;
- * - a method Node does not know: what an unrouted method gets (Azure 404, OpenAI 404 "Invalid URL");
+ * - a method Node does not know: what an unrouted method gets there (the door's `notFound`);
  * - anything else: 400.
  */
-export function clientErrorHandler (options: ClientErrorOptions) {
+export function clientErrorHandler () {
   return function (this: unknown, err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
     if (err.code === 'ECONNRESET' || socket.destroyed) return
     // Fastify binds the handler to the instance; its logger redacts the raw request bytes (logging.ts).
     ;(this as { log?: { trace (obj: object, msg: string): void } } | undefined)?.log?.trace({ err }, 'client error')
     const line = requestLine(err.rawPacket)
-    const flavour = line ? options.flavourOfPath(line.path) : 'azure'
+    const door = classify(line?.path ?? '')
     let error: ApiError
     switch (err.code) {
-      case 'HPE_HEADER_OVERFLOW': error = Errors.httpError(431, STATUS_CODES[431]!, flavour); break
+      case 'HPE_HEADER_OVERFLOW': error = Errors.httpError(431, STATUS_CODES[431]!, door.envelope); break
       case 'ERR_HTTP_REQUEST_TIMEOUT':
-      case 'HPE_HEADERS_TIMEOUT': error = Errors.httpError(408, STATUS_CODES[408]!, flavour); break
-      case 'HPE_INVALID_METHOD': error = line ? options.unknownMethod(line.method, line.path) : Errors.httpError(400, STATUS_CODES[400]!, flavour); break
-      default: error = Errors.httpError(400, STATUS_CODES[400]!, flavour)
+      case 'HPE_HEADERS_TIMEOUT': error = Errors.httpError(408, STATUS_CODES[408]!, door.envelope); break
+      case 'HPE_INVALID_METHOD': error = line ? door.notFound(line.method, line.path) : Errors.httpError(400, STATUS_CODES[400]!, door.envelope); break
+      default: error = Errors.httpError(400, STATUS_CODES[400]!, door.envelope)
     }
     // A response already under way on this socket cannot be followed by another one.
     const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true

@@ -5,7 +5,7 @@
  * the source describes (another request cancelling the run) — whichever comes first. When the client goes
  * away, Fastify destroys the stream and the timer and both subscriptions go with it.
  *
- * Framing (OpenAI's and Azure's Assistants streams; wire-behaviour notes §1.7): `event: <name>\n`,
+ * Framing (OpenAI's and Azure's Assistants streams; docs/streaming.md): `event: <name>\n`,
  * `data: <one line of JSON>\n`, a blank line; the last message is `event: done` / `data: [DONE]`. A failure
  * after the stream has started is `event: error` with `data: {"error": {message, type, param, code}}`,
  * which both official SDKs raise as an API error, and then the end of the response (no `done`).

@@ -1,5 +1,6 @@
 /**
- * Proof of a caller's Bearer token, and the constant-time comparison every secret goes through.
+ * Reading a request's credentials, proof of a caller's Bearer token, and the constant-time comparison every
+ * secret goes through.
  *
  * Azure accepts Entra ID tokens it can verify against its tenant; the emulator has no tenant, so it trusts
  * what the operator configured:
@@ -10,7 +11,24 @@
  *   algorithm, a wrong signature, audience or expiry is refused.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import type { Config } from './config.js'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Config } from '../config.js'
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined (any other header, or none). */
+export function bearerToken (headers: IncomingHttpHeaders): string | undefined {
+  return headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+}
+
+/** The `api-key` header's value (the first, when sent twice), or undefined. */
+export function apiKeyHeader (headers: IncomingHttpHeaders): string | undefined {
+  const apiKey = headers['api-key']
+  return Array.isArray(apiKey) ? apiKey[0] : apiKey
+}
+
+/** The request's credential as the client sent it: the api-key header, else the bearer token. */
+export function credentialOf (headers: IncomingHttpHeaders): string | undefined {
+  return apiKeyHeader(headers) ?? bearerToken(headers)
+}
 
 /** The configuration proveBearer reads (a full Config fits). */
 export type BearerConfig = Pick<Config, 'apiKeys' | 'entraTokens' | 'jwtSecret'>

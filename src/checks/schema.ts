@@ -8,10 +8,9 @@
  * becomes one ApiError from the factory. Query strings may convert numeric strings first.
  */
 import type { TSchema } from '@sinclair/typebox'
-import type { Generation } from './api-versions.js'
-import { Errors, type ApiError } from './errors.js'
-import { compareApiVersions } from './api-versions.js'
-import { GENERATION_KEY, MAX_KEY_LENGTH_KEY, SINCE_KEY } from './schemas/common.js'
+import { compareApiVersions, type Generation } from '../api-versions.js'
+import { Errors, type ApiError } from '../errors.js'
+import { GENERATION_KEY, MAX_KEY_LENGTH_KEY, SINCE_KEY } from '../schemas/common.js'
 
 export interface ValidateOptions {
   /** The request's generation; members marked for the other generation do not exist. `any` keeps both. */

@@ -3,9 +3,11 @@
  * Assistants resources, the `OpenAI-Beta: assistants=v2` header. There is no api-version: the OpenAI
  * flavour always speaks the v2 shapes. Errors use OpenAI's envelope and texts (see errors.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { RequestApiVersion } from '../api-versions.js'
 import { Errors } from '../errors.js'
-import { isAcceptedKey, type RequestApiVersion } from './azure-gate.js'
+import { bearerToken, secretIn } from './credentials.js'
+import type { Gate, GateDeps } from './gate.js'
 
 const OPENAI_API_VERSION: RequestApiVersion = Object.freeze({ flavour: 'openai', version: 'openai', generation: 'v2' })
 
@@ -14,9 +16,9 @@ const OPENAI_API_VERSION: RequestApiVersion = Object.freeze({ flavour: 'openai',
  * them, otherwise any non-empty key is accepted.
  */
 export function checkOpenAICredentials (request: FastifyRequest, acceptedKeys: readonly string[]): void {
-  const key = request.headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+  const key = bearerToken(request.headers)
   if (key === undefined) throw Errors.missingApiKey()
-  if (acceptedKeys.length > 0 && !isAcceptedKey(key, acceptedKeys)) throw Errors.incorrectApiKey(key)
+  if (acceptedKeys.length > 0 && !secretIn(key, acceptedKeys)) throw Errors.incorrectApiKey(key)
 }
 
 /**
@@ -37,13 +39,11 @@ export function checkBetaHeader (request: FastifyRequest): void {
  */
 const BETA_PATH = /^\/v1\/+(assistants|threads)(\/|\?|$)/
 
-/** Installs the gate on every route of `app` (an encapsulated plugin scope: the /v1 API routes). */
-export function installOpenAIGate (app: FastifyInstance, options: { readonly acceptedKeys: readonly string[] }): void {
-  app.decorateRequest('apiVersion', null as unknown as RequestApiVersion)
-  app.addHook('onRequest', (request, _reply, done) => {
-    checkOpenAICredentials(request, options.acceptedKeys)
+/** The OpenAI gate: the Bearer key, then the beta header on the Assistants resources. */
+export function openAIGate ({ config }: GateDeps): Gate {
+  return request => {
+    checkOpenAICredentials(request, config.apiKeys)
     if (BETA_PATH.test(request.url.replace(/^\/+/, '/'))) checkBetaHeader(request)
     request.apiVersion = OPENAI_API_VERSION
-    done()
-  })
+  }
 }

@@ -1,0 +1,27 @@
+/**
+ * The pipeline's error step: anything thrown while handling a request becomes the ApiError its client
+ * receives (errors.ts renders it byte for byte), and is sent from this one place.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError, Errors } from '../errors.js'
+
+/** Maps anything thrown while handling a request to the ApiError the client receives. */
+export function toApiError (err: FastifyError, request: FastifyRequest, maxBodyBytes: number): ApiError {
+  if (err instanceof ApiError) return err
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return Errors.bodyTooLarge(maxBodyBytes)
+    // Fastify's message is just "Unsupported Media Type"; the real API names the header the client sent.
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return Errors.unsupportedContentType(request.headers['content-type'] ?? '')
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY': return Errors.invalidJson()
+  }
+  // Anything else Fastify refuses on the client's account keeps its status, in the OpenAI envelope.
+  const status = err.statusCode ?? 500
+  return status >= 400 && status < 500 ? Errors.requestRejected(status, err.message) : Errors.internal()
+}
+
+/** The one place an error leaves: its status, its exact body and content type (a Buffer, so Fastify adds no charset). */
+export function sendApiError (reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply.code(error.statusCode).header('content-type', error.contentType).send(Buffer.from(error.body))
+}

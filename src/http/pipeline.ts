@@ -1,0 +1,194 @@
+/**
+ * The request pipeline: every step a request passes through, in order, in this one file. Registered on the
+ * root app (fastify-plugin), so every route — the three API front doors and the control plane — gets it.
+ *
+ *  1. request ids          x-request-id / apim-request-id (seeded with --seed), x-ms-client-request-id echoed
+ *  2. virtual date         with a virtual clock, the `date` header follows it (so a seeded flow repeats)
+ *  3. classification       the request's front door (api-surface.ts `classify`), once
+ *  4. faults               a matching fault rule answers, waits, or drops the connection (control/faults.ts)
+ *  5. quotas               --rate-limit-rpm / --rate-limit-tpm per credential: Azure's 429 (control/quotas.ts)
+ *  6. gate                 the route exists on this door; the door's checks (api-version, credentials; the
+ *                          admin key on the control plane, src/gates/); the route serves this api-version;
+ *                          then the request's tenant (control/tenants.ts)
+ *  7. body                 JSON only (http/json-body.ts); the files route adds multipart in its own scope
+ *  8. checks               params, query, ids, body, tool definitions, in the service's order (src/checks/)
+ *     handler              the route (src/routes/), calling the tenant's services and the presenters
+ *  9. errors               anything thrown, and unrouted requests, answered in the door's envelope (http/errors.ts)
+ * 10. log and journal      one log line per request, and the requests journal (control/journal.ts)
+ *
+ * Faults and quotas never apply to the control plane. Unrouted requests pass steps 1–5 and get the door's
+ * `notFound` from step 9, without the door's checks (as the real gateways answer unknown paths).
+ */
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { classify, CONTROL_DOOR, FRONT_DOORS, hasRoute, serves, type FrontDoor } from '../api-surface.js'
+import { checkRequest } from '../checks/index.js'
+import { isManualClock } from '../clock.js'
+import { statusFault, rateLimited } from '../control/answers.js'
+import type { Fault } from '../control/faults.js'
+import { recordOf } from '../control/journal.js'
+import { estimateTokens } from '../control/quotas.js'
+import type { Tenant } from '../control/tenants.js'
+import { credentialOf } from '../gates/credentials.js'
+import type { Gate } from '../gates/gate.js'
+import type { Runtime } from '../runtime.js'
+import { sendApiError, toApiError } from './errors.js'
+import { drainRefusedBody } from './guards.js'
+import { installJsonBodyParser } from './json-body.js'
+import { lazySerializer } from './serialization.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The emulator's object graph (runtime.ts). */
+    runtime: Runtime
+  }
+  interface FastifyRequest {
+    /** The front door the request came through (step 3). */
+    door: FrontDoor
+    /** The tenant whose objects an API request works on (step 6); null on the control plane. */
+    tenant: Tenant
+    /** The fault rule that answered or delayed this request, if one did (for the journal). */
+    emulatorFault: Fault | null
+  }
+}
+
+/** Response inspection for the emulator's own tests: sees every response just before it is sent; must not throw. */
+export type ResponseInspector = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => void
+
+export interface PipelineOptions {
+  readonly runtime: Runtime
+  /** Test-only (the contract tests): when absent no hook is installed, so production pays nothing. */
+  readonly inspectResponse?: ResponseInspector
+}
+
+// Callback hooks, not async ones, throughout: a request pays no promise for steps that never wait.
+const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, inspectResponse }) => {
+  const { config, clock, control, tenants } = runtime
+  const gates = new Map<FrontDoor, Gate>([CONTROL_DOOR, ...FRONT_DOORS].map(door => [door, door.makeGate(runtime)]))
+  app.decorate('runtime', runtime)
+  app.decorateRequest('door', null as unknown as FrontDoor)
+  app.decorateRequest('apiVersion', null as unknown as FastifyRequest['apiVersion'])
+  app.decorateRequest('tenant', null as unknown as Tenant)
+  app.decorateRequest('emulatorFault', null)
+
+  // 1. request ids
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    reply.header('apim-request-id', request.id)
+    const clientRequestId = request.headers['x-ms-client-request-id']
+    if (typeof clientRequestId === 'string') reply.header('x-ms-client-request-id', clientRequestId)
+    done()
+  })
+
+  // 2. virtual date: first after the ids, so that a fault's or a quota's answer carries it too.
+  if (isManualClock(clock)) {
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.header('date', new Date(clock.now()).toUTCString())
+      done()
+    })
+  }
+
+  // 3–5. classification, faults, quotas
+  /** Step 5: `done()` with the remaining-quota headers, or `done(429)`. */
+  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    if (!control.quotas.enabled) return done()
+    const owner = credentialOf(request.headers) ?? ''
+    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
+    const verdict = control.quotas.admit(owner, tokens, clock.now())
+    if (verdict.retryAfterMs !== null) {
+      return done(rateLimited(reply, request.door.envelope, verdict.retryAfterMs,
+        { requests: verdict.remainingRequests, tokens: verdict.remainingTokens }))
+    }
+    if (config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
+    if (config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
+    done()
+  }
+  app.addHook('onRequest', (request, reply, done) => {
+    const door = request.door = classify(request.url)
+    if (door === CONTROL_DOOR || (control.faults.size === 0 && !control.quotas.enabled)) return done()
+    const fault = control.faults.take(request, 'request')
+    if (fault === undefined) return admitOrRefuse(request, reply, done)
+    request.emulatorFault = fault
+    switch (fault.type) {
+      case 'latency':
+        setTimeout(() => admitOrRefuse(request, reply, done), fault.ms)
+        return
+      case 'drop':
+        // The socket is destroyed before any byte of the response; the journal says status 0.
+        reply.hijack()
+        control.journal.record(recordOf(request, 0, 0, fault.type))
+        request.raw.socket?.destroy()
+        reply.raw.destroy()
+        return
+      case 'status':
+        return done(statusFault(reply, door.envelope, fault))
+      default:
+        return admitOrRefuse(request, reply, done)
+    }
+  })
+
+  // 6. gate
+  app.addHook('onRequest', (request, reply, done) => {
+    // Unrouted: step 9's not-found handler answers, without the door's checks.
+    if (request.is404) return done()
+    const { door } = request
+    const { available } = request.routeOptions.config
+    if (!hasRoute(available, door.name)) throw notFound(request)
+    gates.get(door)!(request, reply)
+    if (door === CONTROL_DOOR) return done()
+    if (!serves(available, request.apiVersion)) throw notFound(request)
+    request.tenant = tenants.ofRequest(request.headers)
+    done()
+  })
+
+  // 7. body
+  installJsonBodyParser(app)
+  // Every input check happens in step 8, in the service's order; Fastify's own validation does nothing.
+  app.setValidatorCompiler(() => data => ({ value: data }))
+
+  // 8. checks
+  app.addHook('preHandler', (request, _reply, done) => {
+    checkRequest(request)
+    done()
+  })
+
+  // Response serialisers are compiled on a route's first answer, not at start-up: every route on every door
+  // makes hundreds of schemas, most of which a test run never sends (serialization.ts).
+  app.setSerializerCompiler(lazySerializer)
+
+  // 9. errors
+  app.setErrorHandler<FastifyError>((err, request, reply) => {
+    const apiError = toApiError(err, request, config.maxBodyBytes)
+    if (apiError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
+    // A refused body still arriving (413, bad JSON early on): read the rest so the answer reaches the client.
+    drainRefusedBody(request, reply)
+    return sendApiError(reply, apiError)
+  })
+  app.setNotFoundHandler((request, reply) => sendApiError(reply, notFound(request)))
+
+  if (inspectResponse) {
+    app.addHook('onSend', (request, reply, payload, done) => {
+      inspectResponse(request, reply, payload)
+      done(null, payload)
+    })
+  }
+
+  // 10. log and journal
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info({
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime * 100) / 100
+    }, 'request completed')
+    control.journal.record(recordOf(request, reply.statusCode, reply.elapsedTime, request.emulatorFault?.type ?? null))
+    done()
+  })
+}
+
+/** The request's door's answer to a route it does not have (the path as sent, without the query). */
+export function notFound (request: Pick<FastifyRequest, 'method' | 'url'> & { door?: FrontDoor | null }) {
+  return (request.door ?? classify(request.url)).notFound(request.method, request.url.split('?')[0] ?? '')
+}
+
+export default fp(pipeline, { name: 'aoai-emulator-pipeline', fastify: '5.x' })

@@ -1,0 +1,145 @@
+/**
+ * The emulator's object graph, built in dependency order with no HTTP in it: clock, logger, random
+ * sources, stores and tenants (each with its services), fixtures, the control plane, a state file, TLS
+ * material. app.ts hands it to the request pipeline (http/pipeline.ts); startEmulator and tests reach it as
+ * `app.runtime`.
+ */
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import { systemClock, virtualClock, type Clock } from './clock.js'
+import type { Config } from './config.js'
+import { createFaultSet, streamCutFor, type FaultRule, type FaultSet } from './control/faults.js'
+import { createRequestJournal, type Journal, type RecordedRequest } from './control/journal.js'
+import { createQuotas, type Quotas } from './control/quotas.js'
+import { seededRandom, systemRandom, type Random } from './control/random.js'
+import { importState, readStateFile, StateFileError } from './control/state.js'
+import { createTenants, type Tenant, type Tenants } from './control/tenants.js'
+import { loadFixtures, type Fixtures } from './fixtures.js'
+import { idSource } from './ids.js'
+import { createLogger, type LogStream } from './logging.js'
+import { assistantRecord } from './services/assistants.js'
+import { createServices } from './services/index.js'
+import { createMemoryStore } from './store/memory-store.js'
+import type { Store } from './store/store.js'
+import { prepareTls, type TlsMaterial } from './tls.js'
+
+/** What a caller (a test, the in-process API) may supply instead of what the config says. */
+export interface RuntimeDeps {
+  clock?: Clock
+  /** The shared tenant's store, used until the first reset (a test's own store). */
+  store?: Store
+  /** Already-loaded fixtures; when absent, `config.fixtures` is read from disk. */
+  fixtures?: Fixtures
+  /** Where log lines go instead of stdout (tests capture them here); always JSON lines. */
+  logStream?: LogStream
+  /**
+   * HTTPS certificate and key to serve with. When absent, `config.tls` / `config.tlsCert` decide (tls.ts):
+   * a given pair is read, `tls` alone generates a self-signed certificate.
+   */
+  tls?: TlsMaterial
+  /**
+   * How many events a streamed answer to `request` may send before its connection is cut; undefined for
+   * the whole stream. Absent: the fault rules decide (control/faults.ts).
+   */
+  streamCutFor?: (request: FastifyRequest) => number | undefined
+}
+
+/** The test control plane's state beside the stores: fault rules, quotas, the requests journal. */
+export interface ControlPlane {
+  readonly faults: FaultSet
+  readonly quotas: Quotas
+  readonly journal: Journal<RecordedRequest>
+  /** Empties every tenant (seeding the fixtures again), the quota windows and the journal; faults back to the fixtures'. */
+  reset (): void
+}
+
+export interface Runtime {
+  readonly config: Config
+  readonly clock: Clock
+  readonly logger: FastifyBaseLogger
+  /** Request ids (`x-request-id`): seeded with --seed, so a seeded flow repeats byte for byte. */
+  readonly requestIds: Random
+  readonly tenants: Tenants
+  readonly control: ControlPlane
+  /** A new empty store with the configured budget (state import builds tenants on these). */
+  readonly makeStore: () => Store
+  /** HTTPS material, or undefined for plain HTTP. */
+  readonly tls: TlsMaterial | undefined
+  /** See RuntimeDeps.streamCutFor. */
+  readonly streamCutFor: (request: FastifyRequest) => number | undefined
+}
+
+/** Where a virtual clock starts when a seed is given: a fixed instant, so seeded runs repeat byte for byte. */
+export const SEEDED_VIRTUAL_EPOCH = Date.UTC(2025, 0, 1)
+
+function clockOf (config: Config): Clock {
+  if (config.clock === 'real') return systemClock
+  return virtualClock(config.seed === null ? Date.now() : SEEDED_VIRTUAL_EPOCH)
+}
+
+/** Seeds a new tenant with the fixtures' assistants and threads (their own ids). */
+function seed (tenant: Tenant, fixtures: Fixtures, clock: Clock): void {
+  for (const { id, ...body } of fixtures.assistants) tenant.store.assistants.put(assistantRecord(body, id, clock.now()))
+  for (const { id, ...body } of fixtures.threads) tenant.services.threads.create(body, id)
+}
+
+/**
+ * Builds the runtime for `config`. Rejects with StateFileError for a bad `--state-file`, FixturesError for bad
+ * fixtures and TlsError for unusable certificate files (server.ts prints their one line).
+ */
+export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Promise<Runtime> {
+  const clock = deps.clock ?? clockOf(config)
+  const logger = await createLogger(config, deps.logStream)
+  // Each use of randomness has its own seeded stream, so drawing a fault probability never shifts the ids.
+  const random = (stream: number): Random => config.seed === null ? systemRandom : seededRandom(config.seed, stream)
+  const ids = idSource(config.seed === null ? null : seededRandom(config.seed, 0))
+  let evictions = 0
+  const makeStore = (): Store => createMemoryStore({
+    maxBytes: config.maxStoreBytes,
+    onEvict (kind, id) {
+      if (evictions++ === 0) logger.warn({ maxStoreBytes: config.maxStoreBytes }, 'the store is full: evicting the oldest objects from now on')
+      logger.debug({ kind, id }, 'evicted')
+    }
+  })
+  const fixtures = deps.fixtures ?? (config.fixtures === null ? undefined : loadFixtures(config.fixtures))
+  const tenants = createTenants({
+    isolate: config.isolateByKey,
+    makeStore,
+    makeServices: store => createServices({ config, clock, store, ids, scenarios: fixtures?.scenarios ?? [] }),
+    seed: tenant => { if (fixtures) seed(tenant, fixtures, clock) },
+    ...(deps.store ? { initial: deps.store } : {})
+  })
+
+  const fixtureFaults: readonly FaultRule[] = fixtures?.faults ?? []
+  const faults = createFaultSet(random(2))
+  for (const rule of fixtureFaults) faults.add(rule)
+  const quotas = createQuotas({ rpm: config.rateLimitRpm, tpm: config.rateLimitTpm })
+  const journal = createRequestJournal()
+  const control: ControlPlane = {
+    faults,
+    quotas,
+    journal,
+    reset () {
+      tenants.reset()
+      quotas.reset()
+      journal.clear()
+      faults.clear()
+      for (const rule of fixtureFaults) faults.add(rule)
+    }
+  }
+
+  if (config.stateFile !== null) {
+    const document = readStateFile(config.stateFile)
+    if (document !== undefined) {
+      try {
+        tenants.replace((await importState(document, makeStore)).stores)
+      } catch (err) {
+        throw new StateFileError(`Invalid state file ${config.stateFile}: ${(err as Error).message}`)
+      }
+    }
+  }
+  // The shared tenant exists (and holds the fixtures) from the start, after any state file was loaded.
+  tenants.of('')
+
+  const tls = deps.tls ?? await prepareTls(config)
+  return { config, clock, logger, requestIds: random(1), tenants, control, makeStore, tls, streamCutFor: deps.streamCutFor ?? streamCutFor }
+}
