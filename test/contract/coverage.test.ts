@@ -2,12 +2,11 @@
  * Walks every (method, path) of every official document and asserts the emulator serves it for that
  * document's api-version / flavour — the request reaches a route handler rather than the router's 404 —
  * and that operations an api-version does not have answer exactly as Azure does (404 "Resource not found").
- * Also checks that README.md's endpoint matrix is exactly the generated one.
+ * (test/docs.test.ts checks that docs/endpoints.md shows exactly the matrix these walks are driven by.)
  */
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { API_KEY, build, V1, V2, type Built } from '../helper.js'
-import { COLUMNS, matrixMarkdown, matrixRows, normalisePath, readmeMatrix } from './matrix.js'
+import { COLUMNS, matrixRows, normalisePath } from './matrix.js'
 import type { DocId } from './spec.js'
 
 const RESOURCE_NOT_FOUND = '{"error":{"code":"404","message": "Resource not found"}}'
@@ -71,11 +70,4 @@ t.test('every documented operation is served for its document\'s version and fla
 t.test('the walker sees Azure\'s and OpenAI\'s path parameter names as one', async t => {
   t.equal(normalisePath('/vector_stores/{vectorStoreId}/files/{fileId}'), '/vector_stores/{vector_store_id}/files/{file_id}')
   t.equal(normalisePath('/threads/{thread_id}'), '/threads/{thread_id}')
-})
-
-t.test('README.md shows exactly the endpoint matrix of the documents', async t => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-  const shown = readmeMatrix(readme)
-  t.ok(shown !== undefined, 'README.md has the endpoint-matrix markers')
-  t.equal(shown, matrixMarkdown(), 'README endpoint matrix is stale: replace the text between the markers with matrixMarkdown()')
 })

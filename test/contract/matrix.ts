@@ -1,7 +1,7 @@
 /**
- * The endpoint matrix: every (method, path) the official documents declare, per document, as README.md
- * shows it between `<!-- endpoint-matrix:start -->` and `<!-- endpoint-matrix:end -->`.
- * coverage.test.ts checks that the emulator serves each pair and that README.md shows exactly this table.
+ * The endpoint matrix: every (method, path) the official documents declare, per document. scripts/docs.ts writes
+ * it into docs/endpoints.md between `<!-- endpoint-matrix:start -->` and `<!-- endpoint-matrix:end -->`, and
+ * test/docs.test.ts checks it is current there; coverage.test.ts checks that the emulator serves each pair.
  */
 import { BORROWED_OPERATIONS } from './exceptions.js'
 import { DOC_IDS, operationsOf, type DocId } from './spec.js'
@@ -40,7 +40,7 @@ export function matrixRows (): MatrixRow[] {
   }
   for (const doc of DOC_IDS) for (const op of operationsOf(doc)) row(op.method, normalisePath(op.path)).cells[doc] = 'spec'
   for (const b of BORROWED_OPERATIONS) {
-    // Served only from a later api-version than the column's first: the column shows Azure's 404 (README says from when).
+    // Served only from a later api-version than the column's first: the column shows Azure's 404 (docs/endpoints.md says from when).
     const entry = row(b.method, normalisePath(b.path))
     if (b.since === undefined) for (const doc of b.docs) entry.cells[doc] = 'borrowed'
   }
@@ -64,15 +64,4 @@ export function matrixMarkdown (): string {
       '`openai-openapi-2024-06-20.yaml` (Assistants, files and vector stores paths) and `azure-ai-agents-v1.json` ' +
       '(Foundry Agents; it also serves the other v2 operations, e.g. message deletion, which its document lacks).'
   ].join('\n')
-}
-
-export const MATRIX_START = '<!-- endpoint-matrix:start -->'
-export const MATRIX_END = '<!-- endpoint-matrix:end -->'
-
-/** The README text between the markers, or undefined when a marker is missing. */
-export function readmeMatrix (readme: string): string | undefined {
-  const start = readme.indexOf(MATRIX_START)
-  const end = readme.indexOf(MATRIX_END)
-  if (start < 0 || end < start) return undefined
-  return readme.slice(start + MATRIX_START.length, end).trim()
 }

@@ -1,14 +1,17 @@
 /**
- * The README sections that are generated from the code, so they cannot drift: the configuration table
- * (from config.ts OPTIONS), the api-version table (api-versions.ts) and the error catalogue (errors.ts).
- * `npm run docs` rewrites them in README.md; test/readme.test.ts fails when README.md is stale.
+ * The documentation sections that are generated, so they cannot drift: the options table (from config.ts OPTIONS)
+ * in docs/configuration.md, the endpoint matrix (from the official documents in spec/, as the contract tests read
+ * them) and the api-version table (api-versions.ts) in docs/endpoints.md, and the error catalogue (errors.ts) in
+ * docs/errors.md. Each sits between `<!-- name:start -->` and `<!-- name:end -->` in its file.
+ * `npm run docs` rewrites them; test/docs.test.ts fails when any is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { API_VERSIONS } from '../src/api-versions.js'
 import { OPTIONS } from '../src/config.js'
 import { Errors, type ApiError } from '../src/errors.js'
+import { matrixMarkdown } from '../test/contract/matrix.js'
 
-const README = new URL('../README.md', import.meta.url)
+const ROOT = new URL('..', import.meta.url)
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
@@ -98,27 +101,31 @@ export function errorCatalogue (): string {
   return ['| error | status | code | example body |', '|---|---|---|---|', ...rows].join('\n')
 }
 
-export const GENERATED_SECTIONS: Record<string, () => string> = {
-  'config-table': configTable,
-  'api-version-table': apiVersionsTable,
-  'error-catalogue': errorCatalogue
+/** Per file (relative to the repository root), its generated sections by marker name. */
+export const GENERATED_SECTIONS: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
+  'docs/configuration.md': { 'config-table': configTable },
+  'docs/endpoints.md': { 'endpoint-matrix': matrixMarkdown, 'api-version-table': apiVersionsTable },
+  'docs/errors.md': { 'error-catalogue': errorCatalogue }
 }
 
-/** README text with every generated section replaced by its current content. */
-export function renderReadme (text: string): string {
+/** `text`, the content of `file`, with each of its generated sections replaced by its current content. */
+export function renderGenerated (file: string, text: string): string {
   let result = text
-  for (const [name, generate] of Object.entries(GENERATED_SECTIONS)) {
+  for (const [name, generate] of Object.entries(GENERATED_SECTIONS[file] ?? {})) {
     const start = `<!-- ${name}:start -->`
     const end = `<!-- ${name}:end -->`
     const from = result.indexOf(start)
     const to = result.indexOf(end)
-    if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`)
+    if (from < 0 || to < from) throw new Error(`${file} lacks the ${start} … ${end} markers`)
     result = `${result.slice(0, from + start.length)}\n${generate()}\n${result.slice(to)}`
   }
   return result
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').at(-1)!)) {
-  writeFileSync(README, renderReadme(readFileSync(README, 'utf8')))
-  console.log('README.md generated sections updated')
+  for (const file of Object.keys(GENERATED_SECTIONS)) {
+    const url = new URL(file, ROOT)
+    writeFileSync(url, renderGenerated(file, readFileSync(url, 'utf8')))
+  }
+  console.log(`generated sections updated in ${Object.keys(GENERATED_SECTIONS).join(', ')}`)
 }
