@@ -66,9 +66,10 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   const { config, clock, control, tenants } = runtime
   const gates = new Map<FrontDoor, Gate>([CONTROL_DOOR, ...FRONT_DOORS].map(door => [door, door.makeGate(runtime)]))
   app.decorate('runtime', runtime)
-  app.decorateRequest('door', null as unknown as FrontDoor)
-  app.decorateRequest('apiVersion', null as unknown as FastifyRequest['apiVersion'])
-  app.decorateRequest('tenant', null as unknown as Tenant)
+  // Set by steps 3 and 6 before any route reads them; null until then (and for the control plane's tenant).
+  app.decorateRequest<FrontDoor | null>('door', null)
+  app.decorateRequest<FastifyRequest['apiVersion'] | null>('apiVersion', null)
+  app.decorateRequest<Tenant | null>('tenant', null)
   app.decorateRequest('emulatorFault', null)
 
   // 1. request ids

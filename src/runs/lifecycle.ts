@@ -5,7 +5,7 @@
  */
 import type { RunStatus, Usage } from '../schemas/run.js'
 import { boundedMemo } from '../memo.js'
-import { callTokens, promptTokensOf, replyTokens } from './reply.js'
+import { callTokens, promptTokensOf, replyTokens } from './tokens.js'
 import { replyAt, type RunRecord, type ScriptStep, type ToolOutput } from '../store/records.js'
 
 /** The one transition table. Every status change the timeline makes is checked against it. */
@@ -275,7 +275,7 @@ function stepUsage (run: RunRecord, info: StepInfo): Usage {
   const segment = run.segments[info.segment]!
   const reply = info.step.kind === 'message' ? replyAt(segment, info.index) : undefined
   const completion = info.step.kind === 'message' ? reply === undefined ? 0 : replyTokens(reply) : callTokens(info.step)
-  const prompt = promptTokensOf(segment)
+  const prompt = promptTokensOf(run, info.segment)
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
 }
 

@@ -3,7 +3,6 @@
  * state at one moment, so a read of the thread and an event stream show the same message.
  */
 import type { StepView } from './lifecycle.js'
-import { knownTokens } from './reply.js'
 import { NO_ITEMS, NO_METADATA, type MessageRecord, type RunRecord } from '../store/records.js'
 
 const INCOMPLETE_REASONS: Readonly<Record<string, string>> = { cancelled: 'run_cancelled', expired: 'run_expired' }
@@ -16,8 +15,7 @@ const replyText = (step: StepView): string => step.shownText === step.text ? ste
  * written so far (no content before the first chunk), `completed`, or `incomplete` when it was cut short
  * by the token budget (`max_tokens`) or its run was cancelled or expired. Created when the step starts.
  */
-export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = NO_METADATA,
-  options: { readonly counted?: boolean } = {}): MessageRecord {
+export function replyMessageRecord (run: RunRecord, step: StepView, metadata: MessageRecord['metadata'] = NO_METADATA): MessageRecord {
   if (step.step.kind !== 'message') throw new Error('not a message step')
   const inProgress = step.status === 'in_progress'
   const content: MessageRecord['content'] = step.piecesShown === 0 ? NO_ITEMS : [{ type: 'text', text: { value: replyText(step), annotations: NO_ITEMS } }]
@@ -35,8 +33,6 @@ export function replyMessageRecord (run: RunRecord, step: StepView, metadata: Me
     metadata,
     incompleteReason: step.truncated && step.status === 'completed' ? 'max_tokens' : INCOMPLETE_REASONS[step.status],
     inProgress: inProgress ? true : undefined,
-    endedAt: inProgress ? undefined : step.completedAt ?? step.cancelledAt ?? step.expiredAt ?? step.createdAt,
-    // Counted for the reply as stored (a finished one), not for each stream event that shows it.
-    tokens: options.counted === true && !inProgress ? knownTokens(content) : undefined
+    endedAt: inProgress ? undefined : step.completedAt ?? step.cancelledAt ?? step.expiredAt ?? step.createdAt
   }
 }

@@ -13,10 +13,11 @@
  */
 import type { Ids } from '../ids.js'
 import type { Tool } from '../schemas/common.js'
-import type { MessageRecord, Reply, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
+import type { MessageRecord, PromptTexts, Reply, ReplyContext, RunRecord, RunSegment, ScriptStep, ToolOutput } from '../store/records.js'
+import { defaultReply, messageText } from './default-reply.js'
 import { SampleTooLarge, sampleFromSchema } from './json-sample.js'
-import { callTokens, countPromptTokens, defaultReply, loadedTokenizer, messageText, messageTokens, replyTokens, tokenizer } from './reply.js'
 import { DEFAULT_FAIL_MESSAGES, renderReply, type Scenario } from './scenarios.js'
+import { callTokens, countPromptTokens, messageTokens, tokenizer } from './tokens.js'
 
 export interface ToolControls {
   readonly toolChoice: unknown
@@ -100,43 +101,40 @@ export interface PromptControls {
   readonly maxPromptTokens: number | null
 }
 
-/** A segment's prompt: its token count, or (while nothing has needed the tokenizer) its texts. */
-export type SegmentPrompt = Pick<RunSegment, 'promptTokens' | 'prompt'>
-
 /**
  * Prompt of the first model call: the instructions plus the thread messages the truncation strategy keeps
  * (`last_messages` N keeps the last N; `auto` drops the oldest until `max_prompt_tokens` fits). `fits` is
- * false when even that is over `max_prompt_tokens`. Counted now when the tokenizer is loaded or the limit
- * needs the count; otherwise the kept texts are returned, to be counted when first read.
+ * false when even that is over `max_prompt_tokens`. Only a run with that limit counts tokens here.
  */
-export function promptOf (instructions: string, messages: readonly MessageRecord[], controls: PromptControls): { prompt: SegmentPrompt, fits: boolean } {
+export function promptOf (instructions: string, messages: readonly MessageRecord[], controls: PromptControls): { prompt: PromptTexts, fits: boolean } {
   const strategy = controls.truncationStrategy as { type?: string, last_messages?: number | null } | null
   const lastMessages = strategy?.type === 'last_messages' && typeof strategy.last_messages === 'number' ? strategy.last_messages : null
-  if (controls.maxPromptTokens === null && loadedTokenizer() === undefined) {
-    const kept = lastMessages === null ? messages : messages.slice(-lastMessages)
-    return { prompt: { prompt: { instructions, messages: kept.map(messageText) } }, fits: true }
-  }
+  let kept = lastMessages === null ? messages : messages.slice(-lastMessages)
+  if (controls.maxPromptTokens === null) return { prompt: { instructions, messages: kept.map(messageText) }, fits: true }
   const { count } = tokenizer()
-  const counts = messages.map(message => messageTokens(message, count))
-  let kept = lastMessages === null ? counts : counts.slice(-lastMessages)
-  let tokens = countPromptTokens(count, instructions, []) + kept.reduce((sum, n) => sum + n, 0)
-  const max = controls.maxPromptTokens ?? Infinity
+  let counts = kept.map(message => messageTokens(message, count))
+  let tokens = countPromptTokens(count, instructions, []) + counts.reduce((sum, n) => sum + n, 0)
   if (strategy?.type !== 'last_messages') {
-    while (tokens > max && kept.length > 1) {
-      tokens -= kept[0]!
+    while (tokens > controls.maxPromptTokens && kept.length > 1) {
+      tokens -= counts[0]!
+      counts = counts.slice(1)
       kept = kept.slice(1)
     }
   }
-  return { prompt: { promptTokens: tokens }, fits: tokens <= max }
+  return { prompt: { instructions, messages: kept.map(messageText) }, fits: tokens <= controls.maxPromptTokens }
 }
 
+/** What a pass's replies are rendered from (the run's script, its reply context and its reply controls). */
 export interface SegmentInput {
   readonly script: readonly ScriptStep[]
-  readonly lastUserMessage: string | null
-  readonly assistantName: string | null
+  readonly replyContext: ReplyContext
   readonly responseFormat: unknown
   readonly maxCompletionTokens: number | null
 }
+
+/** A stored run's segment input. */
+export const segmentInputOf = (run: RunRecord): SegmentInput =>
+  ({ script: run.script, replyContext: run.replyContext, responseFormat: run.responseFormat, maxCompletionTokens: run.maxCompletionTokens })
 
 function formatReply (text: string, responseFormat: unknown): string {
   const format = responseFormat as { type?: string, json_schema?: { schema?: unknown } } | null
@@ -160,11 +158,11 @@ function formatReply (text: string, responseFormat: unknown): string {
  * it). `completionTokensSoFar` is what earlier passes wrote, counted against `max_completion_tokens`; only
  * a run with that budget counts tokens here.
  */
-export function renderSegment (run: SegmentInput, startedAt: number, fromStep: number, prompt: SegmentPrompt,
+export function renderSegment (run: SegmentInput, startedAt: number, fromStep: number, prompt: PromptTexts | null,
   outputs: readonly ToolOutput[], completionTokensSoFar: number, promptFits = true): RunSegment {
   // `slice`: the stored list is exactly as long as it is (the pushes below reserve room for 17).
   const segment = (replies: Reply[], cutOff: RunSegment['cutOff']): RunSegment =>
-    ({ startedAt, fromStep, promptTokens: prompt.promptTokens, prompt: prompt.prompt, outputs, replies: replies.slice(), cutOff })
+    ({ startedAt, fromStep, prompt, outputs, replies: replies.slice(), cutOff })
   const replies: Reply[] = []
   if (!promptFits) return segment(replies, { afterStep: null, reason: 'max_prompt_tokens' })
   let used = completionTokensSoFar
@@ -173,8 +171,8 @@ export function renderSegment (run: SegmentInput, startedAt: number, fromStep: n
     if (step.kind === 'tool_calls' && run.maxCompletionTokens !== null) used += callTokens(step)
     if (step.kind !== 'message') break
     const rendered = step.template === ''
-      ? defaultReply(run.lastUserMessage)
-      : renderReply(step.template, { lastUserMessage: run.lastUserMessage, assistantName: run.assistantName, toolOutputs: outputs.map(o => o.output) })
+      ? defaultReply(run.replyContext.lastUserMessage)
+      : renderReply(step.template, { ...run.replyContext, toolOutputs: outputs.map(o => o.output) })
     const text = formatReply(rendered, run.responseFormat)
     if (run.maxCompletionTokens === null) {
       replies.push({ text, truncated: false })
@@ -191,18 +189,4 @@ export function renderSegment (run: SegmentInput, startedAt: number, fromStep: n
     used += tokens
   }
   return segment(replies, null)
-}
-
-/** Completion tokens a segment's pass wrote: its replies and the tool calls it ended on. */
-export function completionTokensOf (segment: RunSegment, script: readonly ScriptStep[]): number {
-  let total = segment.replies.reduce((n, r) => n + replyTokens(r), 0)
-  for (let index = segment.fromStep; index < script.length; index++) {
-    const step = script[index]!
-    if (step.kind === 'tool_calls') {
-      total += callTokens(step)
-      break
-    }
-    if (step.kind !== 'message') break
-  }
-  return total
 }

@@ -12,9 +12,10 @@ import { Errors } from '../errors.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
 import type { RunView } from '../presenters/run.js'
 import { canTransition, isTerminal, runStateAt, type RunState, type StepView } from '../runs/lifecycle.js'
-import { countPromptTokens, lastUserText, messageText, promptTokensOf, tokenizer } from '../runs/reply.js'
+import { lastUserText, messageText } from '../runs/default-reply.js'
 import { replyMessageRecord } from '../runs/reply-message.js'
-import { buildScript, completionTokensOf, forcedFunction, promptOf, renderSegment } from '../runs/script.js'
+import { buildScript, forcedFunction, promptOf, renderSegment, segmentInputOf } from '../runs/script.js'
+import { completionTokensOf } from '../runs/tokens.js'
 import { selectScenario, type ScenarioTimings } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, SubmitToolOutputsBody } from '../schemas/run.js'
 import type { Metadata } from '../schemas/common.js'
@@ -70,7 +71,7 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
     for (const step of state.steps) {
       if (step.step.kind !== 'message' || run.writtenMessageIds.includes(step.step.messageId)) continue
       const stored = store.messages.get(thread.id, step.step.messageId)
-      const reply = replyMessageRecord(run, step, stored?.metadata, { counted: true })
+      const reply = replyMessageRecord(run, step, stored?.metadata)
       if (!reply.inProgress) finished.push(reply.id)
       // A reply being written is rewritten as it grows, so a read shows what a stream has shown by then.
       if (!stored || stored.inProgress !== reply.inProgress || messageText(stored) !== messageText(reply)) {
@@ -141,15 +142,10 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
     const responseFormat = body.response_format ?? assistant.responseFormat ?? 'auto'
     const script = buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat }, ids)
     const maxCompletionTokens = body.max_completion_tokens ?? null
-    const segmentInput = { script, lastUserMessage, assistantName: assistant.name, responseFormat, maxCompletionTokens }
+    const replyContext = { lastUserMessage, assistantName: assistant.name }
     const { prompt: segmentPrompt, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens })
-    // One literal, no spreads: every run record has the same shape (V8 builds it fast and stores it compactly).
+    const segment = renderSegment({ script, replyContext, responseFormat, maxCompletionTokens }, createdAt, 0, segmentPrompt, NO_ITEMS, 0, fits)
     const record: RunRecord = {
-      script,
-      lastUserMessage,
-      assistantName: assistant.name,
-      responseFormat,
-      maxCompletionTokens,
       id: ids.next('run'),
       threadId: thread.id,
       assistantId: assistant.id,
@@ -163,12 +159,16 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
       temperature: body.temperature ?? assistant.temperature ?? 1,
       topP: body.top_p ?? assistant.topP ?? 1,
       maxPromptTokens,
+      maxCompletionTokens,
       truncationStrategy,
       toolChoice,
+      responseFormat,
       parallelToolCalls,
       timings: scenario?.timings === undefined ? defaultTimings : timingsOf(scenario.timings),
-      segments: [renderSegment(segmentInput, createdAt, 0, segmentPrompt, NO_ITEMS, 0, fits)],
+      script,
+      segments: [segment],
       cancelRequestedAt: null,
+      replyContext,
       writtenMessageIds: NO_ITEMS
     }
     for (const message of additional) store.messages.put(thread.id, { ...message, createdAt })
@@ -251,13 +251,11 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
       const now = clock.now()
       // Kept in call order, whatever order they were sent in, so `{{tool_outputs.N}}` means the Nth call.
       const outputs = expected.map(id => ({ tool_call_id: id, output: body.tool_outputs.find(o => o.tool_call_id === id)?.output ?? '' }))
-      // The next model call sees the previous prompt, what the model wrote in the last pass, and the outputs.
-      const previous = run.segments.at(-1)!
+      // The next pass's prompt is derived from this one's when read (runs/tokens.ts `promptTokensOf`).
       const toolStep = state.steps.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')!
-      const written = run.segments.reduce((n, segment) => n + completionTokensOf(segment, run.script), 0)
-      const promptTokens = promptTokensOf(previous) + completionTokensOf(previous, run.script) +
-        countPromptTokens(tokenizer().count, '', outputs.map(o => o.output))
-      const segment = renderSegment(run, now, toolStep.index + 1, { promptTokens }, outputs, written)
+      // Only a completion budget needs what earlier passes wrote counted now.
+      const written = run.maxCompletionTokens === null ? 0 : run.segments.reduce((n, segment) => n + completionTokensOf(segment, run.script), 0)
+      const segment = renderSegment(segmentInputOf(run), now, toolStep.index + 1, null, outputs, written)
       const updated = { ...run, segments: run.segments.concat([segment]) }
       store.runs.put(threadId, updated)
       changed(runId)

@@ -1,6 +1,5 @@
 /** Threads: creation (with their first messages), lookup, changes and deletion (wire form: presenters/thread.ts). */
 import { assertReferencesExist } from '../checks/references.js'
-import { knownTokens } from '../runs/reply.js'
 import type { MessageInput } from '../schemas/message.js'
 import type { CreateThreadBody, ModifyThreadBody } from '../schemas/thread.js'
 import { NO_ITEMS, NO_METADATA, NO_TOOL_RESOURCES, type MessageContentPart, type MessageRecord, type ThreadRecord } from '../store/records.js'
@@ -32,8 +31,7 @@ export function userMessageRecord (input: MessageInput, id: string, threadId: st
     metadata: input.metadata ?? NO_METADATA,
     incompleteReason: undefined,
     inProgress: undefined,
-    endedAt: undefined,
-    tokens: knownTokens(content)
+    endedAt: undefined
   }
 }
 

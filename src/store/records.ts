@@ -1,221 +1,259 @@
 /**
- * What the emulator stores. Records are generation-neutral (they keep both `file_ids` and `tool_resources`)
- * so an object created under one api-version reads back under another; presenters pick the wire fields.
- * Records are values: services replace them with `put`, never mutate a stored one. Times are epoch ms.
+ * What the emulator stores, defined once: each record is a TypeBox schema, its type is `Static` of that
+ * schema, and the state document (control/state.ts) is made of these same schemas. Records are
+ * generation-neutral (they keep both `file_ids` and `tool_resources`) so an object created under one
+ * api-version reads back under another; presenters pick the wire fields. Records are values: services
+ * replace them with `put`, never mutate a stored one. Times are epoch ms.
+ *
+ * Top-level records accept extra fields (a document written by a later version still loads); their parts
+ * are exact.
  */
-import type { Metadata, Tool } from '../schemas/common.js'
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox'
+import { MAX_CLOCK_MS } from '../clock.js'
+import { LIMITS } from '../schemas/limits.js'
 
-export interface AssistantRecord {
-  readonly id: string
-  readonly createdAt: number
-  readonly name: string | null
-  readonly description: string | null
-  readonly model: string
-  readonly instructions: string | null
-  readonly tools: readonly Tool[]
-  readonly fileIds: readonly string[]
-  readonly toolResources: unknown
-  readonly temperature: number | null
-  readonly topP: number | null
-  readonly responseFormat: unknown
-  readonly metadata: Metadata
+/** A record's type: its schema's Static, read-only all the way down (records are values). */
+export type RecordOf<T extends TSchema> = DeepReadonly<Static<T>>
+type DeepReadonly<T> = T extends Buffer
+  ? T
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T
+
+const Id = Type.String({ minLength: 1, maxLength: 256 })
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+const Metadata = Type.Record(Type.String(), Type.String())
+const Loose = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: true })
+const Strict = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false })
+/**
+ * Epoch ms within what a Date can print and a client can parse: 0 (1970) to the end of year 9999. Finite
+ * safe integers only, so no stored time can push lifecycle arithmetic or a `date` header out of range.
+ */
+const Time = Type.Integer({ minimum: 0, maximum: MAX_CLOCK_MS })
+/** A duration in ms, bounded like a time. */
+const Duration = Type.Integer({ minimum: 0, maximum: MAX_CLOCK_MS })
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+
+/** A stored tool definition: only the fields presenters and the run script read are required. */
+export const StoredToolSchema = Type.Union([
+  Loose({ type: Type.Union([Type.Literal('code_interpreter'), Type.Literal('retrieval'), Type.Literal('file_search')]) }),
+  Loose({ type: Type.Literal('function'), function: Loose({ name: Type.String() }) })
+])
+
+export const AssistantRecordSchema = Loose({
+  id: Id,
+  createdAt: Time,
+  name: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  model: Type.String(),
+  instructions: Nullable(Type.String()),
+  tools: Type.Array(StoredToolSchema),
+  fileIds: Type.Array(Type.String()),
+  toolResources: Type.Unknown(),
+  temperature: Nullable(Type.Number()),
+  topP: Nullable(Type.Number()),
+  responseFormat: Type.Unknown(),
+  metadata: Metadata,
   /** When each file was attached through `POST /assistants/{id}/files` (v1); others count from `createdAt`. */
-  readonly fileAttachedAt?: Readonly<Record<string, number>>
-}
+  fileAttachedAt: Type.Optional(Type.Record(Type.String(), Time))
+})
+export type AssistantRecord = RecordOf<typeof AssistantRecordSchema>
 
-export interface ThreadRecord {
-  readonly id: string
-  readonly createdAt: number
+export const ThreadRecordSchema = Loose({
+  id: Id,
+  createdAt: Time,
   /** The run that has not been settled yet: it locks the thread while it is not terminal. */
-  readonly activeRunId: string | null
-  readonly toolResources: unknown
-  readonly metadata: Metadata
-}
+  activeRunId: Nullable(Type.String()),
+  toolResources: Type.Unknown(),
+  metadata: Metadata
+})
+export type ThreadRecord = RecordOf<typeof ThreadRecordSchema>
 
-export type MessageContentPart =
-  | { readonly type: 'text', readonly text: { readonly value: string, readonly annotations: readonly unknown[] } }
-  | { readonly type: 'image_file', readonly image_file: unknown }
-  | { readonly type: 'image_url', readonly image_url: unknown }
+export const MessageContentPartSchema = Type.Union([
+  Strict({ type: Type.Literal('text'), text: Strict({ value: Type.String(), annotations: Type.Array(Type.Unknown()) }) }),
+  Strict({ type: Type.Literal('image_file'), image_file: Loose({ file_id: Type.String() }) }),
+  Strict({ type: Type.Literal('image_url'), image_url: Loose({ url: Type.String() }) })
+])
+export type MessageContentPart = RecordOf<typeof MessageContentPartSchema>
 
-export interface MessageRecord {
-  readonly id: string
-  readonly threadId: string
-  readonly createdAt: number
-  readonly role: 'user' | 'assistant'
-  readonly content: readonly MessageContentPart[]
-  readonly assistantId: string | null
-  readonly runId: string | null
-  readonly fileIds: readonly string[]
-  readonly attachments: readonly unknown[] | null
-  readonly metadata: Metadata
+export const MessageRecordSchema = Loose({
+  id: Id,
+  threadId: Id,
+  createdAt: Time,
+  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  content: Type.Array(MessageContentPartSchema),
+  assistantId: Nullable(Type.String()),
+  runId: Nullable(Type.String()),
+  fileIds: Type.Array(Type.String()),
+  attachments: Nullable(Type.Array(Type.Unknown())),
+  metadata: Metadata,
   /** Set on a reply cut short (message status `incomplete`): `max_tokens`, `run_cancelled`, `run_expired`. */
-  readonly incompleteReason?: string
+  incompleteReason: Type.Optional(Type.String()),
   /** A reply its run is still writing (message status `in_progress`). */
-  readonly inProgress?: boolean
+  inProgress: Type.Optional(Type.Boolean()),
   /** When a reply was completed or cut short; absent means `createdAt`. */
-  readonly endedAt?: number
-  /**
-   * The message's prompt tokens (its text's, framing included), when they were counted as it was stored: a
-   * run counts every message of its thread, and a long thread is not encoded again for each run.
-   */
-  readonly tokens?: number
-}
+  endedAt: Type.Optional(Time)
+})
+export type MessageRecord = RecordOf<typeof MessageRecordSchema>
+
+const ToolCallSchema = Strict({ id: Id, name: Type.String(), arguments: Type.String() })
 
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
-export type ScriptStep =
-  | { readonly kind: 'message', readonly stepId: string, readonly messageId: string, readonly template: string }
-  | {
-    readonly kind: 'tool_calls'
-    readonly stepId: string
-    readonly calls: ReadonlyArray<{ readonly id: string, readonly name: string, readonly arguments: string }>
-    /** Tokens of the calls, as stored by earlier versions; absent, they are counted (runs/reply.ts `callTokens`). */
-    readonly completionTokens?: number
-  }
-  | { readonly kind: 'fail', readonly code: string, readonly message: string }
-  | { readonly kind: 'incomplete', readonly reason: string }
+export const ScriptStepSchema = Type.Union([
+  Strict({ kind: Type.Literal('message'), stepId: Id, messageId: Id, template: Type.String() }),
+  Strict({
+    kind: Type.Literal('tool_calls'),
+    stepId: Id,
+    calls: Type.Array(ToolCallSchema, { minItems: 1 })
+  }),
+  Strict({ kind: Type.Literal('fail'), code: Type.String(), message: Type.String() }),
+  Strict({ kind: Type.Literal('incomplete'), reason: Type.String() })
+])
+export type ScriptStep = RecordOf<typeof ScriptStepSchema>
 
-export interface ToolOutput {
-  readonly tool_call_id: string
-  readonly output: string
-}
+export const ToolOutputSchema = Strict({ tool_call_id: Type.String(), output: Type.String() })
+export type ToolOutput = RecordOf<typeof ToolOutputSchema>
+
+/**
+ * A rendered reply; `truncated` when cut at the token budget, and then its token count (the budget). Other
+ * replies count as their text encodes (runs/tokens.ts `replyTokens`).
+ */
+export const ReplySchema = Strict({ text: Type.String(), completionTokens: Type.Optional(Count), truncated: Type.Boolean() })
+export type Reply = RecordOf<typeof ReplySchema>
+
+/** The first model call's prompt: the instructions and the texts of the thread messages it kept, in order. */
+export const PromptTextsSchema = Strict({ instructions: Type.String(), messages: Type.Array(Type.String()) })
+export type PromptTexts = RecordOf<typeof PromptTextsSchema>
 
 /**
  * One pass of a run through queued → in_progress → …: the first starts at creation, and each tool-output
  * submission starts another at the step after the tool calls. Reply texts are rendered when the pass
  * starts, because they may quote the outputs that started it.
  */
-export interface RunSegment {
-  readonly startedAt: number
-  readonly fromStep: number
+export const RunSegmentSchema = Strict({
+  startedAt: Time,
+  fromStep: Count,
   /**
-   * The prompt's tokens; or, for a run made before anything needed the tokenizer (which takes about half
-   * a second to load), `prompt`: the texts to count them from when they are first read (runs/reply.ts).
+   * The first pass's prompt (its tokens are counted from these texts when read: runs/tokens.ts). Later passes
+   * have none: their prompt is the previous one, what the model wrote then, and the outputs that started them.
    */
-  readonly promptTokens?: number
-  readonly prompt?: PromptTexts
+  prompt: Nullable(PromptTextsSchema),
   /** The outputs whose submission started this segment (empty for the first). */
-  readonly outputs: readonly ToolOutput[]
-  /**
-   * The replies this pass wrote, in order: `replies[i]` is that of script step `fromStep + i` (see `replyAt`).
-   * An array, not a record by step index: an object with an index key costs 200 bytes, a one-item array 50.
-   */
-  readonly replies: readonly Reply[]
+  outputs: Type.Array(ToolOutputSchema),
+  /** The replies this pass wrote, in order: `replies[i]` is that of script step `fromStep + i` (see `replyAt`). */
+  replies: Type.Array(ReplySchema),
   /** Where a token limit ends the run `incomplete`: after that step, or before any (`afterStep: null`). */
-  readonly cutOff: { readonly afterStep: number | null, readonly reason: string } | null
-}
-
-/**
- * A rendered reply; `truncated` when cut at the token budget, and then its token count (the budget). Other
- * replies count as their text encodes (runs/reply.ts `replyTokens`).
- */
-export interface Reply {
-  readonly text: string
-  readonly completionTokens?: number
-  readonly truncated: boolean
-}
+  cutOff: Nullable(Strict({ afterStep: Nullable(Count), reason: Type.String() }))
+})
+export type RunSegment = RecordOf<typeof RunSegmentSchema>
 
 /** The reply a segment rendered for script step `step`, if it rendered one. */
 export const replyAt = (segment: Pick<RunSegment, 'fromStep' | 'replies'>, step: number): Reply | undefined =>
   step < segment.fromStep ? undefined : segment.replies[step - segment.fromStep]
 
-/** A prompt kept as text: the instructions and the texts of the thread messages it holds, in order. */
-export interface PromptTexts {
-  readonly instructions: string
-  readonly messages: readonly string[]
-}
-
-export interface RunTimings {
-  readonly queuedMs: number
-  readonly inProgressMs: number
-  readonly cancellingMs: number
+export const RunTimingsSchema = Strict({
+  queuedMs: Duration,
+  inProgressMs: Duration,
+  cancellingMs: Duration,
   /**
    * Pace of a reply's chunks in ms (see `stepPieces` in runs/lifecycle.ts); the in-progress phase lasts as
    * long as writing takes if that is longer. Absent or null: chunks are spread over the in-progress phase.
    */
-  readonly streamChunkMs?: number | null
-}
+  streamChunkMs: Type.Optional(Nullable(Duration))
+})
+export type RunTimings = RecordOf<typeof RunTimingsSchema>
 
-export interface RunRecord {
-  readonly id: string
-  readonly threadId: string
-  readonly assistantId: string
-  readonly createdAt: number
-  readonly expiresAt: number
-  readonly model: string
-  readonly instructions: string
-  readonly tools: readonly Tool[]
-  readonly fileIds: readonly string[]
-  readonly metadata: Metadata
-  readonly temperature: number | null
-  readonly topP: number | null
-  readonly maxPromptTokens: number | null
-  readonly maxCompletionTokens: number | null
-  readonly truncationStrategy: unknown
-  readonly toolChoice: unknown
-  readonly responseFormat: unknown
-  readonly parallelToolCalls: boolean
-  readonly timings: RunTimings
-  readonly script: readonly ScriptStep[]
-  readonly segments: readonly RunSegment[]
-  readonly cancelRequestedAt: number | null
-  /** For reply templates rendered when later segments start. */
-  readonly lastUserMessage: string | null
-  readonly assistantName: string | null
+/** What reply templates of later passes are rendered with (runs/script.ts `renderSegment`). */
+export const ReplyContextSchema = Strict({
+  lastUserMessage: Nullable(Type.String()),
+  assistantName: Nullable(Type.String())
+})
+export type ReplyContext = RecordOf<typeof ReplyContextSchema>
+
+export const RunRecordSchema = Loose({
+  id: Id,
+  threadId: Id,
+  assistantId: Type.String(),
+  createdAt: Time,
+  expiresAt: Time,
+  model: Type.String(),
+  instructions: Type.String(),
+  tools: Type.Array(StoredToolSchema),
+  fileIds: Type.Array(Type.String()),
+  metadata: Metadata,
+  temperature: Nullable(Type.Number()),
+  topP: Nullable(Type.Number()),
+  maxPromptTokens: Nullable(Count),
+  maxCompletionTokens: Nullable(Count),
+  truncationStrategy: Type.Unknown(),
+  toolChoice: Type.Unknown(),
+  responseFormat: Type.Unknown(),
+  parallelToolCalls: Type.Boolean(),
+  timings: RunTimingsSchema,
+  script: Type.Array(ScriptStepSchema),
+  segments: Type.Array(RunSegmentSchema, { minItems: 1 }),
+  cancelRequestedAt: Nullable(Time),
+  replyContext: ReplyContextSchema,
   /** Reply messages already written to the thread while the run is active (see settle in services/runs.ts); not updated once it has ended. */
-  readonly writtenMessageIds: readonly string[]
-}
+  writtenMessageIds: Type.Array(Type.String())
+})
+export type RunRecord = RecordOf<typeof RunRecordSchema>
 
 /** An uploaded file: its bytes are kept in memory (uploads are capped by `maxUploadBytes`). */
-export interface FileRecord {
-  readonly id: string
-  readonly createdAt: number
-  readonly filename: string
-  readonly purpose: string
-  readonly bytes: number
-  readonly content: Buffer
-}
+export const FileRecordSchema = Loose({
+  id: Id,
+  createdAt: Time,
+  filename: Type.String(),
+  purpose: Type.String(),
+  bytes: Type.Integer({ minimum: 0 }),
+  content: Type.Unsafe<Buffer>({ description: 'the bytes as uploaded' })
+})
+export type FileRecord = RecordOf<typeof FileRecordSchema>
 
-export type ChunkingStrategy =
-  | { readonly type: 'auto' }
-  | { readonly type: 'static', readonly static: { readonly max_chunk_size_tokens: number, readonly chunk_overlap_tokens: number } }
+export const ChunkingStrategySchema = Type.Union([
+  Strict({ type: Type.Literal('auto') }),
+  Strict({ type: Type.Literal('static'), static: Strict({ max_chunk_size_tokens: Count, chunk_overlap_tokens: Count }) })
+])
+export type ChunkingStrategy = RecordOf<typeof ChunkingStrategySchema>
 
-export interface VectorStoreRecord {
-  readonly id: string
-  readonly createdAt: number
-  readonly name: string
-  readonly expiresAfter: { readonly anchor: 'last_active_at', readonly days: number } | null
-  readonly lastActiveAt: number
-  readonly metadata: Metadata
-}
+export const VectorStoreRecordSchema = Loose({
+  id: Id,
+  createdAt: Time,
+  name: Type.String(),
+  expiresAfter: Nullable(Strict({ anchor: Type.Literal('last_active_at'), days: Type.Integer({ minimum: 1, maximum: LIMITS.expiryDaysMax }) })),
+  lastActiveAt: Time,
+  metadata: Metadata
+})
+export type VectorStoreRecord = RecordOf<typeof VectorStoreRecordSchema>
 
 /**
  * A file in a vector store (its id is the file's id). Its status is derived on read: `in_progress` until
  * `readyAt`, then `completed`, unless its batch was cancelled before that (`cancelledAt`).
  */
-export interface VectorStoreFileRecord {
-  readonly id: string
-  readonly vectorStoreId: string
-  readonly createdAt: number
-  readonly readyAt: number
-  readonly bytes: number
-  readonly chunkingStrategy: ChunkingStrategy
-  readonly batchId: string | null
-  readonly cancelledAt: number | null
-}
+export const VectorStoreFileRecordSchema = Loose({
+  id: Id,
+  vectorStoreId: Id,
+  createdAt: Time,
+  readyAt: Time,
+  bytes: Count,
+  chunkingStrategy: ChunkingStrategySchema,
+  batchId: Nullable(Type.String()),
+  cancelledAt: Nullable(Time)
+})
+export type VectorStoreFileRecord = RecordOf<typeof VectorStoreFileRecordSchema>
 
-export interface VectorStoreFileBatchRecord {
-  readonly id: string
-  readonly vectorStoreId: string
-  readonly createdAt: number
-  readonly readyAt: number
-  readonly fileIds: readonly string[]
-  readonly cancelledAt: number | null
-}
+export const VectorStoreFileBatchRecordSchema = Loose({
+  id: Id,
+  vectorStoreId: Id,
+  createdAt: Time,
+  readyAt: Time,
+  fileIds: Type.Array(Type.String()),
+  cancelledAt: Nullable(Time)
+})
+export type VectorStoreFileBatchRecord = RecordOf<typeof VectorStoreFileBatchRecordSchema>
 
 /**
  * Empty values shared by every record that has nothing there, instead of an empty array or object each
  * (records are values, never changed in place; frozen so that nothing can).
  */
 export const NO_ITEMS: readonly never[] = Object.freeze([])
-export const NO_METADATA: Metadata = Object.freeze({})
+export const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({})
 export const NO_TOOL_RESOURCES: Readonly<Record<string, never>> = Object.freeze({})

@@ -1,0 +1,110 @@
+/**
+ * How many tokens things count, with the o200k_base tokenizer (gpt-4o family): prompts (with the chat
+ * format's framing), replies and tool calls, and so a run's usage. Deterministic: the same thread gives the
+ * same usage on every run.
+ */
+import { createRequire } from 'node:module'
+import { boundedMemo } from '../memo.js'
+import type { MessageRecord, Reply, RunRecord, RunSegment, ScriptStep } from '../store/records.js'
+import { messageText } from './default-reply.js'
+import { chunkedEncoder } from './token-chunks.js'
+
+export interface Tokenizer {
+  encode (text: string): number[]
+  decode (tokens: number[]): string
+  /** `encode(text).length`, remembered for recent short texts (instructions and replies repeat run after run). */
+  count (text: string): number
+}
+
+/** Texts whose counts are remembered, and the longest such text (characters): at most about 16 MiB of keys. */
+const COUNT_MEMO_ENTRIES = 2048
+const COUNT_MEMO_MAX_CHARS = 4096
+
+/** `count` over `encode`, remembering the counts of recent texts up to COUNT_MEMO_MAX_CHARS long. */
+export function memoizedCount (encode: (text: string) => number[]): (text: string) => number {
+  const memo = boundedMemo<string, number>(COUNT_MEMO_ENTRIES)
+  const countOf = (text: string) => encode(text).length
+  return text => text.length <= COUNT_MEMO_MAX_CHARS ? memo.get(text, countOf) : countOf(text)
+}
+
+const require = createRequire(import.meta.url)
+let loaded: Tokenizer | undefined
+
+/** The tokenizer if anything has needed it yet, else undefined (and nothing is loaded). */
+export const loadedTokenizer = (): Tokenizer | undefined => loaded
+
+/**
+ * The tokenizer, loaded the first time something needs a count: synchronously, about half a second and
+ * 50 MiB, once. Nothing stored depends on whether it was loaded: prompts are kept as texts and counted when
+ * read. Encoding is linear in the text's length: long texts are encoded in chunks (token-chunks.ts), since
+ * BPE alone is quadratic in the length of one unbroken word.
+ */
+export function tokenizer (): Tokenizer {
+  if (loaded === undefined) {
+    const bpe = require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base')
+    const encode = chunkedEncoder(text => bpe.encode(text))
+    loaded = { encode, decode: tokens => bpe.decode(tokens), count: memoizedCount(encode) }
+  }
+  return loaded
+}
+
+/** Per-message framing tokens, as the chat format counts them. */
+const TOKENS_PER_MESSAGE = 3
+const TOKENS_PER_REPLY_PRIMER = 3
+
+/** A thread message's prompt tokens, framing included. */
+export function messageTokens (message: Pick<MessageRecord, 'content'>, count: (text: string) => number): number {
+  return TOKENS_PER_MESSAGE + count(messageText(message))
+}
+
+/** Prompt tokens of one model call: the instructions plus each message, with the chat format's framing. */
+export function countPromptTokens (count: (text: string) => number, instructions: string, messages: readonly string[]): number {
+  let tokens = TOKENS_PER_REPLY_PRIMER
+  if (instructions !== '') tokens += TOKENS_PER_MESSAGE + count(instructions)
+  for (const message of messages) tokens += TOKENS_PER_MESSAGE + count(message)
+  return tokens
+}
+
+/** Completion tokens of a rendered reply: the budget it was cut at, or its text's tokens. */
+export function replyTokens (reply: Reply): number {
+  return reply.completionTokens ?? tokenizer().count(reply.text)
+}
+
+/** Completion tokens of a tool call step: each call's name and arguments. */
+export function callTokens (step: Extract<ScriptStep, { kind: 'tool_calls' }>): number {
+  const { count } = tokenizer()
+  return step.calls.reduce((n, call) => n + count(call.name) + count(call.arguments), 0)
+}
+
+/** Completion tokens a segment's pass wrote: its replies and the tool calls it ended on. */
+export function completionTokensOf (segment: RunSegment, script: readonly ScriptStep[]): number {
+  let total = segment.replies.reduce((n, r) => n + replyTokens(r), 0)
+  for (let index = segment.fromStep; index < script.length; index++) {
+    const step = script[index]!
+    if (step.kind === 'tool_calls') {
+      total += callTokens(step)
+      break
+    }
+    if (step.kind !== 'message') break
+  }
+  return total
+}
+
+/**
+ * Prompt tokens of pass `k` of the run: the first pass's kept texts; each later pass sees the previous
+ * prompt, what the model wrote in that pass, and the outputs that started it.
+ */
+export function promptTokensOf (run: Pick<RunRecord, 'segments' | 'script'>, k: number): number {
+  const { count } = tokenizer()
+  let tokens = 0
+  for (let i = 0; i <= k; i++) {
+    const segment = run.segments[i]!
+    if (i === 0) {
+      const prompt = segment.prompt ?? { instructions: '', messages: [] }
+      tokens = countPromptTokens(count, prompt.instructions, prompt.messages)
+    } else {
+      tokens += completionTokensOf(run.segments[i - 1]!, run.script) + countPromptTokens(count, '', segment.outputs.map(o => o.output))
+    }
+  }
+  return tokens
+}
