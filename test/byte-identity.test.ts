@@ -814,7 +814,7 @@ async function mainFlow (rec: Recorder): Promise<void> {
     mask: body => body.replace(/"duration_ms":[-+0-9.eE]+/g, '"duration_ms":<excluded: real elapsed time>')
   })
   const state = await control('export the state', 'GET', '/state', undefined, 200)
-  await control('import a state document that is not one', 'PUT', '/state', { format: 'aoai-assistants-emulator-state', version: 2, now: 0, tenants: [] }, 400)
+  await control('import a state document that is not one', 'PUT', '/state', { format: 'aoai-assistants-emulator-state', version: 99, now: 0, tenants: [] }, 400)
   await control('reset', 'POST', '/reset', undefined, 204)
   await v2('after reset, only the fixtures\' assistant', 'GET', '/assistants', undefined, 200)
   await v2('after reset, the fixtures\' thread again', 'GET', '/threads/thread_seeded', undefined, 200)

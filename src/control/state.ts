@@ -153,13 +153,17 @@ function upgradeRunV1 (run: Json, messages: readonly Json[], where: string): unk
   }
 }
 
-/** A version 1 run's first prompt, from its thread's messages as they were when it was created. */
+/**
+ * A version 1 run's first prompt, from its thread's messages as they were when it was created: those stored
+ * before the run's own first reply (or, when it wrote none, those not newer than the run), kept as its
+ * truncation strategy says. A message deleted since is gone from the document, and from the rebuilt prompt.
+ */
 function rebuiltPrompt (run: Json, messages: readonly Json[]): unknown {
-  const createdAt = Number(run.createdAt)
-  const thread = messages.filter(m => m.threadId === run.threadId && Number(m.createdAt) <= createdAt && m.runId !== run.id)
+  const thread = messages.filter(m => m.threadId === run.threadId)
+  const firstReply = thread.findIndex(m => m.runId === run.id)
+  const before = firstReply >= 0 ? thread.slice(0, firstReply) : thread.filter(m => Number(m.createdAt) <= Number(run.createdAt))
   try {
-    const kept = thread as unknown as MessageRecord[]
-    return promptOf(String(run.instructions ?? ''), kept, {
+    return promptOf(String(run.instructions ?? ''), before as unknown as MessageRecord[], {
       truncationStrategy: run.truncationStrategy,
       maxPromptTokens: typeof run.maxPromptTokens === 'number' ? run.maxPromptTokens : null
     }).prompt

@@ -1,11 +1,11 @@
 /**
- * Token counts are taken when first read, not when a run is created, while nothing has loaded the tokenizer
- * (runs/reply.ts, runs/script.ts): usage must be the same as for a run created after it was loaded, for every
+ * Token counts are taken when read, never when a run is created (runs/tokens.ts, runs/script.ts): a run is
+ * stored the same way whether or not anything has loaded the tokenizer, and its usage is the same for every
  * prompt shape, for tool-call passes, and through a state document. This file's process starts without the
  * tokenizer, which is what it checks first.
  */
 import t from 'tap'
-import { loadedTokenizer } from '../../src/runs/reply.js'
+import { loadedTokenizer } from '../../src/runs/tokens.js'
 import { build, V2, type Built } from '../helper.js'
 
 const WEATHER = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }
@@ -53,11 +53,8 @@ t.test('a run made before the tokenizer is loaded counts as one made after', asy
   const lazy = new Map<string, { threadId: string, runId: string }>()
   for (const [name, body] of Object.entries(VARIANTS)) lazy.set(name, await startRun(built, assistant.id, body))
   t.equal(loadedTokenizer(), undefined, 'creating runs without token limits does not load it')
-  for (const { threadId, runId } of lazy.values()) {
-    const segment = built.app.runtime.tenants.shared.store.runs.get(threadId, runId)!.segments[0]!
-    t.equal(segment.promptTokens, undefined)
-    t.ok(segment.prompt !== undefined, 'the prompt is kept as text until it is counted')
-  }
+  const storedPrompt = (ids: { threadId: string, runId: string }) => built.app.runtime.tenants.shared.store.runs.get(ids.threadId, ids.runId)!.segments[0]!.prompt
+  for (const ids of lazy.values()) t.ok(storedPrompt(ids)?.messages.length, 'the prompt is kept as its texts')
 
   // The state document carries a lazy run as it is, and a run read back from it counts the same.
   const document = (await built.call({ url: '/_emulator/state', apiVersion: null })).json()
@@ -70,7 +67,7 @@ t.test('a run made before the tokenizer is loaded counts as one made after', asy
 
   for (const [name, body] of Object.entries(VARIANTS)) {
     const ids = await startRun(built, assistant.id, body)
-    t.ok(built.app.runtime.tenants.shared.store.runs.get(ids.threadId, ids.runId)!.segments[0]!.promptTokens !== undefined, `${name}: counted when created once loaded`)
+    t.same(storedPrompt(ids), storedPrompt(lazy.get(name)!), `${name}: stored the same once the tokenizer is loaded`)
     const eager = await finish(built, ids)
     const before = lazyResults.get(name)!
     t.equal(before.status, 'completed', `${name}: completed`)

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { runStateAt } from '../../src/runs/lifecycle.js'
 import type { RunRecord, RunTimings, ScriptStep } from '../../src/store/records.js'
-import { runRecord, segment } from '../support/records.js'
+import { PROMPT_TOKENS, runRecord, segment } from '../support/records.js'
 
 const T0 = Date.UTC(2024, 0, 1)
 const TEN_MINUTES = 600_000
@@ -13,7 +13,7 @@ function record (timings: Partial<RunTimings> = {}, overrides: Partial<RunRecord
   return runRecord(T0, {
     timings: { queuedMs: 500, inProgressMs: 1500, cancellingMs: 500, ...timings },
     script: [reply],
-    segments: [{ ...segment(T0, 0, { 0: { text: 'Hi', completionTokens: 3, truncated: false } }), promptTokens: 7 }],
+    segments: [segment(T0, 0, { 0: { text: 'Hi', completionTokens: 3, truncated: false } })],
     ...overrides
   })
 }
@@ -47,7 +47,7 @@ t.test('default timings: every boundary', async t => {
     cancelledAt: null,
     expiresAt: null,
     nextChangeAt: null,
-    usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 }
+    usage: { prompt_tokens: PROMPT_TOKENS, completion_tokens: 3, total_tokens: PROMPT_TOKENS + 3 }
   }
   t.same(summary(run, T0), queued, '0 ms')
   t.same(summary(run, T0 + 1), queued, '1 ms')

@@ -5,7 +5,8 @@ import {
   TRANSITIONS, TransitionError, assertTransition, canTransition, isTerminal, runStateAt
 } from '../../src/runs/lifecycle.js'
 import type { RunRecord, ScriptStep } from '../../src/store/records.js'
-import { runRecord, segment } from '../support/records.js'
+import { countPromptTokens, tokenizer } from '../../src/runs/tokens.js'
+import { PROMPT_TOKENS, runRecord, segment } from '../support/records.js'
 
 const T0 = 1_700_000_000_000
 
@@ -14,7 +15,9 @@ function run (script: ScriptStep[], overrides: Partial<RunRecord> = {}): RunReco
 }
 
 const reply: ScriptStep = { kind: 'message', stepId: 'step_m', messageId: 'msg_m', template: '' }
-const toolCall: ScriptStep = { kind: 'tool_calls', stepId: 'step_t', calls: [{ id: 'call_1', name: 'f', arguments: '{}' }], completionTokens: 5 }
+const toolCall: ScriptStep = { kind: 'tool_calls', stepId: 'step_t', calls: [{ id: 'call_1', name: 'f', arguments: '{}' }] }
+/** What the tool call step writes: its function's name and arguments. */
+const CALL_TOKENS = tokenizer().count('f') + tokenizer().count('{}')
 
 t.test('the transition table', async t => {
   t.same(Object.keys(TRANSITIONS).sort(), [...RUN_STATUSES].sort(), 'covers every status')
@@ -45,7 +48,7 @@ t.test('a plain reply: queued, in_progress, completed at the boundaries', async 
   t.match(runStateAt(record, T0 + 1999), { status: 'in_progress', completedAt: null })
   const done = runStateAt(record, T0 + 2000)
   t.match(done, { status: 'completed', completedAt: T0 + 2000, expiresAt: null, nextChangeAt: null })
-  t.same(done.usage, { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 })
+  t.same(done.usage, { prompt_tokens: PROMPT_TOKENS, completion_tokens: 2, total_tokens: PROMPT_TOKENS + 2 })
   t.match(done.steps, [{ status: 'completed', completedAt: T0 + 2000, text: 'hi' }])
 })
 
@@ -67,7 +70,10 @@ t.test('tool calls wait in requires_action, then a submission starts a new pass'
   t.match(runStateAt(submitted, T0 + 3500).steps[0], { status: 'completed', completedAt: T0 + 3500 }, 'and completes as the run goes on')
   const done = runStateAt(submitted, T0 + 5000)
   t.match(done, { status: 'completed', completedAt: T0 + 5000 })
-  t.same(done.usage, { prompt_tokens: 20, completion_tokens: 6, total_tokens: 26 }, 'usage adds up both passes')
+  // The second pass sees the first prompt, the call the model wrote, and the output.
+  const secondPrompt = PROMPT_TOKENS + CALL_TOKENS + countPromptTokens(tokenizer().count, '', ['42'])
+  const prompt = PROMPT_TOKENS + secondPrompt
+  t.same(done.usage, { prompt_tokens: prompt, completion_tokens: CALL_TOKENS + 1, total_tokens: prompt + CALL_TOKENS + 1 }, 'usage adds up both passes')
 })
 
 t.test('an unanswered tool call expires at expires_at', async t => {

@@ -1,5 +1,11 @@
 /** Stored records for unit tests of the pure run lifecycle. */
-import type { Reply, RunRecord, RunSegment } from '../../src/store/records.js'
+import { countPromptTokens, tokenizer } from '../../src/runs/tokens.js'
+import type { PromptTexts, Reply, RunRecord, RunSegment } from '../../src/store/records.js'
+
+/** The first pass's prompt in these records: one user message. */
+export const PROMPT: PromptTexts = { instructions: '', messages: ['hello'] }
+/** Its tokens, as the run's usage counts them (reply primer and message framing included). */
+export const PROMPT_TOKENS = countPromptTokens(tokenizer().count, PROMPT.instructions, PROMPT.messages)
 
 /** A run record created at `createdAt` with a single reply step; override any field. */
 export function runRecord (createdAt: number, overrides: Partial<RunRecord> = {}): RunRecord {
@@ -26,16 +32,15 @@ export function runRecord (createdAt: number, overrides: Partial<RunRecord> = {}
     script: [{ kind: 'message', stepId: 'step_reply', messageId: 'msg_reply', template: '' }],
     segments: [segment(createdAt, 0, { 0: { text: 'hi', completionTokens: 2, truncated: false } })],
     cancelRequestedAt: null,
-    lastUserMessage: 'hello',
-    assistantName: null,
+    replyContext: { lastUserMessage: 'hello', assistantName: null },
     writtenMessageIds: [],
     ...overrides
   }
 }
 
-/** One pass of a run, with 10 prompt tokens; `replies` by script step index, from `fromStep` on. */
+/** One pass of a run (the first, from step 0, has PROMPT); `replies` by script step index, from `fromStep` on. */
 export function segment (startedAt: number, fromStep: number, replies: Readonly<Record<number, Reply>> = {},
   outputs: RunSegment['outputs'] = [], cutOff: RunSegment['cutOff'] = null): RunSegment {
   const list = Object.keys(replies).map(Number).sort((a, b) => a - b).map(step => replies[step]!)
-  return { startedAt, fromStep, promptTokens: 10, outputs, replies: list, cutOff }
+  return { startedAt, fromStep, prompt: fromStep === 0 ? PROMPT : null, outputs, replies: list, cutOff }
 }
