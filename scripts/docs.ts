@@ -65,7 +65,7 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   injectedStatus: () => Errors.injectedStatus(502),
   adminKeyRequired: () => Errors.adminKeyRequired(),
   emulatorConflict: () => Errors.emulatorConflict("Run run_abc123 cannot reach status 'completed' from 'requires_action': it waits for tool outputs (submit them with submit_tool_outputs); left alone it becomes expired."),
-  invalidStateDocument: () => Errors.invalidStateDocument('$.version', 'Expected 1'),
+  invalidStateDocument: () => Errors.invalidStateDocument('$.version', 'Expected 2'),
   faultRuleNotFound: () => Errors.faultRuleNotFound('fault_9'),
   batchNotCancellable: () => Errors.batchNotCancellable('completed'),
   chunkOverlapTooLarge: () => Errors.chunkOverlapTooLarge(500, 800, 'chunking_strategy.static.chunk_overlap_tokens'),

@@ -99,21 +99,18 @@ t.test('unknown routes and wrong methods under /_emulator answer OpenAI\'s 404 e
   t.equal((await built.app.inject({ method: 'GET', url: '/nowhere' })).json().error.code, '404', 'other paths keep Azure\'s envelope')
 })
 
-t.test('message token counts must be whole counts; replies must be for message steps from the segment start', async t => {
+t.test('replies must be a list for the message steps from the segment start; only the first segment has a prompt', async t => {
   const { built, runId, good } = await withRun(t)
-  for (const tokens of [-1000, 1.5, 'abc', {}]) {
-    const bad = clone(good)
-    bad.tenants[0]!.messages![0]!.tokens = tokens
-    await rejects(t, built, bad, /^\$\.tenants\[0\]\.messages\[0\]\.tokens/)
-  }
   const runIndex = good.tenants[0]!.runs!.findIndex(r => r.id === runId)
-  const withReplies = (replies: Record<string, unknown>) => {
+  const withSegment = (change: (segment: Record<string, unknown>) => void) => {
     const bad = clone(good)
-    const run = bad.tenants[0]!.runs![runIndex]! as { segments: Array<{ replies: unknown }> }
-    run.segments[0]!.replies = replies
+    const run = bad.tenants[0]!.runs![runIndex]! as { segments: Array<Record<string, unknown>> }
+    change(run.segments[0]!)
     return bad
   }
   const reply = { text: 'hi', truncated: false }
-  await rejects(t, built, withReplies({ 1: reply }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments$/)
-  await rejects(t, built, withReplies({ 0: reply, 1: reply }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments$/)
+  await rejects(t, built, withSegment(s => { s.replies = { 0: reply } }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments\[0\]\.replies/)
+  await rejects(t, built, withSegment(s => { s.replies = [reply, reply] }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments$/)
+  await rejects(t, built, withSegment(s => { s.prompt = null }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments$/)
+  await rejects(t, built, withSegment(s => { s.prompt = { instructions: '', messages: [1] } }), /^\$\.tenants\[0\]\.runs\[\d+\]\.segments\[0\]\.prompt/)
 })

@@ -52,7 +52,7 @@ t.test('GET /_emulator/state exports everything; PUT brings it back, file bytes 
   const exported = await built.app.inject({ method: 'GET', url: '/_emulator/state' })
   t.equal(exported.statusCode, 200)
   const document = exported.json()
-  t.match(document, { format: 'aoai-assistants-emulator-state', version: 1, now: built.clock.now() })
+  t.match(document, { format: 'aoai-assistants-emulator-state', version: 2, now: built.clock.now() })
   t.equal(document.tenants.length, 1)
   t.match(document.tenants[0], { owner: '', runs: [{ id: run.id, threadId }], vector_stores: [{ id: vs.id }], vector_store_files: [{ id: file.id }] })
   t.equal(document.tenants[0].files[0].content, Buffer.from([0, 1, 2, 255]).toString('base64'))
@@ -74,7 +74,7 @@ t.test('a bad state document is a 400 that changes nothing', async t => {
   const { assistantId } = await seedAssistantAndThread(built, V2)
   const good = (await built.app.inject({ method: 'GET', url: '/_emulator/state' })).json()
   const cases: Array<[unknown, RegExp]> = [
-    [{ ...good, version: 2 }, /at \$\.version/],
+    [{ ...good, version: 99 }, /at \$\.version/],
     [{ ...good, format: 'other' }, /at \$\.format/],
     [[], /at \$/],
     [{ ...good, tenants: [{ ...good.tenants[0], messages: [{ ...good.tenants[0].messages[0], threadId: 'thread_gone' }] }] }, /no thread 'thread_gone'/],
