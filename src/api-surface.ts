@@ -35,7 +35,7 @@ export interface FrontDoor {
 }
 
 /** Where the Agents flavour lives: the path of a Foundry project endpoint. */
-export const AGENTS_PREFIX = '/api/projects/:project'
+const AGENTS_PREFIX = '/api/projects/:project'
 export const CONTROL_PREFIX = '/_emulator'
 
 const under = (prefix: RegExp) => (path: string) => prefix.test(path)

@@ -17,7 +17,6 @@ import { createRuntime, type RuntimeDeps } from './runtime.js'
 import { discardGeneratedCertificate } from './tls.js'
 
 export type { ResponseInspector } from './http/pipeline.js'
-export { SEEDED_VIRTUAL_EPOCH } from './runtime.js'
 
 export interface AppDeps extends RuntimeDeps {
   /**

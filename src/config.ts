@@ -8,13 +8,13 @@
 import { parseArgs } from 'node:util'
 import { API_VERSION_CHECKS, type ApiVersionCheck } from './api-versions.js'
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = typeof LOG_LEVELS[number]
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+type LogLevel = typeof LOG_LEVELS[number]
 /** `auto` is pretty when stdout is a terminal and JSON lines otherwise. */
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
-export type LogFormat = typeof LOG_FORMATS[number]
+type LogFormat = typeof LOG_FORMATS[number]
 /** `real` follows the system clock; `virtual` starts at the real time and moves only through /_emulator/clock/advance. */
-export const CLOCK_MODES = ['real', 'virtual'] as const
+const CLOCK_MODES = ['real', 'virtual'] as const
 export type ClockMode = typeof CLOCK_MODES[number]
 
 export interface Config {

@@ -88,7 +88,7 @@ export function maskApiKey (key: string): string {
 export type ResourceKind = 'assistant' | 'thread' | 'message' | 'run' | 'run step' | 'file' | 'vector store' | 'vector store file batch'
 
 /** What a JSON value is called in "expected …, but got … instead." messages. */
-export function describeJsonType (value: unknown): string {
+function describeJsonType (value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'

@@ -24,7 +24,7 @@ const FixtureThreadSchema = Type.Composite([
   CreateThreadBodySchema
 ], { additionalProperties: false })
 
-export const FixturesFileSchema = Type.Object({
+const FixturesFileSchema = Type.Object({
   $schema: Type.Optional(Type.String()),
   description: Type.Optional(Type.String()),
   assistants: Type.Optional(Type.Array(FixtureAssistantSchema)),
@@ -34,8 +34,8 @@ export const FixturesFileSchema = Type.Object({
   faults: Type.Optional(Type.Array(FaultRuleSchema))
 }, { additionalProperties: false })
 export type FixturesFile = Static<typeof FixturesFileSchema>
-export type FixtureAssistant = Static<typeof FixtureAssistantSchema>
-export type FixtureThread = Static<typeof FixtureThreadSchema>
+type FixtureAssistant = Static<typeof FixtureAssistantSchema>
+type FixtureThread = Static<typeof FixtureThreadSchema>
 
 export interface Fixtures {
   readonly assistants: readonly FixtureAssistant[]

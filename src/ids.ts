@@ -14,7 +14,7 @@ const SIZE = 24
  */
 const flat = (text: string): string => Buffer.from(text, 'latin1').toString('latin1')
 
-export type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs' | 'vsfb'
+type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs' | 'vsfb'
 
 export interface Ids {
   /** A new id of one kind of object, e.g. `run_…`. */

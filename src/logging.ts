@@ -20,7 +20,7 @@ export const REDACTED = '[redacted]'
 const SECRET_HEADERS = ['api-key', 'authorization', 'ocp-apim-subscription-key', 'x-api-key', 'cookie']
 
 /** pino redact paths: headers objects at the top level, under req, or one level under anything. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   ...SECRET_HEADERS.flatMap(h => [`req.headers["${h}"]`, `headers["${h}"]`, `*.headers["${h}"]`]),
   // Node's HTTP parser errors carry the raw request bytes, headers included.
   'err.rawPacket',

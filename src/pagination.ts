@@ -8,11 +8,11 @@
  * Usage in a route: `schema: { querystring: ListQuerySchema, response: { 200: listSchema(RunSchema) } }`,
  * then `mapPage(paginate(records, request.query), record => present(record, generation))`.
  */
-import { Type, type Static, type TSchema, type TProperties } from '@sinclair/typebox'
+import { Type, type TSchema, type TProperties } from '@sinclair/typebox'
 import { Nullable } from './schemas/common.js'
 
 export const DEFAULT_LIST_LIMIT = 20
-export const MAX_LIST_LIMIT = 100
+const MAX_LIST_LIMIT = 100
 
 /**
  * The list query parameters. Query strings reach validation.ts with `convertStrings`, so `limit=7` is 7,
@@ -29,7 +29,6 @@ const listQueryProperties = {
 }
 
 export const ListQuerySchema = Type.Object(listQueryProperties)
-export type ListQuery = Static<typeof ListQuerySchema>
 
 /** The list query plus endpoint-specific filters (e.g. messages' `run_id`). */
 export function listQuerySchema<P extends TProperties> (extra: P) {

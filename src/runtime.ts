@@ -44,7 +44,7 @@ export interface RuntimeDeps {
 }
 
 /** The test control plane's state beside the stores: fault rules, quotas, the requests journal. */
-export interface ControlPlane {
+interface ControlPlane {
   readonly faults: FaultSet
   readonly quotas: Quotas
   readonly journal: Journal<RecordedRequest>
@@ -69,7 +69,7 @@ export interface Runtime {
 }
 
 /** Where a virtual clock starts when a seed is given: a fixed instant, so seeded runs repeat byte for byte. */
-export const SEEDED_VIRTUAL_EPOCH = Date.UTC(2025, 0, 1)
+const SEEDED_VIRTUAL_EPOCH = Date.UTC(2025, 0, 1)
 
 function clockOf (config: Config): Clock {
   if (config.clock === 'real') return systemClock

@@ -17,7 +17,7 @@ export interface Built {
   call (options: CallOptions): Promise<LightMyRequestResponse>
 }
 
-export interface CallOptions {
+interface CallOptions {
   method?: InjectOptions['method']
   url: string
   body?: unknown

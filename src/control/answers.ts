@@ -7,7 +7,7 @@ import { Errors, type ApiError, type Envelope } from '../errors.js'
 import type { Fault } from './faults.js'
 
 /** Seconds a throttled or unavailable Agents response asks the client to wait when nothing else said. */
-export const DEFAULT_AGENTS_RETRY_AFTER_S = 1
+const DEFAULT_AGENTS_RETRY_AFTER_S = 1
 
 /** The rate-limit answer, with `retry-after` (whole seconds, at least 1) and `retry-after-ms`. */
 export function rateLimited (reply: FastifyReply, envelope: Envelope, retryAfterMs: number,

@@ -14,7 +14,7 @@ import { pathOf } from '../api-surface.js'
 import { credentialOf } from '../gates/credentials.js'
 import type { Random } from './random.js'
 
-export const FaultSchema = Type.Union([
+const FaultSchema = Type.Union([
   Type.Object({
     type: Type.Literal('status'),
     status: Type.Integer({ minimum: 400, maximum: 599 }),

@@ -5,9 +5,9 @@
  * gateway does, from the request body: bytes / 4, rounded up (at least 1). Time comes from the app's
  * clock, so a virtual clock frees the window when advanced.
  */
-export const WINDOW_MS = 60000
+const WINDOW_MS = 60000
 
-export interface QuotaVerdict {
+interface QuotaVerdict {
   /** Null when the request may go on; otherwise the ms until it could. */
   readonly retryAfterMs: number | null
   readonly remainingRequests: number

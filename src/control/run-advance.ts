@@ -10,7 +10,7 @@ import type { RunStatus } from '../schemas/run.js'
 import type { RunRecord } from '../store/records.js'
 
 /** `run` as if everything about it had happened `ms` earlier. */
-export function shiftRun (run: RunRecord, ms: number): RunRecord {
+function shiftRun (run: RunRecord, ms: number): RunRecord {
   return {
     ...run,
     createdAt: run.createdAt - ms,

@@ -22,7 +22,7 @@ import {
 } from '../store/records.js'
 import type { Store } from '../store/store.js'
 
-export const STATE_FORMAT = 'aoai-assistants-emulator-state'
+const STATE_FORMAT = 'aoai-assistants-emulator-state'
 export const STATE_VERSION = 2
 
 /** A file as a document holds it: the record with its bytes in base64. */

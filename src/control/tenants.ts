@@ -14,7 +14,7 @@ import { credentialOf } from '../gates/credentials.js'
 import type { Services } from '../services/index.js'
 import type { Store } from '../store/store.js'
 
-export type StoreFactory = () => Store
+type StoreFactory = () => Store
 
 export interface Tenant {
   /** '' for the shared tenant; `sha256:<hex>` of the credential with --isolate-by-key. */
@@ -24,13 +24,13 @@ export interface Tenant {
 }
 
 /** The owner of a request's objects: the digest of its api-key (or else bearer) credential, '' without one. */
-export function ownerOf (headers: IncomingHttpHeaders): string {
+function ownerOf (headers: IncomingHttpHeaders): string {
   const credential = credentialOf(headers)
   return credential === undefined || credential === '' ? '' : ownerDigest(credential)
 }
 
 /** The owner name of a credential as it appears in state documents. */
-export const ownerDigest = (credential: string): string => `sha256:${createHash('sha256').update(credential).digest('hex')}`
+const ownerDigest = (credential: string): string => `sha256:${createHash('sha256').update(credential).digest('hex')}`
 
 export interface Tenants {
   readonly isolated: boolean

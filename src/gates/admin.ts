@@ -6,7 +6,7 @@ import { Errors } from '../errors.js'
 import { secretIn } from './credentials.js'
 import type { Gate, GateDeps } from './gate.js'
 
-export const ADMIN_KEY_HEADER = 'x-emulator-admin-key'
+const ADMIN_KEY_HEADER = 'x-emulator-admin-key'
 
 export function adminGate ({ config }: GateDeps): Gate {
   const { adminKey } = config

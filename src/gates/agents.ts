@@ -14,7 +14,7 @@ import { bearerToken, proveBearer, secretIn, type BearerConfig } from './credent
 import { WARNING_HEADER, type Gate, type GateDeps } from './gate.js'
 
 /** The token audience of the Agents service (scope `https://ai.azure.com/.default`, spec `security`). */
-export const AGENTS_AUDIENCE = 'https://ai.azure.com'
+const AGENTS_AUDIENCE = 'https://ai.azure.com'
 
 export interface CheckedAgentsApiVersion extends RequestApiVersion {
   readonly warning?: string
@@ -51,7 +51,7 @@ export function proveAgentsBearer (token: string, audience: string, config: Bear
 }
 
 /** `Authorization: Bearer <token>` is the only credential the Agents service takes (no `api-key`). */
-export function checkAgentsCredentials (request: FastifyRequest, config: BearerConfig, nowMs: number): void {
+function checkAgentsCredentials (request: FastifyRequest, config: BearerConfig, nowMs: number): void {
   const token = bearerToken(request.headers)
   if (token === undefined || !proveAgentsBearer(token, AGENTS_AUDIENCE, config, nowMs)) throw Errors.agentsUnauthorized()
 }

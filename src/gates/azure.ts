@@ -10,12 +10,12 @@ import type { Gate, GateDeps } from './gate.js'
 import { WARNING_HEADER } from './gate.js'
 
 /** A served api-version, and the warning to send when it is not the one requested. */
-export interface CheckedApiVersion extends RequestApiVersion {
+interface CheckedApiVersion extends RequestApiVersion {
   readonly warning?: string
 }
 
 /** The Assistants-carrying api-version of a request under a check mode, or the error Azure answers. */
-export function checkApiVersion (value: unknown, mode: ApiVersionCheck = 'strict'): CheckedApiVersion {
+function checkApiVersion (value: unknown, mode: ApiVersionCheck = 'strict'): CheckedApiVersion {
   const resolved = resolveApiVersion(value, mode)
   if (resolved.outcome === 'not-found') throw Errors.resourceNotFound()
   if (resolved.outcome === 'not-supported') throw Errors.apiVersionNotSupported()
@@ -29,7 +29,7 @@ export function checkApiVersion (value: unknown, mode: ApiVersionCheck = 'strict
 }
 
 /** The audience of Azure OpenAI's Entra ID tokens. */
-export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
+const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
 
 /**
  * Azure's credential rules: an `api-key` header wins over `Authorization` (the Python SDK sends both).
@@ -37,7 +37,7 @@ export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
  * (credentials.ts): with nothing configured any opaque token, or a JWT with the Cognitive Services audience
  * that has not expired; otherwise only a configured Entra token or an HS256 JWT signed with the configured secret.
  */
-export function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly string[], nowMs: number,
+function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly string[], nowMs: number,
   bearer: Omit<BearerConfig, 'apiKeys'> = { entraTokens: [], jwtSecret: null }): void {
   const key = apiKeyHeader(request.headers)
   if (key !== undefined) {

@@ -67,7 +67,7 @@ function decodeJson (part: string): Record<string, unknown> | null {
 }
 
 /** A JWT's parts, or null when the token is not a JWT (opaque). Nothing is verified here. */
-export function parseJwt (token: string): Jwt | null {
+function parseJwt (token: string): Jwt | null {
   const parts = token.split('.')
   if (parts.length !== 3) return null
   const header = decodeJson(parts[0]!)

@@ -15,7 +15,7 @@ const OPENAI_API_VERSION: RequestApiVersion = Object.freeze({ flavour: 'openai',
  * OpenAI's key rules: `Authorization: Bearer <key>` is required; with keys configured it must be one of
  * them, otherwise any non-empty key is accepted.
  */
-export function checkOpenAICredentials (request: FastifyRequest, acceptedKeys: readonly string[]): void {
+function checkOpenAICredentials (request: FastifyRequest, acceptedKeys: readonly string[]): void {
   const key = bearerToken(request.headers)
   if (key === undefined) throw Errors.missingApiKey()
   if (acceptedKeys.length > 0 && !secretIn(key, acceptedKeys)) throw Errors.incorrectApiKey(key)
@@ -25,7 +25,7 @@ export function checkOpenAICredentials (request: FastifyRequest, acceptedKeys: r
  * The beta header as OpenAI checks it: one of its comma-separated entries must be `assistants=v2`;
  * `assistants=v1` gets the retirement notice, anything else (or nothing) the "must provide" error.
  */
-export function checkBetaHeader (request: FastifyRequest): void {
+function checkBetaHeader (request: FastifyRequest): void {
   const header = request.headers['openai-beta']
   const entries = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map(entry => entry.trim())
   if (entries.includes('assistants=v2')) return

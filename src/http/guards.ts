@@ -15,7 +15,7 @@ import { Errors, type ApiError } from '../errors.js'
  * Most bytes of a refused request's body read and discarded so that its answer (a 413, say) reaches the
  * client; a body still arriving beyond it has its connection closed.
  */
-export const DRAIN_LIMIT_BYTES = 128 * 1024 * 1024
+const DRAIN_LIMIT_BYTES = 128 * 1024 * 1024
 
 /**
  * Lets the error answer to a request whose body has not arrived in full reach its client: instead of

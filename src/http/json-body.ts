@@ -10,7 +10,7 @@ import { Errors } from '../errors.js'
 export const MAX_JSON_DEPTH = 64
 
 /** How deeply `text` nests objects and arrays (strings and their escapes skipped), in one pass. */
-export function jsonDepth (text: string): number {
+function jsonDepth (text: string): number {
   let depth = 0
   let deepest = 0
   let inString = false

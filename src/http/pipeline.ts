@@ -55,7 +55,7 @@ declare module 'fastify' {
 /** Response inspection for the emulator's own tests: sees every response just before it is sent; must not throw. */
 export type ResponseInspector = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => void
 
-export interface PipelineOptions {
+interface PipelineOptions {
   readonly runtime: Runtime
   /** Test-only (the contract tests): when absent no hook is installed, so production pays nothing. */
   readonly inspectResponse?: ResponseInspector

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from 'fastify'
 
-export const POLL_AFTER_HEADER = 'openai-poll-after-ms'
+const POLL_AFTER_HEADER = 'openai-poll-after-ms'
 
 /** Sets the hint (ms) when there is one; returns `value` for chaining in a route. */
 export function withPollHint<T> (reply: FastifyReply, afterMs: number | undefined, value: T): T {

@@ -22,7 +22,7 @@ function bareType (branch: unknown): string | undefined {
 }
 
 /** A copy of `schema` with primitive unions written as type lists (string keys only: TypeBox's symbols are dropped). */
-export function serializationSchema (schema: unknown): unknown {
+function serializationSchema (schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(serializationSchema)
   if (!isObject(schema)) return schema
   if (Array.isArray(schema.anyOf) && schema.anyOf.length > 0) {

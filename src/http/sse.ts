@@ -57,7 +57,7 @@ export function formatEvent (event: string, data: unknown): string {
   return `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`
 }
 
-export const DONE_MESSAGE = formatEvent('done', '[DONE]')
+const DONE_MESSAGE = formatEvent('done', '[DONE]')
 
 function errorFields (err: unknown): OpenAIErrorFields {
   return err instanceof ApiError && err.fields ? err.fields : Errors.internal().fields!

@@ -15,7 +15,7 @@ export interface RunStreamRouteOptions {
 }
 
 /** The header the stream answers with (what OpenAI and Azure send). */
-export const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream; charset=utf-8'
+const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream; charset=utf-8'
 
 /**
  * Streams the run's events from what the request just did on. The stream reads the request's own tenant

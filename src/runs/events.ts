@@ -36,7 +36,7 @@ function endsStream (happening: Happening): boolean {
  * The events of happenings `from` (inclusive) to `to` (exclusive) of the run's course, in `generation`'s
  * shapes. Pure. Happening 0 (the run's creation) gives `thread.run.created` and `thread.run.queued`.
  */
-export function runEvents (run: RunRecord, from: number, to: number, generation: Generation): StreamEvent[] {
+function runEvents (run: RunRecord, from: number, to: number, generation: Generation): StreamEvent[] {
   const { happenings, steps } = courseOf(run)
   const events: StreamEvent[] = []
   for (let i = from; i < to; i++) {

@@ -43,7 +43,7 @@ export function isTerminal (status: RunStatus): boolean {
 /** Statuses that stop at the expiry time if the run is still in them. */
 const EXPIRABLE: ReadonlySet<RunStatus> = new Set(['queued', 'in_progress', 'requires_action'])
 
-export type StepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired'
+type StepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired'
 type EndStatus = Exclude<StepStatus, 'in_progress' | 'failed'>
 
 type ToolCall = Extract<ScriptStep, { kind: 'tool_calls' }>['calls'][number]

@@ -12,9 +12,8 @@ const FailCodeSchema = Type.Union([
 export type FailCode = Static<typeof FailCodeSchema>
 
 const IncompleteReasonSchema = Type.Union([Type.Literal('max_completion_tokens'), Type.Literal('max_prompt_tokens')])
-export type IncompleteReason = Static<typeof IncompleteReasonSchema>
 
-export const ScenarioStepSchema = Type.Union([
+const ScenarioStepSchema = Type.Union([
   Type.Object({ reply: Type.String({ maxLength: 256000 }) }, { additionalProperties: false }),
   Type.Object({
     tool_calls: Type.Array(Type.Object({
@@ -29,11 +28,10 @@ export const ScenarioStepSchema = Type.Union([
     incomplete: Type.Object({ reason: IncompleteReasonSchema }, { additionalProperties: false })
   }, { additionalProperties: false })
 ])
-export type ScenarioStep = Static<typeof ScenarioStepSchema>
 
 const Duration = Type.Integer({ minimum: 0, maximum: 24 * 60 * 60 * 1000 })
 
-export const ScenarioTimingsSchema = Type.Object({
+const ScenarioTimingsSchema = Type.Object({
   queued_ms: Type.Optional(Duration),
   in_progress_ms: Type.Optional(Duration),
   cancelling_ms: Type.Optional(Duration),

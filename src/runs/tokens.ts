@@ -21,7 +21,7 @@ const COUNT_MEMO_ENTRIES = 2048
 const COUNT_MEMO_MAX_CHARS = 4096
 
 /** `count` over `encode`, remembering the counts of recent texts up to COUNT_MEMO_MAX_CHARS long. */
-export function memoizedCount (encode: (text: string) => number[]): (text: string) => number {
+function memoizedCount (encode: (text: string) => number[]): (text: string) => number {
   const memo = boundedMemo<string, number>(COUNT_MEMO_ENTRIES)
   const countOf = (text: string) => encode(text).length
   return text => text.length <= COUNT_MEMO_MAX_CHARS ? memo.get(text, countOf) : countOf(text)

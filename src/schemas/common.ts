@@ -25,7 +25,7 @@ export function since<T extends TSchema> (apiVersion: string, schema: T): T {
 }
 
 /** Marks a v2 field that only OpenAI's flavour knows (api-versions.ts `AZURE_NEVER`). */
-export function openaiOnly<T extends TSchema> (schema: T): T {
+function openaiOnly<T extends TSchema> (schema: T): T {
   return since(AZURE_NEVER, schema)
 }
 
@@ -40,9 +40,9 @@ export const MetadataSchema = Type.Record(Type.String(), Type.String({ maxLength
 export type Metadata = Static<typeof MetadataSchema>
 
 /** OpenAI's function-name rule (its 400 names this pattern; the 64-character bound comes first). */
-export const FUNCTION_NAME_PATTERN = '^[a-zA-Z0-9_-]+$'
+const FUNCTION_NAME_PATTERN = '^[a-zA-Z0-9_-]+$'
 
-export const FunctionDefinitionSchema = Type.Object({
+const FunctionDefinitionSchema = Type.Object({
   name: Type.String({ maxLength: LIMITS.functionName, pattern: FUNCTION_NAME_PATTERN }),
   description: Type.Optional(Type.String()),
   parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -50,7 +50,7 @@ export const FunctionDefinitionSchema = Type.Object({
 }, { additionalProperties: false })
 
 /** `file_search.ranking_options` (OpenAI `FileSearchRankingOptions`; no Azure document has it). */
-export const RankingOptionsSchema = Type.Object({
+const RankingOptionsSchema = Type.Object({
   ranker: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('default_2024_08_21')])),
   score_threshold: Type.Number({ minimum: 0, maximum: 1 })
 }, { additionalProperties: false })
@@ -60,7 +60,7 @@ export const RankingOptionsSchema = Type.Object({
  * ('code_interpreter', 'function', 'file_search': the Azure capture in danny-avila/LibreChat#4416).
  * `retrieval` exists on the v1 api-versions only to be refused with Azure's own text (checks/tool-definitions.ts).
  */
-export const ToolSchema = Type.Union([
+const ToolSchema = Type.Union([
   Type.Object({ type: Type.Literal('code_interpreter') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('function'), function: FunctionDefinitionSchema }, { additionalProperties: false }),
   only('v1', Type.Object({ type: Type.Literal('retrieval') }, { additionalProperties: false })),
@@ -92,7 +92,7 @@ export const ToolResourcesSchema = Type.Object({
 }, { additionalProperties: false })
 
 /** `response_format: {type: 'json_schema'}` (OpenAI `ResponseFormatJsonSchema`); its schema is checked in checks/tool-definitions.ts. */
-export const JsonSchemaFormatSchema = Type.Object({
+const JsonSchemaFormatSchema = Type.Object({
   name: Type.String({ maxLength: LIMITS.functionName, pattern: FUNCTION_NAME_PATTERN }),
   description: Type.Optional(Type.String()),
   schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

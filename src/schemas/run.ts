@@ -77,7 +77,7 @@ export const SubmitToolOutputsBodySchema = Type.Object({
 export type SubmitToolOutputsBody = Static<typeof SubmitToolOutputsBodySchema>
 
 /** The one `include[]` value (OpenAI; Azure from the 2025-04-01-preview inference spec on, spec/SOURCES.md). */
-export const RUN_STEP_INCLUDE = 'step_details.tool_calls[*].file_search.results[*].content'
+const RUN_STEP_INCLUDE = 'step_details.tool_calls[*].file_search.results[*].content'
 const IncludeValue = Type.Literal(RUN_STEP_INCLUDE)
 /**
  * `include[]` on create run, list steps and get step. Unknown query parameters are ignored by the service, so on
@@ -97,7 +97,7 @@ export const RUN_STATUSES = [
 ] as const
 export type RunStatus = typeof RUN_STATUSES[number]
 
-export const UsageSchema = Type.Object({
+const UsageSchema = Type.Object({
   prompt_tokens: Type.Integer(),
   completion_tokens: Type.Integer(),
   total_tokens: Type.Integer()

@@ -5,13 +5,13 @@ import { listQuerySchema } from '../pagination.js'
 import { DeletedSchema, MetadataSchema, Nullable, since } from './common.js'
 import { LIMITS } from './limits.js'
 
-export const ExpiresAfterSchema = Type.Object({
+const ExpiresAfterSchema = Type.Object({
   anchor: Type.Literal('last_active_at'),
   days: Type.Integer({ minimum: 1, maximum: LIMITS.expiryDaysMax })
 }, { additionalProperties: false })
 
 /** OpenAI's `ChunkingStrategyRequestParam` (2024-06-20); 2024-05-01-preview's spec predates it (see README). */
-export const ChunkingStrategySchema = Type.Union([
+const ChunkingStrategySchema = Type.Union([
   Type.Object({ type: Type.Literal('auto') }, { additionalProperties: false }),
   Type.Object({
     type: Type.Literal('static'),
@@ -61,7 +61,7 @@ export const InlineVectorStoresSchema = Type.Array(Type.Object({
   metadata: Type.Optional(Nullable(MetadataSchema))
 }, { additionalProperties: false }), { maxItems: 1 })
 
-export const FILE_STATUSES = ['in_progress', 'completed', 'failed', 'cancelled'] as const
+const FILE_STATUSES = ['in_progress', 'completed', 'failed', 'cancelled'] as const
 export type VectorStoreFileStatus = typeof FILE_STATUSES[number]
 
 export const ListVectorStoreFilesQuerySchema = listQuerySchema({
@@ -72,7 +72,7 @@ export const VectorStoreParamsSchema = Type.Object({ vector_store_id: Type.Strin
 export const VectorStoreFileParamsSchema = Type.Object({ vector_store_id: Type.String(), file_id: Type.String() })
 export const FileBatchParamsSchema = Type.Object({ vector_store_id: Type.String(), batch_id: Type.String() })
 
-export const FileCountsSchema = Type.Object({
+const FileCountsSchema = Type.Object({
   in_progress: Type.Integer(),
   completed: Type.Integer(),
   failed: Type.Integer(),

@@ -27,7 +27,7 @@ export function assistantRecord (body: CreateAssistantBody, id: string, createdA
  * The assistant with the fields the body names replaced (metadata and tool lists replace, never merge);
  * `null` resets a field to what creation without it gives.
  */
-export function modifiedAssistant (record: AssistantRecord, body: ModifyAssistantBody): AssistantRecord {
+function modifiedAssistant (record: AssistantRecord, body: ModifyAssistantBody): AssistantRecord {
   // A fresh record from the merged body applies create's defaults to the fields sent as null.
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
   const current: CreateAssistantBody = {

@@ -47,4 +47,3 @@ export function createFileService ({ store, clock, ids }: ServiceContext) {
     }
   }
 }
-export type FileService = ReturnType<typeof createFileService>

@@ -35,7 +35,7 @@ export function userMessageRecord (input: MessageInput, id: string, threadId: st
   }
 }
 
-export function threadRecord (id: string, createdAt: number, body: CreateThreadBody): ThreadRecord {
+function threadRecord (id: string, createdAt: number, body: CreateThreadBody): ThreadRecord {
   return { id, createdAt, activeRunId: null, toolResources: body.tool_resources ?? NO_TOOL_RESOURCES, metadata: body.metadata ?? NO_METADATA }
 }
 

@@ -10,7 +10,7 @@ import type { ServiceContext } from './context.js'
 import type { MessageService } from './messages.js'
 
 /** An assistant may have at most this many files (v1 `file_ids` maxItems). */
-export const MAX_ASSISTANT_FILES = 20
+const MAX_ASSISTANT_FILES = 20
 
 export function createV1FileService ({ store, clock }: ServiceContext,
   { assistants, messages }: { assistants: AssistantService, messages: MessageService }) {
@@ -68,4 +68,3 @@ export function createV1FileService ({ store, clock }: ServiceContext,
     }
   }
 }
-export type V1FileService = ReturnType<typeof createV1FileService>

@@ -20,14 +20,14 @@ const CHARS_PER_TOKEN = 4
 /** Characters of text (UTF-16 code units) indexed per file for search; text beyond is not searchable. */
 export const SEARCH_FILE_CHARS = 1_000_000
 /** Characters indexed per vector store (files in store order; a file past the budget is not searchable). */
-export const SEARCH_INDEX_CHARS = 2_000_000
+const SEARCH_INDEX_CHARS = 2_000_000
 /** Prefix matching only for terms this long: a 1-letter prefix would expand to a large part of the vocabulary. */
 const MIN_PREFIX_TERM = 3
 /** Indexes kept per app (least recently used dropped first). */
 const MAX_CACHED_INDEXES = 8
 
 /** The file's text cut into overlapping chunks (`chunking` in tokens, approximated as 4 characters each). */
-export function chunkFileText (text: string, chunking: ChunkingStrategy): string[] {
+function chunkFileText (text: string, chunking: ChunkingStrategy): string[] {
   const { max_chunk_size_tokens: size, chunk_overlap_tokens: overlap } = chunking.type === 'static' ? chunking.static : AUTO_CHUNKING
   const width = size * CHARS_PER_TOKEN
   const step = Math.max(1, (size - overlap) * CHARS_PER_TOKEN)
@@ -44,7 +44,7 @@ export type SearchFilter =
   | { type: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte', key: string, value: string | number | boolean }
   | { type: 'and' | 'or', filters: SearchFilter[] }
 
-export function matchesFilter (attributes: Readonly<Record<string, unknown>>, filter: SearchFilter): boolean {
+function matchesFilter (attributes: Readonly<Record<string, unknown>>, filter: SearchFilter): boolean {
   if ('filters' in filter) {
     return filter.type === 'and' ? filter.filters.every(f => matchesFilter(attributes, f)) : filter.filters.some(f => matchesFilter(attributes, f))
   }
@@ -101,7 +101,7 @@ function indexKey (files: readonly SearchableFile[]): string {
 }
 
 /** Chunks and indexes the files' text: at most SEARCH_FILE_CHARS characters of each, SEARCH_INDEX_CHARS in all. */
-export function buildSearchIndex (files: readonly SearchableFile[]): SearchIndex {
+function buildSearchIndex (files: readonly SearchableFile[]): SearchIndex {
   searchIndexStats.builds++
   const docs: ChunkDoc[] = []
   let budget = SEARCH_INDEX_CHARS

@@ -13,7 +13,7 @@ import { MAX_CLOCK_MS } from '../clock.js'
 import { LIMITS } from '../schemas/limits.js'
 
 /** A record's type: its schema's Static, read-only all the way down (records are values). */
-export type RecordOf<T extends TSchema> = DeepReadonly<Static<T>>
+type RecordOf<T extends TSchema> = DeepReadonly<Static<T>>
 type DeepReadonly<T> = T extends Buffer
   ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T
@@ -33,7 +33,7 @@ const Duration = Type.Integer({ minimum: 0, maximum: MAX_CLOCK_MS })
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 
 /** A stored tool definition: only the fields presenters and the run script read are required. */
-export const StoredToolSchema = Type.Union([
+const StoredToolSchema = Type.Union([
   Loose({ type: Type.Union([Type.Literal('code_interpreter'), Type.Literal('retrieval'), Type.Literal('file_search')]) }),
   Loose({ type: Type.Literal('function'), function: Loose({ name: Type.String() }) })
 ])
@@ -67,7 +67,7 @@ export const ThreadRecordSchema = Loose({
 })
 export type ThreadRecord = RecordOf<typeof ThreadRecordSchema>
 
-export const MessageContentPartSchema = Type.Union([
+const MessageContentPartSchema = Type.Union([
   Strict({ type: Type.Literal('text'), text: Strict({ value: Type.String(), annotations: Type.Array(Type.Unknown()) }) }),
   Strict({ type: Type.Literal('image_file'), image_file: Loose({ file_id: Type.String() }) }),
   Strict({ type: Type.Literal('image_url'), image_url: Loose({ url: Type.String() }) })
@@ -97,7 +97,7 @@ export type MessageRecord = RecordOf<typeof MessageRecordSchema>
 const ToolCallSchema = Strict({ id: Id, name: Type.String(), arguments: Type.String() })
 
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
-export const ScriptStepSchema = Type.Union([
+const ScriptStepSchema = Type.Union([
   Strict({ kind: Type.Literal('message'), stepId: Id, messageId: Id, template: Type.String() }),
   Strict({
     kind: Type.Literal('tool_calls'),
@@ -109,18 +109,18 @@ export const ScriptStepSchema = Type.Union([
 ])
 export type ScriptStep = RecordOf<typeof ScriptStepSchema>
 
-export const ToolOutputSchema = Strict({ tool_call_id: Type.String(), output: Type.String() })
+const ToolOutputSchema = Strict({ tool_call_id: Type.String(), output: Type.String() })
 export type ToolOutput = RecordOf<typeof ToolOutputSchema>
 
 /**
  * A rendered reply; `truncated` when cut at the token budget, and then its token count (the budget). Other
  * replies count as their text encodes (runs/tokens.ts `replyTokens`).
  */
-export const ReplySchema = Strict({ text: Type.String(), completionTokens: Type.Optional(Count), truncated: Type.Boolean() })
+const ReplySchema = Strict({ text: Type.String(), completionTokens: Type.Optional(Count), truncated: Type.Boolean() })
 export type Reply = RecordOf<typeof ReplySchema>
 
 /** The first model call's prompt: the instructions and the texts of the thread messages it kept, in order. */
-export const PromptTextsSchema = Strict({ instructions: Type.String(), messages: Type.Array(Type.String()) })
+const PromptTextsSchema = Strict({ instructions: Type.String(), messages: Type.Array(Type.String()) })
 export type PromptTexts = RecordOf<typeof PromptTextsSchema>
 
 /**
@@ -128,7 +128,7 @@ export type PromptTexts = RecordOf<typeof PromptTextsSchema>
  * submission starts another at the step after the tool calls. Reply texts are rendered when the pass
  * starts, because they may quote the outputs that started it.
  */
-export const RunSegmentSchema = Strict({
+const RunSegmentSchema = Strict({
   startedAt: Time,
   fromStep: Count,
   /**
@@ -149,7 +149,7 @@ export type RunSegment = RecordOf<typeof RunSegmentSchema>
 export const replyAt = (segment: Pick<RunSegment, 'fromStep' | 'replies'>, step: number): Reply | undefined =>
   step < segment.fromStep ? undefined : segment.replies[step - segment.fromStep]
 
-export const RunTimingsSchema = Strict({
+const RunTimingsSchema = Strict({
   queuedMs: Duration,
   inProgressMs: Duration,
   cancellingMs: Duration,
@@ -162,7 +162,7 @@ export const RunTimingsSchema = Strict({
 export type RunTimings = RecordOf<typeof RunTimingsSchema>
 
 /** What reply templates of later passes are rendered with (runs/script.ts `renderSegment`). */
-export const ReplyContextSchema = Strict({
+const ReplyContextSchema = Strict({
   lastUserMessage: Nullable(Type.String()),
   assistantName: Nullable(Type.String())
 })
@@ -208,7 +208,7 @@ export const FileRecordSchema = Loose({
 })
 export type FileRecord = RecordOf<typeof FileRecordSchema>
 
-export const ChunkingStrategySchema = Type.Union([
+const ChunkingStrategySchema = Type.Union([
   Strict({ type: Type.Literal('auto') }),
   Strict({ type: Type.Literal('static'), static: Strict({ max_chunk_size_tokens: Count, chunk_overlap_tokens: Count }) })
 ])

@@ -26,7 +26,7 @@ import { DOCUMENT_PATCHES, ERROR_BODY_SCHEMAS, BORROWED_OPERATIONS, type RawSche
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as
   (ajv: Ajv2020) => Ajv2020
 
-export const SPEC_DIR = new URL('../../spec/', import.meta.url)
+const SPEC_DIR = new URL('../../spec/', import.meta.url)
 
 export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'azure-2024-07-01-preview' |
   'azure-2024-09-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'agents-v1'
@@ -50,7 +50,7 @@ export const DOC_IDS: readonly DocId[] = ['azure-2024-02-15-preview', 'azure-202
   'azure-2024-09-01-preview', 'openai-2024-06-20', 'agents-v1']
 
 /** The Azure v2 documents, each with the first api-version it describes (ascending). */
-export const AZURE_V2_DOCS: ReadonlyArray<{ doc: DocId, since: string }> = [
+const AZURE_V2_DOCS: ReadonlyArray<{ doc: DocId, since: string }> = [
   { doc: 'azure-2024-05-01-preview', since: '2024-05-01-preview' },
   { doc: 'azure-2024-07-01-preview', since: '2024-07-01-preview' },
   { doc: 'azure-2024-09-01-preview', since: '2024-09-01-preview' }
@@ -82,7 +82,7 @@ export function docFor (flavour: Flavour, generation: Generation, apiVersion?: s
 /** The OpenAI document covers every OpenAI API; these are the Assistants ones this emulator is about. */
 const OPENAI_ASSISTANTS_PATH = /^\/(assistants|threads|files|vector_stores)(\/|$)/
 
-export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
 interface RawDoc {
   paths: Record<string, Record<string, { responses?: Record<string, { schema?: RawSchema, content?: Record<string, { schema?: RawSchema }> }> }>>

@@ -17,7 +17,7 @@ export function childEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv
   return { ...Object.fromEntries(inherited), ...extra }
 }
 
-export interface Exit {
+interface Exit {
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
   /** Date.now() when the process closed. */

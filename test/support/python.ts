@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { childEnv, ROOT } from './process.js'
 
-export const PYTHON_SCRIPTS = join(ROOT, 'test', 'e2e', 'python')
+const PYTHON_SCRIPTS = join(ROOT, 'test', 'e2e', 'python')
 
 export interface Python {
   /** Path of the interpreter. */

@@ -3,7 +3,7 @@ import { countPromptTokens, tokenizer } from '../../src/runs/tokens.js'
 import type { PromptTexts, Reply, RunRecord, RunSegment } from '../../src/store/records.js'
 
 /** The first pass's prompt in these records: one user message. */
-export const PROMPT: PromptTexts = { instructions: '', messages: ['hello'] }
+const PROMPT: PromptTexts = { instructions: '', messages: ['hello'] }
 /** Its tokens, as the run's usage counts them (reply primer and message framing included). */
 export const PROMPT_TOKENS = countPromptTokens(tokenizer().count, PROMPT.instructions, PROMPT.messages)
 
