@@ -22,8 +22,11 @@ export interface Config {
   readonly port: number
   /** Accepted api keys; empty means any non-empty key is accepted. */
   readonly apiKeys: readonly string[]
-  /** A fixtures file or a folder of them, or null. */
-  readonly fixtures: string | null
+  /**
+   * A fixtures file or a folder of them, several such paths (a later one overrides an earlier one by id:
+   * fixtures.ts), or null. The command line always gives a list.
+   */
+  readonly fixtures: string | readonly string[] | null
   /** How long a new run stays `queued`, in milliseconds. */
   readonly queuedMs: number
   /** How long a run stays `in_progress` before it completes, in milliseconds. */
@@ -87,7 +90,7 @@ export interface Config {
   readonly tlsKey: string | null
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' |
+type Kind = 'string' | 'list' | 'paths' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' |
   'count' | 'duration-or-auto' | 'clock' | 'seed' | 'boolean' | 'limit'
 
 interface OptionSpec {
@@ -105,7 +108,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', flag: 'host', env: 'AOAI_EMULATOR_HOST', kind: 'string', placeholder: 'ADDRESS', shownDefault: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 for all interfaces).' },
   { key: 'port', flag: 'port', env: 'AOAI_EMULATOR_PORT', kind: 'port', placeholder: 'PORT', shownDefault: '8080', describe: 'Port to listen on; 0 picks any free port.' },
   { key: 'apiKeys', flag: 'api-key', env: 'AOAI_EMULATOR_API_KEYS', kind: 'list', placeholder: 'KEY', shownDefault: 'none: any non-empty key is accepted', describe: 'An accepted api key. Repeat the flag for several; the variable takes a comma-separated list.' },
-  { key: 'fixtures', flag: 'fixtures', env: 'AOAI_EMULATOR_FIXTURES', kind: 'string', placeholder: 'PATH', shownDefault: 'none', describe: 'A fixtures JSON file, or a folder of them: assistants and threads to seed, scenarios that script runs.' },
+  { key: 'fixtures', flag: 'fixtures', env: 'AOAI_EMULATOR_FIXTURES', kind: 'paths', placeholder: 'PATH', shownDefault: 'none', describe: 'A fixtures JSON file, or a folder of them: assistants and threads to seed, scenarios that script runs. Repeat the flag for several (the variable takes a comma-separated list): a later path overrides an earlier one\'s assistants and threads by id and its scenarios by name, and its scenarios are tried first.' },
   { key: 'queuedMs', flag: 'queued-ms', env: 'AOAI_EMULATOR_QUEUED_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a new run stays queued.' },
   { key: 'inProgressMs', flag: 'in-progress-ms', env: 'AOAI_EMULATOR_IN_PROGRESS_MS', kind: 'duration', placeholder: 'MS', shownDefault: '1500', describe: 'How long a run stays in_progress before it completes.' },
   { key: 'cancellingMs', flag: 'cancelling-ms', env: 'AOAI_EMULATOR_CANCELLING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a cancelled run stays cancelling.' },
@@ -203,6 +206,17 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
       if (items.length === 0) fail('is empty; give at least one key')
       return Object.freeze(items)
     }
+    case 'paths': {
+      // Each flag is one path, taken as given; the variable is a comma-separated list whose blank items are dropped.
+      if (Array.isArray(raw)) {
+        const blank = raw.find(path => path.trim() === '')
+        if (blank !== undefined) convert({ ...spec, kind: 'string' }, blank, source)
+        return Object.freeze([...raw])
+      }
+      const items = raw.split(',').map(s => s.trim()).filter(s => s !== '')
+      if (items.length === 0) fail('is empty; give at least one path')
+      return Object.freeze(items)
+    }
     case 'port': {
       const value = Number(raw)
       if (!/^\d+$/.test(String(raw)) || value > 65535) fail('is not a port number from 0 to 65535')
@@ -261,7 +275,7 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
   let values: Record<string, string | boolean | string[] | undefined>
   try {
     const options = Object.fromEntries(OPTIONS.map(o =>
-      [o.flag, o.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: o.kind === 'list' }]))
+      [o.flag, o.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: o.kind === 'list' || o.kind === 'paths' }]))
     values = parseArgs({
       args: [...argv],
       strict: true,
