@@ -22,7 +22,7 @@ import { installAzureGate, type Flavour } from './plugins/azure-gate.js'
 import { installOpenAIGate } from './plugins/openai-gate.js'
 import { AGENTS_PREFIX, installAgentsErrorEnvelope, installAgentsGate, isAgentsPath } from './plugins/agents-gate.js'
 import agentsThreadRoutes from './routes/agents-threads.js'
-import { discardGeneratedCertificate, prepareTls, type TlsMaterial } from './tls.js'
+import { describeGeneratedCertificate, prepareTls, type TlsMaterial } from './tls.js'
 import assistantRoutes from './routes/assistants.js'
 import emulatorRoutes from './routes/emulator.js'
 import fileRoutes from './routes/files.js'
@@ -64,7 +64,7 @@ export interface AppDeps {
   streamCutFor?: (request: FastifyRequest) => number | undefined
   /**
    * HTTPS certificate and key to serve with. When absent, `config.tls` / `config.tlsCert` decide (tls.ts):
-   * a given pair is read, `tls` alone generates a self-signed certificate.
+   * a given pair is read, `tls` alone uses the self-signed certificate kept in `config.tlsDir`.
    */
   tls?: TlsMaterial
 }
@@ -411,13 +411,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
       schema: { response: { 200: { type: 'string' } } }
     }, async (_request, reply) => reply.type('application/x-pem-file')
       .header('x-aoai-emulator-certificate-path', tls.certificatePath).send(tls.cert))
-    if (tls.generated) {
-      app.log.info({ certificatePath: tls.certificatePath },
-        `TLS: self-signed certificate for localhost and 127.0.0.1 written to ${tls.certificatePath} (trust it with NODE_EXTRA_CA_CERTS)`)
-      // A certificate generated for this start is of no use to the next one (it generates its own): its
-      // temporary folder goes when the app closes.
-      if (deps.tls === undefined) app.addHook('onClose', async () => { discardGeneratedCertificate(tls) })
-    }
+    // Where the kept certificate is, at every start: the file NODE_EXTRA_CA_CERTS names stays the same.
+    if (tls.generated) app.log.info({ certificatePath: tls.certificatePath, validTo: tls.validTo }, describeGeneratedCertificate(tls))
   }
   installAgentsErrorEnvelope(app)
 
