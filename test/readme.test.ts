@@ -1,7 +1,7 @@
 /**
  * README.md tells the truth: its generated sections match the code (run `npm run docs` to refresh them), its
  * quick start names scripts that exist, and the ways it gives to run the package from a checkout match
- * package.json. test/quick-start.test.ts starts the quick start's emulator.
+ * package.json. test/e2e/quick-start.test.ts starts the quick start's emulator.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
