@@ -1,9 +1,10 @@
 # Azure OpenAI Assistants emulator: a multi-stage image.
 #
-# NODE_IMAGE can be any Node.js >= 20 image that ships npm: an official node:20-* or node:22-* image, or a
-# locally built base (scripts/test-container.sh builds localhost/aoai-node-base:20). No distribution package
-# manager is used, so the same file builds on Debian, Alpine or a minimal base.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# NODE_IMAGE can be any Node.js 20, 22 or >= 24 image that ships npm: by default the current LTS, Node 24 (an
+# official node:20-* or node:22-* image works too), or a locally built base (scripts/test-container.sh builds
+# localhost/aoai-node-base:24). No distribution package manager is used, so the same file builds on Debian,
+# Alpine or a minimal base.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Build stage: all dependencies, compile src/ to dist/.
 FROM ${NODE_IMAGE} AS build
@@ -35,6 +36,11 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --cache /tmp/.npm \
  && find cjs/bpeRanks cjs/encoding -type f ! -name 'o200k_base.js' -delete
 COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
+COPY LICENSE ./
+# With AOAI_EMULATOR_TLS=true the generated certificate is kept here (the server's user owns the folder); mount a
+# volume on it to keep the same certificate across containers, so NODE_EXTRA_CA_CERTS set once keeps working.
+ENV AOAI_EMULATOR_TLS_DIR=/var/cache/aoai-emulator/tls
+RUN mkdir -p /var/cache/aoai-emulator/tls && chown 1000:1000 /var/cache/aoai-emulator/tls
 # Numeric, so it works on bases that have no named user; the files stay root-owned and read-only to the server.
 USER 1000:1000
 EXPOSE 8080

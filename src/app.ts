@@ -14,7 +14,7 @@ import pipeline, { notFound, type ResponseInspector } from './http/pipeline.js'
 import apiRoutes from './routes/index.js'
 import emulatorRoutes from './routes/emulator.js'
 import { createRuntime, type RuntimeDeps } from './runtime.js'
-import { discardGeneratedCertificate } from './tls.js'
+import { describeGeneratedCertificate } from './tls.js'
 
 export type { ResponseInspector } from './http/pipeline.js'
 
@@ -65,13 +65,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Graceful shutdown (server.ts and startEmulator's close) closes the app: the state is written then.
     app.addHook('onClose', async () => { writeStateFile(stateFile, exportState(runtime.tenants.list(), runtime.clock.now())) })
   }
-  if (tls?.generated === true) {
-    app.log.info({ certificatePath: tls.certificatePath },
-      `TLS: self-signed certificate for localhost and 127.0.0.1 written to ${tls.certificatePath} (trust it with NODE_EXTRA_CA_CERTS)`)
-    // A certificate generated for this start is of no use to the next one (it generates its own): its
-    // temporary folder goes when the app closes.
-    if (deps.tls === undefined) app.addHook('onClose', async () => { discardGeneratedCertificate(tls) })
-  }
+  // Where the kept certificate is, at every start: the file NODE_EXTRA_CA_CERTS names stays the same.
+  if (tls?.generated === true) app.log.info({ certificatePath: tls.certificatePath, validTo: tls.validTo }, describeGeneratedCertificate(tls))
   await app.ready()
   return app
 }

@@ -5,6 +5,8 @@
  * `--help` and the README's table all come from that list. Precedence: flag > environment > default.
  * The result is frozen: nothing else in the emulator looks at process.argv or process.env.
  */
+import { homedir, tmpdir } from 'node:os'
+import { isAbsolute, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { API_VERSION_CHECKS, type ApiVersionCheck } from './api-versions.js'
 
@@ -22,8 +24,11 @@ export interface Config {
   readonly port: number
   /** Accepted api keys; empty means any non-empty key is accepted. */
   readonly apiKeys: readonly string[]
-  /** A fixtures file or a folder of them, or null. */
-  readonly fixtures: string | null
+  /**
+   * A fixtures file or a folder of them, several such paths (a later one overrides an earlier one by id:
+   * fixtures.ts), or null. The command line always gives a list.
+   */
+  readonly fixtures: string | readonly string[] | null
   /** How long a new run stays `queued`, in milliseconds. */
   readonly queuedMs: number
   /** How long a run stays `in_progress` before it completes, in milliseconds. */
@@ -85,9 +90,14 @@ export interface Config {
   readonly tlsCert: string | null
   /** PEM private key file of `tlsCert`. */
   readonly tlsKey: string | null
+  /**
+   * Folder where `tls` alone keeps its generated certificate and key, reused at every start until near expiry
+   * (tls.ts); null: the user's cache folder (defaultTlsDir).
+   */
+  readonly tlsDir: string | null
 }
 
-type Kind = 'string' | 'list' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' |
+type Kind = 'string' | 'list' | 'paths' | 'port' | 'duration' | 'log-level' | 'log-format' | 'api-version-check' | 'bytes' |
   'count' | 'duration-or-auto' | 'clock' | 'seed' | 'boolean' | 'limit'
 
 interface OptionSpec {
@@ -105,7 +115,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', flag: 'host', env: 'AOAI_EMULATOR_HOST', kind: 'string', placeholder: 'ADDRESS', shownDefault: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 for all interfaces).' },
   { key: 'port', flag: 'port', env: 'AOAI_EMULATOR_PORT', kind: 'port', placeholder: 'PORT', shownDefault: '8080', describe: 'Port to listen on; 0 picks any free port.' },
   { key: 'apiKeys', flag: 'api-key', env: 'AOAI_EMULATOR_API_KEYS', kind: 'list', placeholder: 'KEY', shownDefault: 'none: any non-empty key is accepted', describe: 'An accepted api key. Repeat the flag for several; the variable takes a comma-separated list.' },
-  { key: 'fixtures', flag: 'fixtures', env: 'AOAI_EMULATOR_FIXTURES', kind: 'string', placeholder: 'PATH', shownDefault: 'none', describe: 'A fixtures JSON file, or a folder of them: assistants and threads to seed, scenarios that script runs.' },
+  { key: 'fixtures', flag: 'fixtures', env: 'AOAI_EMULATOR_FIXTURES', kind: 'paths', placeholder: 'PATH', shownDefault: 'none', describe: 'A fixtures JSON file, or a folder of them: assistants and threads to seed, scenarios that script runs. Repeat the flag for several (the variable takes a comma-separated list): a later path overrides an earlier one\'s assistants and threads by id and its scenarios by name, and its scenarios are tried first.' },
   { key: 'queuedMs', flag: 'queued-ms', env: 'AOAI_EMULATOR_QUEUED_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a new run stays queued.' },
   { key: 'inProgressMs', flag: 'in-progress-ms', env: 'AOAI_EMULATOR_IN_PROGRESS_MS', kind: 'duration', placeholder: 'MS', shownDefault: '1500', describe: 'How long a run stays in_progress before it completes.' },
   { key: 'cancellingMs', flag: 'cancelling-ms', env: 'AOAI_EMULATOR_CANCELLING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a cancelled run stays cancelling.' },
@@ -133,9 +143,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'rateLimitTpm', flag: 'rate-limit-tpm', env: 'AOAI_EMULATOR_RATE_LIMIT_TPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Tokens per minute per api key, estimated as request body bytes / 4; beyond it Azure\'s 429 with retry-after.' },
   { key: 'noAdmin', flag: 'no-admin', env: 'AOAI_EMULATOR_NO_ADMIN', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Turns off every /_emulator/ endpoint except health and ready (404). The variable takes true or false (also 1/0, yes/no, on/off).' },
   { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise).' },
-  { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost and 127.0.0.1 is generated at start-up; its file is logged and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true or false (also 1/0, yes/no, on/off).' },
+  { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost, 127.0.0.1 and ::1 is made once in --tls-dir and reused at every start; its file is logged at each start and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true or false (also 1/0, yes/no, on/off).' },
   { key: 'tlsCert', flag: 'tls-cert', env: 'AOAI_EMULATOR_TLS_CERT', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM certificate file to serve HTTPS with (implies --tls; needs --tls-key).' },
-  { key: 'tlsKey', flag: 'tls-key', env: 'AOAI_EMULATOR_TLS_KEY', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM private key file of --tls-cert.' }
+  { key: 'tlsKey', flag: 'tls-key', env: 'AOAI_EMULATOR_TLS_KEY', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM private key file of --tls-cert.' },
+  { key: 'tlsDir', flag: 'tls-dir', env: 'AOAI_EMULATOR_TLS_DIR', kind: 'string', placeholder: 'DIR', shownDefault: 'the user\'s cache folder: $XDG_CACHE_HOME/aoai-emulator/tls, else ~/.cache/aoai-emulator/tls (%LOCALAPPDATA%\\aoai-emulator\\tls on Windows)', describe: 'Folder where --tls keeps its certificate.pem and key.pem (made if missing, owned by you and not writable by others). They are reused at every start and renewed within 30 days of expiry, so NODE_EXTRA_CA_CERTS=DIR/certificate.pem set once keeps working.' }
 ]
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -172,7 +183,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   adminKey: null,
   tls: false,
   tlsCert: null,
-  tlsKey: null
+  tlsKey: null,
+  tlsDir: null
 })
 
 /** A bad flag or variable: the message is the one line the process prints before it exits. */
@@ -201,6 +213,17 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
     case 'list': {
       const items = (Array.isArray(raw) ? raw : raw.split(',')).map(s => s.trim()).filter(s => s !== '')
       if (items.length === 0) fail('is empty; give at least one key')
+      return Object.freeze(items)
+    }
+    case 'paths': {
+      // Each flag is one path, taken as given; the variable is a comma-separated list whose blank items are dropped.
+      if (Array.isArray(raw)) {
+        const blank = raw.find(path => path.trim() === '')
+        if (blank !== undefined) convert({ ...spec, kind: 'string' }, blank, source)
+        return Object.freeze([...raw])
+      }
+      const items = raw.split(',').map(s => s.trim()).filter(s => s !== '')
+      if (items.length === 0) fail('is empty; give at least one path')
       return Object.freeze(items)
     }
     case 'port': {
@@ -261,7 +284,7 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
   let values: Record<string, string | boolean | string[] | undefined>
   try {
     const options = Object.fromEntries(OPTIONS.map(o =>
-      [o.flag, o.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: o.kind === 'list' }]))
+      [o.flag, o.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: o.kind === 'list' || o.kind === 'paths' }]))
     values = parseArgs({
       args: [...argv],
       strict: true,
@@ -291,6 +314,30 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
   }
   if (config.tlsCert !== null) config.tls = true
   return { action: 'run', config: Object.freeze(config) as unknown as Config }
+}
+
+/**
+ * Where `--tls` keeps its certificate when `--tls-dir` is not given: `aoai-emulator/tls` in the user's cache
+ * folder, `$XDG_CACHE_HOME` when it is an absolute path, else `%LOCALAPPDATA%` on Windows, else `~/.cache`
+ * (a folder in the temporary directory when there is no home directory).
+ */
+export function defaultTlsDir (
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: () => string = homedir
+): string {
+  const absolute = (value: string | undefined) => value !== undefined && isAbsolute(value)
+  let cache: string
+  if (absolute(env.XDG_CACHE_HOME)) cache = env.XDG_CACHE_HOME!
+  else if (platform === 'win32' && absolute(env.LOCALAPPDATA)) cache = env.LOCALAPPDATA!
+  else {
+    try {
+      cache = join(home(), '.cache')
+    } catch {
+      cache = tmpdir()
+    }
+  }
+  return join(cache, 'aoai-emulator', 'tls')
 }
 
 /** Config for programmatic use (tests, embedding): defaults with the given overrides, frozen. */

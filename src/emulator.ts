@@ -24,8 +24,8 @@ import { parseFixturesFile, type Fixtures, type FixturesFile } from './fixtures.
  * `logLevel` 'silent'.
  */
 export type EmulatorOptions = Partial<Omit<Config, 'fixtures'>> & {
-  /** A fixtures file or folder path, or the fixtures themselves (the JSON file's shape). */
-  readonly fixtures?: string | FixturesFile | null
+  /** A fixtures file or folder path, several (later ones override earlier ones), or the fixtures themselves (the JSON file's shape). */
+  readonly fixtures?: string | readonly string[] | FixturesFile | null
 }
 
 export interface RunningEmulator {
@@ -64,8 +64,9 @@ export interface RunningEmulator {
  */
 export async function startEmulator (options: EmulatorOptions = {}, hooks: Pick<AppDeps, 'inspectResponse' | 'logStream'> = {}): Promise<RunningEmulator> {
   const { fixtures, ...rest } = options
-  const inline = fixtures !== null && typeof fixtures === 'object' ? fixtures : undefined
-  const config = makeConfig({ port: 0, logLevel: 'silent', ...rest, fixtures: typeof fixtures === 'string' ? fixtures : null })
+  const paths = typeof fixtures === 'string' || Array.isArray(fixtures) ? fixtures as string | readonly string[] : null
+  const inline = paths === null && fixtures !== null && typeof fixtures === 'object' ? fixtures as FixturesFile : undefined
+  const config = makeConfig({ port: 0, logLevel: 'silent', ...rest, fixtures: paths })
   const parsed = inline === undefined ? undefined : parseFixturesFile('(startEmulator fixtures)', JSON.stringify(inline))
   const deps: AppDeps = parsed === undefined
     ? { ...hooks }

@@ -25,8 +25,11 @@ export class ApiError extends Error {
   /** The gateway's captured responses say `application/json` exactly; the API's own add the charset. */
   readonly contentType: string
 
-  constructor (readonly statusCode: number, message: string, body: string, fields?: OpenAIErrorFields) {
+  readonly statusCode: number
+
+  constructor (statusCode: number, message: string, body: string, fields?: OpenAIErrorFields) {
     super(message)
+    this.statusCode = statusCode
     this.name = 'ApiError'
     this.body = body
     this.fields = fields

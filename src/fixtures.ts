@@ -2,7 +2,7 @@
  * Fixtures: JSON files that seed assistants and threads with known ids at startup, so tests and the
  * documentation's curl examples can rely on `asst_abc123` and `thread_abc123` existing.
  * A file is validated as a whole before anything is stored; a problem stops startup with one line that
- * names the file and the JSON path.
+ * names the file and the JSON path. Several paths may be given: later ones override earlier ones (loadFixtures).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -40,9 +40,9 @@ type FixtureThread = Static<typeof FixtureThreadSchema>
 export interface Fixtures {
   readonly assistants: readonly FixtureAssistant[]
   readonly threads: readonly FixtureThread[]
-  /** Run scripts, in file order then rule order: the first rule matching a run wins. */
+  /** Run scripts, a later path's first, then in file order and rule order: the first rule matching a run wins. */
   readonly scenarios: readonly Scenario[]
-  /** Fault rules, in file order. */
+  /** Fault rules, a later path's first, then in file order. */
   readonly faults?: readonly FaultRule[]
 }
 
@@ -88,8 +88,8 @@ export function parseFixturesFile (file: string, text: string): FixturesFile {
   }
 }
 
-/** Reads and validates a fixtures file or every .json file in a folder (in name order). */
-export function loadFixtures (path: string): Fixtures {
+/** Reads and validates one path: a fixtures file, or every .json file in a folder (in name order). An id is defined once in it. */
+function loadPath (path: string): Required<Fixtures> {
   const assistants: FixtureAssistant[] = []
   const threads: FixtureThread[] = []
   const scenarios: Scenario[] = []
@@ -106,7 +106,10 @@ export function loadFixtures (path: string): Fixtures {
     for (const [section, items] of [['assistants', parsed.assistants ?? []], ['threads', parsed.threads ?? []]] as const) {
       items.forEach((item, index) => {
         const first = seen.get(item.id)
-        if (first !== undefined) throw new FixturesError(`Invalid fixtures file ${file} at $.${section}[${index}].id: '${item.id}' is already defined in ${first}`)
+        if (first !== undefined) {
+          throw new FixturesError(`Invalid fixtures file ${file} at $.${section}[${index}].id: '${item.id}' is already defined in ${first} ` +
+            '(an id is defined once per fixtures path; a later --fixtures path may redefine it)')
+        }
         seen.set(item.id, file)
       })
     }
@@ -116,4 +119,26 @@ export function loadFixtures (path: string): Fixtures {
     faults.push(...(parsed.faults ?? []))
   }
   return { assistants, threads, scenarios, faults }
+}
+
+/**
+ * Reads and validates fixtures from a path (a file, or a folder of them) or several. A later path overrides
+ * the earlier ones: its assistants and threads replace those with the same id (where the earlier ones stood),
+ * its scenarios replace those with the same name and are tried before the earlier paths' scenarios, and its
+ * fault rules before theirs.
+ */
+export function loadFixtures (paths: string | readonly string[]): Fixtures {
+  const assistants = new Map<string, FixtureAssistant>()
+  const threads = new Map<string, FixtureThread>()
+  let scenarios: Scenario[] = []
+  let faults: FaultRule[] = []
+  for (const path of typeof paths === 'string' ? [paths] : paths) {
+    const layer = loadPath(path)
+    for (const assistant of layer.assistants) assistants.set(assistant.id, assistant)
+    for (const thread of layer.threads) threads.set(thread.id, thread)
+    const names = new Set(layer.scenarios.map(scenario => scenario.name))
+    scenarios = [...layer.scenarios, ...scenarios.filter(scenario => scenario.name === undefined || !names.has(scenario.name))]
+    faults = [...layer.faults, ...faults]
+  }
+  return { assistants: [...assistants.values()], threads: [...threads.values()], scenarios, faults }
 }

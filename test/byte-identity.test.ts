@@ -115,8 +115,10 @@ class Recorder {
   private readonly parts: string[] = []
   private readonly responseBodies = new Map<string, string>()
   private count = 0
+  private readonly app: FastifyInstance
 
-  constructor (private readonly app: FastifyInstance, title: string) {
+  constructor (app: FastifyInstance, title: string) {
+    this.app = app
     this.parts.push(`# ${title}\n`)
   }
 

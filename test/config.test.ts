@@ -34,7 +34,7 @@ const samples: Partial<Record<keyof Config, Sample>> = {
   host: { raw: '0.0.0.0', parsed: '0.0.0.0' },
   port: { raw: '9090', parsed: 9090 },
   apiKeys: { raw: 'k1', parsed: ['k1'] },
-  fixtures: { raw: 'fixtures/example.json', parsed: 'fixtures/example.json' },
+  fixtures: { raw: 'fixtures/example.json', parsed: ['fixtures/example.json'] },
   queuedMs: { raw: '25', parsed: 25 },
   inProgressMs: { raw: '75', parsed: 75 },
   logLevel: { raw: 'debug', parsed: 'debug' },
@@ -130,6 +130,18 @@ t.test('--api-key is repeatable; AOAI_EMULATOR_API_KEYS is comma-separated', asy
   t.same(configOf([], { AOAI_EMULATOR_API_KEYS: 'one,two, three ,,' }).apiKeys, ['one', 'two', 'three'],
     'items are trimmed and empty items dropped')
   t.same(configOf(['--api-key', 'flag'], { AOAI_EMULATOR_API_KEYS: 'a,b' }).apiKeys, ['flag'], 'flags replace the variable')
+})
+
+t.test('--fixtures is repeatable; AOAI_EMULATOR_FIXTURES is comma-separated; both keep the order given', async t => {
+  const paths = configOf(['--fixtures', 'fixtures', '--fixtures=mine.json', '--fixtures', 'more/']).fixtures
+  t.same(paths, ['fixtures', 'mine.json', 'more/'])
+  t.ok(Object.isFrozen(paths), 'the list is frozen')
+  t.same(configOf([], { AOAI_EMULATOR_FIXTURES: 'fixtures, mine.json,,more/ ' }).fixtures, ['fixtures', 'mine.json', 'more/'],
+    'items are trimmed and empty items dropped')
+  t.same(configOf(['--fixtures', 'flag.json'], { AOAI_EMULATOR_FIXTURES: 'a.json,b.json' }).fixtures, ['flag.json'], 'flags replace the variable')
+  t.same(configOf(['--fixtures', ' spaced name.json ']).fixtures, [' spaced name.json '], 'a flag\'s path is taken as given')
+  t.match(configError(t, ['--fixtures', 'a.json', '--fixtures', ' ']), /^Invalid value for --fixtures: " " is empty$/)
+  t.match(configError(t, [], { AOAI_EMULATOR_FIXTURES: ' , ' }), /^Invalid value for AOAI_EMULATOR_FIXTURES: " , " is empty; give at least one path$/)
 })
 
 t.test('port 0 (any free port) and the edges of the range are accepted', async t => {

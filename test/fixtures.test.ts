@@ -6,7 +6,8 @@ import { buildApp } from '../src/app.js'
 import { manualClock } from '../src/clock.js'
 import { makeConfig } from '../src/config.js'
 import { FixturesError, loadFixtures, parseFixturesFile } from '../src/fixtures.js'
-import { V1, build } from './helper.js'
+import { startEmulator } from '../src/index.js'
+import { V1, V2, build } from './helper.js'
 
 const EXAMPLE = fileURLToPath(new URL('../fixtures/example.json', import.meta.url))
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url))
@@ -135,7 +136,8 @@ t.test('duplicate ids → FixturesError naming the file, the JSON path and the f
     'b.json': json({ assistants: [{ id: 'asst_other', model: 'm' }, { id: 'asst_same', model: 'm' }] })
   })
   const message = fixturesError(t, () => loadFixtures(dir))
-  t.equal(message, `Invalid fixtures file ${join(dir, 'b.json')} at $.assistants[1].id: 'asst_same' is already defined in ${join(dir, 'a.json')}`)
+  t.equal(message, `Invalid fixtures file ${join(dir, 'b.json')} at $.assistants[1].id: 'asst_same' is already defined in ${join(dir, 'a.json')} ` +
+    '(an id is defined once per fixtures path; a later --fixtures path may redefine it)')
 
   const threads = t.testdir({
     'a.json': json({ threads: [{ id: 'thread_same' }] }),
@@ -207,4 +209,104 @@ t.test('seeded objects behave like created ones', async t => {
   const again = await built.call({ method: 'POST', url: '/openai/threads/thread_abc123/runs', body: { assistant_id: 'asst_abc123' }, apiVersion: V1 })
   t.equal(again.statusCode, 400, 'the seeded thread locks like any other')
   t.equal(again.json().error.message, `Thread thread_abc123 already has an active run ${run.json().id}.`)
+})
+
+t.test('several paths: a later one overrides an earlier one\'s assistants and threads by id', async t => {
+  const base = t.testdir({
+    'shared.json': json({
+      assistants: [{ id: 'asst_kept', model: 'm', name: 'kept' }, { id: 'asst_over', model: 'm', name: 'shipped' }],
+      threads: [{ id: 'thread_over', messages: [{ role: 'user', content: 'shipped' }] }]
+    }),
+    'mine.json': json({
+      assistants: [{ id: 'asst_over', model: 'gpt-4o', name: 'mine' }, { id: 'asst_new', model: 'm' }],
+      threads: [{ id: 'thread_over', metadata: { from: 'mine' } }]
+    })
+  })
+  const fixtures = loadFixtures([join(base, 'shared.json'), join(base, 'mine.json')])
+  t.same(fixtures.assistants.map(a => [a.id, a.name ?? null]), [['asst_kept', 'kept'], ['asst_over', 'mine'], ['asst_new', null]],
+    'replaced where it stood, whole')
+  t.same(fixtures.threads, [{ id: 'thread_over', metadata: { from: 'mine' } }])
+  t.same(loadFixtures([join(base, 'mine.json'), join(base, 'shared.json')]).assistants.find(a => a.id === 'asst_over')?.name, 'shipped',
+    'the order of the paths decides')
+  t.same(loadFixtures([]), { assistants: [], threads: [], scenarios: [], faults: [] }, 'no path, nothing')
+
+  // A folder (the shipped examples) then one's own file: what `--fixtures fixtures --fixtures mine.json` does.
+  const { call } = await build(t, { fixtures: [FIXTURES_DIR, join(base, 'mine.json')] })
+  t.match((await call({ url: '/openai/assistants/asst_abc123' })).json(), { name: 'Math Tutor' }, 'the shipped examples are there')
+  t.match((await call({ url: '/openai/assistants/asst_over' })).json(), { name: 'mine', model: 'gpt-4o' })
+  const messages = await call({ url: '/openai/threads/thread_over/messages', apiVersion: V2 })
+  t.same(messages.json().data, [], 'the overriding thread has none of the earlier one\'s messages')
+})
+
+t.test('several paths: a later one\'s scenarios replace same-named ones and are tried first; so are its faults', async t => {
+  const base = t.testdir({
+    'a.json': json({
+      assistants: [{ id: 'asst_s', model: 'm' }],
+      scenarios: [
+        { name: 'greeting', match: { message_contains: 'hello' }, steps: [{ reply: 'A greeting' }] },
+        { name: 'fallback', steps: [{ reply: 'A fallback' }] },
+        { steps: [{ reply: 'A unnamed' }] }
+      ],
+      faults: [{ match: { path: '/openai/files' }, fault: { type: 'status', status: 500 } }]
+    }),
+    'b.json': json({
+      scenarios: [
+        { name: 'greeting', match: { message_contains: 'hi' }, steps: [{ reply: 'B greeting' }] },
+        { name: 'weather', match: { message_contains: 'weather' }, steps: [{ reply: 'B weather' }] }
+      ],
+      faults: [{ match: { path: '/openai/files' }, fault: { type: 'status', status: 503 } }]
+    })
+  })
+  const fixtures = loadFixtures([join(base, 'a.json'), join(base, 'b.json')])
+  t.same(fixtures.scenarios.map(s => s.steps[0]), [{ reply: 'B greeting' }, { reply: 'B weather' }, { reply: 'A fallback' }, { reply: 'A unnamed' }])
+  t.same(fixtures.faults?.map(f => f.fault), [{ type: 'status', status: 503 }, { type: 'status', status: 500 }])
+
+  const built = await build(t, { fixtures: [join(base, 'a.json'), join(base, 'b.json')] })
+  const replyTo = async (content: string) => {
+    const thread = (await built.call({ method: 'POST', url: '/openai/threads', body: { messages: [{ role: 'user', content }] } })).json()
+    await built.call({ method: 'POST', url: `/openai/threads/${thread.id}/runs`, body: { assistant_id: 'asst_s' } })
+    built.clock.advance(5000)
+    const list = (await built.call({ url: `/openai/threads/${thread.id}/messages` })).json()
+    return list.data[0].content[0].text.value as string
+  }
+  t.equal(await replyTo('hello, what is the weather?'), 'B weather', 'the earlier greeting is gone; the later file\'s rules come first')
+  t.equal(await replyTo('hi there'), 'B greeting')
+  t.equal(await replyTo('Good morning'), 'A fallback')
+})
+
+t.test('several paths: an id defined twice within one path is still an error naming the file and the JSON path', async t => {
+  const base = t.testdir({
+    'first.json': json({ assistants: [{ id: 'asst_x', model: 'm' }] }),
+    folder: {
+      '1.json': json({ threads: [{ id: 'thread_x' }] }),
+      '2.json': json({ threads: [{ id: 'thread_y' }, { id: 'thread_x' }] })
+    }
+  })
+  t.equal(fixturesError(t, () => loadFixtures([join(base, 'first.json'), join(base, 'folder')])),
+    `Invalid fixtures file ${join(base, 'folder', '2.json')} at $.threads[1].id: 'thread_x' is already defined in ${join(base, 'folder', '1.json')} ` +
+    '(an id is defined once per fixtures path; a later --fixtures path may redefine it)')
+})
+
+t.test('several paths: a bad document in any of them names its file and the JSON path, and nothing is served', async t => {
+  const base = t.testdir({
+    'good.json': json({ assistants: [{ id: 'asst_good', model: 'm' }] }),
+    'bad.json': json({ scenarios: [{ name: 'x', steps: [{ reply: 'r' }], match: { message_matches: '(' } }] }),
+    'not-json.json': '{ nope'
+  })
+  const paths = [join(base, 'good.json'), join(base, 'bad.json')]
+  t.match(fixturesError(t, () => loadFixtures(paths)),
+    new RegExp(`^Invalid fixtures file ${join(base, 'bad.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} at \\$\\.scenarios\\[0\\]\\.match\\.message_matches: not a valid regular expression`))
+  await t.rejects(buildApp(makeConfig({ logLevel: 'silent', fixtures: paths })), FixturesError)
+  t.match(fixturesError(t, () => loadFixtures([join(base, 'good.json'), join(base, 'not-json.json')])), `Invalid fixtures file ${join(base, 'not-json.json')}: not JSON`)
+  t.equal(fixturesError(t, () => loadFixtures([join(base, 'good.json'), join(base, 'missing.json')])), `Cannot read fixtures ${join(base, 'missing.json')}: ENOENT`)
+})
+
+t.test('startEmulator takes several fixtures paths too', async t => {
+  const base = t.testdir({ 'mine.json': json({ assistants: [{ id: 'asst_abc123', model: 'gpt-4o', name: 'Mine' }] }) })
+  const emulator = await startEmulator({ fixtures: [EXAMPLE, join(base, 'mine.json')] })
+  t.teardown(() => emulator.close())
+  const res = await fetch(`${emulator.url}/openai/assistants/asst_abc123?api-version=${V1}`, { headers: { 'api-key': 'k' } })
+  t.match(await res.json(), { id: 'asst_abc123', name: 'Mine', model: 'gpt-4o' })
+  const thread = await fetch(`${emulator.url}/openai/threads/thread_abc123?api-version=${V1}`, { headers: { 'api-key': 'k' } })
+  t.equal(thread.status, 200, 'the first path\'s thread is still there')
 })

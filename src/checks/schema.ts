@@ -45,7 +45,10 @@ interface Schema {
 
 /** Thrown inside the walk to unwind to `validate`, which throws the ApiError it carries. */
 class Invalid {
-  constructor (readonly apiError: ApiError) {}
+  readonly apiError: ApiError
+  constructor (apiError: ApiError) {
+    this.apiError = apiError
+  }
 }
 
 const TYPE_NAMES: Record<string, string> = {

@@ -26,8 +26,13 @@ export function canTransition (from: RunStatus, to: RunStatus): boolean {
 }
 
 export class TransitionError extends Error {
-  constructor (readonly from: RunStatus, readonly to: RunStatus) {
+  readonly from: RunStatus
+  readonly to: RunStatus
+
+  constructor (from: RunStatus, to: RunStatus) {
     super(`A run cannot go from ${from} to ${to}`)
+    this.from = from
+    this.to = to
     this.name = 'TransitionError'
   }
 }

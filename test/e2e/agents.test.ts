@@ -1,12 +1,14 @@
 /**
  * @azure/ai-agents 1.1.0, unmodified, against the emulator over TLS: the certificate is the one the emulator
- * generates (`tls: true`), trusted by the SDK's process through NODE_EXTRA_CA_CERTS, and the credential is a
+ * generates (`tls: true`, kept in a temporary --tls-dir), trusted by the SDK's process through NODE_EXTRA_CA_CERTS, and the credential is a
  * static TokenCredential object. The SDK runs in a child process (test/e2e/agents/flow.mjs) because
  * NODE_EXTRA_CA_CERTS is read only when a process starts.
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
@@ -19,9 +21,11 @@ import { childEnv, ROOT } from '../support/process.js'
 const FLOW = fileURLToPath(new URL('./agents/flow.mjs', import.meta.url))
 const fixtures = loadFixtures(fileURLToPath(new URL('../../fixtures/weather.json', import.meta.url)))
 
+const tlsDir = mkdtempSync(join(tmpdir(), 'aoai-agents-tls-'))
+t.teardown(() => rmSync(tlsDir, { recursive: true, force: true }))
 let material: TlsMaterial | undefined
 async function tls (): Promise<TlsMaterial> {
-  material ??= await prepareTls(makeConfig({ tls: true }))
+  material ??= await prepareTls(makeConfig({ tls: true, tlsDir }))
   return material!
 }
 

@@ -4,9 +4,10 @@
  * exits 0 on SIGTERM. Every spawn is bounded by a timeout.
  */
 import { readFileSync } from 'node:fs'
+import { request } from 'node:https'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { ROOT, spawnEmulator } from './support/process.js'
+import { ROOT, spawnEmulator } from '../support/process.js'
 
 const SPAWN_TIMEOUT_MS = 40_000
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
@@ -164,4 +165,48 @@ t.test('with keys configured there is no any-key warning, and the key never reac
   t.equal(exit.code, 0)
   t.notMatch(exit.stdout, /any non-empty api-key is accepted/)
   t.notMatch(exit.stdout + exit.stderr, secret, 'the key is never logged')
+})
+
+/** Starts the entry with `args`, lets `use` talk to the URL it logs, then stops it with SIGTERM. */
+async function serveOnce<T> (t: Test, args: string[], env: Record<string, string>, use: (url: string) => Promise<T>) {
+  let used: Promise<T> | undefined
+  const exit = await start(t, ['--port', '0', ...args], env, (stdout, kill) => {
+    const match = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout)
+    if (!match || used) return
+    used = use(match[1]!).finally(() => kill('SIGTERM'))
+  })
+  t.equal(exit.code, 0, `exit 0; stderr: ${exit.stderr}`)
+  t.ok(used, `it listened: ${exit.stdout}`)
+  return { result: await used!, lines: logLines(exit.stdout) }
+}
+
+t.test('--tls: a restarted process serves the certificate kept in --tls-dir, and logs where it is at each start', async t => {
+  const tlsDir = join(t.testdir({}), 'tls')
+  const file = join(tlsDir, 'certificate.pem')
+  /** The served certificate, checked against the kept file (as NODE_EXTRA_CA_CERTS would). */
+  const served = (url: string) => new Promise<string>((resolve, reject) => {
+    const { port } = new URL(url)
+    request({ host: '127.0.0.1', port, path: '/_emulator/tls/certificate', ca: readFileSync(file), servername: 'localhost' }, res => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk }).on('end', () => resolve(text))
+    }).on('error', reject).end()
+  })
+  const first = await serveOnce(t, ['--tls', '--tls-dir', tlsDir], {}, served)
+  const second = await serveOnce(t, [], { AOAI_EMULATOR_TLS: 'true', AOAI_EMULATOR_TLS_DIR: tlsDir }, served)
+  t.equal(second.result, first.result, 'the same certificate after a restart')
+  t.equal(first.result, readFileSync(file, 'utf8'), 'the one in the folder')
+  t.ok(first.lines.some(l => l.msg?.startsWith(`TLS: self-signed certificate for localhost, 127.0.0.1 and ::1 created in ${file}, valid until `)))
+  t.ok(second.lines.some(l => l.msg?.startsWith(`TLS: self-signed certificate for localhost, 127.0.0.1 and ::1 reused from ${file}, valid until `)))
+})
+
+t.test('--fixtures a --fixtures b: the later path overrides the earlier one by id; the variable takes a list', async t => {
+  const dir = t.testdir({ 'mine.json': json({ assistants: [{ id: 'asst_abc123', model: 'gpt-4o', name: 'Mine' }] }) })
+  const names = async (url: string) => Promise.all(['asst_abc123', 'asst_weather'].map(async id => {
+    const res = await fetch(`${url}/openai/assistants/${id}?api-version=2024-02-15-preview`, { headers: { 'api-key': 'k' } })
+    return ((await res.json()) as { name: string }).name
+  }))
+  const flags = await serveOnce(t, ['--fixtures', 'fixtures', '--fixtures', join(dir, 'mine.json')], {}, names)
+  t.same(flags.result, ['Mine', 'Weather bot'])
+  const variable = await serveOnce(t, [], { AOAI_EMULATOR_FIXTURES: `fixtures,${join(dir, 'mine.json')}` }, names)
+  t.same(variable.result, ['Mine', 'Weather bot'])
 })

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { spawnBuiltEmulator } from './support/process.js'
+import { spawnBuiltEmulator } from '../support/process.js'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const quickStart = (/## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '')
   .trim().split('\n').map(line => line.replace(/\s+#.*$/, '').trim())
 const shellBlocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map(m => m[1]!)

@@ -10,10 +10,10 @@ import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import { constants } from 'node:os'
 import { Agent, request as httpRequest } from 'node:http'
 import t, { type Test } from 'tap'
-import { buildApp } from '../src/app.js'
-import { LOG_FORMATS, makeConfig, OPTIONS } from '../src/config.js'
-import { fdStream, logDestination, prettyStream, REDACTED, scrubSecrets, wantsPretty } from '../src/logging.js'
-import { spawnEmulator, type EmulatorProcess } from './support/process.js'
+import { buildApp } from '../../src/app.js'
+import { LOG_FORMATS, makeConfig, OPTIONS } from '../../src/config.js'
+import { fdStream, logDestination, prettyStream, REDACTED, scrubSecrets, wantsPretty } from '../../src/logging.js'
+import { spawnEmulator, type EmulatorProcess } from '../support/process.js'
 
 const API_VERSION = '2024-05-01-preview'
 /** Upper bound for any single wait on the child (a bound, not a speed check): a tsx child on a loaded 2-core machine has taken over 8 s to print its first line. */
@@ -94,7 +94,7 @@ t.test('--help lists every option with its environment twin and default', async 
 })
 
 t.test('--version and -v print package.json\'s version', async t => {
-  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
   for (const flag of ['--version', '-v']) {
     const proc = run(t, [flag])
     t.equal((await proc.exited).code, 0)
