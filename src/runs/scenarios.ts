@@ -14,7 +14,11 @@ export type FailCode = Static<typeof FailCodeSchema>
 const IncompleteReasonSchema = Type.Union([Type.Literal('max_completion_tokens'), Type.Literal('max_prompt_tokens')])
 
 const ScenarioStepSchema = Type.Union([
-  Type.Object({ reply: Type.String({ maxLength: 256000 }) }, { additionalProperties: false }),
+  Type.Object({
+    reply: Type.String({ maxLength: 256000 }),
+    /** A reasoning summary written before the reply: a `reasoning` item in a response; runs have none to show. */
+    reasoning: Type.Optional(Type.String({ maxLength: 256000 }))
+  }, { additionalProperties: false }),
   Type.Object({
     tool_calls: Type.Array(Type.Object({
       name: Type.String({ minLength: 1, maxLength: 64 }),

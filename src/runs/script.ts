@@ -30,15 +30,18 @@ export interface ToolControls {
 type FunctionTool = Extract<Tool, { type: 'function' }>
 const functionTools = (tools: readonly Tool[]) => tools.filter((tool): tool is FunctionTool => tool.type === 'function')
 
-/** The function a `tool_choice` forces, `undefined` when it forces none, or a problem with the request. */
-export function forcedFunction (toolChoice: unknown, tools: readonly Tool[]): FunctionTool | undefined | { problem: string } {
+/**
+ * The function a `tool_choice` forces, `undefined` when it forces none, or a problem with the request (worded for
+ * a `run`, or a `response`).
+ */
+export function forcedFunction (toolChoice: unknown, tools: readonly Tool[], subject: 'run' | 'response' = 'run'): FunctionTool | undefined | { problem: string } {
   if (toolChoice === 'required') {
-    return functionTools(tools)[0] ?? (tools.length === 0 ? { problem: "'tool_choice' is 'required', but the run has no tools." } : undefined)
+    return functionTools(tools)[0] ?? (tools.length === 0 ? { problem: `'tool_choice' is 'required', but the ${subject} has no tools.` } : undefined)
   }
   if (typeof toolChoice === 'object' && toolChoice !== null && (toolChoice as { type?: unknown }).type === 'function') {
     const name = (toolChoice as { function: { name: string } }).function.name
     return functionTools(tools).find(tool => tool.function.name === name) ??
-      { problem: `'tool_choice' names the function '${name}', which is not one of the run's tools.` }
+      { problem: `'tool_choice' names the function '${name}', which is not one of the ${subject}'s tools.` }
   }
   return undefined
 }
@@ -48,7 +51,9 @@ function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>
   return { kind: 'tool_calls', stepId: ids.next('step'), calls: withIds }
 }
 
-const messageStep = (template: string, ids: Ids): ScriptStep => ({ kind: 'message', stepId: ids.next('step'), messageId: ids.next('msg'), template })
+const messageStep = (template: string, ids: Ids, reasoning?: string): ScriptStep => reasoning === undefined
+  ? { kind: 'message', stepId: ids.next('step'), messageId: ids.next('msg'), template }
+  : { kind: 'message', stepId: ids.next('step'), messageId: ids.next('msg'), template, reasoning }
 
 /**
  * The run's script: the scenario's steps (or one default reply) with the tool controls applied. A schema
@@ -68,7 +73,7 @@ export function buildScript (scenario: Scenario | null, controls: ToolControls, 
 
 function scriptOf (scenario: Scenario | null, controls: ToolControls, ids: Ids): ScriptStep[] {
   let script: ScriptStep[] = (scenario?.steps ?? [{ reply: '' }]).flatMap((step): ScriptStep[] => {
-    if ('reply' in step) return [messageStep(scenario ? step.reply : '', ids)]
+    if ('reply' in step) return [messageStep(scenario ? step.reply : '', ids, step.reasoning)]
     if ('fail' in step) return [{ kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }]
     if ('incomplete' in step) return [{ kind: 'incomplete', reason: step.incomplete.reason }]
     const calls = step.tool_calls.map(call => ({

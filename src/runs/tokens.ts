@@ -70,8 +70,8 @@ export function replyTokens (reply: Reply): number {
   return reply.completionTokens ?? tokenizer().count(reply.text)
 }
 
-/** Completion tokens of a tool call step: each call's name and arguments. */
-export function callTokens (step: Extract<ScriptStep, { kind: 'tool_calls' }>): number {
+/** Completion tokens of a tool call step (or a response's function calls): each call's name and arguments. */
+export function callTokens (step: { readonly calls: ReadonlyArray<{ readonly name: string, readonly arguments: string }> }): number {
   const { count } = tokenizer()
   return step.calls.reduce((n, call) => n + count(call.name) + count(call.arguments), 0)
 }

@@ -98,7 +98,14 @@ const ToolCallSchema = Strict({ id: Id, name: Type.String(), arguments: Type.Str
 
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
 const ScriptStepSchema = Type.Union([
-  Strict({ kind: Type.Literal('message'), stepId: Id, messageId: Id, template: Type.String() }),
+  Strict({
+    kind: Type.Literal('message'),
+    stepId: Id,
+    messageId: Id,
+    template: Type.String(),
+    /** The scenario's reasoning summary for this reply (responses show it as a `reasoning` item; runs do not). */
+    reasoning: Type.Optional(Type.String())
+  }),
   Strict({
     kind: Type.Literal('tool_calls'),
     stepId: Id,
