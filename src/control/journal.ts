@@ -11,7 +11,10 @@ export const JournalEntrySchema = Type.Object({
   method: Type.String(),
   path: Type.String({ description: 'Path and query; secret-looking query values are replaced by ***' }),
   api_version: Type.Union([Type.String(), Type.Null()]),
-  flavour: Type.Union([Type.Literal('azure'), Type.Literal('openai'), Type.Literal('agents'), Type.Literal('emulator')]),
+  /** The front door (api-surface.ts): `azure`, `openai`, `agents`, `azure-v1`, `foundry`, or `emulator` (the control plane). */
+  flavour: Type.Union([
+    Type.Literal('azure'), Type.Literal('openai'), Type.Literal('agents'), Type.Literal('azure-v1'), Type.Literal('foundry'), Type.Literal('emulator')
+  ]),
   status: Type.Integer({ description: '0 when a fault dropped the connection' }),
   duration_ms: Type.Number(),
   request_id: Type.String(),
@@ -99,7 +102,7 @@ function presentRequest (recorded: RecordedRequest): JournalEntry {
   return {
     method: recorded.method,
     path: scrubUrl(recorded.url),
-    api_version: flavour === 'azure' && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
+    api_version: (flavour === 'azure' || flavour === 'azure-v1') && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
     flavour,
     status: recorded.status,
     duration_ms: Math.round(recorded.elapsedMs * 100) / 100,

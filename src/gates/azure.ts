@@ -36,9 +36,11 @@ const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
  * With no keys configured any non-empty key is accepted. A Bearer token must pass `proveBearer`
  * (credentials.ts): with nothing configured any opaque token, or a JWT with the Cognitive Services audience
  * that has not expired; otherwise only a configured Entra token or an HS256 JWT signed with the configured secret.
+ * With `keyAsBearer` (the v1 API, which the plain OpenAI client calls with `Authorization: Bearer <key>`), a
+ * configured api key sent as the Bearer token passes too.
  */
-function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly string[], nowMs: number,
-  bearer: Omit<BearerConfig, 'apiKeys'> = { entraTokens: [], jwtSecret: null }): void {
+export function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly string[], nowMs: number,
+  bearer: Omit<BearerConfig, 'apiKeys'> = { entraTokens: [], jwtSecret: null }, keyAsBearer = false): void {
   const key = apiKeyHeader(request.headers)
   if (key !== undefined) {
     if (key === '' || (acceptedKeys.length > 0 && !secretIn(key, acceptedKeys))) throw Errors.accessDenied()
@@ -46,6 +48,7 @@ function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly 
   }
   const token = bearerToken(request.headers)
   if (token === undefined) throw Errors.accessDenied()
+  if (keyAsBearer && acceptedKeys.length > 0 && secretIn(token, acceptedKeys)) return
   if (!proveBearer(token, COGNITIVE_SERVICES_AUDIENCE, { apiKeys: acceptedKeys, ...bearer }, nowMs)) throw Errors.tokenRejected()
 }
 
