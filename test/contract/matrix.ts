@@ -79,7 +79,7 @@ export const RESPONSES_COLUMNS: ReadonlyArray<{ door: Flavour, doc: DocId, title
 
 /** Operations of the documents the emulator does not serve, and why. */
 const RESPONSES_NOT_SERVED: ReadonlyArray<{ method: string, path: string, reason: string }> = [
-  { method: 'POST', path: '/responses/compact', reason: 'compaction is not emulated (Azure lists it as not supported: AZ-RESP)' }
+  { method: 'POST', path: '/responses/compact', reason: 'compaction is not emulated; Azure lists it as not supported (AZ-RESP)' }
 ]
 
 export interface ResponsesRow {
