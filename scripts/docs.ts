@@ -115,6 +115,11 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   noToolCallForOutput: () => Errors.noToolCallForOutput('call_abc123'),
   noToolOutputForCall: () => Errors.noToolOutputForCall('call_abc123'),
   duplicateItem: () => Errors.duplicateItem('msg_abc123'),
+  agentNotFound: () => Errors.agentNotFound('travel-agent'),
+  agentVersionNotFound: () => Errors.agentVersionNotFound('travel-agent', '7'),
+  previewFeatureRequired: () => Errors.previewFeatureRequired('Hosted agents', 'HostedAgents=V1Preview'),
+  notAllowedWithAgent: () => Errors.notAllowedWithAgent('tools'),
+  promptNotFound: () => Errors.promptNotFound('pmpt_abc123', '2'),
   internal: () => Errors.internal()
 }
 

@@ -30,16 +30,19 @@ export type Flavour = 'azure' | 'openai' | 'agents' | 'azure-v1' | 'foundry'
  * which it serves (`FrontDoor.resources`): the Assistants resources stay on the doors that have them, the
  * Responses resources live on the doors of the successor API.
  */
-export type Resource = 'assistants' | 'threads' | 'files' | 'vector_stores' | 'responses' | 'conversations'
+export type Resource = 'assistants' | 'threads' | 'files' | 'vector_stores' | 'responses' | 'conversations' | 'agents'
 
 const ASSISTANTS_RESOURCES: readonly Resource[] = ['assistants', 'threads', 'files', 'vector_stores']
 const V1_RESOURCES: readonly Resource[] = ['files', 'vector_stores', 'responses', 'conversations']
+/** What OpenAI's door and Azure's dated door serve: every OpenAI API resource (Foundry's agents are a project's own). */
 const EVERY_RESOURCE: readonly Resource[] = [...ASSISTANTS_RESOURCES, 'responses', 'conversations']
+/** A Foundry project's own resources beside the Assistants API: its new agents (`/agents…`, F-TSP `agents/routes.tsp`). */
+const PROJECT_RESOURCES: readonly Resource[] = [...ASSISTANTS_RESOURCES, 'agents']
 
 /** The resource a route path below a door's prefix belongs to (its first segment), or undefined for none of them. */
 export function resourceOf (routePath: string): Resource | undefined {
   const first = routePath.split('/').find(segment => segment !== '')
-  return (EVERY_RESOURCE as readonly string[]).includes(first ?? '') ? first as Resource : undefined
+  return ([...EVERY_RESOURCE, 'agents'] as readonly string[]).includes(first ?? '') ? first as Resource : undefined
 }
 
 /** A front door: the API flavours, and the emulator's own control plane (`emulator`). */
@@ -95,11 +98,12 @@ export const FRONT_DOORS: readonly FrontDoor[] = [
     notFound: Errors.agentsRouteNotFound,
     makeGate: foundryGate
   },
-  // Foundry Agents: every error in the AgentV1Error envelope, which is all @azure/ai-agents can read.
+  // Foundry Agents (classic, the Assistants API, and the new versioned agents under /agents): every error in the
+  // AgentV1Error envelope, which is all @azure/ai-agents can read (and @azure/ai-projects' ApiErrorResponse).
   {
     name: 'agents',
     prefixes: [AGENTS_PREFIX],
-    resources: ASSISTANTS_RESOURCES,
+    resources: PROJECT_RESOURCES,
     owns: under(/^\/api\/projects\/[^/]+(\/|$)/),
     envelope: 'agents',
     notFound: Errors.agentsRouteNotFound,
@@ -154,6 +158,8 @@ export interface Availability {
   readonly generations?: readonly Generation[]
   /** The first Azure api-version that has it (api-versions.ts constants). */
   readonly azureSince?: string
+  /** The exact api-versions that serve it, on any door (Foundry's new agents: `v1` only). */
+  readonly versions?: readonly string[]
 }
 
 /**
@@ -169,6 +175,7 @@ export function hasRoute (available: Availability | undefined, resource: Resourc
 export function serves (available: Availability | undefined, served: RequestApiVersion): boolean {
   if (available === undefined) return true
   if (available.generations !== undefined && !available.generations.includes(served.generation)) return false
+  if (available.versions !== undefined && !available.versions.includes(served.version)) return false
   return available.azureSince === undefined || served.flavour !== 'azure' || compareApiVersions(served.version, available.azureSince) >= 0
 }
 

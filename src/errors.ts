@@ -315,6 +315,29 @@ export const Errors = {
   agentsRouteNotFound: (method: string, path: string) => openAIError(404, `Resource not found: ${method} ${path}`,
     { code: 'not_found' }),
 
+  // Foundry's new agents (/api/projects/{project}/agents…, and agent_reference on a project's responses)
+  /** No agent of that name in the project (the service's text is not recorded; responses-wire.md §12.9). */
+  agentNotFound: (name: string) => openAIError(404, `Agent '${name}' not found.`, { code: 'not_found' }),
+  /** The agent exists but not that version (likewise not recorded). */
+  agentVersionNotFound: (name: string, version: string) => openAIError(404, `Agent '${name}' version '${version}' not found.`,
+    { code: 'not_found' }),
+  /**
+   * A preview kind of agent without its opt-in header, as the service answers on api-version `v1`
+   * (Azure/azure-dev#8442: 403 `preview_feature_required`, param `Foundry-Features`; Azure/azure-sdk-for-python#45600).
+   */
+  previewFeatureRequired: (feature: string, optIn: string) => openAIError(403, `${feature} is in preview. This operation ` +
+    `requires the following opt-in preview feature(s): ${optIn}. Include the 'Foundry-Features: ${optIn}' header in your request.`,
+  { param: 'Foundry-Features', code: 'preview_feature_required' }),
+  /**
+   * A response that names an agent and also sets what the agent defines (microsoft/agent-framework#6657: 400
+   * `invalid_payload`, "Not allowed when agent is specified.", param `tools`).
+   */
+  notAllowedWithAgent: (param: string) => openAIError(400, 'Not allowed when agent is specified.', { param, code: 'invalid_payload' }),
+  /** A `prompt` no fixture seeds (OpenAI prompts have no create API: fixtures seed them). */
+  promptNotFound: (id: string, version: string | null) => openAIError(404, version === null
+    ? `Prompt with id '${id}' not found.`
+    : `Prompt with id '${id}' and version '${version}' not found.`, { param: 'prompt', code: 'not_found' }),
+
   // Anything unexpected: the message is masked, the cause is logged
   internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',
     { type: 'server_error' })

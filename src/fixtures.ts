@@ -1,6 +1,8 @@
 /**
  * Fixtures: JSON files that seed assistants and threads with known ids at startup, so tests and the
- * documentation's curl examples can rely on `asst_abc123` and `thread_abc123` existing.
+ * documentation's curl examples can rely on `asst_abc123` and `thread_abc123` existing; and Foundry agent versions
+ * (`agents`: entries of one name are its versions 1, 2, … in order) and OpenAI prompts (`prompts`, which the API
+ * cannot create).
  * A file is validated as a whole before anything is stored; a problem stops startup with one line that
  * names the file and the JSON path. Several paths may be given: later ones override earlier ones (loadFixtures).
  */
@@ -10,6 +12,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { FaultRuleSchema, type FaultRule } from './control/faults.js'
 import { ApiError } from './errors.js'
 import { ScenarioSchema, scenarioProblem, type Scenario } from './runs/scenarios.js'
+import { FixtureAgentVersionSchema, SeededPromptSchema, type FixtureAgentVersion, type SeededPrompt } from './schemas/agent.js'
 import { CreateAssistantBodySchema } from './schemas/assistant.js'
 import { CreateThreadBodySchema } from './schemas/thread.js'
 import { validate } from './checks/schema.js'
@@ -29,6 +32,10 @@ const FixturesFileSchema = Type.Object({
   description: Type.Optional(Type.String()),
   assistants: Type.Optional(Type.Array(FixtureAssistantSchema)),
   threads: Type.Optional(Type.Array(FixtureThreadSchema)),
+  /** Foundry agent versions: `{name, description?, metadata?, definition}`; a name's entries are its versions in order. */
+  agents: Type.Optional(Type.Array(FixtureAgentVersionSchema)),
+  /** OpenAI prompts: `{id, version?, instructions, variables?, model?}` (a `prompt` on a response resolves against them). */
+  prompts: Type.Optional(Type.Array(SeededPromptSchema)),
   scenarios: Type.Optional(Type.Array(ScenarioSchema)),
   /** Fault rules in force from start-up (and again after each reset); see control/faults.ts. */
   faults: Type.Optional(Type.Array(FaultRuleSchema))
@@ -40,6 +47,10 @@ type FixtureThread = Static<typeof FixtureThreadSchema>
 export interface Fixtures {
   readonly assistants: readonly FixtureAssistant[]
   readonly threads: readonly FixtureThread[]
+  /** Foundry agent versions, in order (absent: none). */
+  readonly agents?: readonly FixtureAgentVersion[]
+  /** OpenAI prompts (absent: none). */
+  readonly prompts?: readonly SeededPrompt[]
   /** Run scripts, a later path's first, then in file order and rule order: the first rule matching a run wins. */
   readonly scenarios: readonly Scenario[]
   /** Fault rules, a later path's first, then in file order. */
@@ -94,6 +105,8 @@ function loadPath (path: string): Required<Fixtures> {
   const threads: FixtureThread[] = []
   const scenarios: Scenario[] = []
   const faults: FaultRule[] = []
+  const agents: FixtureAgentVersion[] = []
+  const prompts: SeededPrompt[] = []
   const seen = new Map<string, string>()
   for (const file of fixtureFiles(path)) {
     let text: string
@@ -117,28 +130,38 @@ function loadPath (path: string): Required<Fixtures> {
     threads.push(...(parsed.threads ?? []))
     scenarios.push(...(parsed.scenarios ?? []))
     faults.push(...(parsed.faults ?? []))
+    agents.push(...(parsed.agents ?? []))
+    prompts.push(...(parsed.prompts ?? []))
   }
-  return { assistants, threads, scenarios, faults }
+  return { assistants, threads, scenarios, faults, agents, prompts }
 }
 
 /**
  * Reads and validates fixtures from a path (a file, or a folder of them) or several. A later path overrides
  * the earlier ones: its assistants and threads replace those with the same id (where the earlier ones stood),
  * its scenarios replace those with the same name and are tried before the earlier paths' scenarios, and its
- * fault rules before theirs.
+ * fault rules before theirs; its agents replace every version of an agent of the same name, its prompts every
+ * prompt version of the same id and version.
  */
 export function loadFixtures (paths: string | readonly string[]): Fixtures {
   const assistants = new Map<string, FixtureAssistant>()
   const threads = new Map<string, FixtureThread>()
   let scenarios: Scenario[] = []
   let faults: FaultRule[] = []
+  let agents: FixtureAgentVersion[] = []
+  let prompts: SeededPrompt[] = []
   for (const path of typeof paths === 'string' ? [paths] : paths) {
     const layer = loadPath(path)
+    const agentNames = new Set(layer.agents.map(agent => agent.name))
+    agents = [...agents.filter(agent => !agentNames.has(agent.name)), ...layer.agents]
+    const promptKey = (prompt: SeededPrompt) => `${prompt.id}@${prompt.version ?? '1'}`
+    const promptKeys = new Set(layer.prompts.map(promptKey))
+    prompts = [...prompts.filter(prompt => !promptKeys.has(promptKey(prompt))), ...layer.prompts]
     for (const assistant of layer.assistants) assistants.set(assistant.id, assistant)
     for (const thread of layer.threads) threads.set(thread.id, thread)
     const names = new Set(layer.scenarios.map(scenario => scenario.name))
     scenarios = [...layer.scenarios, ...scenarios.filter(scenario => scenario.name === undefined || !names.has(scenario.name))]
     faults = [...layer.faults, ...faults]
   }
-  return { assistants: [...assistants.values()], threads: [...threads.values()], scenarios, faults }
+  return { assistants: [...assistants.values()], threads: [...threads.values()], scenarios, faults, agents, prompts }
 }

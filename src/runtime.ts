@@ -76,10 +76,11 @@ function clockOf (config: Config): Clock {
   return virtualClock(config.seed === null ? Date.now() : SEEDED_VIRTUAL_EPOCH)
 }
 
-/** Seeds a new tenant with the fixtures' assistants and threads (their own ids). */
+/** Seeds a new tenant with the fixtures' assistants and threads (their own ids) and agent versions. */
 function seed (tenant: Tenant, fixtures: Fixtures, clock: Clock): void {
   for (const { id, ...body } of fixtures.assistants) tenant.store.assistants.put(assistantRecord(body, id, clock.now()))
   for (const { id, ...body } of fixtures.threads) tenant.services.threads.create(body, id)
+  for (const { name, ...body } of fixtures.agents ?? []) tenant.services.agents.createVersion(name, body, 'seeded')
 }
 
 /**
@@ -104,7 +105,7 @@ export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Pr
   const tenants = createTenants({
     isolate: config.isolateByKey,
     makeStore,
-    makeServices: store => createServices({ config, clock, store, ids, scenarios: fixtures?.scenarios ?? [] }),
+    makeServices: store => createServices({ config, clock, store, ids, scenarios: fixtures?.scenarios ?? [], prompts: fixtures?.prompts ?? [] }),
     seed: tenant => { if (fixtures) seed(tenant, fixtures, clock) },
     ...(deps.store ? { initial: deps.store } : {})
   })

@@ -10,7 +10,8 @@
  * The Responses API's objects are three optional sections of a tenant (`responses`, `conversations`,
  * `conversation_items`), written only when the tenant has any: a document without them is the same version 2
  * document as before, and one with them loads wherever the sections are known. `store: false` responses, which
- * live only while their request runs, are never written.
+ * live only while their request runs, are never written. Foundry's new agents (with their versions) are one more
+ * optional section, `agents`, written likewise only when the tenant has any.
  *
  * Import is all or nothing: the document is checked against the schema, every child must have its parent,
  * and every run's course must play (runs/lifecycle.ts) before anything is replaced.
@@ -22,7 +23,7 @@ import { Errors } from '../errors.js'
 import { runStateAt } from '../runs/lifecycle.js'
 import { promptOf } from '../runs/script.js'
 import {
-  AssistantRecordSchema, ConversationItemRecordSchema, ConversationRecordSchema, FileRecordSchema, MessageRecordSchema, ResponseRecordSchema,
+  AgentRecordSchema, AssistantRecordSchema, ConversationItemRecordSchema, ConversationRecordSchema, FileRecordSchema, MessageRecordSchema, ResponseRecordSchema,
   RunRecordSchema, ThreadRecordSchema, VectorStoreFileBatchRecordSchema, VectorStoreFileRecordSchema, VectorStoreRecordSchema,
   type FileRecord, type MessageRecord, type RunRecord
 } from '../store/records.js'
@@ -51,7 +52,9 @@ const TenantStateSchema = Type.Object({
   responses: Type.Optional(Type.Array(ResponseRecordSchema)),
   conversations: Type.Optional(Type.Array(ConversationRecordSchema)),
   /** Each conversation's items, in order, under their `conversationId`. */
-  conversation_items: Type.Optional(Type.Array(ConversationItemRecordSchema))
+  conversation_items: Type.Optional(Type.Array(ConversationItemRecordSchema)),
+  /** Foundry agents, each with its versions (written only when the tenant has any). */
+  agents: Type.Optional(Type.Array(AgentRecordSchema))
 }, { additionalProperties: false })
 
 const Time = Type.Integer({ minimum: 0, maximum: MAX_CLOCK_MS })
@@ -81,7 +84,8 @@ function exportTenant (owner: string, store: Store): TenantState {
     vector_stores: records(vectorStores),
     vector_store_files: records(vectorStores.flatMap(v => store.vectorStoreFiles.list(v.id))),
     vector_store_file_batches: records(vectorStores.flatMap(v => store.vectorStoreFileBatches.list(v.id))),
-    ...responsesSections(store)
+    ...responsesSections(store),
+    ...(store.agents.list().length === 0 ? {} : { agents: records(store.agents.list()) })
   }
 }
 
@@ -263,6 +267,7 @@ export async function importState (json: unknown, makeStore: () => Store): Promi
       }
       store.conversationItems.put(item.conversationId, item)
     }
+    for (const a of tenant.agents ?? []) store.agents.put(a)
   })
   return { now: checked.now, stores }
 }

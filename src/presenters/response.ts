@@ -18,8 +18,8 @@ export interface ResponseView {
 /**
  * The response object. Every field the service sends, in its order (OA-SPEC examples), the request's echo with
  * defaults filled; `usage` is null until the response has completed or ended incomplete, `completed_at` until it
- * completed (responses-wire.md §12.7). A Foundry project adds `agent_reference` (null: no agent yet; F-TSP
- * `openai-responses/models.tsp`).
+ * completed (responses-wire.md §12.7). A Foundry project adds `agent_reference` (the agent version that answered,
+ * or null; F-TSP `openai-responses/models.tsp`); a response made from an OpenAI prompt shows it as `prompt`.
  */
 export function presentResponse ({ record, state }: ResponseView, flavour: Flavour) {
   const response = {
@@ -55,7 +55,11 @@ export function presentResponse ({ record, state }: ResponseView, flavour: Flavo
     user: record.user,
     metadata: record.metadata
   }
-  return flavour === 'foundry' ? { ...response, agent_reference: null } : response
+  const prompt = record.promptReference ?? null
+  const withPrompt = prompt === null ? response : { ...response, prompt: { id: prompt.id, variables: prompt.variables, version: prompt.version } }
+  if (flavour !== 'foundry') return withPrompt
+  const agent = record.agentReference ?? null
+  return { ...withPrompt, agent_reference: agent === null ? null : { type: 'agent_reference' as const, name: agent.name, version: agent.version } }
 }
 
 /** `DELETE /responses/{id}`: OA-SPEC's example body (and Foundry's `DeleteResponseResult`). */

@@ -4,6 +4,7 @@
  * gate checks. Routes are thin: they call the request's tenant's services and present what they return.
  */
 import type { FastifyPluginAsync } from 'fastify'
+import agentRoutes from './agents.js'
 import agentsThreadRoutes from './agents-threads.js'
 import assistantRoutes from './assistants.js'
 import conversationRoutes from './conversations.js'
@@ -26,6 +27,7 @@ const apiRoutes: FastifyPluginAsync = async (api) => {
   await api.register(v1FileRoutes)
   await api.register(responseRoutes)
   await api.register(conversationRoutes)
+  await api.register(agentRoutes)
 }
 
 export default apiRoutes

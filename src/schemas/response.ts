@@ -116,10 +116,10 @@ const FileSearchToolSchema = Closed({
 })
 
 /** The tools a response may use: functions (called by the client) and file_search (over the vector stores). */
-const ResponseToolSchema = Type.Union([FunctionToolSchema, FileSearchToolSchema])
+export const ResponseToolSchema = Type.Union([FunctionToolSchema, FileSearchToolSchema])
 export type ResponseTool = Static<typeof ResponseToolSchema>
 
-const ToolChoiceSchema = Type.Union([
+export const ToolChoiceSchema = Type.Union([
   Literals('none', 'auto', 'required'),
   Closed({ type: Type.Literal('function'), name: Type.String() }),
   Closed({ type: Type.Literal('file_search') }),
@@ -127,7 +127,7 @@ const ToolChoiceSchema = Type.Union([
 ])
 
 /** `text.format` (OpenAI `TextResponseFormatConfiguration`): `json_schema` is flat here. */
-const TextFormatSchema = Type.Union([
+export const TextFormatSchema = Type.Union([
   Closed({ type: Type.Literal('text') }),
   Closed({ type: Type.Literal('json_object') }),
   Closed({
@@ -144,7 +144,7 @@ const TextConfigSchema = Closed({
   verbosity: Type.Optional(Nullable(Literals('low', 'medium', 'high')))
 })
 
-const ReasoningConfigSchema = Closed({
+export const ReasoningConfigSchema = Closed({
   effort: Type.Optional(Nullable(Literals('none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'))),
   summary: Type.Optional(Nullable(Literals('auto', 'concise', 'detailed')))
 })
@@ -176,8 +176,39 @@ const responseOptions = {
   truncation: Type.Optional(Nullable(Literals('auto', 'disabled')))
 }
 
+/**
+ * A Foundry agent to answer with (F-TSP `openai-responses/models.tsp` `AgentReference`): its name, and a version
+ * (absent: the agent's latest).
+ */
+const AgentReferenceSchema = Closed({
+  type: Type.Literal('agent_reference'),
+  name: Type.String({ maxLength: 256 }),
+  version: Type.Optional(Type.String())
+})
+
+/** An OpenAI prompt to build the response from (OpenAI `Prompt`): its id, a version (absent: the latest), variables. */
+const PromptParamSchema = Closed({
+  id: Type.String(),
+  version: Type.Optional(Nullable(Type.String())),
+  variables: Type.Optional(Nullable(Type.Record(Type.String(), Type.Union([
+    Type.String(),
+    Closed({ type: Type.Literal('input_text'), text: Type.String() })
+  ]))))
+})
+
+/**
+ * The create body. `model` may be left out when an agent or a prompt supplies it (services/responses.ts then
+ * asks for it as the schema would); `agent_reference` (and the older key `agent`, which @azure/ai-projects 2.x's
+ * README still sends) and `structured_inputs` are Foundry's (F-TSP `openai-responses/models.tsp`), refused on
+ * the other doors; `prompt` is OpenAI's.
+ */
 export const CreateResponseBodySchema = Closed({
   ...responseOptions,
+  model: Type.Optional(Type.String({ maxLength: LIMITS.model })),
+  agent_reference: Type.Optional(AgentReferenceSchema),
+  agent: Type.Optional(AgentReferenceSchema),
+  structured_inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  prompt: Type.Optional(Nullable(PromptParamSchema)),
   store: Type.Optional(Nullable(Type.Boolean())),
   background: Type.Optional(Nullable(Type.Boolean())),
   stream: Type.Optional(Nullable(Type.Boolean())),

@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import { Errors, type ResourceKind } from '../errors.js'
 import type { Ids } from '../ids.js'
 import type { Scenario } from '../runs/scenarios.js'
+import type { SeededPrompt } from '../schemas/agent.js'
 import type { Store } from '../store/store.js'
 
 export interface ServiceContext {
@@ -15,6 +16,8 @@ export interface ServiceContext {
   readonly ids: Ids
   /** Run scripts from the fixtures, matched in order. */
   readonly scenarios: readonly Scenario[]
+  /** OpenAI prompts from the fixtures (they have no create API), in file order. */
+  readonly prompts: readonly SeededPrompt[]
 }
 
 /** `row`, or the service's 404 "No <kind> found with id '<id>'." when a lookup found nothing. */

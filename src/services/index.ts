@@ -2,6 +2,7 @@
  * A tenant's services, built once per tenant (control/tenants.ts) in dependency order, each given the
  * services it calls: no service builds another, and nothing reaches a store but through its tenant's services.
  */
+import { createAgentService } from './agents.js'
 import { createAssistantService } from './assistants.js'
 import type { ServiceContext } from './context.js'
 import { createConversationService } from './conversations.js'
@@ -24,7 +25,8 @@ export function createServices (context: ServiceContext) {
   const v1Files = createV1FileService(context, { assistants, messages })
   const items = createItemService(context)
   const conversations = createConversationService(context, { items })
-  const responses = createResponseService(context, { conversations, items })
-  return { files, vectorStores, assistants, threads, runs, messages, v1Files, conversations, responses }
+  const agents = createAgentService(context)
+  const responses = createResponseService(context, { conversations, items, agents })
+  return { agents, files, vectorStores, assistants, threads, runs, messages, v1Files, conversations, responses }
 }
 export type Services = ReturnType<typeof createServices>

@@ -25,6 +25,7 @@ import { selectScenario, type Scenario } from '../runs/scenarios.js'
 import { countPromptTokens, tokenizer } from '../runs/tokens.js'
 import type { CreateResponseBody, InputTokensBody, ResponseTool } from '../schemas/response.js'
 import { NO_ITEMS, NO_METADATA, type Continuation, type ResponseRecord, type ResponseTimings, type StoredItem } from '../store/records.js'
+import type { AgentService } from './agents.js'
 import type { ConversationService } from './conversations.js'
 import { MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
 import type { ItemService } from './items.js'
@@ -92,7 +93,7 @@ interface Prepared {
 }
 
 export function createResponseService ({ store, clock, config, scenarios, ids }: ServiceContext,
-  { conversations, items }: { conversations: ConversationService, items: ItemService }) {
+  { conversations, items, agents }: { conversations: ConversationService, items: ItemService, agents: AgentService }) {
   const itemContext = items.context
 
   /** A response that reads serve: stored (not `store: false`). */
@@ -183,7 +184,9 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
 
   return {
     /** Creates the response; answers it as of its creation (`queued` in the background). Synchronous throughout. */
-    create (body: CreateResponseBody, flavour: Flavour): ResponseView {
+    create (request: CreateResponseBody, flavour: Flavour): ResponseView {
+      // A Foundry agent's (or an OpenAI prompt's) model, instructions and tools take their place in the body.
+      const { body, agentReference, promptReference } = agents.resolveRequest(request, flavour)
       const stored = body.store ?? true
       const background = body.background ?? false
       const prepared = prepare(body, flavour)
@@ -220,7 +223,7 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
       const record: ResponseRecord = {
         id: ids.next('resp'),
         createdAt,
-        model: body.model ?? '',
+        model: body.model,
         instructions: body.instructions ?? null,
         input,
         previousResponseId: prepared.previousId,
@@ -250,7 +253,9 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
         ending: plan.ending,
         timings,
         cancelledAt: null,
-        continuation: plan.rest === null ? null : { steps: plan.rest, timings: source.timings }
+        continuation: plan.rest === null ? null : { steps: plan.rest, timings: source.timings },
+        ...(agentReference === null ? {} : { agentReference }),
+        ...(promptReference === null ? {} : { promptReference })
       }
       store.responses.put(record)
       if (!stored) items.rememberUnstored([record.id, ...input.map(item => item.id), ...plan.output.map(item => item.id)])

@@ -4,7 +4,7 @@
  * Memory stays bounded however long the emulator runs: every stored record is weighed (its size in bytes,
  * at any depth), and when the total passes `maxBytes` the least recently used top-level objects — assistants,
  * threads with their messages and runs, files, vector stores with their files and batches, responses,
- * conversations with their items — are evicted
+ * conversations with their items, Foundry agents with their versions — are evicted
  * until it fits again. Reading or writing an object (or its children) counts as use; the object being
  * written is never the one evicted.
  *
@@ -14,7 +14,7 @@
  * share one entry.
  */
 import type {
-  AssistantRecord, ConversationItemRecord, ConversationRecord, FileRecord, MessageRecord, ResponseRecord, RunRecord, ThreadRecord,
+  AgentRecord, AssistantRecord, ConversationItemRecord, ConversationRecord, FileRecord, MessageRecord, ResponseRecord, RunRecord, ThreadRecord,
   VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from './records.js'
 import type { ChildTable, Store, Table } from './store.js'
@@ -26,7 +26,7 @@ export interface MemoryStoreOptions {
   readonly onEvict?: (kind: RootKind, id: string) => void
 }
 
-export type RootKind = 'assistant' | 'thread' | 'file' | 'vector_store' | 'response' | 'conversation'
+export type RootKind = 'assistant' | 'thread' | 'file' | 'vector_store' | 'response' | 'conversation' | 'agent'
 
 /**
  * A record's size in bytes, at any depth: strings count twice their length, Buffers their length, and every
@@ -262,7 +262,8 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     file: id => files.evict(id),
     vector_store: id => vectorStores.evict(id),
     response: id => responses.evict(id),
-    conversation: id => conversations.evict(id)
+    conversation: id => conversations.evict(id),
+    agent: id => agents.evict(id)
   }
   const ledger = createLedger(options, (kind, id) => evictors[kind](id))
   // One literal per parent kind: every family of that kind has the same shape.
@@ -289,6 +290,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
   const conversationFamily = (): Family => ({ items: undefined })
   const conversationItems = createChildTable<ConversationItemRecord>('conversation', ledger, conversationFamilies, conversationFamily, 'items')
   const conversations = createTable<ConversationRecord>('conversation', ledger, id => conversationItems.deleteParent(id))
+  const agents = createTable<AgentRecord>('agent', ledger, () => {})
   return {
     assistants: assistants.table,
     threads: threads.table,
@@ -300,6 +302,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     vectorStoreFileBatches,
     responses: responses.table,
     conversations: conversations.table,
-    conversationItems
+    conversationItems,
+    agents: agents.table
   }
 }

@@ -347,7 +347,11 @@ export const ResponseRecordSchema = Loose({
   timings: ResponseTimingsSchema,
   /** When a cancel was accepted (background responses only). */
   cancelledAt: Nullable(Time),
-  continuation: Nullable(ContinuationSchema)
+  continuation: Nullable(ContinuationSchema),
+  /** The Foundry agent version that answered (`agent_reference` on the wire, its version resolved); absent: none. */
+  agentReference: Type.Optional(Nullable(Strict({ name: Type.String(), version: Type.String() }))),
+  /** The OpenAI prompt the response was made from (`prompt` on the wire: id, version, variables); absent: none. */
+  promptReference: Type.Optional(Nullable(Strict({ id: Type.String(), version: Type.String(), variables: Type.Record(Type.String(), Type.Unknown()) })))
 })
 export type ResponseRecord = RecordOf<typeof ResponseRecordSchema>
 
@@ -374,6 +378,32 @@ export const ConversationItemRecordSchema = Loose({
   item: StoredItemSchema
 })
 export type ConversationItemRecord = RecordOf<typeof ConversationItemRecordSchema>
+
+/**
+ * One version of a Foundry agent (F-TSP `agents/models.tsp` `AgentVersionObject`): immutable once made; its id on
+ * the wire is `name:version`. `definition` is kept as sent (`kind` and the kind's fields: a prompt agent's
+ * `model`, `instructions`, `tools`, …); `foundryFeatures` is the preview opt-in it was created with, if any.
+ */
+const AgentVersionSchema = Strict({
+  version: Type.String(),
+  createdAt: Time,
+  description: Nullable(Type.String()),
+  metadata: Metadata,
+  definition: Loose({ kind: Type.String() })
+})
+export type AgentVersion = RecordOf<typeof AgentVersionSchema>
+
+/**
+ * A Foundry agent (the "new" agents, `{project}/agents/{name}`): its name is its id, its versions are kept in
+ * creation order, and `versionCount` is the last version number given (numbers are never given twice while the
+ * agent exists, even after its newest version is deleted). An agent whose last version is deleted is gone.
+ */
+export const AgentRecordSchema = Loose({
+  id: Id,
+  versionCount: Count,
+  versions: Type.Array(AgentVersionSchema)
+})
+export type AgentRecord = RecordOf<typeof AgentRecordSchema>
 
 /**
  * Empty values shared by every record that has nothing there, instead of an empty array or object each

@@ -4,7 +4,7 @@
  * Lookups return undefined for a missing id: the caller decides which "No … found" error that is.
  */
 import type {
-  AssistantRecord, ConversationItemRecord, ConversationRecord, FileRecord, MessageRecord, ResponseRecord, RunRecord, ThreadRecord,
+  AgentRecord, AssistantRecord, ConversationItemRecord, ConversationRecord, FileRecord, MessageRecord, ResponseRecord, RunRecord, ThreadRecord,
   VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from './records.js'
 
@@ -45,4 +45,6 @@ export interface Store {
   readonly conversations: Table<ConversationRecord>
   /** Items of a conversation, under the conversation's id, in the order they were added. */
   readonly conversationItems: ChildTable<ConversationItemRecord>
+  /** Foundry agents (the new, versioned ones), by name, each with its versions. */
+  readonly agents: Table<AgentRecord>
 }

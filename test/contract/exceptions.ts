@@ -7,6 +7,7 @@
  * is a bug in the emulator. test/contract/spec.test.ts checks that every patch still applies, so a newer
  * copy of a document that fixes an error makes its entry fail loudly and be removed.
  */
+import { FOUNDRY_AGENTS_PATCH } from './foundry-agents.js'
 import type { DocId } from './spec.js'
 
 export type RawSchema = Record<string, unknown> & {
@@ -119,6 +120,7 @@ const foundryList = (item: string): RawSchema => ({
 })
 
 export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
+  FOUNDRY_AGENTS_PATCH,
   {
     name: 'response-echo-fields',
     docs: RESPONSES_DOCS,

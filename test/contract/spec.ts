@@ -30,7 +30,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const SPEC_DIR = new URL('../../spec/', import.meta.url)
 
 export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'azure-2024-07-01-preview' |
-  'azure-2024-09-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'foundry-v1' | 'agents-v1'
+  'azure-2024-09-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'foundry-v1' | 'agents-v1' | 'foundry-agents-v1'
 export type Flavour = 'azure' | 'openai' | 'agents' | 'azure-v1' | 'foundry'
 export type Generation = 'v1' | 'v2'
 
@@ -51,7 +51,12 @@ const FILES: Record<DocId, string> = {
    */
   'foundry-v1': 'openai-openapi.yaml',
   // Azure AI Foundry Agents (`/api/projects/{project}`), Azure.AI.Agents stable/v1 (Swagger 2.0, TypeSpec output)
-  'agents-v1': 'azure-ai-agents-v1.json'
+  'agents-v1': 'azure-ai-agents-v1.json',
+  /**
+   * Foundry's new agents (`/api/projects/{project}/agents…`): OpenAI's current document with the agents' operations
+   * and models derived from spec/foundry-tsp/agents/ (foundry-agents.ts).
+   */
+  'foundry-agents-v1': 'openai-openapi.yaml'
 }
 
 /** The documents requests are checked against directly (docFor); `openai-current` only lends operations. */
@@ -81,6 +86,7 @@ function ensureDocument (id: DocId): void {
  */
 export function docFor (flavour: Flavour, generation: Generation, apiVersion?: string, path = ''): DocId {
   if (RESPONSES_PATH.test(path)) return flavour === 'foundry' ? 'foundry-v1' : 'openai-current'
+  if (flavour === 'agents' && AGENTS_PATH.test(path)) return 'foundry-agents-v1'
   if (flavour === 'openai' || flavour === 'azure-v1' || flavour === 'foundry') return 'openai-2024-06-20'
   if (flavour === 'agents') return 'agents-v1'
   if (generation === 'v1') return 'azure-2024-02-15-preview'
@@ -93,6 +99,8 @@ export function docFor (flavour: Flavour, generation: Generation, apiVersion?: s
 const OPENAI_ASSISTANTS_PATH = /^\/(assistants|threads|files|vector_stores)(\/|$)/
 /** The Responses API's paths (checked against OpenAI's current document). */
 const RESPONSES_PATH = /^\/(responses|conversations)(\/|$)/
+/** Foundry's new agents (checked against foundry-agents-v1). */
+const AGENTS_PATH = /^\/agents(\/|:|$)/
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
@@ -153,7 +161,9 @@ export function operationsOf (id: DocId): Array<{ method: string, path: string }
   const doc = loadDocument(id)
   const result: Array<{ method: string, path: string }> = []
   for (const [path, item] of Object.entries(doc.paths)) {
-    if (id === 'openai-current' || id === 'foundry-v1') {
+    if (id === 'foundry-agents-v1') {
+      if (!AGENTS_PATH.test(path)) continue
+    } else if (id === 'openai-current' || id === 'foundry-v1') {
       // The `?beta=true` twins of the response routes: no SDK method calls them (responses-wire.md §2).
       if (!RESPONSES_PATH.test(path) || path.includes('?')) continue
     } else if (id.startsWith('openai') && !OPENAI_ASSISTANTS_PATH.test(path)) continue
