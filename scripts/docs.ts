@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { API_VERSIONS, AZURE_RESPONSES_SINCE, AZURE_V1_API_VERSIONS, compareApiVersions } from '../src/api-versions.js'
 import { OPTIONS } from '../src/config.js'
 import { Errors, type ApiError } from '../src/errors.js'
-import { matrixMarkdown, responsesMatrixMarkdown } from '../test/contract/matrix.js'
+import { agentsMatrixMarkdown, matrixMarkdown, responsesMatrixMarkdown } from '../test/contract/matrix.js'
 
 const ROOT = new URL('..', import.meta.url)
 
@@ -134,7 +134,7 @@ export function errorCatalogue (): string {
 /** Per file (relative to the repository root), its generated sections by marker name. */
 export const GENERATED_SECTIONS: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
   'docs/configuration.md': { 'config-table': configTable },
-  'docs/endpoints.md': { 'endpoint-matrix': matrixMarkdown, 'responses-matrix': responsesMatrixMarkdown, 'api-version-table': apiVersionsTable },
+  'docs/endpoints.md': { 'endpoint-matrix': matrixMarkdown, 'responses-matrix': responsesMatrixMarkdown, 'foundry-agents-matrix': agentsMatrixMarkdown, 'api-version-table': apiVersionsTable },
   'docs/errors.md': { 'error-catalogue': errorCatalogue }
 }
 

@@ -325,10 +325,15 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
       return countPromptTokens(count, body.instructions ?? '', [...context.items, ...input].map(itemText))
     },
 
-    /** Foundry's list of responses (F-TSP `listResponses`), optionally of one conversation; no agents yet. */
+    /**
+     * Foundry's list of responses (F-TSP `listResponses`), optionally of one conversation, of one agent (`agent_name`)
+     * or of one agent version (`agent_id`, `name:version`).
+     */
     list (query: PageOptions & { agent_name?: string, agent_id?: string, conversation_id?: string }): ListPage<ResponseView> {
+      const agentOf = (record: ResponseRecord) => record.agentReference ?? null
       const records = store.responses.list().filter(record => record.store &&
-        query.agent_name === undefined && query.agent_id === undefined &&
+        (query.agent_name === undefined || agentOf(record)?.name === query.agent_name) &&
+        (query.agent_id === undefined || (agentOf(record) !== null && `${agentOf(record)!.name}:${agentOf(record)!.version}` === query.agent_id)) &&
         (query.conversation_id === undefined || record.conversationId === query.conversation_id))
       return mapPage(paginate(records, query), record => view(record))
     },

@@ -6,7 +6,7 @@
  */
 import t from 'tap'
 import { API_KEY, build, V1, V2, type Built } from '../helper.js'
-import { COLUMNS, matrixRows, normalisePath, RESPONSES_COLUMNS, responsesRows } from './matrix.js'
+import { agentsRows, COLUMNS, matrixRows, normalisePath, RESPONSES_COLUMNS, responsesRows } from './matrix.js'
 import type { DocId } from './spec.js'
 
 const RESOURCE_NOT_FOUND = '{"error":{"code":"404","message": "Resource not found"}}'
@@ -94,6 +94,26 @@ t.test('every Responses operation is served on the doors the matrix says, and on
       const res = await sendOn(door, row.method, concrete(row.path))
       if ((row.cells[door] === true) === routerNotFound(door, res)) wrong.push(`${row.method} ${row.path} (${door}) → ${res.statusCode} ${res.body.slice(0, 120)}`)
     }
+  }
+  t.same(wrong, [], `served where the matrix says not, or the reverse:\n${wrong.join('\n')}`)
+})
+
+t.test('every operation of Foundry\'s new agents is served on a project with api-version v1 as the matrix says, and only there', async t => {
+  const built = await build(t)
+  const wrong: string[] = []
+  const rows = agentsRows()
+  t.ok(rows.filter(row => row.notServed === undefined).length >= 7, `${rows.length} operations`)
+  for (const row of rows) {
+    const path = concrete(row.path)
+    const payload = row.method === 'POST' ? {} : undefined
+    const on = (url: string) => built.app.inject({ method: row.method as 'GET', url, headers: { authorization: `Bearer ${API_KEY}` }, ...(payload ? { payload } : {}) })
+    const served = await on(`/api/projects/walker${path}?api-version=v1`)
+    const routerNotFound = served.statusCode === 404 && /"message":"Resource not found: /.test(served.body)
+    if ((row.notServed === undefined) === routerNotFound) wrong.push(`${row.method} ${row.path} → ${served.statusCode} ${served.body.slice(0, 120)}`)
+    const dated = await on(`/api/projects/walker${path}?api-version=2025-05-15-preview`)
+    if (dated.statusCode !== 404 || !/"message":"Resource not found: /.test(dated.body)) wrong.push(`${row.method} ${row.path} (2025-05-15-preview) → ${dated.statusCode}`)
+    const openai = await on(`/v1${path}`)
+    if (openai.statusCode !== 404 || !/"message":"Invalid URL \(/.test(openai.body)) wrong.push(`${row.method} ${row.path} (/v1) → ${openai.statusCode}`)
   }
   t.same(wrong, [], `served where the matrix says not, or the reverse:\n${wrong.join('\n')}`)
 })

@@ -4,6 +4,7 @@
  * test/docs.test.ts checks it is current there; coverage.test.ts checks that the emulator serves each pair.
  */
 import { BORROWED_OPERATIONS } from './exceptions.js'
+import { AGENTS_NOT_SERVED } from './foundry-agents.js'
 import { DOC_IDS, operationsOf, type DocId, type Flavour } from './spec.js'
 
 /** `{threadId}` (Azure) and `{thread_id}` (OpenAI) name the same parameter. */
@@ -112,5 +113,34 @@ export function responsesMatrixMarkdown (): string {
       'document (`spec/openai-openapi.yaml`, its `/responses` and `/conversations` paths) for OpenAI and Azure, the same with ' +
       'Foundry\'s additions (`spec/foundry-tsp/`: the two lists) for a Foundry project. Not served anywhere: ' +
       RESPONSES_NOT_SERVED.map(n => `\`${n.method} ${n.path}\` (${n.reason})`).join('; ') + '.'
+  ].join('\n')
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Foundry's new agents: the operations of spec/foundry-tsp/agents/routes.tsp on a project's door
+
+export interface AgentsRow {
+  method: string
+  path: string
+  /** Why the emulator does not serve it, or undefined when it does. */
+  notServed: string | undefined
+}
+
+export function agentsRows (): AgentsRow[] {
+  return operationsOf('foundry-agents-v1').map(op => ({
+    method: op.method,
+    path: op.path,
+    notServed: AGENTS_NOT_SERVED.find(n => n.method === op.method && n.path === op.path)?.reason
+  })).sort((a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method))
+}
+
+export function agentsMatrixMarkdown (): string {
+  return [
+    '| method | path | served |',
+    '|---|---|---|',
+    ...agentsRows().map(r => `| ${r.method} | \`${r.path}\` | ${r.notServed === undefined ? '✓' : `– (${r.notServed})`} |`),
+    '',
+    '✓: served under `/api/projects/{project}` with `api-version=v1`, as `spec/foundry-tsp/agents/routes.tsp` declares it ' +
+      '(answers checked against the models of `agents/models.tsp`). –: not served (the door\'s 404), and why.'
   ].join('\n')
 }

@@ -153,3 +153,92 @@ t.test('a response made with an agent: its instructions, tools and model; the la
   const onOpenAI = await built.app.inject({ method: 'POST', url: '/v1/responses', headers: AUTH, payload: { model: 'gpt-4o', input: 'x', agent_reference: { type: 'agent_reference', name: 'weather' } } })
   t.same([onOpenAI.statusCode, onOpenAI.json().error.code], [400, 'unknown_parameter'], 'OpenAI has no agents')
 })
+
+t.test('fixtures seed agent versions and OpenAI prompts; a response made from a prompt', async t => {
+  const built = await build(t, {}, {
+    fixtures: {
+      assistants: [],
+      threads: [],
+      scenarios: [],
+      agents: [
+        { name: 'seeded', definition: { kind: 'prompt', model: 'gpt-4o', instructions: 'One.' } },
+        { name: 'seeded', description: 'Second', definition: { kind: 'prompt', model: 'gpt-4o', instructions: 'Two.' } },
+        { name: 'flow', definition: { kind: 'workflow', workflow: 'kind: workflow' } }
+      ],
+      prompts: [
+        { id: 'pmpt_guide', instructions: 'You guide visitors in {{city}}.', variables: { city: 'Paris' }, model: 'gpt-4o-mini' },
+        { id: 'pmpt_guide', version: '2', instructions: 'You guide visitors in {{city}}, briefly.' }
+      ]
+    }
+  })
+  const agent = (await agents(built, 'GET', '/agents/seeded')).json()
+  t.same([agent.versions.latest.id, agent.versions.latest.description], ['seeded:2', 'Second'], 'entries of one name are its versions')
+  t.equal((await agents(built, 'GET', '/agents/flow')).json().versions.latest.definition.kind, 'workflow', 'a preview kind needs no opt-in in fixtures')
+  const workflow = (await openai(built, 'POST', '/responses', { input: 'Go', agent_reference: { type: 'agent_reference', name: 'flow' } })).json()
+  t.same([workflow.status, workflow.model, workflow.agent_reference.name], ['completed', 'flow', 'flow'], 'a workflow agent answers through the scenarios')
+
+  const latest = (await openai(built, 'POST', '/responses', { model: 'gpt-4o', input: 'Hi', prompt: { id: 'pmpt_guide', variables: { city: 'Lisbon' } } })).json()
+  t.same([latest.instructions, latest.prompt], ['You guide visitors in Lisbon, briefly.', { id: 'pmpt_guide', variables: { city: 'Lisbon' }, version: '2' }], 'the highest version')
+  const first = await built.app.inject({ method: 'POST', url: '/v1/responses', headers: AUTH, payload: { input: 'Hi', prompt: { id: 'pmpt_guide', version: '1' } } })
+  t.same([first.json().instructions, first.json().model], ['You guide visitors in Paris.', 'gpt-4o-mini'], 'on OpenAI\'s door too: defaults, and the prompt\'s model')
+  const typed = (await openai(built, 'POST', '/responses', { model: 'gpt-4o', input: 'Hi', prompt: { id: 'pmpt_guide', version: '1', variables: { city: { type: 'input_text', text: 'Rome' } } } })).json()
+  t.equal(typed.instructions, 'You guide visitors in Rome.')
+  const missing = await openai(built, 'POST', '/responses', { model: 'gpt-4o', input: 'Hi', prompt: { id: 'pmpt_guide', version: '3' } })
+  t.same([missing.statusCode, missing.json().error.message], [404, "Prompt with id 'pmpt_guide' and version '3' not found."])
+  const withAgent = await openai(built, 'POST', '/responses', { input: 'Hi', prompt: { id: 'pmpt_guide' }, agent_reference: { type: 'agent_reference', name: 'seeded' } })
+  t.equal(withAgent.json().error.param, 'prompt', 'an agent brings its own instructions')
+})
+
+t.test('with an agent: a function-call loop, a background response, a stream, the lists by agent', async t => {
+  const built = await build(t, { queuedMs: 100, inProgressMs: 200 }, {
+    fixtures: {
+      assistants: [],
+      threads: [],
+      scenarios: [{ match: { message_contains: 'weather' }, steps: [{ tool_calls: [{ name: 'get_weather', arguments: { city: 'Lisbon' } }] }, { reply: 'It is {{tool_outputs.0}}.' }] }]
+    }
+  })
+  await agents(built, 'POST', '/agents/weather/versions', { definition: { kind: 'prompt', model: 'gpt-4o', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }] } })
+  const stored = (await agents(built, 'GET', '/agents/weather/versions/1')).json().definition.tools[0]
+  t.same([stored.strict, stored.parameters.type], [null, 'object'], 'a function tool kept with strict (null when not given)')
+  const agent = { type: 'agent_reference', name: 'weather' }
+  const asked = (await openai(built, 'POST', '/responses', { input: 'The weather?', agent_reference: agent })).json()
+  const call = asked.output.find((item: { type: string }) => item.type === 'function_call')
+  t.equal(call.name, 'get_weather')
+  const answered = (await openai(built, 'POST', '/responses', {
+    previous_response_id: asked.id, agent_reference: agent, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny' }]
+  })).json()
+  t.equal(answered.output.at(-1).content[0].text, 'It is sunny.')
+
+  const background = (await openai(built, 'POST', '/responses', { input: 'Later', background: true, agent_reference: agent })).json()
+  t.same([background.status, background.agent_reference.name], ['queued', 'weather'])
+  built.clock.advance(1000)
+  t.equal((await openai(built, 'GET', `/responses/${background.id}`)).json().status, 'completed')
+
+  const stream = await openai(built, 'POST', '/responses', { input: 'Stream', stream: true, agent_reference: agent })
+  const created = JSON.parse(/data: (.*)/.exec(stream.body)![1]!)
+  t.same([created.type, created.response.agent_reference], ['response.created', { type: 'agent_reference', name: 'weather', version: '1' }])
+
+  await openai(built, 'POST', '/responses', { model: 'gpt-4o', input: 'No agent' })
+  const byName = (await openai(built, 'GET', '/responses?agent_name=weather')).json().data
+  t.equal(byName.length, 4)
+  t.equal((await openai(built, 'GET', '/responses?agent_id=weather:1')).json().data.length, 4)
+  t.same((await openai(built, 'GET', '/responses?agent_id=weather:2')).json().data, [])
+  t.equal((await openai(built, 'GET', '/responses')).json().data.length, 5)
+})
+
+t.test('classic and new agents in one project, on one store; agents in the state document', async t => {
+  const built = await build(t)
+  const classic = (await agents(built, 'POST', '/assistants', { model: 'gpt-4o', name: 'classic' })).json()
+  const store = (await agents(built, 'POST', '/vector_stores', { name: 'docs' })).json()
+  await agents(built, 'POST', '/agents/search/versions', { definition: { kind: 'prompt', model: 'gpt-4o', tools: [{ type: 'file_search', vector_store_ids: [store.id] }] } })
+  t.same((await agents(built, 'GET', '/assistants')).json().data.map((a: { id: string }) => a.id), [classic.id], 'the classic list has the assistant only')
+  t.same((await agents(built, 'GET', '/agents')).json().data.map((a: { id: string }) => a.id), ['search'], 'the new list has the new agent only')
+  const response = (await openai(built, 'POST', '/responses', { input: 'Find it', agent_reference: { type: 'agent_reference', name: 'search' } })).json()
+  t.same(response.tools[0].vector_store_ids, [store.id], 'the agent\'s file_search uses a vector store made through the classic door')
+
+  const state = (await built.app.inject({ method: 'GET', url: '/_emulator/state' })).json()
+  t.same(state.tenants[0].agents.map((a: { id: string, versionCount: number }) => [a.id, a.versionCount]), [['search', 1]])
+  await agents(built, 'DELETE', '/agents/search')
+  t.equal((await built.app.inject({ method: 'PUT', url: '/_emulator/state', payload: state })).statusCode, 204)
+  t.equal((await agents(built, 'GET', '/agents/search/versions/1')).json().id, 'search:1', 'restored from the document')
+})
