@@ -1,6 +1,6 @@
 /**
  * Foundry's new agents (`/api/projects/{project}/agents…`, api-version `v1`): what a client may send
- * (spec/foundry-tsp/agents/models.tsp `CreateAgentVersionRequest`, `CreateAgentRequest`, `UpdateAgentRequest`,
+ * (spec/foundry-tsp/agents/models.tsp `CreateAgentVersionRequest`,
  * `PromptAgentDefinition`; routes.tsp for the path and query parameters; responses-wire.md §11). A prompt
  * agent's definition is checked field by field, its tools as a response's are (schemas/response.ts); the other
  * kinds (`hosted`, `workflow`, `container_app`) are kept as sent, behind their preview opt-in
@@ -42,7 +42,6 @@ const PreviewAgentDefinitionSchema = Type.Object({
 }, { additionalProperties: true })
 
 const AgentDefinitionSchema = Type.Union([PromptAgentDefinitionSchema, PreviewAgentDefinitionSchema])
-export type AgentDefinition = Static<typeof AgentDefinitionSchema>
 
 const versionFields = {
   metadata: Type.Optional(MetadataSchema),
@@ -50,13 +49,9 @@ const versionFields = {
   definition: AgentDefinitionSchema
 }
 
-/** `POST /agents/{agent_name}/versions` and `POST /agents/{agent_name}` (F-TSP `CreateAgentVersionRequest`, `UpdateAgentRequest`). */
+/** `POST /agents/{agent_name}/versions` (F-TSP `CreateAgentVersionRequest`). */
 export const CreateAgentVersionBodySchema = Closed(versionFields)
 export type CreateAgentVersionBody = Static<typeof CreateAgentVersionBodySchema>
-
-/** `POST /agents` (F-TSP `CreateAgentRequest`): a new agent's name and its first version. */
-export const CreateAgentBodySchema = Closed({ name: AgentNameSchema, ...versionFields })
-export type CreateAgentBody = Static<typeof CreateAgentBodySchema>
 
 export const AgentParamsSchema = Type.Object({ agent_name: AgentNameSchema })
 export const AgentVersionParamsSchema = Type.Object({ agent_name: Type.String(), agent_version: Type.String() })

@@ -163,7 +163,8 @@ t.test('fixtures seed agent versions and OpenAI prompts; a response made from a 
       agents: [
         { name: 'seeded', definition: { kind: 'prompt', model: 'gpt-4o', instructions: 'One.' } },
         { name: 'seeded', description: 'Second', definition: { kind: 'prompt', model: 'gpt-4o', instructions: 'Two.' } },
-        { name: 'flow', definition: { kind: 'workflow', workflow: 'kind: workflow' } }
+        // A preview kind's own fields are kept as sent (the schema's type names `kind` only).
+        { name: 'flow', definition: { kind: 'workflow', workflow: 'kind: workflow' } as { kind: 'workflow' } }
       ],
       prompts: [
         { id: 'pmpt_guide', instructions: 'You guide visitors in {{city}}.', variables: { city: 'Paris' }, model: 'gpt-4o-mini' },
