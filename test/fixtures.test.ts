@@ -228,7 +228,7 @@ t.test('several paths: a later one overrides an earlier one\'s assistants and th
   t.same(fixtures.threads, [{ id: 'thread_over', metadata: { from: 'mine' } }])
   t.same(loadFixtures([join(base, 'mine.json'), join(base, 'shared.json')]).assistants.find(a => a.id === 'asst_over')?.name, 'shipped',
     'the order of the paths decides')
-  t.same(loadFixtures([]), { assistants: [], threads: [], scenarios: [], faults: [] }, 'no path, nothing')
+  t.same(loadFixtures([]), { assistants: [], threads: [], scenarios: [], faults: [], agents: [], prompts: [] }, 'no path, nothing')
 
   // A folder (the shipped examples) then one's own file: what `--fixtures fixtures --fixtures mine.json` does.
   const { call } = await build(t, { fixtures: [FIXTURES_DIR, join(base, 'mine.json')] })
@@ -236,6 +236,22 @@ t.test('several paths: a later one overrides an earlier one\'s assistants and th
   t.match((await call({ url: '/openai/assistants/asst_over' })).json(), { name: 'mine', model: 'gpt-4o' })
   const messages = await call({ url: '/openai/threads/thread_over/messages', apiVersion: V2 })
   t.same(messages.json().data, [], 'the overriding thread has none of the earlier one\'s messages')
+})
+
+t.test('several paths: a later one replaces every version of an agent of the same name, and a prompt of the same id and version', async t => {
+  const prompt = (version: string, instructions: string) => ({ id: 'pmpt_a', version, instructions })
+  const base = t.testdir({
+    'shared.json': json({
+      agents: [{ name: 'kept', definition: { kind: 'prompt', model: 'm' } }, { name: 'over', definition: { kind: 'prompt', model: 'm1' } }, { name: 'over', definition: { kind: 'prompt', model: 'm2' } }],
+      prompts: [prompt('1', 'shipped one'), prompt('2', 'shipped two')]
+    }),
+    'mine.json': json({ agents: [{ name: 'over', definition: { kind: 'prompt', model: 'mine' } }], prompts: [prompt('2', 'mine')] })
+  })
+  const fixtures = loadFixtures([join(base, 'shared.json'), join(base, 'mine.json')])
+  t.same(fixtures.agents?.map(a => [a.name, (a.definition as { model: string }).model]), [['kept', 'm'], ['over', 'mine']])
+  t.same(fixtures.prompts?.map(p => [p.version, p.instructions]), [['1', 'shipped one'], ['2', 'mine']])
+  const bad = t.testdir({ 'f.json': json({ agents: [{ name: '-x', definition: { kind: 'prompt', model: 'm' } }] }) })
+  t.match(fixturesError(t, () => loadFixtures(join(bad, 'f.json'))), /at \$\.agents\[0\]\.name: /)
 })
 
 t.test('several paths: a later one\'s scenarios replace same-named ones and are tried first; so are its faults', async t => {
