@@ -12,7 +12,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from './app.js'
 import { isManualClock } from './clock.js'
-import { makeConfig, type Config } from './config.js'
+import { checkedConfig, type Config } from './config.js'
 import type { FaultRule, StoredFaultRule } from './control/faults.js'
 import type { JournalEntry } from './control/journal.js'
 import { exportState, type StateDocument } from './control/state.js'
@@ -66,7 +66,7 @@ export async function startEmulator (options: EmulatorOptions = {}, hooks: Pick<
   const { fixtures, ...rest } = options
   const paths = typeof fixtures === 'string' || Array.isArray(fixtures) ? fixtures as string | readonly string[] : null
   const inline = paths === null && fixtures !== null && typeof fixtures === 'object' ? fixtures as FixturesFile : undefined
-  const config = makeConfig({ port: 0, logLevel: 'silent', ...rest, fixtures: paths })
+  const config = await checkedConfig({ port: 0, logLevel: 'silent', ...rest, fixtures: paths })
   const parsed = inline === undefined ? undefined : parseFixturesFile('(startEmulator fixtures)', JSON.stringify(inline))
   const deps: AppDeps = parsed === undefined
     ? { ...hooks }

@@ -229,7 +229,7 @@ export const Errors = {
    */
   invalidSchema: (subject: string, problem: string, param: string, code: string) => openAIError(400,
     `Invalid schema for ${subject}: ${problem}`, { param, code }),
-  /** The `retrieval` tool on Azure's v1 api-versions (the text Azure answered, quoted in issue 10). */
+  /** The `retrieval` tool on Azure's v1 api-versions (the text Azure answered, as users quote it). */
   retrievalRetired: (param: string) => openAIError(400, 'Azure OpenAI Retrieval v1 tool is not supported in favor of ' +
     'the more advanced v2 file_search tool. Please use `file_search` in the v2 api.', { param, code: 'invalid_value' }),
   // Rate limits and injected faults (control/): the real bodies of each flavour

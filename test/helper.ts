@@ -2,6 +2,7 @@
 import type { Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppDeps } from '../src/app.js'
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator.js'
 import { manualClock, type ManualClock } from '../src/clock.js'
 import { makeConfig, type Config } from '../src/config.js'
 import { contractInspector } from './contract/inspect.js'
@@ -48,6 +49,16 @@ export async function build (t: Test, overrides: Partial<Config> = {}, deps: App
       })
     }
   }
+}
+
+/**
+ * A listening emulator (`startEmulator` on a free loopback port), closed when `t` ends. Every response it sends
+ * is checked against the official document of its flavour and api-version, as `build(t)` does.
+ */
+export async function listen (t: Test, options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = await startEmulator(options, { inspectResponse: contractInspector(t) })
+  t.teardown(() => emulator.close())
+  return emulator
 }
 
 /** Creates an assistant and a thread, returning their ids. */

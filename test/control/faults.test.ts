@@ -2,8 +2,8 @@
 import t, { type Test } from 'tap'
 import OpenAI, { APIConnectionError, AzureOpenAI, InternalServerError, RateLimitError } from 'openai'
 import type { FastifyRequest } from 'fastify'
-import { startEmulator, streamCutFor, type EmulatorOptions, type RunningEmulator } from '../../src/index.js'
-import { build, V2 } from '../helper.js'
+import { streamCutFor, type EmulatorOptions, type RunningEmulator } from '../../src/index.js'
+import { build, listen, V2 } from '../helper.js'
 
 const azure = (emulator: RunningEmulator, maxRetries = 0) =>
   new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: V2, maxRetries })
@@ -11,8 +11,7 @@ const openai = (emulator: RunningEmulator, maxRetries = 0) =>
   new OpenAI({ baseURL: `${emulator.url}/v1`, apiKey: emulator.apiKey, maxRetries })
 
 async function running (t: Test, options: EmulatorOptions = {}) {
-  const emulator = await startEmulator(options)
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, options)
   return emulator
 }
 

@@ -1,4 +1,4 @@
-/** Both flavours behind one call shape, for the field-fidelity tables (issue 10). */
+/** Both flavours behind one call shape, for the field-fidelity tables. */
 import type { LightMyRequestResponse } from 'fastify'
 import { API_KEY, multipart, type Built } from '../helper.js'
 
