@@ -24,7 +24,10 @@ async function parse (response: Response) {
 }
 
 t.test('AssistantResponse forwards a streamed run and a tool-call round trip', async t => {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 0, inProgressMs: 30 }), { fixtures: loadFixtures('fixtures/weather.json') })
+  // A long keep-alive: on a loaded machine a stream can take longer than the default 5 s, and the client's next
+  // request on that socket would race the server closing it (ECONNRESET; the client does not retry here).
+  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 0, inProgressMs: 30, keepAliveTimeoutMs: 60_000 }),
+    { fixtures: loadFixtures('fixtures/weather.json') })
   t.teardown(() => app.close())
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })
   const openai = new AzureOpenAI({ endpoint, apiKey: 'k', apiVersion: '2024-05-01-preview', maxRetries: 0 })
