@@ -10,6 +10,7 @@ import { AzureOpenAI } from 'openai'
 import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 import { loadFixtures } from '../../src/fixtures.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 async function parse (response: Response) {
   const parts: { text: string, messages: string[], control: unknown[], errors: string[] } = { text: '', messages: [], control: [], errors: [] }
@@ -24,9 +25,7 @@ async function parse (response: Response) {
 }
 
 t.test('AssistantResponse forwards a streamed run and a tool-call round trip', async t => {
-  // A long keep-alive: on a loaded machine a stream can take longer than the default 5 s, and the client's next
-  // request on that socket would race the server closing it (ECONNRESET; the client does not retry here).
-  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 0, inProgressMs: 30, keepAliveTimeoutMs: 60_000 }),
+  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 0, inProgressMs: 30, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS }),
     { fixtures: loadFixtures('fixtures/weather.json') })
   t.teardown(() => app.close())
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })

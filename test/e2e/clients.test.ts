@@ -11,10 +11,11 @@ import { AzureOpenAI, OpenAI, AuthenticationError, BadRequestError, NotFoundErro
 import { AssistantsClient, AzureKeyCredential } from '@azure/openai-assistants'
 import { startEmulator, type EmulatorOptions } from '../../src/index.js'
 import { contractInspector } from '../contract/inspect.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 /** An emulator in this process through the package's in-process API; answers its endpoint. */
 async function start (t: Test, overrides: EmulatorOptions = {}) {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, ...overrides }, { inspectResponse: contractInspector(t) })
+  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS, ...overrides }, { inspectResponse: contractInspector(t) })
   t.teardown(() => emulator.close())
   return emulator.endpoint
 }

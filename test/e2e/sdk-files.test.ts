@@ -7,9 +7,10 @@ import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
 import { startEmulator } from '../../src/index.js'
 import { contractInspector } from '../contract/inspect.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 async function client (t: Test) {
-  const emulator = await startEmulator({ vectorStoreProcessingMs: 50, maxUploadBytes: 1024 }, { inspectResponse: contractInspector(t) })
+  const emulator = await startEmulator({ vectorStoreProcessingMs: 50, maxUploadBytes: 1024, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS }, { inspectResponse: contractInspector(t) })
   t.teardown(() => emulator.close())
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: '2024-05-01-preview', maxRetries: 0 })
 }

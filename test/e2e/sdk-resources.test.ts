@@ -5,9 +5,10 @@
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/index.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 async function client (t: Test, options: EmulatorOptions = {}, started?: (emulator: RunningEmulator) => void) {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, ...options })
+  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS, ...options })
   t.teardown(() => emulator.close())
   started?.(emulator)
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: '2024-05-01-preview', maxRetries: 0 })

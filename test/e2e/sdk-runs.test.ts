@@ -5,6 +5,7 @@
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError } from 'openai'
 import { startEmulator, type EmulatorOptions, type FixturesFile } from '../../src/index.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 const fixtures: FixturesFile = {
   scenarios: [{
@@ -17,7 +18,7 @@ const fixtures: FixturesFile = {
 }
 
 async function client (t: Test, overrides: EmulatorOptions = {}, apiVersion = '2024-05-01-preview') {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, cancellingMs: 50, fixtures, ...overrides })
+  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, cancellingMs: 50, fixtures, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS, ...overrides })
   t.teardown(() => emulator.close())
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion, maxRetries: 0 })
 }

@@ -5,9 +5,10 @@
 import t, { type Test } from 'tap'
 import { AzureOpenAI, AuthenticationError, BadRequestError, NotFoundError } from 'openai'
 import { startEmulator, type EmulatorOptions } from '../../src/index.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 async function start (t: Test, overrides: EmulatorOptions = {}) {
-  const emulator = await startEmulator({ queuedMs: 100, inProgressMs: 200, ...overrides })
+  const emulator = await startEmulator({ queuedMs: 100, inProgressMs: 200, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS, ...overrides })
   t.teardown(() => emulator.close())
   return emulator.endpoint
 }
