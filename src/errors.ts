@@ -18,14 +18,13 @@ export interface OpenAIErrorFields {
 }
 
 export class ApiError extends Error {
+  readonly statusCode: number
   /** The exact response body. Kept as text because some Azure bodies are not JSON.stringify output. */
   readonly body: string
   /** Present for OpenAI-envelope errors, so tests and logs can read the fields. */
   readonly fields: OpenAIErrorFields | undefined
   /** The gateway's captured responses say `application/json` exactly; the API's own add the charset. */
   readonly contentType: string
-
-  readonly statusCode: number
 
   constructor (statusCode: number, message: string, body: string, fields?: OpenAIErrorFields) {
     super(message)

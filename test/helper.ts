@@ -6,6 +6,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../sr
 import { manualClock, type ManualClock } from '../src/clock.js'
 import { makeConfig, type Config } from '../src/config.js'
 import { contractInspector } from './contract/inspect.js'
+import { SDK_KEEP_ALIVE_MS } from './support/process.js'
 
 export const V1 = '2024-02-15-preview'
 export const V2 = '2024-05-01-preview'
@@ -56,7 +57,8 @@ export async function build (t: Test, overrides: Partial<Config> = {}, deps: App
  * is checked against the official document of its flavour and api-version, as `build(t)` does.
  */
 export async function listen (t: Test, options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emulator = await startEmulator(options, { inspectResponse: contractInspector(t) })
+  // SDK clients here run with retries off: idle sockets are kept long enough that a pooled one is never closed under them.
+  const emulator = await startEmulator({ keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS, ...options }, { inspectResponse: contractInspector(t) })
   t.teardown(() => emulator.close())
   return emulator
 }
