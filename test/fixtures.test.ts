@@ -228,7 +228,7 @@ t.test('several paths: a later one overrides an earlier one\'s assistants and th
   t.same(fixtures.threads, [{ id: 'thread_over', metadata: { from: 'mine' } }])
   t.same(loadFixtures([join(base, 'mine.json'), join(base, 'shared.json')]).assistants.find(a => a.id === 'asst_over')?.name, 'shipped',
     'the order of the paths decides')
-  t.same(loadFixtures([]), { assistants: [], threads: [], scenarios: [], faults: [] }, 'no path, nothing')
+  t.same(loadFixtures([]), { assistants: [], threads: [], scenarios: [], faults: [], vectorStores: [], files: new Map() }, 'no path, nothing')
 
   // A folder (the shipped examples) then one's own file: what `--fixtures fixtures --fixtures mine.json` does.
   const { call } = await build(t, { fixtures: [FIXTURES_DIR, join(base, 'mine.json')] })
