@@ -93,8 +93,8 @@ export const IncludeQuerySchema = Type.Object({ ...includeQueryProperty, 'api-ve
  * `include%5B%5D` as @azure/ai-agents 1.1.0 does (it encodes the key twice: shared/reference/foundry-agents.md §2).
  */
 export function includesSearchContent (query: unknown): boolean {
-  const values = [(query as Record<string, unknown>)['include[]'], (query as Record<string, unknown>)['include%5B%5D']].flat()
-  return values.includes(RUN_STEP_INCLUDE)
+  const params = (query ?? {}) as Record<string, unknown>
+  return [params['include[]'], params['include%5B%5D']].flat().includes(RUN_STEP_INCLUDE)
 }
 
 export const StepParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String(), step_id: Type.String() })
