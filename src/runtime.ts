@@ -78,7 +78,8 @@ function clockOf (config: Config): Clock {
 
 /**
  * Seeds a vector store of the fixtures: its files uploaded (purpose `assistants`, new ids) and in the store,
- * processed already (`completed` from now), with the store's chunking strategy.
+ * processed already (`completed` from now), with the store's chunking strategy. The files get OpenAI's id form
+ * (`file-…`), which every flavour takes (Azure's `assistant-…` is refused by `/v1`).
  */
 function seedVectorStore (store: Store, fixture: FixtureVectorStore, ids: Ids, now: number): void {
   store.vectorStores.put({
@@ -90,7 +91,7 @@ function seedVectorStore (store: Store, fixture: FixtureVectorStore, ids: Ids, n
     metadata: fixture.metadata ?? {}
   })
   for (const { filename, content } of fixture.files) {
-    const id = ids.file('azure')
+    const id = ids.file('openai')
     store.files.put({ id, createdAt: now, filename, purpose: 'assistants', bytes: content.length, content })
     store.vectorStoreFiles.put(fixture.id, {
       id,
