@@ -55,7 +55,7 @@ type FixtureAssistant = Static<typeof FixtureAssistantSchema>
 type FixtureThread = Static<typeof FixtureThreadSchema>
 
 /** A file a fixture names, read: its name (the path's last part) and bytes. */
-export interface FixtureFile {
+interface FixtureFile {
   readonly filename: string
   readonly content: Buffer
 }

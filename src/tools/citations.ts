@@ -34,7 +34,7 @@ export interface CitationPart {
 }
 
 /** A link to a file code_interpreter generated: written `sandbox:/mnt/data/<fileName>`. */
-export interface FilePathPart {
+interface FilePathPart {
   readonly kind: 'file_path'
   readonly fileId: string
   readonly fileName: string
@@ -93,7 +93,7 @@ export function utf16Index (text: string, offset: number): number {
 }
 
 /** The text a file link is written as. */
-export const sandboxLink = (fileName: string): string => `${SANDBOX_DIR}${fileName}`
+const sandboxLink = (fileName: string): string => `${SANDBOX_DIR}${fileName}`
 
 /** The marker of a citation in the Assistants form `style`. */
 function marker (part: CitationPart, style: MarkerStyle, messageIndex: number): string {

@@ -8,7 +8,7 @@
 import type { CodeInterpreterOutput, FileRecord } from '../store/records.js'
 
 /** The purpose of files the service's tools generate (Azure `FilePurpose`, OpenAI `OpenAIFile.purpose`). */
-export const GENERATED_FILE_PURPOSE = 'assistants_output'
+const GENERATED_FILE_PURPOSE = 'assistants_output'
 
 /** A file a scripted call generates: its name and bytes (read from the fixtures when they load). */
 export interface GeneratedFileSource {

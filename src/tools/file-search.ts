@@ -30,7 +30,7 @@ export interface FileSearchScope {
 }
 
 /** `file_search.ranking_options` as a request gives it (OpenAI `FileSearchRankingOptions`). */
-export interface RankingOptions {
+interface RankingOptions {
   readonly ranker?: string | undefined
   readonly score_threshold?: number | undefined
 }
