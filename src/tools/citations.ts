@@ -107,6 +107,8 @@ function marker (part: CitationPart, style: MarkerStyle, messageIndex: number): 
  * sits in the conversation the model saw.
  */
 export function assistantsCitedText (parts: readonly CitedPart[], style: MarkerStyle, messageIndex: number): CitedText {
+  // Most replies cite nothing: no offsets to count.
+  if (parts.every(part => typeof part === 'string')) return { text: parts.join(''), annotations: [] }
   let text = ''
   let offset = 0
   const annotations: TextAnnotation[] = []
