@@ -225,7 +225,16 @@ const scripted: Fixtures = {
     {
       match: { message_contains: 'forced' },
       steps: [
-        { file_search: { query: 'the answer', results: [{ file_name: 'guide.md', text: 'The answer is 42 🎉 and always was.', score: 0.8 }, { file_name: 'nowhere.md', text: 'dropped' }] } },
+        {
+          file_search: {
+            query: 'the answer',
+            results: [
+              { file_name: 'guide.md', text: 'The answer is 42 🎉 and always was.', score: 0.8 },
+              { file_name: 'nowhere.md', text: 'dropped' },
+              { file_id: 'file-elsewhere', text: 'Taken as given.', score: 0.1 }
+            ]
+          }
+        },
         { reply: 'It is 42 🎉{{citation.0}}, said the guide{{citation.5}}.' }
       ]
     },
@@ -248,8 +257,9 @@ t.test('scripted searches: given results (by file name) and citations placed by 
   const run = await runToEnd(built, thread, { assistant_id: 'asst_scripted' })
   const [search] = await stepsOf(built, thread, run.id, INFERENCE, INCLUDE)
   const results = search!.step_details.tool_calls[0].file_search.results
-  t.equal(results.length, 1, 'a result naming no file is dropped')
+  t.equal(results.length, 2, 'a result naming no file is dropped')
   t.match(results[0], { file_name: 'guide.md', score: 0.8, content: [{ type: 'text', text: 'The answer is 42 🎉 and always was.' }] })
+  t.match(results[1], { file_id: 'file-elsewhere', file_name: 'file-elsewhere', score: 0.1 }, 'a file id is taken as given')
   const text = (await replyOf(built, thread)).content[0]!.text!
   t.equal(text.value, 'It is 42 🎉【2:0†guide.md】, said the guide.', 'an out-of-range citation writes nothing')
   t.equal(text.annotations.length, 1)
