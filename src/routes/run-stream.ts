@@ -8,6 +8,7 @@ import type { Socket } from 'node:net'
 import { eventStream } from '../http/sse.js'
 import type { RunView } from '../presenters/run.js'
 import { runEventSource, streamStart } from '../runs/events.js'
+import { includesSearchContent } from '../schemas/run.js'
 
 export interface RunStreamRouteOptions {
   /** Open with `thread.created` (create thread and run). */
@@ -27,7 +28,13 @@ export function sendRunStream (request: FastifyRequest, reply: FastifyReply, vie
   const { record } = view
   const thread = options.withThread === true ? store.threads.get(record.threadId) : undefined
   const events = runEventSource({
-    store, clock, run: record, generation: request.apiVersion.generation, from: streamStart(record, clock.now()), thread
+    store,
+    clock,
+    run: record,
+    generation: request.apiVersion.generation,
+    from: streamStart(record, clock.now()),
+    thread,
+    includeSearchContent: includesSearchContent(request.query)
   })
   const socket = request.raw.socket as Socket & { destroySoon?: () => void }
   const stream = eventStream(events, {

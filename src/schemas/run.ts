@@ -88,6 +88,15 @@ export const includeQueryProperty = {
 }
 export const IncludeQuerySchema = Type.Object({ ...includeQueryProperty, 'api-version': Type.Optional(Type.String()) })
 
+/**
+ * Whether a request's query asks for search results' content: `include[]` as the OpenAI SDKs send it, or
+ * `include%5B%5D` as @azure/ai-agents 1.1.0 does (it encodes the key twice: shared/reference/foundry-agents.md §2).
+ */
+export function includesSearchContent (query: unknown): boolean {
+  const params = (query ?? {}) as Record<string, unknown>
+  return [params['include[]'], params['include%5B%5D']].flat().includes(RUN_STEP_INCLUDE)
+}
+
 export const StepParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String(), step_id: Type.String() })
 
 export const RunParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String() })

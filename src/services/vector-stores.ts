@@ -112,6 +112,8 @@ export function createVectorStoreService ({ store, clock, config, ids }: Service
   }
 
   return {
+    /** The search indexes, kept for runs' file searches too (tools/file-search.ts), so both reuse one index per store. */
+    searchIndexes,
     create,
     get,
 
