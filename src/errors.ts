@@ -90,14 +90,17 @@ export function maskApiKey (key: string): string {
 
 export type ResourceKind = 'assistant' | 'thread' | 'message' | 'run' | 'run step' | 'file' | 'vector store' | 'vector store file batch'
 
-/** What a JSON value is called in "expected …, but got … instead." messages. */
+/**
+ * What a JSON value is called in "expected …, but got … instead." messages ("but got a decimal number instead"
+ * for `seed: 1.5`, captured with OpenAI's validator).
+ */
 function describeJsonType (value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'
   if (typeof value === 'string') return 'a string'
   if (typeof value === 'boolean') return 'a boolean'
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal number'
   return 'an unsupported value'
 }
 
@@ -164,6 +167,10 @@ export const Errors = {
   arrayTooShort: (param: string, min: number, actual: number) => openAIError(400,
     `Invalid '${param}': array too short. Expected an array with minimum length ${min}, ` +
     `but got an array with length ${actual} instead.`, { param, code: 'array_below_min_length' }),
+  /** An empty array where items are required (OpenAI's own code and words for it, captured for `messages`). */
+  emptyArray: (param: string, min: number) => openAIError(400,
+    `Invalid '${param}': empty array. Expected an array with minimum length ${min}, but got an empty array instead.`,
+    { param, code: 'empty_array' }),
   tooManyProperties: (param: string, max: number, actual: number) => openAIError(400,
     `Invalid '${param}': too many properties. Expected an object with at most ${max} properties, ` +
     `but got an object with ${actual} properties instead.`, { param, code: 'object_above_max_properties' }),
