@@ -78,6 +78,7 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   runNotCancellable: () => Errors.runNotCancellable('completed'),
   messageWhileRunActive: () => Errors.messageWhileRunActive('thread_abc123', 'run_abc123'),
   invalidIdPrefix: () => Errors.invalidIdPrefix('thread_id', 'undefined', 'thread'),
+  invalidIdCharacters: () => Errors.invalidIdCharacters('vector_store_id', 'lit6612-qa-vectors:litellm-index-5049eabb'),
   invalidSchema: () => Errors.invalidSchema("function 'get_weather'", 'schema must be a JSON Schema of \'type: "object"\', got \'type: "string"\'.',
     'tools[0].function.parameters', 'invalid_function_parameters'),
   retrievalRetired: () => Errors.retrievalRetired('tools[0].type'),

@@ -231,6 +231,13 @@ export const Errors = {
   invalidIdPrefix: (param: string, value: string, prefix: string) => openAIError(400,
     `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, { param, code: 'invalid_value' }),
   /**
+   * An id with characters other than letters, digits, `_` and `-`, refused before its prefix is looked at
+   * (OpenAI's answer for `vector_store_id`, quoted in BerriAI/litellm#34788).
+   */
+  invalidIdCharacters: (param: string, value: string) => openAIError(400,
+    `Invalid '${param}': '${value}'. Expected an ID that contains letters, numbers, underscores, or dashes, ` +
+    'but this value contained additional characters.', { param, code: 'invalid_value' }),
+  /**
    * A function or response-format schema the service refuses; `subject` is "function 'name'" or
    * "response_format 'name'" (xemantic/xemantic-ai-tool-schema#37, lastmile-ai/openai-agents-mcp#2).
    */
