@@ -74,6 +74,7 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   threadHasActiveRun: () => Errors.threadHasActiveRun('thread_abc123', 'run_abc123'),
   runRejectsToolOutputs: () => Errors.runRejectsToolOutputs('expired'),
   toolOutputsMismatch: () => Errors.toolOutputsMismatch(['call_a', 'call_b'], ['call_a']),
+  duplicateToolCallIds: () => Errors.duplicateToolCallIds(['call_a', 'call_a']),
   invalidToolChoice: () => Errors.invalidToolChoice("'tool_choice' names the function 'f', which is not one of the run's tools."),
   runNotCancellable: () => Errors.runNotCancellable('completed'),
   messageWhileRunActive: () => Errors.messageWhileRunActive('thread_abc123', 'run_abc123'),

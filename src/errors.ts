@@ -215,6 +215,9 @@ export const Errors = {
   toolOutputsMismatch: (expected: readonly string[], given: readonly string[]) => openAIError(400,
     `Expected tool outputs for call_ids [${expected.map(id => `'${id}'`).join(', ')}], ` +
     `got [${given.map(id => `'${id}'`).join(', ')}]`),
+  /** The same call answered more than once in one submission; lists every occurrence (the service's text, quoted in issue 19). */
+  duplicateToolCallIds: (duplicates: readonly string[]) => openAIError(400,
+    `Duplicate call_ids submitted: [${duplicates.map(id => `'${id}'`).join(', ')}]`),
   invalidToolChoice: (problem: string) => openAIError(400, `Invalid value for 'tool_choice': ${problem}`,
     { param: 'tool_choice', code: 'invalid_value' }),
   runNotCancellable: (status: string) => openAIError(400, `Cannot cancel run with status '${status}'.`),
