@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { API_VERSIONS } from '../src/api-versions.js'
+import { FILE_SEARCH_EXTENSIONS } from '../src/checks/file-types.js'
 import { OPTIONS } from '../src/config.js'
 import { Errors, type ApiError } from '../src/errors.js'
 import { matrixMarkdown } from '../test/contract/matrix.js'
@@ -70,6 +71,9 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   faultRuleNotFound: () => Errors.faultRuleNotFound('fault_9'),
   batchNotCancellable: () => Errors.batchNotCancellable('completed'),
   chunkOverlapTooLarge: () => Errors.chunkOverlapTooLarge(500, 800, 'chunking_strategy.static.chunk_overlap_tokens'),
+  unsupportedRetrievalFiles: () => Errors.unsupportedRetrievalFiles(['.png'], FILE_SEARCH_EXTENSIONS),
+  uploadNotJsonl: () => Errors.uploadNotJsonl('Batch'),
+  agentsInvalidExtension: () => Errors.agentsInvalidExtension('geojson'),
   tooManyAssistantFiles: () => Errors.tooManyAssistantFiles(20),
   threadHasActiveRun: () => Errors.threadHasActiveRun('thread_abc123', 'run_abc123'),
   runRejectsToolOutputs: () => Errors.runRejectsToolOutputs('expired'),
@@ -97,9 +101,13 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
 }
 
 export function errorCatalogue (): string {
-  const rows = Object.entries(ERROR_EXAMPLES).map(([name, make]) => {
+  const row = (name: string, error: ApiError, door = '') =>
+    `| \`${name}\`${door} | ${error.statusCode} | ${error.fields ? `\`${error.fields.code ?? 'null'}\`` : '–'} | \`${cell(error.body)}\` |`
+  const rows = Object.entries(ERROR_EXAMPLES).flatMap(([name, make]) => {
     const error = make()
-    return `| \`${name}\` | ${error.statusCode} | ${error.fields ? `\`${error.fields.code ?? 'null'}\`` : '–'} | \`${cell(error.body)}\` |`
+    // A refusal the doors word differently shows its Azure and Agents wording too.
+    const doors = (['azure', 'agents'] as const).map(envelope => [envelope, error.inEnvelope(envelope)] as const).filter(([, e]) => e !== error)
+    return [row(name, error), ...doors.map(([envelope, e]) => row(name, e, ` (${envelope})`))]
   })
   return ['| error | status | code | example body |', '|---|---|---|---|', ...rows].join('\n')
 }

@@ -27,14 +27,32 @@ export class ApiError extends Error {
 
   readonly statusCode: number
 
-  constructor (statusCode: number, message: string, body: string, fields?: OpenAIErrorFields) {
+  /** Other doors' words for the same refusal, where they differ (see `inEnvelope`). */
+  private readonly variants: Partial<Readonly<Record<Envelope, ApiError>>>
+
+  constructor (statusCode: number, message: string, body: string, fields?: OpenAIErrorFields,
+    variants: Partial<Readonly<Record<Envelope, ApiError>>> = {}) {
     super(message)
     this.statusCode = statusCode
     this.name = 'ApiError'
     this.body = body
     this.fields = fields
     this.contentType = fields ? 'application/json; charset=utf-8' : 'application/json'
+    this.variants = variants
   }
+
+  /**
+   * This refusal as the door whose errors use `envelope` words it. Services do not know the request's door, so a
+   * refusal the flavours word differently carries every wording, and the pipeline's error step picks one.
+   */
+  inEnvelope (envelope: Envelope): ApiError {
+    return this.variants[envelope] ?? this
+  }
+}
+
+/** `base` (the OpenAI flavour's words) that other doors answer as `variants` say. */
+function byEnvelope (base: ApiError, variants: Partial<Readonly<Record<Exclude<Envelope, 'openai'>, ApiError>>>): ApiError {
+  return new ApiError(base.statusCode, base.message, base.body, base.fields, variants)
 }
 
 interface OpenAIErrorOptions {
@@ -205,6 +223,32 @@ export const Errors = {
   chunkOverlapTooLarge: (overlap: number, max: number, param: string) => openAIError(400,
     `Invalid '${param}': chunk_overlap_tokens (${overlap}) must not exceed half of max_chunk_size_tokens (${max}).`,
     { param, code: 'invalid_value' }),
+  /**
+   * Files whose extensions file_search cannot read, refused when they would go into a vector store (created with
+   * `file_ids`, a file added, a file batch, an inline `vector_stores` entry, a message attachment for file_search).
+   * OpenAI points at its list (`.png`, quoted in issue 19; `.csv` in public code comments); Azure's agents
+   * service lists the supported extensions itself (microsoft/agent-framework#2469), its words on the Azure doors.
+   */
+  unsupportedRetrievalFiles: (extensions: readonly string[], supported: readonly string[]) => {
+    const refused = `Files with extensions [${extensions.join(', ')}] are not supported for retrieval.`
+    const options = { param: 'file_ids', code: 'unsupported_file' }
+    const azure = openAIError(400, `${refused} Supported file types include: [${supported.join(', ')}].`, options)
+    return byEnvelope(openAIError(400, `${refused} See https://platform.openai.com/docs/assistants/tools/file-search/supported-files`,
+      options), { azure, agents: azure })
+  },
+  /**
+   * An upload whose purpose needs a `.jsonl` file: OpenAI names the API ("Invalid file format for Batch API.
+   * Must be .jsonl", public SDK test fixtures), Azure's files API answers `invalidPayload` (Azure/AI-in-a-Box#46).
+   */
+  uploadNotJsonl: (api: 'Fine-Tuning' | 'Batch') => {
+    const wrongSuffix = 'fileName contains an invalid filename: wrong suffix.'
+    return byEnvelope(openAIError(400, `Invalid file format for ${api} API. Must be .jsonl`), {
+      azure: azureGatewayError(400, 'invalidPayload', wrongSuffix),
+      agents: openAIError(400, wrongSuffix, { code: 'invalidPayload' })
+    })
+  },
+  /** A Foundry Agents upload for assistants whose extension no tool reads (microsoft/agent-framework#2469: `geojson`). */
+  agentsInvalidExtension: (extension: string) => openAIError(400, `Invalid extension ${extension}.`),
   tooManyAssistantFiles: (max: number) => openAIError(400,
     `Invalid 'file_ids': an assistant can have at most ${max} files attached.`, { param: 'file_ids', code: 'array_above_max_length' }),
 
