@@ -97,7 +97,8 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   assistantsV1Retired: () => Errors.assistantsV1Retired(),
   invalidUrl: () => Errors.invalidUrl('GET', '/v1/unknown'),
   httpError: () => Errors.httpError(431, 'Request Header Fields Too Large', 'azure'),
-  internal: () => Errors.internal()
+  requestTimeout: () => Errors.requestTimeout('azure'),
+  internal: () => Errors.internal('azure', '6d6321f8-e4aa-4a77-9aa0-67868802d7ca')
 }
 
 export function errorCatalogue (): string {

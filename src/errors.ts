@@ -332,7 +332,21 @@ export const Errors = {
   agentsRouteNotFound: (method: string, path: string) => openAIError(404, `Resource not found: ${method} ${path}`,
     { code: 'not_found' }),
 
+  /**
+   * Azure's 408 when a request takes too long (`{"error":{"code":"Timeout","message":"The operation was
+   * timeout."}}`, public Azure OpenAI logs; Foundry Agents clients print `(Timeout) The operation was timeout.`).
+   */
+  requestTimeout: (envelope: Exclude<Envelope, 'openai'>) => envelope === 'azure'
+    ? azureGatewayError(408, 'Timeout', 'The operation was timeout.')
+    : openAIError(408, 'The operation was timeout.', { code: 'Timeout' }),
+
   // Anything unexpected: the message is masked, the cause is logged
-  internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',
-    { type: 'server_error' })
+  /**
+   * A 500 in the service's own words, naming the response's request id: Azure's (Azure/azure-sdk-for-js#29224,
+   * an Assistants `createMessage`) on the Azure and Agents doors, OpenAI's (its help center) on `/v1`.
+   */
+  internal: (envelope: Envelope, requestId: string) => openAIError(500, 'The server had an error processing your request. ' +
+    'Sorry about that! You can retry your request, or contact us through ' +
+    (envelope === 'openai' ? 'our help center at help.openai.com' : 'an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926') +
+    ` if you keep seeing this error. (Please include the request ID ${requestId} in your email.)`, { type: 'server_error' })
 } as const

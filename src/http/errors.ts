@@ -20,7 +20,12 @@ export function toApiError (err: FastifyError, request: FastifyRequest & { door?
   }
   // Anything else Fastify refuses on the client's account keeps its status, in the OpenAI envelope.
   const status = err.statusCode ?? 500
-  return status >= 400 && status < 500 ? Errors.requestRejected(status, err.message) : Errors.internal()
+  return status >= 400 && status < 500 ? Errors.requestRejected(status, err.message) : internalError(request)
+}
+
+/** The service's 500 for this request: in its door's words, with its request id (errors.ts `internal`). */
+export function internalError (request: Pick<FastifyRequest, 'id' | 'url'> & { door?: FrontDoor | null }): ApiError {
+  return Errors.internal((request.door ?? classify(request.url)).envelope, request.id)
 }
 
 /** The one place an error leaves: its status, its exact body and content type (a Buffer, so Fastify adds no charset). */
