@@ -165,7 +165,7 @@ t.test('schema violations → FixturesError with the file and the JSON path', as
     ['bad thread id prefix', { threads: [{ id: 'asst_a' }] }, 'at $.threads[0].id: Invalid \'threads[0].id\': string does not match pattern.'],
     ['unknown key in an assistant', { assistants: [{ id: 'asst_a', model: 'm', colour: 'blue' }] }, "at $.assistants[0].colour: Unknown parameter: 'assistants[0].colour'."],
     ['unknown top-level key', { assistant: [] }, "at $.assistant: Unknown parameter: 'assistant'."],
-    ['wrong type', { assistants: { id: 'asst_a' } }, "at $.assistants: Invalid type for 'assistants': expected an array, but got an object instead."],
+    ['wrong type', { assistants: { id: 'asst_a' } }, "at $.assistants: Invalid type for 'assistants': expected an array of objects, but got an object instead."],
     ['not an object', [], 'at $: Invalid type for the request body: expected an object, but got an array instead.'],
     ['bad nested message', { threads: [{ id: 'thread_a', messages: [{ role: 'user' }] }] }, "at $.threads[0].messages[0].content: Missing required parameter: 'threads[0].messages[0].content'."],
     ['metadata over the limit', { threads: [{ id: 'thread_a', metadata: { k: 'v'.repeat(513) } }] }, "at $.threads[0].metadata.k: Invalid 'threads[0].metadata.k': string too long."]

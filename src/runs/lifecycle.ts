@@ -60,6 +60,8 @@ interface StepInfo {
   readonly index: number
   readonly step: PlayedStep
   readonly segment: number
+  /** The reply a scripted `incomplete` (max_completion_tokens) cut short: it was being written when the run ended. */
+  readonly cutShort?: true
 }
 
 /**
@@ -166,6 +168,9 @@ function buildCourse (run: RunRecord): Course {
         if (cutAfter === index) break
       }
     }
+    const next = run.script[segment.fromStep + writes.length]
+    // A scripted end for the completion budget cuts the reply it follows, as the budget itself does.
+    const cutShort = !segment.cutOff && next?.kind === 'incomplete' && next.reason === 'max_completion_tokens'
     const total = writes.reduce((n, info) => n + stepPieces(run, info).length, 0)
     const span = chunkMs === null ? inProgressMs : total * chunkMs
     const actedAt = startedAt + Math.max(inProgressMs, span)
@@ -173,7 +178,7 @@ function buildCourse (run: RunRecord): Course {
     let written = 0
     writes.forEach((info, w) => {
       const first = written
-      const step = openStep(info, pieceAt(first), piece => pieceAt(first + piece))
+      const step = openStep(cutShort && w === writes.length - 1 ? { ...info, cutShort: true } : info, pieceAt(first), piece => pieceAt(first + piece))
       written += stepPieces(run, info).length
       happenings.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pieceAt(written), step, status: 'completed' })
     })
@@ -182,7 +187,6 @@ function buildCourse (run: RunRecord): Course {
       phase('incomplete', actedAt)
       return false
     }
-    const next = run.script[segment.fromStep + writes.length]
     if (next === undefined) {
       phase('completed', actedAt)
       return false
@@ -248,7 +252,7 @@ export interface StepView {
   readonly shownCalls: readonly ToolCall[]
   /** How many of the step's stream pieces (see `stepPieces`) have happened. */
   readonly piecesShown: number
-  /** The reply was cut at the completion token budget. */
+  /** The reply was cut at the completion token budget (or by a scripted `incomplete` for it). */
   readonly truncated: boolean
   /** Submitted outputs, by tool call id (tool call steps, once submitted). */
   readonly outputs: ReadonlyMap<string, string>
@@ -375,7 +379,7 @@ export function runStateAfter (run: RunRecord, count: number): RunState {
       shownText: info.step.kind === 'message' ? textShown(stepPieces(run, info) as readonly ReplyPiece[], piecesShown) : null,
       shownCalls: info.step.kind === 'tool_calls' ? callsShown(info.step.calls, stepPieces(run, info) as readonly ToolCallPiece[], piecesShown) : [],
       piecesShown,
-      truncated: reply?.truncated ?? false,
+      truncated: (reply?.truncated ?? false) || info.cutShort === true,
       outputs: outputsOf(run, info)
     }
   })
@@ -397,7 +401,8 @@ export function runStateAfter (run: RunRecord, count: number): RunState {
   return {
     status,
     startedAt: reachedAt.get('in_progress') ?? null,
-    completedAt: reachedAt.get('completed') ?? null,
+    // A run that ends incomplete has ended too: `completed_at` says when (openai/openai-python#1407).
+    completedAt: reachedAt.get('completed') ?? reachedAt.get('incomplete') ?? null,
     failedAt: reachedAt.get('failed') ?? null,
     cancelledAt: reachedAt.get('cancelled') ?? null,
     expiresAt: terminal ? null : run.expiresAt,

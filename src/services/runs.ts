@@ -274,7 +274,10 @@ export function createRunService ({ store, clock, config, scenarios, ids, fixtur
         throw Errors.runRejectsToolOutputs(state.status)
       }
       const expected = state.pendingToolCalls.map(call => call.id)
-      const given = body.tool_outputs.map(o => o.tool_call_id ?? '')
+      const given = body.tool_outputs.map(o => o.tool_call_id)
+      // Item by item first (a call answered twice), then the set against the run's calls.
+      const duplicates = given.filter(id => given.indexOf(id) !== given.lastIndexOf(id))
+      if (duplicates.length > 0) throw Errors.duplicateToolCallIds(duplicates)
       const exactlyOnce = given.length === expected.length && expected.every(id => given.filter(g => g === id).length === 1)
       if (!exactlyOnce) throw Errors.toolOutputsMismatch(expected, given)
 

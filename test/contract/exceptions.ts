@@ -176,10 +176,11 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'run-status-incomplete',
-    docs: AZURE_V2,
+    docs: [...AZURE_V2, 'agents-v1'],
     reason: 'RunStatus lists 8 values and omits `incomplete`, which v2 runs reach when max_prompt_tokens or ' +
       'max_completion_tokens is hit (Azure docs for these fields: "the run will end with status `incomplete`"; ' +
-      'OpenAI lists 9 values). v1 runs cannot be incomplete, so the 2024-02-15-preview document stays as is.',
+      'OpenAI lists 9 values; the Agents document itself has IncompleteRunDetails with those two reasons and a ' +
+      'message reason `max_tokens`). v1 runs cannot be incomplete, so the 2024-02-15-preview document stays as is.',
     apply: (defs) => {
       const status = definition(defs, 'RunStatus')
       if (status.enum?.includes('incomplete')) throw new Error('spec exception: RunStatus already has incomplete')

@@ -64,7 +64,12 @@ t.test('500 and 503 with the service bodies', async t => {
   emulator.faults.add({ match: { method: 'GET', path: '/openai/assistants' }, fault: { type: 'status', status: 500 }, times: 1 })
   const e500 = await azure(emulator).beta.assistants.list().catch(e => e)
   t.type(e500, InternalServerError)
-  t.match(e500.error, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error' })
+  t.match(e500.error, {
+    message: 'The server had an error processing your request. Sorry about that! You can retry your request, or contact us through an ' +
+      'Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 if you keep seeing this error. ' +
+      `(Please include the request ID ${e500.headers.get('x-request-id')} in your email.)`,
+    type: 'server_error'
+  })
   emulator.faults.add({ match: { path: '/openai/assistants' }, fault: { type: 'status', status: 503, retry_after_ms: 2000 }, times: 1 })
   const e503 = await azure(emulator).beta.assistants.list().catch(e => e)
   t.type(e503, InternalServerError)
