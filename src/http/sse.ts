@@ -15,7 +15,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Clock } from '../clock.js'
-import { ApiError, Errors, type OpenAIErrorFields } from '../errors.js'
+import { ApiError, type OpenAIErrorFields } from '../errors.js'
 
 export interface StreamEvent {
   readonly event: string
@@ -54,6 +54,8 @@ export interface EventStreamOptions {
   readonly endWith?: string | null
   /** Write every event on its own (never two in one chunk); absent: the events due together in one write. */
   readonly onePerWrite?: boolean
+  /** What an unexpected failure is told as (the request's 500, errors.ts `internal`). */
+  readonly internalError: ApiError
 }
 
 /** Events pulled per read: bounds what waits in memory when a client reads slowly. */
@@ -68,8 +70,8 @@ export function formatEvent (event: string, data: unknown): string {
 
 const DONE_MESSAGE = formatEvent('done', '[DONE]')
 
-function errorFields (err: unknown): OpenAIErrorFields {
-  return err instanceof ApiError && err.fields ? err.fields : Errors.internal().fields!
+function errorFields (err: unknown, internal: ApiError): OpenAIErrorFields {
+  return (err instanceof ApiError && err.fields ? err.fields : internal.fields)!
 }
 
 /** A Readable of SSE text for `source`; see the module comment for its life cycle. */
@@ -117,7 +119,8 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
           pulled = source.pull(BATCH)
         } catch (err) {
           options.onError?.(err)
-          const failure = source.errorEvent?.(errorFields(err)) ?? { event: 'error', data: { error: errorFields(err) } }
+          const fields = errorFields(err, options.internalError)
+          const failure = source.errorEvent?.(fields) ?? { event: 'error', data: { error: fields } }
           finish(formatEvent(failure.event, failure.data))
           return
         }

@@ -10,7 +10,8 @@
  * where it is and ends it `cancelled` at once.
  */
 import { boundedMemo } from '../memo.js'
-import { happenedBy, textPieces } from '../runs/lifecycle.js'
+import { happenedBy } from '../runs/lifecycle.js'
+import { textPieces } from '../runs/pieces.js'
 import { paceOf } from '../runs/pacing.js'
 import { callTokens, countPromptTokens, replyTokens, tokenizer } from '../runs/tokens.js'
 import type { PlannedItem, ResponseRecord } from '../store/records.js'

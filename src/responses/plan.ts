@@ -66,6 +66,17 @@ function scenarioSteps (steps: readonly ScriptStep[]): Scenario['steps'] {
     switch (step.kind) {
       case 'message': return step.reasoning === undefined ? { reply: step.template } : { reply: step.template, reasoning: step.reasoning }
       case 'tool_calls': return { tool_calls: step.calls.map(call => ({ name: call.name, arguments: call.arguments })) }
+      case 'file_search': return {
+        file_search: {
+          query: step.search.queries[0] ?? '',
+          // The search was made when the scenario was first played: its results are kept as they were.
+          results: step.search.results.map(result => ({ file_id: result.fileId, file_name: result.fileName, text: result.text, score: result.score }))
+        }
+      }
+      case 'code_interpreter': {
+        const logs = step.outputs.flatMap(output => output.type === 'logs' ? [output.logs] : [])
+        return { code_interpreter: logs.length === 0 ? { input: step.input } : { input: step.input, logs: logs.join('') } }
+      }
       case 'fail': return { fail: { code: step.code as FailCode, message: step.message } }
       default: return { incomplete: { reason: step.reason as 'max_completion_tokens' } }
     }

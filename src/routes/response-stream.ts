@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Socket } from 'node:net'
+import { internalError } from '../http/errors.js'
 import { eventStream } from '../http/sse.js'
 import { responseEventSource } from '../responses/events.js'
 import type { ResponseRecord } from '../store/records.js'
@@ -38,7 +39,8 @@ export function sendResponseStream (request: FastifyRequest, reply: FastifyReply
     cut: () => socket.destroySoon ? socket.destroySoon() : socket.destroy(),
     onError: err => request.log.warn({ err, responseId: record.id }, 'response stream failed after it started'),
     endWith: null,
-    onePerWrite: true
+    onePerWrite: true,
+    internalError: internalError(request)
   })
   if (!record.store) reply.raw.once('close', () => services.responses.forget(record.id))
   return reply.code(200).header('content-type', EVENT_STREAM_CONTENT_TYPE).header('cache-control', 'no-cache').send(stream)

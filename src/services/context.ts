@@ -18,6 +18,8 @@ export interface ServiceContext {
   readonly scenarios: readonly Scenario[]
   /** OpenAI prompts from the fixtures (they have no create API), in file order. */
   readonly prompts: readonly SeededPrompt[]
+  /** Files the fixtures' scenarios name (code_interpreter images), by the path the scenarios give (fixtures.ts). */
+  readonly fixtureFiles?: ReadonlyMap<string, Buffer>
 }
 
 /** `row`, or the service's 404 "No <kind> found with id '<id>'." when a lookup found nothing. */

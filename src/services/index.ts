@@ -20,7 +20,7 @@ export function createServices (context: ServiceContext) {
   const vectorStores = createVectorStoreService(context)
   const assistants = createAssistantService(context, { vectorStores })
   const threads = createThreadService(context, { vectorStores })
-  const runs = createRunService(context, { threads, assistants })
+  const runs = createRunService(context, { threads, assistants, vectorStores })
   const messages = createMessageService(context, { runs })
   const v1Files = createV1FileService(context, { assistants, messages })
   const items = createItemService(context)

@@ -1,4 +1,4 @@
-/** runStateAt (src/runs/lifecycle.ts) as a pure function: the issue #2 timeline at every boundary, and expiry. */
+/** runStateAt (src/runs/lifecycle.ts) as a pure function: the queued → in_progress → completed timeline at every boundary, and expiry. */
 import t from 'tap'
 import { runStateAt } from '../../src/runs/lifecycle.js'
 import type { RunRecord, RunTimings, ScriptStep } from '../../src/store/records.js'
@@ -18,7 +18,7 @@ function record (timings: Partial<RunTimings> = {}, overrides: Partial<RunRecord
   })
 }
 
-/** The fields of a state that issue #2 is about. */
+/** The fields of a state the timeline is about. */
 function summary (run: RunRecord, now: number) {
   const s = runStateAt(run, now)
   return {
