@@ -24,7 +24,7 @@ export function createServices (context: ServiceContext) {
   const v1Files = createV1FileService(context, { assistants, messages })
   const items = createItemService(context)
   const conversations = createConversationService(context, { items })
-  const responses = createResponseService(context, { conversations, items })
+  const responses = createResponseService(context, { conversations, items, vectorStores })
   return { files, vectorStores, assistants, threads, runs, messages, v1Files, conversations, responses }
 }
 export type Services = ReturnType<typeof createServices>

@@ -7,6 +7,7 @@
 import t from 'tap'
 import { manualClock } from '../../src/clock.js'
 import type { Fixtures } from '../../src/fixtures.js'
+import { Errors } from '../../src/errors.js'
 import { eventStream, formatEvent } from '../../src/http/sse.js'
 import { startEmulator } from '../../src/index.js'
 import { build, openAIError } from '../helper.js'
@@ -183,7 +184,7 @@ t.test('one write per event: the writer hands every event to the response on its
   const clock = manualClock()
   const events = [0, 1, 2].map(i => ({ event: 'e', data: { i } }))
   let pulled = false
-  const stream = eventStream({ pull: () => { pulled = true; return { events, done: true, nextAt: null } } }, { clock, onePerWrite: true, endWith: null })
+  const stream = eventStream({ pull: () => { pulled = true; return { events, done: true, nextAt: null } } }, { clock, onePerWrite: true, endWith: null, internalError: Errors.internal('openai', 'req-1') })
   const chunks: string[] = []
   for await (const chunk of stream) chunks.push(String(chunk))
   t.ok(pulled)
