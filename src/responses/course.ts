@@ -4,17 +4,20 @@
  * and the clock on every read, never moved by a timer.
  *
  * A response's course: `queued` (background only) → `in_progress` → its items, each added, written in chunks
- * (text, function-call arguments, a reasoning summary: `textPieces`, at the pace of runs/pacing.ts) and done →
+ * (text and its citations, function-call arguments, a reasoning summary: `itemPieces`, at the pace of
+ * runs/pacing.ts; a file search is one chunk, its search) and done →
  * `completed` | `incomplete` | `failed`. A function call ends the response `completed`, with the call in its
  * output (there is no `requires_action`: responses-wire.md §6). A cancel (background only) stops the course
  * where it is and ends it `cancelled` at once.
  */
 import { boundedMemo } from '../memo.js'
 import { happenedBy } from '../runs/lifecycle.js'
-import { textPieces } from '../runs/pieces.js'
 import { paceOf } from '../runs/pacing.js'
-import { callTokens, countPromptTokens, replyTokens, tokenizer } from '../runs/tokens.js'
+import { textPieces } from '../runs/pieces.js'
+import { callTokens, countPromptTokens, hostedCallContextTokens, hostedCallTokens, replyTokens, tokenizer } from '../runs/tokens.js'
 import type { PlannedItem, ResponseRecord } from '../store/records.js'
+import { utf16Index, type ResponsesFileCitation } from '../tools/citations.js'
+import { responsesFileSearchResults, type ResponsesFileSearchResult } from '../tools/file-search.js'
 
 export const RESPONSE_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'cancelled', 'incomplete'] as const
 export type ResponseStatus = typeof RESPONSE_STATUSES[number]
@@ -34,20 +37,70 @@ export type ResponseHappening =
   | { readonly kind: 'piece', readonly at: number, readonly item: number, readonly piece: number }
   | { readonly kind: 'item-done', readonly at: number, readonly item: number }
 
+/**
+ * One chunk an item is written in: text (a delta of a message, arguments or summary; a file search's one chunk
+ * is its search, ''), or one of a message's citations, added where it stands in the text (`annotation` indexes
+ * the item's annotations).
+ */
+type ItemPiece = string | { readonly annotation: number }
+
 export interface ResponseCourse {
   readonly happenings: readonly ResponseHappening[]
-  /** Each output item's chunks, in order; their concatenation is the item's text (or arguments, or summary). */
-  readonly pieces: ReadonlyArray<readonly string[]>
+  /** Each output item's chunks, in order; their text pieces add up to the item's text (or arguments, or summary). */
+  readonly pieces: ReadonlyArray<readonly ItemPiece[]>
 }
 
-/** The text an item is written in: a message's text, a call's arguments, a reasoning summary. */
-export function writtenText (item: PlannedItem): string {
+/** The text an item is written in: a message's text, a call's arguments, a reasoning summary (a file search has none). */
+function writtenText (item: PlannedItem): string {
   switch (item.type) {
     case 'message': return item.text
     case 'function_call': return item.arguments
     case 'reasoning': return item.summary
+    case 'file_search_call': return ''
   }
 }
+
+/**
+ * An item's chunks: its text in word-sized pieces (runs/pieces.ts `textPieces`), and a message's citations each
+ * right after the text before it (where the marker would stand), so the annotation is added once the text it
+ * follows has been written.
+ */
+function itemPieces (item: PlannedItem): readonly ItemPiece[] {
+  const annotations = item.type === 'message' ? item.annotations ?? [] : []
+  if (item.type !== 'message' || annotations.length === 0) return textPieces(writtenText(item))
+  const { text } = item
+  const pieces: ItemPiece[] = []
+  let at = 0
+  annotations.forEach((annotation, index) => {
+    const end = Math.max(at, utf16Index(text, annotation.index))
+    if (end > at) pieces.push(...textPieces(text.slice(at, end)))
+    pieces.push({ annotation: index })
+    at = end
+  })
+  if (at < text.length) pieces.push(...textPieces(text.slice(at)))
+  return pieces
+}
+
+/** How much of an item its first pieces show: the text written, and how many of its annotations were added. */
+export interface Written {
+  readonly text: string
+  readonly annotations: number
+}
+
+/** What the first `count` of `pieces` show. */
+function writtenBy (pieces: readonly ItemPiece[], count: number): Written {
+  let text = ''
+  let annotations = 0
+  for (const piece of pieces.slice(0, count)) {
+    if (typeof piece === 'string') text += piece
+    else annotations++
+  }
+  return { text, annotations }
+}
+
+/** An item written in full. */
+export const writtenWhole = (item: PlannedItem): Written =>
+  ({ text: writtenText(item), annotations: item.type === 'message' ? item.annotations?.length ?? 0 : 0 })
 
 const courseMemo = boundedMemo<ResponseRecord, ResponseCourse>(1024)
 
@@ -69,7 +122,7 @@ function buildCourse (record: ResponseRecord): ResponseCourse {
   } else {
     phase('in_progress', record.createdAt, true)
   }
-  const pieces = record.output.map(item => textPieces(writtenText(item)))
+  const pieces = record.output.map(itemPieces)
   const total = pieces.reduce((n, p) => n + p.length, 0)
   const pace = paceOf(startedAt, inProgressMs, chunkMs, total)
   let written = 0
@@ -122,24 +175,58 @@ export type OutputItem =
     readonly name: string
   }
   | { readonly id: string, readonly type: 'reasoning', readonly summary: ReadonlyArray<{ readonly type: 'summary_text', readonly text: string }> }
+  | {
+    readonly id: string
+    readonly type: 'file_search_call'
+    readonly status: 'in_progress' | 'searching' | 'completed' | 'incomplete'
+    readonly queries: readonly string[]
+    readonly results: readonly ResponsesFileSearchResult[] | null
+  }
 
-/** An output part of a message as written so far. */
-export const outputTextPart = (text: string) => ({ type: 'output_text' as const, annotations: [], logprobs: [], text })
+/** A message's citation `index` as the wire shows it (OpenAI `FileCitationBody`). */
+export function fileCitation (item: Extract<PlannedItem, { type: 'message' }>, index: number): ResponsesFileCitation {
+  const annotation = item.annotations![index]!
+  return { type: 'file_citation', file_id: annotation.fileId, filename: annotation.fileName, index: annotation.index }
+}
+
+/** An output part of a message with `written` of it so far (its text and the annotations added). */
+export function outputTextPart (item: PlannedItem, written: Written) {
+  const annotations = item.type === 'message' && written.annotations > 0
+    ? Array.from({ length: written.annotations }, (_, i) => fileCitation(item, i))
+    : []
+  return { type: 'output_text' as const, annotations, logprobs: [], text: written.text }
+}
+
+/** What an item shows: in the making, searching (a file search that has started), done, or cut. */
+type ItemStatus = 'in_progress' | 'searching' | 'completed' | 'incomplete'
 
 /**
- * An output item with `text` written of it so far. `opening` is the item as `response.output_item.added` shows
- * it: before its content part (or summary part) is added.
+ * An output item with `written` of it so far. `opening` is the item as `response.output_item.added` shows it:
+ * before its content part (or summary part) is added, a file search before its queries. A file search shows its
+ * `results` only when done and when the request's `include` asks for `file_search_call.results` (`withResults`).
  */
-export function outputItem (item: PlannedItem, text: string, status: 'in_progress' | 'completed' | 'incomplete', opening = false): OutputItem {
+export function outputItem (item: PlannedItem, written: Written, status: ItemStatus, opening = false, withResults = false): OutputItem {
+  const plain = status === 'searching' ? 'in_progress' : status
   switch (item.type) {
     case 'message':
-      return { id: item.id, type: 'message', status, role: 'assistant', content: opening ? [] : [outputTextPart(text)] }
+      return { id: item.id, type: 'message', status: plain, role: 'assistant', content: opening ? [] : [outputTextPart(item, written)] }
     case 'function_call':
-      return { id: item.id, type: 'function_call', status, arguments: text, call_id: item.callId, name: item.name }
+      return { id: item.id, type: 'function_call', status: plain, arguments: written.text, call_id: item.callId, name: item.name }
     case 'reasoning':
-      return { id: item.id, type: 'reasoning', summary: opening ? [] : [{ type: 'summary_text', text }] }
+      return { id: item.id, type: 'reasoning', summary: opening ? [] : [{ type: 'summary_text', text: written.text }] }
+    case 'file_search_call':
+      return {
+        id: item.id,
+        type: 'file_search_call',
+        status,
+        queries: opening ? [] : item.search.queries,
+        results: withResults && status === 'completed' ? responsesFileSearchResults(item.search) : null
+      }
   }
 }
+
+/** Whether a response's request asked for its file searches' results (`include[]=file_search_call.results`). */
+export const includesResults = (record: ResponseRecord): boolean => record.include.includes('file_search_call.results')
 
 export interface ResponseState {
   readonly status: ResponseStatus
@@ -160,16 +247,29 @@ function doneStatus (item: PlannedItem): 'completed' | 'incomplete' {
   return item.type === 'message' && item.truncated ? 'incomplete' : 'completed'
 }
 
-/** Input and output tokens of the whole response (the same tokenizer and framing as runs: runs/tokens.ts). */
+/**
+ * Input and output tokens of the whole response (the same tokenizer and framing as runs: runs/tokens.ts). A
+ * response is one model call, plus one more after each file search, which reads the prompt and every search so
+ * far (its queries and results), as a run's steps count them.
+ */
 function usageOf (record: ResponseRecord): ResponseUsage {
   const { count } = tokenizer()
-  const input = countPromptTokens(count, record.prompt.instructions, record.prompt.messages)
+  const prompt = countPromptTokens(count, record.prompt.instructions, record.prompt.messages)
+  let input = prompt
   let output = 0
   let reasoning = 0
+  /** What the searches so far added to the prompt of the model calls after them. */
+  let searched = 0
   for (const item of record.output) {
     if (item.type === 'message') output += replyTokens(item)
     else if (item.type === 'function_call') output += callTokens({ calls: [item] })
-    else {
+    else if (item.type === 'file_search_call') {
+      // As a run counts it (runs/tokens.ts): the model wrote the search, and a new model call reads what it found.
+      const call = { kind: 'file_search' as const, search: item.search }
+      output += hostedCallTokens(call)
+      searched += hostedCallContextTokens(call)
+      input += prompt + searched
+    } else {
       const tokens = count(item.summary)
       reasoning += tokens
       output += tokens
@@ -202,11 +302,12 @@ export function responseStateAfter (record: ResponseRecord, count: number): Resp
     else if (h.kind === 'piece') shown.set(h.item, h.piece + 1)
     else done.add(h.item)
   }
+  const withResults = includesResults(record)
   const output = [...shown].map(([index, piecesShown]) => {
     const item = record.output[index]!
-    if (done.has(index)) return outputItem(item, writtenText(item), doneStatus(item))
-    const text = pieces[index]!.slice(0, piecesShown).join('')
-    return outputItem(item, text, status === 'cancelled' ? 'incomplete' : 'in_progress')
+    if (done.has(index)) return outputItem(item, writtenWhole(item), doneStatus(item), false, withResults)
+    const making = item.type === 'file_search_call' && piecesShown > 0 ? 'searching' : 'in_progress'
+    return outputItem(item, writtenBy(pieces[index]!, piecesShown), status === 'cancelled' ? 'incomplete' : making)
   })
   const ending = record.ending
   const upcoming = happenings.slice(count).find(h => h.kind !== 'piece')

@@ -7,8 +7,10 @@
  *
  * Order per happening: the first phase gives `response.created` and `response.queued` (background; the status
  * inside both is `queued`) or `response.in_progress` (foreground: `in_progress`); an item's opening gives
- * `response.output_item.added` and its content part (message) or summary part (reasoning); each chunk one
- * delta; its end the `….done` events and `response.output_item.done`; the last phase `response.completed`,
+ * `response.output_item.added` and its content part (message), summary part (reasoning) or
+ * `response.file_search_call.in_progress` (file search); each chunk one delta (a citation:
+ * `response.output_text.annotation.added`; a file search's one chunk: `response.file_search_call.searching`); its
+ * end the `….done` events (`response.file_search_call.completed`) and `response.output_item.done` (§7.4); the last phase `response.completed`,
  * `response.incomplete` or `response.failed`. A cancel ends the stream without an event: the document has no
  * `response.cancelled`, and the SDKs refuse event types they do not know.
  */
@@ -21,7 +23,13 @@ import { presentResponse } from '../presenters/response.js'
 import { happenedBy } from '../runs/lifecycle.js'
 import type { ResponseRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
-import { isTerminalResponse, outputItem, outputTextPart, responseCourseOf, responseStateAfter, writtenText, type ResponseHappening } from './course.js'
+import {
+  fileCitation, includesResults, isTerminalResponse, outputItem, outputTextPart, responseCourseOf, responseStateAfter, writtenWhole,
+  type ResponseHappening, type Written
+} from './course.js'
+
+/** Nothing written yet. */
+const NOTHING: Written = { text: '', annotations: 0 }
 
 /** One event of a response's stream, and the happening of the course it describes. */
 interface SequencedEvent {
@@ -44,8 +52,9 @@ function describe (record: ResponseRecord, flavour: Flavour, happening: Response
     case 'item-added': {
       const item = record.output[happening.item]!
       const at = { item_id: item.id, output_index: happening.item }
-      const added: [string, Fields] = ['response.output_item.added', { output_index: happening.item, item: outputItem(item, '', 'in_progress', true) }]
-      if (item.type === 'message') return [added, ['response.content_part.added', { ...at, content_index: 0, part: outputTextPart('') }]]
+      const added: [string, Fields] = ['response.output_item.added', { output_index: happening.item, item: outputItem(item, NOTHING, 'in_progress', true) }]
+      if (item.type === 'message') return [added, ['response.content_part.added', { ...at, content_index: 0, part: outputTextPart(item, NOTHING) }]]
+      if (item.type === 'file_search_call') return [added, ['response.file_search_call.in_progress', at]]
       if (item.type === 'reasoning') return [added, ['response.reasoning_summary_part.added', { ...at, summary_index: 0, part: { type: 'summary_text', text: '' } }]]
       return [added]
     }
@@ -53,25 +62,33 @@ function describe (record: ResponseRecord, flavour: Flavour, happening: Response
       const item = record.output[happening.item]!
       const delta = pieces[happening.item]![happening.piece]!
       const at = { item_id: item.id, output_index: happening.item }
+      if (item.type === 'file_search_call') return [['response.file_search_call.searching', at]]
+      if (typeof delta !== 'string') {
+        if (item.type !== 'message') throw new Error('unreachable: only a message has annotations')
+        const annotation = { annotation_index: delta.annotation, annotation: fileCitation(item, delta.annotation) }
+        return [['response.output_text.annotation.added', { ...at, content_index: 0, ...annotation }]]
+      }
       if (item.type === 'message') return [['response.output_text.delta', { ...at, content_index: 0, delta, logprobs: [] }]]
       if (item.type === 'reasoning') return [['response.reasoning_summary_text.delta', { ...at, summary_index: 0, delta }]]
       return [['response.function_call_arguments.delta', { ...at, delta }]]
     }
     case 'item-done': {
       const item = record.output[happening.item]!
-      const text = writtenText(item)
+      const whole = writtenWhole(item)
+      const { text } = whole
       const at = { item_id: item.id, output_index: happening.item }
       const done: [string, Fields] = ['response.output_item.done', {
         output_index: happening.item,
-        item: outputItem(item, text, item.type === 'message' && item.truncated ? 'incomplete' : 'completed')
+        item: outputItem(item, whole, item.type === 'message' && item.truncated ? 'incomplete' : 'completed', false, includesResults(record))
       }]
       if (item.type === 'message') {
         return [
           ['response.output_text.done', { ...at, content_index: 0, text, logprobs: [] }],
-          ['response.content_part.done', { ...at, content_index: 0, part: outputTextPart(text) }],
+          ['response.content_part.done', { ...at, content_index: 0, part: outputTextPart(item, whole) }],
           done
         ]
       }
+      if (item.type === 'file_search_call') return [['response.file_search_call.completed', at], done]
       if (item.type === 'reasoning') {
         return [
           ['response.reasoning_summary_text.done', { ...at, summary_index: 0, text }],

@@ -3,17 +3,18 @@
  * into a script with the same controls (runs/script.ts `buildScript`) and rendered the same way
  * (`renderSegment`: templates, JSON formats, the token budget), then laid out as a response's output items.
  *
- * A response is one model pass: its replies (each after its reasoning summary, when scripted), then either the
- * end, or function calls — the response completes with them, and the response that answers them (by
+ * A response is one model pass: its replies (each after its reasoning summary, when scripted) and the file
+ * searches on the way (each a `file_search_call` item; the replies after it cite its results as the Responses API
+ * does: tools/citations.ts), then either the end, or function calls — the response completes with them, and the response that answers them (by
  * `previous_response_id` or in the same conversation) plays the scenario's remaining steps — or a scripted
  * failure or cut.
  */
 import type { Ids } from '../ids.js'
-import { buildScript, renderSegment, type ToolControls } from '../runs/script.js'
+import { buildScript, renderSegment, type ScriptEnvironment, type ToolControls } from '../runs/script.js'
 import type { FailCode, Scenario } from '../runs/scenarios.js'
 import type { Tool } from '../schemas/common.js'
 import type { ResponseTool } from '../schemas/response.js'
-import type { PlannedItem, PromptTexts, ReplyContext, ResponseRecord, ScriptStep, ToolOutput } from '../store/records.js'
+import { isHostedToolStep, type PlannedItem, type PromptTexts, type Reply, type ReplyContext, type ResponseRecord, type ScriptStep, type ToolOutput } from '../store/records.js'
 
 /** The response's output, how it ends, and what a response answering its function calls plays. */
 export interface Plan {
@@ -98,6 +99,8 @@ export interface PlanInput {
    * itself): the scenario's steps up to and including the calls they answer are skipped.
    */
   readonly answeredCalls: number
+  /** The response's file search (services/response-tools.ts): whether an unscripted response searches, and how. */
+  readonly tools: ScriptEnvironment
 }
 
 /** The script without its steps up to the tool calls that `answered` calls answer; empty when it has no more. */
@@ -109,30 +112,48 @@ function unanswered (script: ScriptStep[], answered: number): ScriptStep[] {
     if (step.kind === 'tool_calls') {
       consumed += step.calls.length
       if (consumed >= answered) return script.slice(i + 1)
-    } else if (step.kind !== 'message') break
+    } else if (step.kind !== 'message' && !isHostedToolStep(step)) break
   }
   return []
 }
 
 /** Lays out what the response writes. Ids come from `ids` (seeded with --seed), in the order of the script. */
+/** The script a response plays: code_interpreter steps are left out (the Responses API's needs a container: docs/responses.md). */
+const responseScript = (script: readonly ScriptStep[]): ScriptStep[] => script.filter(step => step.kind !== 'code_interpreter')
+
+/** A reply as a message item: its citations (empty annotations of the Responses form) as `{fileId, fileName, index}`. */
+function messageItem (id: string, reply: Reply): PlannedItem {
+  const annotations = (reply.annotations ?? []).flatMap(annotation => annotation.type === 'file_citation'
+    ? [{ fileId: annotation.fileId, fileName: annotation.fileName, index: annotation.startIndex }]
+    : [])
+  return {
+    type: 'message',
+    id,
+    text: reply.text,
+    truncated: reply.truncated,
+    ...(reply.completionTokens === undefined ? {} : { completionTokens: reply.completionTokens }),
+    ...(annotations.length === 0 ? {} : { annotations })
+  }
+}
+
 export function planResponse (input: PlanInput, ids: Ids): Plan {
-  let script = unanswered(buildScript(input.scenario, input.controls, ids), input.answeredCalls)
+  let script = responseScript(unanswered(buildScript(input.scenario, input.controls, ids, input.tools), input.answeredCalls))
   // Nothing left to play: the default reply (the model answers what the tools returned).
-  if (script.length === 0) script = buildScript(null, input.controls, ids)
+  if (script.length === 0) script = responseScript(buildScript(null, input.controls, ids, input.tools))
   const segment = renderSegment({
     script,
     replyContext: input.replyContext,
     responseFormat: input.controls.responseFormat,
-    maxCompletionTokens: input.maxOutputTokens
+    maxCompletionTokens: input.maxOutputTokens,
+    citations: 'responses'
   }, input.createdAt, 0, input.prompt, input.outputs, 0)
   const output: PlannedItem[] = []
   segment.replies.forEach((reply, i) => {
     const step = script[i]!
+    if (step.kind === 'file_search') output.push({ type: 'file_search_call', id: ids.next('fs'), search: step.search })
     if (step.kind !== 'message') return
     if (step.reasoning !== undefined) output.push({ type: 'reasoning', id: ids.next('rs'), summary: step.reasoning })
-    output.push(reply.completionTokens === undefined
-      ? { type: 'message', id: step.messageId, text: reply.text, truncated: reply.truncated }
-      : { type: 'message', id: step.messageId, text: reply.text, truncated: reply.truncated, completionTokens: reply.completionTokens })
+    output.push(messageItem(step.messageId, reply))
   })
   if (segment.cutOff !== null) return { output, ending: { kind: 'incomplete', reason: 'max_output_tokens' }, rest: null }
   const next = script[segment.replies.length]

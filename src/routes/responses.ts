@@ -70,7 +70,8 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const record = responses.streamable(request.params.response_id)
       return sendResponseStream(request, reply, record, request.query.starting_after === undefined ? {} : { startingAfter: request.query.starting_after })
     }
-    return answer(request, reply, responses.get(request.params.response_id))
+    const { 'include[]': bracketed, include } = request.query
+    return answer(request, reply, responses.get(request.params.response_id, [bracketed ?? [], include ?? []].flat()))
   })
 
   /** DELETE /responses/:response_id — delete a response */

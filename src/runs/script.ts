@@ -21,7 +21,7 @@ import {
   isHostedToolStep, type MessageRecord, type PromptTexts, type Reply, type ReplyContext, type RunRecord, type RunSegment, type ScriptStep,
   type TextAnnotation, type ToolOutput
 } from '../store/records.js'
-import { annotationsWithin, assistantsCitedText, citeResult, searchAnswer, type CitedPart } from '../tools/citations.js'
+import { annotationsWithin, assistantsCitedText, citeResult, responsesCitedText, searchAnswer, type CitedPart } from '../tools/citations.js'
 import { defaultReply, messageText } from './default-reply.js'
 import { SampleTooLarge, sampleFromSchema } from './json-sample.js'
 import { DEFAULT_FAIL_MESSAGES, renderReply, templateParts, type Scenario, type ScenarioFileSearch } from './scenarios.js'
@@ -181,6 +181,11 @@ export interface SegmentInput {
   readonly replyContext: ReplyContext
   readonly responseFormat: unknown
   readonly maxCompletionTokens: number | null
+  /**
+   * How replies cite: `assistants` (absent; markers in the text, in the form of the search's tool) or `responses`
+   * (no markers; each citation an empty annotation where its marker would stand: tools/citations.ts).
+   */
+  readonly citations?: 'assistants' | 'responses'
 }
 
 /** A stored run's segment input. */
@@ -241,8 +246,22 @@ function draftReply (run: SegmentInput, index: number, template: string, outputs
   } else {
     parts = search ? searchAnswer(query, search.search.results) : [defaultReply(run.replyContext.lastUserMessage)]
   }
-  const { text, annotations } = assistantsCitedText(parts, search?.tool === 'retrieval' ? 'v1' : 'v2', search?.messageIndex ?? 0)
+  const { text, annotations } = run.citations === 'responses'
+    ? responsesReply(parts)
+    : assistantsCitedText(parts, search?.tool === 'retrieval' ? 'v1' : 'v2', search?.messageIndex ?? 0)
   return { text, annotations, imageFileIds: images.filter(image => image.recent).map(image => image.fileId) }
+}
+
+/** A reply in the Responses form: no markers, each citation an empty annotation at its `index` (quote included). */
+function responsesReply (parts: readonly CitedPart[]): { text: string, annotations: TextAnnotation[] } {
+  const { text, annotations } = responsesCitedText(parts)
+  const quotes = parts.flatMap(part => typeof part !== 'string' && part.kind === 'file_citation' ? [part.quote] : [])
+  return {
+    text,
+    annotations: annotations.map((annotation, i) => ({
+      type: 'file_citation', text: '', startIndex: annotation.index, endIndex: annotation.index, fileId: annotation.file_id, fileName: annotation.filename, quote: quotes[i]!
+    }))
+  }
 }
 
 /** A reply record: annotations and images only when it has some (most replies have neither). */

@@ -26,7 +26,7 @@ export function createServices (context: ServiceContext) {
   const items = createItemService(context)
   const conversations = createConversationService(context, { items })
   const agents = createAgentService(context)
-  const responses = createResponseService(context, { conversations, items, agents })
+  const responses = createResponseService(context, { conversations, items, vectorStores, agents })
   return { agents, files, vectorStores, assistants, threads, runs, messages, v1Files, conversations, responses }
 }
 export type Services = ReturnType<typeof createServices>

@@ -29,6 +29,8 @@ import type { AgentService } from './agents.js'
 import type { ConversationService } from './conversations.js'
 import { MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
 import type { ItemService } from './items.js'
+import { checkResponseTools, responseTools, RESPONSES_MAX_NUM_RESULTS } from './response-tools.js'
+import type { VectorStoreService } from './vector-stores.js'
 
 export type { ResponseView } from '../presenters/response.js'
 
@@ -61,7 +63,7 @@ function echoTools (tools: readonly ResponseTool[]): unknown[] {
       return {
         type: 'file_search',
         filters: tool.filters ?? null,
-        max_num_results: tool.max_num_results ?? 20,
+        max_num_results: tool.max_num_results ?? RESPONSES_MAX_NUM_RESULTS,
         ranking_options: tool.ranking_options ?? { ranker: 'auto', score_threshold: 0 },
         vector_store_ids: tool.vector_store_ids
       }
@@ -84,8 +86,37 @@ interface Context {
   readonly responses: readonly ResponseRecord[]
 }
 
+/**
+ * What a request asks the model for once its sources are resolved: the model, the instructions, the tools and how
+ * they may be used, the output format. Every field comes from the body, into which `create` has first put the
+ * Foundry agent version named by `agent_reference` or the OpenAI prompt named by `prompt` (services/agents.ts
+ * `resolveRequest`); this is the one place that fills in the service's defaults.
+ */
+export interface EffectiveRequest {
+  readonly model: string
+  readonly instructions: string | null
+  readonly tools: readonly ResponseTool[]
+  readonly toolChoice: unknown
+  readonly parallelToolCalls: boolean
+  /** `text.format` (default `{type: 'text'}`). */
+  readonly format: unknown
+}
+
+/** The effective request of a create (or input_tokens) body: its own fields with the service's defaults. */
+function effectiveRequest (body: CreateResponseBody | InputTokensBody): EffectiveRequest {
+  return {
+    model: body.model ?? '',
+    instructions: body.instructions ?? null,
+    tools: body.tools ?? [],
+    toolChoice: body.tool_choice ?? 'auto',
+    parallelToolCalls: body.parallel_tool_calls ?? true,
+    format: body.text?.format ?? { type: 'text' }
+  }
+}
+
 /** What create and input_tokens make of a body before anything is stored. */
 interface Prepared {
+  readonly effective: EffectiveRequest
   readonly context: Context
   readonly input: StoredItem[]
   readonly conversationId: string | null
@@ -93,7 +124,7 @@ interface Prepared {
 }
 
 export function createResponseService ({ store, clock, config, scenarios, ids }: ServiceContext,
-  { conversations, items, agents }: { conversations: ConversationService, items: ItemService, agents: AgentService }) {
+  { conversations, items, vectorStores, agents }: { conversations: ConversationService, items: ItemService, vectorStores: VectorStoreService, agents: AgentService }) {
   const itemContext = items.context
 
   /** A response that reads serve: stored (not `store: false`). */
@@ -129,6 +160,7 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
   /** The service's checks in its order (schema first, then state: responses-wire.md §9), and the input stored. */
   function prepare (body: CreateResponseBody | InputTokensBody, flavour: Flavour): Prepared {
     if (body.model === '') throw Errors.modelNotFound('')
+    const effective = effectiveRequest(body)
     // A Foundry agent's conversation already holds the user's message: its requests may send no input (AIP README).
     if (body.input === undefined && flavour !== 'foundry') throw Errors.missingParameter('input')
     const conversation = body.conversation ?? null
@@ -140,7 +172,9 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
       : previousId !== null ? chainContext(previousId) : { items: NO_ITEMS, responses: NO_ITEMS }
     const empty = body.input === undefined || body.input === '' || (Array.isArray(body.input) && body.input.length === 0)
     if (empty && conversationId === null && previousId === null) throw Errors.noInput()
-    return { context, input: storeInput(body.input, itemContext, context.items), conversationId, previousId }
+    const input = storeInput(body.input, itemContext, context.items)
+    checkResponseTools(store, effective.tools)
+    return { effective, context, input, conversationId, previousId }
   }
 
   /** What the response plays: a stored response's remaining steps (its calls answered), or a scenario matched now. */
@@ -161,7 +195,8 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
         timings: producer.continuation?.timings ?? {},
         toolOutputs,
         answeredCalls: 0,
-        lastUserMessage
+        lastUserMessage,
+        continued: true
       }
     }
     const scenario: Scenario | null = selectScenario(scenarios, { assistantId: '', assistantName: null, lastUserMessage, metadata: body.metadata ?? NO_METADATA })
@@ -175,7 +210,7 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
     const sinceUser = everything.slice(everything.findLastIndex(item => item.type === 'message' && (item as { role?: unknown }).role === 'user') + 1)
     const calls = outputs.size === 0 ? [] : sinceUser.flatMap(item => item.type === 'function_call' ? [String((item as { call_id?: unknown }).call_id)] : [])
     const toolOutputs = calls.flatMap(callId => outputs.has(callId) ? [{ tool_call_id: callId, output: outputText(outputs.get(callId)!) }] : [])
-    return { scenario, timings, toolOutputs, answeredCalls: calls.length, lastUserMessage }
+    return { scenario, timings, toolOutputs, answeredCalls: calls.length, lastUserMessage, continued: false }
   }
 
   /** Listeners told when a request changes a response (cancel, delete): open streams wake on it. */
@@ -191,17 +226,14 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
       const background = body.background ?? false
       const prepared = prepare(body, flavour)
       if (background && !stored) throw Errors.backgroundNeedsStore()
-      const tools = body.tools ?? []
-      const toolChoice = body.tool_choice ?? 'auto'
-      const parallelToolCalls = body.parallel_tool_calls ?? true
-      const format = body.text?.format ?? { type: 'text' }
+      const { tools, toolChoice, parallelToolCalls, format } = prepared.effective
       const controls = controlsOf(tools, toolChoice, parallelToolCalls, format)
       const forced = forcedFunction(controls.toolChoice, controls.tools, 'response')
       if (forced !== undefined && 'problem' in forced) throw Errors.invalidToolChoice(forced.problem)
       const source = scriptSource(body, prepared)
       const { context, input } = prepared
       const createdAt = clock.now()
-      const prompt = { instructions: body.instructions ?? '', messages: [...context.items, ...input].map(itemText) }
+      const prompt = { instructions: prepared.effective.instructions ?? '', messages: [...context.items, ...input].map(itemText) }
       const maxOutputTokens = body.max_output_tokens ?? null
       const plan = planResponse({
         scenario: source.scenario,
@@ -211,7 +243,17 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
         outputs: source.toolOutputs,
         maxOutputTokens,
         createdAt,
-        answeredCalls: source.answeredCalls
+        answeredCalls: source.answeredCalls,
+        tools: responseTools({
+          store,
+          now: createdAt,
+          searchIndexes: vectorStores.searchIndexes,
+          tools,
+          controls,
+          question: source.lastUserMessage,
+          // A response that answers another's calls plays what is left of its script: it searches only where that says.
+          scripted: source.scenario !== null || source.continued
+        })
       }, ids)
       const t = source.timings
       const timings: ResponseTimings = {
@@ -223,8 +265,8 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
       const record: ResponseRecord = {
         id: ids.next('resp'),
         createdAt,
-        model: body.model,
-        instructions: body.instructions ?? null,
+        model: prepared.effective.model,
+        instructions: prepared.effective.instructions,
         input,
         previousResponseId: prepared.previousId,
         conversationId: prepared.conversationId,
@@ -274,8 +316,14 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
     /** When the response's course ends (epoch ms): what a foreground create waits for. */
     endsAt: (record: ResponseRecord): number => responseEndsAt(record),
 
-    get (id: string): ResponseView {
-      return view(requireStored(id))
+    /**
+     * The stored response as it is now; `include` (GET's `include[]`) adds to what its create asked to include
+     * (`file_search_call.results`).
+     */
+    get (id: string, include: readonly string[] = NO_ITEMS): ResponseView {
+      const record = requireStored(id)
+      const more = include.filter(value => !record.include.includes(value))
+      return view(more.length === 0 ? record : { ...record, include: [...record.include, ...more] })
     },
 
     /** A stored background response created with `stream: true`: the only ones whose stream can be replayed. */
@@ -320,9 +368,9 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
 
     /** Input tokens the body would count (the same count as `usage.input_tokens`). */
     inputTokens (body: InputTokensBody, flavour: Flavour): number {
-      const { context, input } = prepare(body, flavour)
+      const { effective, context, input } = prepare(body, flavour)
       const { count } = tokenizer()
-      return countPromptTokens(count, body.instructions ?? '', [...context.items, ...input].map(itemText))
+      return countPromptTokens(count, effective.instructions ?? '', [...context.items, ...input].map(itemText))
     },
 
     /**

@@ -71,7 +71,8 @@ export type ThreadRecord = RecordOf<typeof ThreadRecordSchema>
  * An annotation of a reply's text, generation-neutral: tools/citations.ts writes each API's wire form from it.
  * `startIndex` / `endIndex` count Unicode code points of the text (see tools/citations.ts), and `text` is exactly
  * the characters between them: a citation marker (`file_citation`, citing `quote` from the file) or a sandbox
- * link to a file code_interpreter generated (`file_path`).
+ * link to a file code_interpreter generated (`file_path`). A reply rendered for the Responses API has no
+ * markers: its citations are empty (`text` '', `startIndex` = `endIndex`, where the marker would stand).
  */
 const TextAnnotationSchema = Type.Union([
   Strict({
@@ -368,9 +369,19 @@ export type StoredItem = RecordOf<typeof StoredItemSchema>
  * (responses/course.ts). A message cut at `max_output_tokens` is `truncated` and counts that budget.
  */
 const PlannedItemSchema = Type.Union([
-  Strict({ type: Type.Literal('message'), id: Id, text: Type.String(), truncated: Type.Boolean(), completionTokens: Type.Optional(Count) }),
+  Strict({
+    type: Type.Literal('message'),
+    id: Id,
+    text: Type.String(),
+    truncated: Type.Boolean(),
+    completionTokens: Type.Optional(Count),
+    /** Its `file_citation` annotations (absent: none): `index` is where each stands in `text`, in code points. */
+    annotations: Type.Optional(Type.Array(Strict({ fileId: Type.String(), fileName: Type.String(), index: Count })))
+  }),
   Strict({ type: Type.Literal('function_call'), id: Id, callId: Id, name: Type.String(), arguments: Type.String() }),
-  Strict({ type: Type.Literal('reasoning'), id: Id, summary: Type.String() })
+  Strict({ type: Type.Literal('reasoning'), id: Id, summary: Type.String() }),
+  /** A `file_search_call`: the search made when the response was created (tools/file-search.ts). */
+  Strict({ type: Type.Literal('file_search_call'), id: Id, search: FileSearchCallSchema })
 ])
 export type PlannedItem = RecordOf<typeof PlannedItemSchema>
 

@@ -137,3 +137,51 @@ t.test('the 4.x package (openai-v4) where it has the API', async t => {
   t.equal((await client.responses.retrieve(background.id)).status, 'cancelled')
   await client.responses.del(final.id)
 })
+
+t.test('file_search with annotations: a vector store made with the SDK and the fixtures\' one, created and streamed', async t => {
+  const emulator = await startEmulator({ queuedMs: 20, inProgressMs: 60, apiKeys: [API_KEY], fixtures: 'fixtures/handbook.json' },
+    { inspectResponse: contractInspector(t) })
+  t.teardown(() => emulator.close())
+  const question = 'How long is the warranty on a tent?'
+  for (const [label, client] of clients(emulator.endpoint)) {
+    const tools = [{ type: 'file_search' as const, vector_store_ids: ['vs_handbook'] }]
+    const response = await client.responses.create({ model: 'gpt-4o', input: question, tools, include: ['file_search_call.results'] })
+    t.equal(response.status, 'completed', label)
+    const search = response.output[0]
+    t.equal(search?.type, 'file_search_call', `${label}: the search comes first`)
+    if (search?.type === 'file_search_call') {
+      t.same(search.queries, [question])
+      t.equal(search.results?.[0]?.filename, 'warranty.txt', `${label}: results, as include asked`)
+    }
+    const message = response.output[1]
+    t.equal(message?.type, 'message')
+    if (message?.type === 'message' && message.content[0]?.type === 'output_text') {
+      const [first] = message.content[0].annotations
+      t.match(first, { type: 'file_citation', filename: 'warranty.txt' }, `${label}: the answer cites the file`)
+      t.match(response.output_text, /warranty/i)
+    }
+
+    const added: unknown[] = []
+    const statuses: string[] = []
+    const stream = client.responses.stream({ model: 'gpt-4o', input: question, tools })
+      .on('response.output_text.annotation.added', event => added.push(event.annotation))
+      .on('response.file_search_call.searching', () => statuses.push('searching'))
+      .on('response.file_search_call.completed', () => statuses.push('completed'))
+      .on('event', event => checkEvent(t, label, event))
+    const final = await stream.finalResponse()
+    t.same(statuses, ['searching', 'completed'], `${label}: the search's events`)
+    const part = final.output[1]?.type === 'message' ? final.output[1].content[0] : undefined
+    t.same(added, part?.type === 'output_text' ? part.annotations : [], `${label}: each annotation streamed, as the snapshot has it`)
+    t.ok(added.length > 0)
+  }
+
+  // Files and vector stores are the Assistants API's: one made with the SDK is searched by a response.
+  const client = new OpenAI({ baseURL: `${emulator.endpoint}/v1`, apiKey: API_KEY, maxRetries: 0 })
+  const file = await client.files.create({ file: new File(['Kayaks may be rented for 45 dollars a day, paddles included.'], 'rentals.txt'), purpose: 'assistants' })
+  const store = await client.vectorStores.create({ name: 'rentals', file_ids: [file.id] })
+  for (let i = 0; i < 50 && (await client.vectorStores.retrieve(store.id)).status !== 'completed'; i++) await new Promise(resolve => setTimeout(resolve, 20))
+  const answer = await client.responses.create({ model: 'gpt-4o', input: 'How much is a kayak rental?', tools: [{ type: 'file_search', vector_store_ids: [store.id] }] })
+  t.match(answer.output_text, /45 dollars/)
+  const cited = answer.output[1]?.type === 'message' && answer.output[1].content[0]?.type === 'output_text' ? answer.output[1].content[0].annotations : []
+  t.match(cited, [{ type: 'file_citation', file_id: file.id, filename: 'rentals.txt' }])
+})

@@ -184,7 +184,7 @@ t.test('one write per event: the writer hands every event to the response on its
   const clock = manualClock()
   const events = [0, 1, 2].map(i => ({ event: 'e', data: { i } }))
   let pulled = false
-  const stream = eventStream({ pull: () => { pulled = true; return { events, done: true, nextAt: null } } }, { clock, onePerWrite: true, endWith: null, internalError: Errors.internal('openai', 'req_test') })
+  const stream = eventStream({ pull: () => { pulled = true; return { events, done: true, nextAt: null } } }, { clock, onePerWrite: true, endWith: null, internalError: Errors.internal('openai', 'req-1') })
   const chunks: string[] = []
   for await (const chunk of stream) chunks.push(String(chunk))
   t.ok(pulled)
