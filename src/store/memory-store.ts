@@ -289,6 +289,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     files: files.table,
     vectorStores: vectorStores.table,
     vectorStoreFiles,
-    vectorStoreFileBatches
+    vectorStoreFileBatches,
+    get usedBytes () { return ledger.totalBytes }
   }
 }
