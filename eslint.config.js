@@ -15,6 +15,7 @@ export default [
         EventSource: 'readonly',
         FormData: 'readonly',
         Node: 'readonly',
+        CSS: 'readonly',
         Element: 'readonly'
       }
     }

@@ -58,7 +58,21 @@ export interface InspectorKind<T> {
   detail (context: InspectorContext, id: string, query: ViewQuery): DetailBody | undefined
   /** Views of an object's children by path segment (a thread's `runs`). */
   readonly children?: Readonly<Record<string, ChildKind>>
+  /**
+   * What of this kind is in flight (runs, background responses: not in a terminal status), for the overview:
+   * rows with the cells of IN_FLIGHT_COLUMNS, each with its creation time (the overview lists the newest).
+   */
+  inFlight? (context: InspectorContext): ReadonlyArray<{ readonly at: number, readonly row: Row }>
 }
+
+/** The overview's table of objects in flight, whatever their kind. */
+export const IN_FLIGHT_COLUMNS: readonly Column[] = [
+  { key: 'id', label: 'Object' },
+  { key: 'parent', label: 'In' },
+  { key: 'status', label: 'Status' },
+  { key: 'created', label: 'Created' },
+  { key: 'scenario', label: 'Scenario' }
+]
 
 /** An object's children of one kind (a thread's runs): their noun, and a child's view (undefined: no such child). */
 export interface ChildKind {

@@ -1,48 +1,20 @@
 /**
- * The inspector's first view: the clock, the store's use against its budget, runs in flight, the latest
+ * The inspector's first view: the clock, the store's use against its budget, what is in flight, the latest
  * failed requests, the fault rules and quotas in force, and the tenants. A detail view like any object's, so
  * the page draws it with the same code.
  */
 import { isManualClock } from '../clock.js'
 import { JOURNAL_SIZE, presentRequest } from '../control/journal.js'
 import { ownerDigest } from '../control/tenants.js'
-import { isTerminal, runStateAt } from '../runs/lifecycle.js'
-import type { InspectorContext } from './kind.js'
-import { runRef, threadRef } from './kinds/threads.js'
+import { IN_FLIGHT_COLUMNS, type InspectorContext } from './kind.js'
+import { KINDS } from './kinds/index.js'
 import { code, earliest, json, link, status, time, type Cell, type DetailBody, type Row, type Section } from './view.js'
 
-const LIVE_RUNS = 20
+const IN_FLIGHT = 20
 const FAILURES = 10
 
 /** A size as people read it: `512 B`, `12.4 KiB`, `3.1 MiB`. */
 const size = (n: number) => n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`
-
-/** The runs that have not ended, newest first: a thread's active run is the only one that can be live. */
-function liveRuns ({ tenants, now }: InspectorContext): Row[] {
-  const rows = tenants.flatMap(tenant => tenant.store.threads.list().flatMap(thread => {
-    if (thread.activeRunId === null) return []
-    const run = tenant.store.runs.get(thread.id, thread.activeRunId)
-    if (run === undefined) return []
-    const state = runStateAt(run, now)
-    if (isTerminal(state.status)) return []
-    return [{
-      at: run.createdAt,
-      row: {
-        id: run.id,
-        ref: runRef(thread.id, run.id, tenant),
-        cells: {
-          id: link(run.id, runRef(thread.id, run.id, tenant)),
-          thread: link(thread.id, threadRef(thread.id, tenant)),
-          status: status(state.status),
-          created: time(run.createdAt),
-          scenario: run.scenario ?? null
-        },
-        next_change_at: state.nextChangeAt
-      } satisfies Row
-    }]
-  }))
-  return rows.sort((a, b) => b.at - a.at).slice(0, LIVE_RUNS).map(r => r.row)
-}
 
 /** A fault rule's `match` in one line, its key masked (a rule may name one). */
 function matchText (match: { method?: string, path?: string, api_key?: string }): string {
@@ -55,7 +27,8 @@ export function overview (context: InspectorContext): DetailBody {
   const used = tenants.reduce((n, tenant) => n + tenant.store.usedBytes, 0)
   const budget = config.maxStoreBytes * tenants.length
   const recorded = control.journal.recorded()
-  const live = liveRuns(context)
+  // Every kind's objects in flight (runs; the Responses API's background responses), newest first.
+  const live = KINDS.flatMap(kind => kind.inFlight?.(context) ?? []).sort((a, b) => b.at - a.at).slice(0, IN_FLIGHT).map(entry => entry.row)
   const failures = recorded.filter(r => r.status >= 400 || r.status === 0).slice(0, FAILURES).map((r): Row => {
     const entry = presentRequest(r)
     const ref = `requests/${encodeURIComponent(entry.request_id)}`
@@ -68,12 +41,7 @@ export function overview (context: InspectorContext): DetailBody {
   const faults = control.faults.list()
   const usage = control.quotas.usage(now)
   const sections: Section[] = [
-    {
-      type: 'table',
-      title: 'Runs in flight',
-      columns: [{ key: 'id', label: 'Run' }, { key: 'thread', label: 'Thread' }, { key: 'status', label: 'Status' }, { key: 'created', label: 'Created' }, { key: 'scenario', label: 'Scenario' }],
-      rows: live
-    },
+    { type: 'table', title: 'In flight', columns: IN_FLIGHT_COLUMNS, rows: live },
     {
       type: 'table',
       title: 'Latest failed requests',
@@ -134,7 +102,7 @@ export function overview (context: InspectorContext): DetailBody {
       { label: 'clock', value: code(isManualClock(runtime.clock) ? 'virtual' : 'real') },
       { label: 'emulator time', value: time(now) },
       { label: 'store use', value: storeUse },
-      { label: 'runs in flight', value: live.length },
+      { label: 'in flight', value: live.length },
       { label: 'requests kept', value: `${recorded.length} of the last ${JOURNAL_SIZE}` },
       { label: 'bodies kept', value: config.journalBodyBytes === 0 ? 'none (--journal-body-bytes 0)' : `the first ${config.journalBodyBytes} bytes of each` }
     ],

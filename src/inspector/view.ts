@@ -105,7 +105,7 @@ export interface Timeline {
 }
 
 /** A section's page over a long sequence: `?<param>=<offset>` asks for another. */
-export interface SectionPage {
+interface SectionPage {
   readonly param: string
   readonly offset: number
   readonly limit: number
@@ -122,7 +122,7 @@ export type Section =
   | { readonly type: 'search', readonly title: string, readonly param: string, readonly label: string, readonly value: string }
 
 /** A button: a control-plane request the page sends (then it refreshes the view). */
-export interface Action {
+interface Action {
   readonly label: string
   readonly method: 'POST'
   /** An absolute path under /_emulator. */
@@ -138,7 +138,7 @@ export interface Filter {
 }
 
 /** What every view carries: the clock it was read at, and when it next changes by itself (if it will). */
-export interface ViewBase {
+interface ViewBase {
   readonly now: number
   readonly clock: 'real' | 'virtual'
   readonly next_change_at: number | null

@@ -282,7 +282,7 @@ t.test('the overview: clock, store use, runs in flight, quotas, tenants', async 
   t.match(overview, { object: 'inspector.detail', kind: 'overview', title: 'Overview', clock: 'virtual', now: built.clock.now() })
   t.same(field(overview, 'clock'), { type: 'code', text: 'virtual' })
   t.match(field(overview, 'store use'), { type: 'meter', max: 3 * 128 * 1024 * 1024, text: / KiB of 384\.0 MiB$/ })
-  t.match(section(overview, 'Runs in flight').rows, [{ cells: { status: { status: 'queued' }, scenario: 'weather lookup' } }])
+  t.match(section(overview, 'In flight').rows, [{ cells: { status: { status: 'queued' }, scenario: 'weather lookup', parent: { type: 'link', ref: /^threads\/thread_/ } } }])
   t.equal(overview.next_change_at, built.clock.now() + 500)
   const quotas = section(overview, 'Quotas: 10 requests, no token limit per key per minute')
   t.equal(quotas.rows.length, 2)

@@ -29,8 +29,8 @@ export function metadataCell (metadata: Readonly<Record<string, string>>): Cell 
   return pairs.length === 0 ? null : list(pairs.map(([key, value]) => code(`${key}=${value}`)))
 }
 
-export const threadRef = (threadId: string, tenant: Tenant | null) => tenantRef(`threads/${encodeURIComponent(threadId)}`, tenant)
-export const runRef = (threadId: string, runId: string, tenant: Tenant | null) =>
+const threadRef = (threadId: string, tenant: Tenant | null) => tenantRef(`threads/${encodeURIComponent(threadId)}`, tenant)
+const runRef = (threadId: string, runId: string, tenant: Tenant | null) =>
   tenantRef(`threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}`, tenant)
 const assistantLink = (id: string | null, tenant: Tenant): Cell =>
   id === null ? null : link(id, tenantRef(`assistants/${encodeURIComponent(id)}`, tenant))
@@ -224,6 +224,9 @@ const runs: ChildKind = {
   }
 }
 
+/** Threads whose active run the overview has seen ended (held weakly: a replaced or deleted record is let go). */
+const seenEnded = new WeakSet<ThreadRecord>()
+
 const THREAD_COLUMNS: readonly Column[] = [
   { key: 'id', label: 'Thread' },
   { key: 'created', label: 'Created' },
@@ -265,5 +268,19 @@ export const threads: InspectorKind<ThreadRecord> = {
     }
   },
   detail: threadDetail,
-  children: { runs }
+  children: { runs },
+  // Only a thread's active run can be in flight: no run list is read for the others. A thread keeps its run as
+  // active until something reads it (services/runs.ts `settle`), so many may have ended: a thread whose active
+  // run was seen ended is not looked at again while its record is the same (an ended run never goes on).
+  inFlight: ({ tenants, now }) => tenants.flatMap(tenant => tenant.store.threads.list().flatMap(thread => {
+    if (thread.activeRunId === null || seenEnded.has(thread)) return []
+    const run = tenant.store.runs.get(thread.id, thread.activeRunId)
+    if (run === undefined) return []
+    if (isTerminal(runStateAt(run, now).status)) {
+      seenEnded.add(thread)
+      return []
+    }
+    const row = runRow(run, tenant, now)
+    return [{ at: run.createdAt, row: { ...row, cells: { ...row.cells, parent: link(thread.id, threadRef(thread.id, tenant)) } } }]
+  }))
 }

@@ -109,8 +109,8 @@ function cell (value) {
   if (typeof value !== 'object') return typeof value === 'number' ? formatNumber(value) : String(value)
   switch (value.type) {
     case 'time':
-      return h('time', { datetime: new Date(value.ms).toISOString(), title: shown.view ? `${formatDuration(shown.view.now - value.ms)} before the view was read` : null }, formatTime(value.ms))
-    case 'duration': return formatDuration(value.ms)
+      return h('time', { class: 'nowrap', datetime: new Date(value.ms).toISOString(), title: shown.view ? `${formatDuration(shown.view.now - value.ms)} before the view was read` : null }, formatTime(value.ms))
+    case 'duration': return h('span', { class: 'nowrap' }, formatDuration(value.ms))
     case 'bytes': return formatBytes(value.bytes)
     case 'status': return h('span', { class: statusClass(value.status) }, value.status)
     case 'code': return h('code', {}, value.text)
@@ -211,7 +211,8 @@ function timelineView (t, titleId) {
       const until = sp.to === null ? 'still going on' : `until ${relative(sp.to, t.start)}`
       svg.append(s('g', { class: `st-${sp.status}` },
         s('rect', { class: 'span', x: x1, y: y + 4, width: w, height: laneHeight - 8, rx: 3 }, s('title', {}, `${sp.status}: from ${relative(sp.from, t.start)} ${until}`)),
-        w > 70 ? s('text', { class: 'span-label', x: x1 + 5, y: y + laneHeight / 2 + 4 }, sp.status) : null))
+        // The status's name inside its span, when it fits (about 7.5 px a character).
+        w > sp.status.length * 7.5 + 8 ? s('text', { class: 'span-label', x: x1 + 5, y: y + laneHeight / 2 + 4 }, sp.status) : null))
     }
   })
 
@@ -440,12 +441,14 @@ async function load ({ soft = false } = {}) {
         return
       }
       const sameView = soft && shown.url === url
-      if (sameView && text === shown.text) return
       const view = JSON.parse(text)
       shown.readAt = Date.now()
       drawNavigation(view.navigation)
       drawClock(view)
       schedule(view)
+      // A real clock's `now` differs at every read: what is drawn only changes when the rest does.
+      const content = JSON.stringify({ ...view, now: 0, navigation: null })
+      if (sameView && content === shown.text) return
       const focused = document.activeElement
       if (sameView && focused !== null && main.contains(focused) && focused.matches('input, select, textarea')) {
         // Drawn once the control lets go of the focus.
@@ -453,10 +456,12 @@ async function load ({ soft = false } = {}) {
         return
       }
       shown.url = url
-      shown.text = text
+      shown.text = content
       shown.view = view
       const y = window.scrollY
+      const changed = sameView ? changedControls() : []
       main.replaceChildren(...[view.object === 'inspector.list' ? listView(view) : detailView(view)].flat(Infinity).filter(Boolean))
+      restoreControls(changed)
       document.title = `${view.object === 'inspector.list' ? view.title : view.title} · aoai-emulator inspector`
       if (sameView) window.scrollTo(0, y)
       else if (location.hash !== '') document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView()
@@ -472,6 +477,23 @@ async function load ({ soft = false } = {}) {
       loadAgain = false
       load({ soft: true })
     }
+  }
+}
+
+/** The form controls in the view that the user changed and has not submitted yet: [name, value] pairs. */
+function changedControls () {
+  return [...main.querySelectorAll('input[name], select[name]')]
+    .filter(control => control.tagName === 'SELECT'
+      ? [...control.options].some(option => option.selected !== option.defaultSelected)
+      : control.value !== control.defaultValue)
+    .map(control => [control.name, control.value])
+}
+
+/** Puts back what `changedControls` saw into the view drawn again: a refresh never undoes a choice. */
+function restoreControls (changed) {
+  for (const [name, value] of changed) {
+    const control = main.querySelector(`[name="${CSS.escape(name)}"]`)
+    if (control !== null) control.value = value
   }
 }
 
