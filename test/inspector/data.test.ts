@@ -310,3 +310,62 @@ t.test('what the inspector has not: the control plane\'s 404s', async t => {
   t.match(await view(built, `threads/${threadId}/widgets/x`, 404), { error: { message: `Invalid URL (GET /_emulator/inspector/threads/${threadId}/widgets/x)` } })
   t.match(await view(built, 'threads?limit=0', 400), { error: { param: 'limit' } })
 })
+
+t.test('every part of a message, a streamed reply in progress, a file batch, a run seen ended', async t => {
+  const built = await build(t, { streamChunkMs: 100 }, { fixtures: { ...fixtures, scenarios: [{ match: { message_contains: 'call' }, steps: [{ tool_calls: [{ name: 'f', arguments: 'not json' }] }, { reply: 'Done.' }] }] } })
+  const file = await uploadFile(built, 'some notes', 'notes.txt')
+  const image = await uploadFile(built, Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'a.png')
+  const thread = (await built.call({
+    method: 'POST',
+    url: '/openai/threads',
+    body: {
+      messages: [{
+        role: 'user',
+        content: [{ type: 'text', text: 'See these.' }, { type: 'image_file', image_file: { file_id: image.id } }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }],
+        attachments: [{ file_id: file.id, tools: [{ type: 'code_interpreter' }] }],
+        metadata: { from: 'test' }
+      }]
+    },
+    apiVersion: V2
+  })).json()
+  const v1 = (await built.call({ method: 'POST', url: `/openai/threads/${thread.id}/messages`, body: { role: 'user', content: 'Old style.', file_ids: [file.id] } })).json()
+  const message = section(await view(built, `threads/${thread.id}`), 'Messages').entries[0]
+  t.match(message, { title: 'user', status: 'completed', blocks: [{ label: 'text', text: 'See these.' }] })
+  const fields = Object.fromEntries(message.fields.map((f: { label: string, value: unknown }) => [f.label, f.value]))
+  t.same(fields['image file'], { type: 'link', text: image.id, ref: `files/${image.id}` })
+  t.same(fields['image url'], { type: 'code', text: 'https://example.com/cat.png' })
+  t.same(fields.attachments, { type: 'list', items: [{ type: 'list', items: [{ type: 'link', text: file.id, ref: `files/${file.id}` }, { type: 'code', text: 'code_interpreter' }] }] })
+  t.same(fields.metadata, { type: 'list', items: [{ type: 'code', text: 'from=test' }] })
+  const old = section(await view(built, `threads/${thread.id}`), 'Messages').entries.find((e: { id: string }) => e.id === v1.id)
+  t.match(old.fields, [{ label: 'id' }, { label: 'file_ids', value: { type: 'list', items: [{ ref: `files/${file.id}` }] } }])
+
+  // A reply streamed at 100 ms a chunk: half-way, the step shows what is written so far.
+  const assistant = (await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', description: 'no name' }, apiVersion: V2 })).json()
+  t.equal((await view(built, `assistants/${assistant.id}`)).title, `Assistant ${assistant.id}`)
+  const chat = (await built.call({ method: 'POST', url: '/openai/threads/runs', body: { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: 'Tell me a rather long story about a cat.' }] } }, apiVersion: V2 })).json()
+  built.clock.advance(700)
+  const writing = await view(built, `threads/${chat.thread_id}/runs/${chat.id}`)
+  t.equal(writing.status, 'in_progress')
+  t.match(section(writing, 'Steps').entries[0].blocks, [{ label: 'reply so far', text: /^You said/ }])
+  t.equal(section(await view(built, `threads/${chat.thread_id}`), 'Messages').entries[1].status, 'in_progress')
+  t.match(section(await view(built, 'overview'), 'In flight').rows, [{ id: chat.id }])
+  built.clock.advance(60_000)
+  t.same(section(await view(built, 'overview'), 'In flight').rows, [], 'ended, though no client has read it yet')
+  t.same(section(await view(built, 'overview'), 'In flight').rows, [], 'and not derived again')
+  const list = await view(built, 'threads')
+  t.match(list.data[0].cells, { latest_run: { text: chat.id }, latest_status: { status: 'completed' }, runs: 1 })
+
+  // Tool call arguments that are not JSON are shown as they are.
+  const tools = (await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }] }, apiVersion: V2 })).json()
+  const call = (await built.call({ method: 'POST', url: '/openai/threads/runs', body: { assistant_id: tools.id, thread: { messages: [{ role: 'user', content: 'call it' }] } }, apiVersion: V2 })).json()
+  built.clock.advance(5000)
+  t.match(section(await view(built, `threads/${call.thread_id}/runs/${call.id}`), 'Steps').entries[0].blocks[0], { text: 'not json', format: 'json' })
+
+  const store = (await built.call({ method: 'POST', url: '/openai/vector_stores', body: { name: '' }, apiVersion: V2 })).json()
+  await built.call({ method: 'POST', url: `/openai/vector_stores/${store.id}/file_batches`, body: { file_ids: [file.id] }, apiVersion: V2 })
+  const withBatch = await view(built, `vector_stores/${store.id}`)
+  t.equal(withBatch.title, `Vector store ${store.id}`)
+  t.match(section(withBatch, 'File batches').rows, [{ cells: { id: { type: 'code', text: /^vsfb_/ }, status: { status: 'in_progress' }, files: 1 } }])
+  await built.call({ method: 'DELETE', url: `/openai/files/${file.id}`, apiVersion: V2 })
+  t.match(section(await view(built, `vector_stores/${store.id}`), 'Files').rows, [{ cells: { filename: '(deleted)', chunks: null } }])
+})
