@@ -8,6 +8,7 @@
 import { homedir, tmpdir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { Type, type TSchema } from '@sinclair/typebox'
 import { API_VERSION_CHECKS, type ApiVersionCheck } from './api-versions.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -283,6 +284,59 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
   }
 }
 
+const literals = (values: readonly string[]) => Type.Union(values.map(value => Type.Literal(value)))
+const wholeNumber = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum })
+
+/** What each kind of option holds, as a schema, and how its error describes a wrong value. */
+const KINDS: Readonly<Record<Kind, { readonly schema: TSchema, readonly is: string }>> = {
+  string: { schema: Type.String({ pattern: '\\S' }), is: 'a non-empty string' },
+  list: { schema: Type.Array(Type.String({ pattern: '\\S' }), { minItems: 1 }), is: 'a list of one or more non-empty strings' },
+  paths: { schema: Type.Union([Type.String({ pattern: '\\S' }), Type.Array(Type.String({ pattern: '\\S' }), { minItems: 1 })]), is: 'a path or a list of paths' },
+  port: { schema: wholeNumber(0, 65535), is: 'a port number from 0 to 65535' },
+  duration: { schema: wholeNumber(0, MAX_DURATION_MS), is: `a whole number of milliseconds from 0 to ${MAX_DURATION_MS}` },
+  'duration-or-auto': { schema: Type.Union([wholeNumber(0, MAX_DURATION_MS), Type.Null()]), is: `null (auto) or a whole number of milliseconds from 0 to ${MAX_DURATION_MS}` },
+  'log-level': { schema: literals(LOG_LEVELS), is: `one of ${LOG_LEVELS.join(', ')}` },
+  'log-format': { schema: literals(LOG_FORMATS), is: `one of ${LOG_FORMATS.join(', ')}` },
+  'api-version-check': { schema: literals(API_VERSION_CHECKS), is: `one of ${API_VERSION_CHECKS.join(', ')}` },
+  clock: { schema: literals(CLOCK_MODES), is: `one of ${CLOCK_MODES.join(', ')}` },
+  bytes: { schema: wholeNumber(1, MAX_BYTES), is: `a whole number of bytes from 1 to ${MAX_BYTES}` },
+  count: { schema: wholeNumber(1, MAX_COUNT), is: `a whole number from 1 to ${MAX_COUNT}` },
+  seed: { schema: wholeNumber(0, Number.MAX_SAFE_INTEGER), is: 'a whole number from 0' },
+  limit: { schema: wholeNumber(0, Number.MAX_SAFE_INTEGER), is: 'a whole number from 0' },
+  boolean: { schema: Type.Boolean(), is: 'true or false' }
+}
+
+/** The one rule between options: a certificate and its key go together. */
+function checkTogether (config: Pick<Config, 'tlsCert' | 'tlsKey'>, names: { cert: string, key: string }): void {
+  if ((config.tlsCert === null) !== (config.tlsKey === null)) {
+    throw new ConfigError(`${names.cert} and ${names.key} go together: give both, or neither (--tls alone uses a self-signed certificate)`)
+  }
+}
+
+/**
+ * A frozen Config from programmatic options (`startEmulator`, embedding): defaults with the given options,
+ * each checked against its kind's schema (the one ConfigSchema is made of). Rejects with ConfigError naming
+ * the first unknown option or wrong value.
+ */
+export async function checkedConfig (options: Readonly<Record<string, unknown>>): Promise<Config> {
+  // Loaded here, not at start-up: the command line checks its strings as it converts them (`convert`).
+  const { Value } = await import('@sinclair/typebox/value')
+  const specs = new Map(OPTIONS.map(spec => [spec.key as string, spec]))
+  for (const [key, value] of Object.entries(options)) {
+    const spec = specs.get(key)
+    if (spec === undefined) throw new ConfigError(`Unknown option '${key}' (the options are config.ts OPTIONS: ${[...specs.keys()].join(', ')})`)
+    if (value === undefined) continue
+    const nullable = DEFAULT_CONFIG[spec.key] === null
+    if (!(nullable && value === null) && !Value.Check(KINDS[spec.kind].schema, value)) {
+      throw new ConfigError(`Invalid value for option '${key}': ${JSON.stringify(value)} is not ${KINDS[spec.kind].is}`)
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
+  const config = makeConfig(defined as Partial<Config>)
+  checkTogether(config, { cert: 'tlsCert', key: 'tlsKey' })
+  return config.tlsCert !== null && !config.tls ? Object.freeze({ ...config, tls: true }) : config
+}
+
 /** Parses flags and environment into a frozen Config, or the request for help or the version. */
 export function parseCommandLine (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
   let values: Record<string, string | boolean | string[] | undefined>
@@ -313,9 +367,7 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
       config[spec.key] = convert(spec, fromEnv, spec.env)
     }
   }
-  if ((config.tlsCert === null) !== (config.tlsKey === null)) {
-    throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither (--tls alone generates a certificate)')
-  }
+  checkTogether(config as Pick<Config, 'tlsCert' | 'tlsKey'>, { cert: '--tls-cert', key: '--tls-key' })
   if (config.tlsCert !== null) config.tls = true
   return { action: 'run', config: Object.freeze(config) as unknown as Config }
 }

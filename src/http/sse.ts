@@ -12,7 +12,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Clock } from '../clock.js'
-import { ApiError, Errors, type OpenAIErrorFields } from '../errors.js'
+import { ApiError, type OpenAIErrorFields } from '../errors.js'
 
 export interface StreamEvent {
   readonly event: string
@@ -45,6 +45,8 @@ export interface EventStreamOptions {
   readonly cut?: () => void
   /** Told about failures after the stream started (they reach the client as an `error` event). */
   readonly onError?: (err: unknown) => void
+  /** What an unexpected failure is told as (the request's 500, errors.ts `internal`). */
+  readonly internalError: ApiError
 }
 
 /** Events pulled per read: bounds what waits in memory when a client reads slowly. */
@@ -59,8 +61,8 @@ export function formatEvent (event: string, data: unknown): string {
 
 const DONE_MESSAGE = formatEvent('done', '[DONE]')
 
-function errorFields (err: unknown): OpenAIErrorFields {
-  return err instanceof ApiError && err.fields ? err.fields : Errors.internal().fields!
+function errorFields (err: unknown, internal: ApiError): OpenAIErrorFields {
+  return (err instanceof ApiError && err.fields ? err.fields : internal.fields)!
 }
 
 /** A Readable of SSE text for `source`; see the module comment for its life cycle. */
@@ -108,7 +110,7 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
           pulled = source.pull(BATCH)
         } catch (err) {
           options.onError?.(err)
-          finish(formatEvent('error', { error: errorFields(err) }))
+          finish(formatEvent('error', { error: errorFields(err, options.internalError) }))
           return
         }
         let text = ''

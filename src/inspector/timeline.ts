@@ -9,9 +9,19 @@ import type { Span, Timeline } from './view.js'
 
 type Phase = Extract<Happening, { kind: 'phase' }>
 
-/** What a step is, in a few words: `message msg_1`, `tool calls: get_weather, lookup`. */
-function stepLabel (step: ReturnType<typeof courseOf>['steps'][number]['step']): string {
-  return step.kind === 'message' ? `message ${step.messageId}` : `tool calls: ${step.calls.map(call => call.name).join(', ')}`
+type PlayedStep = ReturnType<typeof courseOf>['steps'][number]['step']
+
+/**
+ * What a step is, in a few words: `message msg_1`, `tool calls: get_weather, lookup`, `file_search: 3 results`,
+ * `code_interpreter: logs, image` (the hosted tools the run calls by itself).
+ */
+function stepLabel (step: PlayedStep): string {
+  switch (step.kind) {
+    case 'message': return `message ${step.messageId}`
+    case 'tool_calls': return `tool calls: ${step.calls.map(call => call.name).join(', ')}`
+    case 'file_search': return `${step.tool}: ${step.search.results.length} result${step.search.results.length === 1 ? '' : 's'}`
+    case 'code_interpreter': return `code_interpreter${step.outputs.length === 0 ? '' : `: ${step.outputs.map(output => output.type).join(', ')}`}`
+  }
 }
 
 /** The run's timeline at `now` (epoch ms). */

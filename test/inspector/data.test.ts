@@ -3,9 +3,12 @@
  * views as they follow the store and the clock, a run's timeline, the requests journal with its bodies, and
  * the 404s. The page draws exactly these documents (src/inspector/view.ts).
  */
+import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Fixtures } from '../../src/fixtures.js'
 import { build, multipart, seedAssistantAndThread, uploadFile, V2, type Built } from '../helper.js'
+
+const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 
 const fixtures: Fixtures = {
   assistants: [],
@@ -105,6 +108,43 @@ t.test('a run\'s view follows the clock: timeline, steps with arguments and outp
   t.match(messages.entries[1], { status: 'completed', blocks: [{ label: 'text', text: 'Sunny: 21 °C' }] })
   t.match(section(thread, 'Runs').rows, [{ id: runId, cells: { status: { type: 'status', status: 'completed' }, scenario: 'weather lookup' } }])
   t.same(field(thread, 'metadata'), { type: 'list', items: [{ type: 'code', text: 'suite=inspector' }] })
+})
+
+t.test('hosted tools in a run: a file search with its results and the citations it gave, a code_interpreter call with its input, logs and image', async t => {
+  const built = await build(t, { fixtures: FIXTURES_DIR, queuedMs: 0, inProgressMs: 100 })
+  const searched = (await built.call({ method: 'POST', url: '/openai/threads/thread_handbook/runs', body: { assistant_id: 'asst_handbook' }, apiVersion: V2 })).json()
+  built.clock.advance(5000)
+  const run = await view(built, `threads/thread_handbook/runs/${searched.id}`)
+  t.equal(run.status, 'completed')
+  t.same(section(run, 'Timeline').timeline.lanes.map((lane: { label: string }) => lane.label), ['status', 'step 1: file_search: 3 results', 'step 2: message'])
+  t.match(section(run, 'Timeline').timeline.events.map((e: { text: string }) => e.text), [/./, /./, /^step step_\w+ created \(file_search: 3 results\)$/])
+  const [search, reply] = section(run, 'Steps').entries
+  t.equal(search.title, 'tool_calls')
+  t.match(field(search, 'call'), { type: 'code', text: /^file_search call_\w+$/ })
+  t.same(field(search, 'queries'), { type: 'list', items: [{ type: 'code', text: 'How long is the warranty on a tent?' }] })
+  t.same(field(search, 'ranking'), { type: 'code', text: 'default_2024_08_21, score_threshold 0' })
+  t.equal(field(search, 'results'), 3)
+  t.match(search.blocks[0], { label: /^result 1: warranty\.txt \((?:file|assistant)-\w+\)$/, note: 'score 1', text: /two-year warranty/ })
+  t.equal(reply.title, 'message_creation')
+
+  const thread = await view(built, 'threads/thread_handbook')
+  const answer = section(thread, 'Messages').entries.at(-1)
+  const annotations = JSON.parse(answer.blocks.find((b: { label: string }) => b.label === 'annotations').text)
+  t.match(annotations, [{ type: 'file_citation', text: '【2:0†warranty.txt】', file_citation: { file_id: /^(?:file|assistant)-/ } }], 'in the wire\'s v2 shape')
+  t.same(field(answer, 'annotated files'), { type: 'list', items: [{ type: 'link', text: annotations[0].file_citation.file_id, ref: `files/${annotations[0].file_citation.file_id}` }] })
+
+  const analystThread = (await built.call({ method: 'POST', url: '/openai/threads', body: { messages: [{ role: 'user', content: 'Chart the sales.' }] }, apiVersion: V2 })).json().id
+  const analysed = (await built.call({ method: 'POST', url: `/openai/threads/${analystThread}/runs`, body: { assistant_id: 'asst_analyst' }, apiVersion: V2 })).json()
+  built.clock.advance(5000)
+  const coded = await view(built, `threads/${analystThread}/runs/${analysed.id}`)
+  t.equal(coded.status, 'completed')
+  t.equal(section(coded, 'Timeline').timeline.lanes[1].label, 'step 1: code_interpreter: logs, image')
+  const [code] = section(coded, 'Steps').entries
+  t.match(field(code, 'call'), { type: 'code', text: /^code_interpreter call_\w+$/ })
+  t.match(code.blocks, [{ label: 'input', text: /^import matplotlib/ }, { label: 'logs', text: 'Best month: 6 (125 units)\n' }])
+  const image = field(code, 'image') as { type: string, text: string, ref: string }
+  t.match(image, { type: 'link', ref: `files/${image.text}` })
+  t.match(await view(built, image.ref), { title: /monthly-sales\.png/ }, 'the image it made is a file the inspector shows')
 })
 
 t.test('a failed run shows last_error; an unnamed scenario is named by its place', async t => {

@@ -7,7 +7,9 @@ import { presentMessage } from '../../presenters/message.js'
 import { presentRun, presentStep } from '../../presenters/run.js'
 import { isTerminal, runStateAt } from '../../runs/lifecycle.js'
 import type { Message } from '../../schemas/message.js'
-import type { MessageRecord, RunRecord, ThreadRecord } from '../../store/records.js'
+import { codeShown } from '../../runs/pieces.js'
+import { presentAnnotation } from '../../tools/citations.js'
+import type { HostedToolStep, MessageRecord, RunRecord, ThreadRecord } from '../../store/records.js'
 import type { Tenant } from '../../control/tenants.js'
 import { findTenant, sectionOffset, tenantItems, tenantRef, type ChildKind, type InspectorContext, type InspectorKind, type ViewQuery } from '../kind.js'
 import { runTimeline } from '../timeline.js'
@@ -72,7 +74,9 @@ function messageEntry (record: MessageRecord, tenant: Tenant): Entry {
   for (const part of record.content) {
     if (part.type === 'text') {
       blocks.push({ label: 'text', text: part.text.value, format: 'text' })
-      if (part.text.annotations.length > 0) blocks.push({ label: 'annotations', text: JSON.stringify(part.text.annotations, null, 2), format: 'json' })
+      // As a client reads them (file_citation, file_path in v2's shape); the files they name follow as links.
+      const annotations = part.text.annotations.map(annotation => presentAnnotation(annotation, 'v2'))
+      if (annotations.length > 0) blocks.push({ label: 'annotations', text: JSON.stringify(annotations, null, 2), format: 'json' })
     } else if (part.type === 'image_file') {
       fields.push({ label: 'image file', value: fileLink(part.image_file.file_id, tenant) })
     } else {
@@ -88,6 +92,8 @@ function messageEntry (record: MessageRecord, tenant: Tenant): Entry {
         : list([fileLink(a.file_id, tenant), ...(a.tools ?? []).map(tool => code(String(tool.type)))])))
     })
   }
+  const cited = [...new Set(record.content.flatMap(part => part.type === 'text' ? part.text.annotations.map(a => a.fileId) : []))]
+  if (cited.length > 0) fields.push({ label: 'annotated files', value: list(cited.map(id => fileLink(id, tenant))) })
   if (record.fileIds.length > 0) fields.push({ label: 'file_ids', value: list(record.fileIds.map(id => fileLink(id, tenant))) })
   if (record.incompleteReason !== undefined) fields.push({ label: 'incomplete_details', value: code(`reason: ${record.incompleteReason}`) })
   if (Object.keys(message.metadata ?? {}).length > 0) fields.push({ label: 'metadata', value: metadataCell(record.metadata) })
@@ -147,17 +153,49 @@ function stepEntry (run: RunRecord, step: ReturnType<typeof runStateAt>['steps']
   if (step.step.kind === 'message') {
     fields.push({ label: 'message', value: link(step.step.messageId, `${threadRef(run.threadId, tenant)}#${encodeURIComponent(step.step.messageId)}`) })
     if (step.shownText !== null && step.shownText !== '') blocks.push({ label: 'reply so far', text: step.shownText, format: 'text' })
-  } else {
+  } else if (step.step.kind === 'tool_calls') {
     for (const call of step.shownCalls) {
       blocks.push({ label: `${call.name}(…) ${call.id}: arguments`, text: prettyJson(call.arguments), format: 'json' })
       const output = step.outputs.get(call.id)
       if (output !== undefined) blocks.push({ label: `${call.name}(…) ${call.id}: output`, text: output, format: 'text' })
     }
+  } else {
+    hostedCall(step.step, step.piecesShown, tenant, fields, blocks)
   }
   if (wire.usage !== null) fields.push({ label: 'usage', value: usageText(wire.usage) })
   const ended = step.completedAt ?? step.cancelledAt ?? step.expiredAt
   if (ended !== null) fields.push({ label: step.status, value: duration(ended - step.createdAt) })
   return { id: wire.id, title: wire.type, status: wire.status, at: step.createdAt, fields, blocks }
+}
+
+/**
+ * A hosted tool call (run by the service itself, no outputs to submit) as far as the step shows it, the same as
+ * its wire form (presenters/run.ts): a file search whole once begun, with its queries, ranking and each result
+ * with its text (what `include[]=…results[*].content` adds); a code_interpreter call's input as written so far,
+ * then its logs and the files its images became.
+ */
+function hostedCall (step: HostedToolStep, piecesShown: number, tenant: Tenant, fields: Field[], blocks: Block[]): void {
+  fields.push({ label: 'call', value: code(`${step.kind === 'file_search' ? step.tool : 'code_interpreter'} ${step.callId}`) })
+  if (piecesShown === 0) return
+  if (step.kind === 'file_search') {
+    const { search } = step
+    fields.push(
+      { label: 'queries', value: list(search.queries.map(query => code(query))) },
+      { label: 'ranking', value: code(`${search.ranker}, score_threshold ${search.scoreThreshold}`) },
+      { label: 'results', value: search.results.length }
+    )
+    search.results.forEach((result, n) => {
+      blocks.push({ label: `result ${n + 1}: ${result.fileName} (${result.fileId})`, note: `score ${result.score}`, text: result.text, format: 'text' })
+    })
+    return
+  }
+  const shown = codeShown(step, piecesShown)
+  blocks.push({ label: 'input', text: shown.input, format: 'text' })
+  if (!shown.outputs) return
+  for (const output of step.outputs) {
+    if (output.type === 'logs') blocks.push({ label: 'logs', text: output.logs, format: 'text' })
+    else fields.push({ label: 'image', value: fileLink(output.fileId, tenant) })
+  }
 }
 
 const usageText = (usage: { prompt_tokens: number, completion_tokens: number, total_tokens: number }) =>
