@@ -4,7 +4,8 @@
  *
  * 1. The quick start's emulator (the built dist/server.js, so the page's files are found from dist/, on the real
  *    clock): a thread appears, its run appears and reaches `completed` on the page without a reload, its timeline
- *    shows each status, and the request that failed is found in the journal with its response body.
+ *    shows each status, and the request that failed is found in the journal with its response body; a run of the
+ *    handbook assistant shows its file_search step with the results, and the thread the citation its reply gave.
  * 2. An emulator with a virtual clock and an admin key: the page asks for the key (Basic), the clock is advanced
  *    from the page, a run waits for tool outputs, takes them from a client and completes, and its timeline is
  *    saved as a screenshot (docs/images/inspector-run-timeline.png with UPDATE_SCREENSHOT=1, for the docs).
@@ -123,6 +124,18 @@ if (executablePath !== undefined) {
     // Every view has its own URL: a reload shows the same view.
     await page.reload()
     await page.getByRole('heading', { level: 1, name: `GET /openai/threads/thread_nope?api-version=${API}` }).waitFor()
+
+    // A run that searches the quick start's handbook: the hosted tool's step, its results, the citation it gave.
+    const searched = await api(base, 'POST', '/threads/thread_handbook/runs', { assistant_id: 'asst_handbook' })
+    await page.goto(`${base}/_emulator/ui/threads/thread_handbook/runs/${searched.id}`)
+    await page.getByRole('status', { name: 'Status' }).filter({ hasText: 'completed' }).waitFor()
+    t.ok(await changes.getByRole('cell', { name: /^step step_\w+ created \(file_search: 3 results\)$/ }).isVisible(), 'the timeline names the search')
+    const searchStep = page.getByRole('region', { name: 'Steps' })
+    t.ok(await searchStep.getByText(/^result 1: warranty\.txt/).isVisible(), 'the search\'s best result')
+    t.ok(await searchStep.getByText('How long is the warranty on a tent?', { exact: true }).isVisible(), 'the query it searched with')
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'thread_handbook' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Thread thread_handbook' }).waitFor()
+    t.ok(await page.getByText(/"text": "【2:0†warranty\.txt】"/).isVisible(), 'the reply\'s citation')
     check()
     await context.close()
     proc.child.kill('SIGTERM')
