@@ -1,7 +1,8 @@
 /**
  * The test control plane under /_emulator (never under an API door): JSON, no api-version, no API key.
  * `--no-admin` leaves only health, ready and the TLS certificate (the open routes); `--admin-key` requires
- * `x-emulator-admin-key` on the rest (gates/admin.ts). docs/control-plane.md has a curl example of each.
+ * `x-emulator-admin-key` on the rest (gates/admin.ts). docs/control-plane.md has a curl example of each. The
+ * inspector page and its data (routes/inspector.ts) are admin routes like these.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -17,6 +18,7 @@ import { presentRun } from '../presenters/run.js'
 import { RESPONSE_STATUSES } from '../responses/course.js'
 import { ResponseObjectSchema } from '../schemas/response.js'
 import { RUN_STATUSES, RunSchema } from '../schemas/run.js'
+import inspectorRoutes from './inspector.js'
 
 const ClockSchema = Type.Object({
   mode: Type.Union([Type.Literal('real'), Type.Literal('virtual')]),
@@ -58,6 +60,7 @@ const emulatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   if (config.noAdmin) return
+  await app.register(inspectorRoutes)
 
   const clockView = () => ({ mode: isManualClock(clock) ? 'virtual' as const : 'real' as const, now: clock.now() })
 

@@ -303,6 +303,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     responses: responses.table,
     conversations: conversations.table,
     conversationItems,
-    agents: agents.table
+    agents: agents.table,
+    get usedBytes () { return ledger.totalBytes }
   }
 }

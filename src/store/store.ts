@@ -47,4 +47,6 @@ export interface Store {
   readonly conversationItems: ChildTable<ConversationItemRecord>
   /** Foundry agents (the new, versioned ones), by name, each with its versions. */
   readonly agents: Table<AgentRecord>
+  /** What the stored records weigh, in bytes (what `--max-store-bytes` bounds; the inspector shows it). */
+  readonly usedBytes: number
 }
