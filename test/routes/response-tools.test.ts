@@ -211,3 +211,19 @@ t.test('a function call, then the search after its output: the continuation keep
   const items = (await call('GET', `/responses/${second.id}/input_items`)).json()
   t.equal(items.data[0].type, 'function_call_output')
 })
+
+t.test('the state document keeps a response\'s search and citations; a conversation keeps the search as an item', async t => {
+  const built = await buildIt(t)
+  const call = on(built)
+  const { id } = (await call('POST', '/conversations', {})).json()
+  const response = (await call('POST', '/responses', { model: 'gpt-4o', conversation: id, input: QUESTION, tools: [FILE_SEARCH], include: ['file_search_call.results'] })).json()
+  const items = (await call('GET', `/conversations/${id}/items?order=asc`)).json().data
+  t.same(items.map((item: Item) => item.type), ['message', 'file_search_call', 'message'])
+  t.same(items[1], response.output[0], 'the search as the response showed it')
+  t.same(items[2].content[0].annotations, response.output[1].content[0].annotations)
+
+  const document = (await built.app.inject({ method: 'GET', url: '/_emulator/state' })).json()
+  await built.app.inject({ method: 'POST', url: '/_emulator/reset' })
+  t.equal((await built.app.inject({ method: 'PUT', url: '/_emulator/state', payload: document })).statusCode, 204)
+  t.same((await call('GET', `/responses/${response.id}?include[]=file_search_call.results`)).json(), response)
+})
