@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommandLine } from './config.js'
 import { FixturesError } from './fixtures.js'
+import { credentialsOpen } from './gates/credentials.js'
 import { StateFileError } from './control/state.js'
 import { TlsError } from './tls.js'
 
@@ -87,7 +88,7 @@ async function main (): Promise<void> {
     const why = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : message
     throw new ListenError(`cannot listen on ${config.host}:${config.port}: ${why}${code === undefined ? '' : ` (${code})`}`)
   }
-  if (config.apiKeys.length === 0) app.log.warn('No api keys configured: any non-empty api-key is accepted')
+  if (credentialsOpen(config)) app.log.warn('No api keys configured: any non-empty api-key is accepted')
 }
 
 main().catch((err: unknown) => {
