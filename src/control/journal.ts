@@ -1,15 +1,16 @@
 /**
  * The requests journal (GET /_emulator/requests): a bounded ring of the most recent requests. It keeps
- * what a test needs to assert on calls, and never keys, tokens or bodies; query values whose names look
- * secret are masked.
+ * what a test needs to assert on calls, and never keys, tokens or bodies: paths are masked by the log's own
+ * `scrubUrl` (logging.ts), by what a value is called and by what it looks like.
  */
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { classify, type FrontDoor } from '../api-surface.js'
+import { scrubUrl } from '../logging.js'
 
 export const JournalEntrySchema = Type.Object({
   method: Type.String(),
-  path: Type.String({ description: 'Path and query; secret-looking query values are replaced by ***' }),
+  path: Type.String({ description: 'Path and query; secrets (by name or by shape) are replaced by ***' }),
   api_version: Type.Union([Type.String(), Type.Null()]),
   flavour: Type.Union([Type.Literal('azure'), Type.Literal('openai'), Type.Literal('agents'), Type.Literal('emulator')]),
   status: Type.Integer({ description: '0 when a fault dropped the connection' }),
@@ -22,21 +23,8 @@ export type JournalEntry = Static<typeof JournalEntrySchema>
 
 export const JOURNAL_SIZE = 1000
 
-const SECRET_NAME = /key|token|secret|sig|password|passwd|auth|credential|code/i
-
-/** `url` with the values of secret-looking query parameters replaced by `***`. */
-export function scrubUrl (url: string): string {
-  const at = url.indexOf('?')
-  if (at < 0) return url
-  const query = url.slice(at + 1).split('&').map(pair => {
-    const eq = pair.indexOf('=')
-    const name = eq < 0 ? pair : pair.slice(0, eq)
-    let decoded = name
-    try { decoded = decodeURIComponent(name) } catch {}
-    return eq >= 0 && SECRET_NAME.test(decoded) ? `${name}=***` : pair
-  })
-  return `${url.slice(0, at)}?${query.join('&')}`
-}
+/** What replaces a secret in a journal path. */
+const JOURNAL_MASK = '***'
 
 export interface Journal<Raw = JournalEntry> {
   /** Keeps `entry` as given: it is turned into a JournalEntry only when listed, so recording stays cheap. */
@@ -94,11 +82,11 @@ export function recordOf (request: FastifyRequest, status: number, elapsedMs: nu
   }
 }
 
-function presentRequest (recorded: RecordedRequest): JournalEntry {
+function presentRequest (recorded: RecordedRequest, secrets: readonly string[]): JournalEntry {
   const flavour = recorded.door.name
   return {
     method: recorded.method,
-    path: scrubUrl(recorded.url),
+    path: scrubUrl(recorded.url, { mask: JOURNAL_MASK, secrets }),
     api_version: flavour === 'azure' && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
     flavour,
     status: recorded.status,
@@ -108,5 +96,6 @@ function presentRequest (recorded: RecordedRequest): JournalEntry {
   }
 }
 
-/** The requests journal of GET /_emulator/requests, fed by the pipeline's last step. */
-export const createRequestJournal = (): Journal<RecordedRequest> => createJournal(undefined, presentRequest)
+/** The requests journal of GET /_emulator/requests, fed by the pipeline's last step; `secrets` are the configured ones. */
+export const createRequestJournal = (secrets: readonly string[] = []): Journal<RecordedRequest> =>
+  createJournal(undefined, recorded => presentRequest(recorded, secrets))
