@@ -6,11 +6,15 @@
  * (routes/search-bounds.test.ts), state export (control/state-export.test.ts), and everything over a socket
  * (http-guards.test.ts, tls.test.ts, e2e/hostile-neighbours.test.ts).
  */
-import Ajv from 'ajv'
+import { Ajv } from 'ajv'
+import { join } from 'node:path'
 import t from 'tap'
+import { buildApp } from '../src/app.js'
+import { MAX_CLOCK_MS, manualClock } from '../src/clock.js'
+import { makeConfig } from '../src/config.js'
 import { REDACTED, looksLikeSecret, scrubSecrets, scrubUrl } from '../src/logging.js'
 import { SampleTooLarge, sampleFromSchema } from '../src/runs/json-sample.js'
-import { API_KEY, V2, build } from './helper.js'
+import { API_KEY, V2, build, seedAssistantAndThread } from './helper.js'
 
 const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 const JWT = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'someone', exp: 4e9 })}.c2lnbmF0dXJlLXNlY3JldA`
@@ -115,4 +119,50 @@ t.test('15. generated arguments are valid for schemas nested deeper than 8 level
       t.ok(ajv.validate(parameters, args), `${name}: the arguments validate against the function's parameters`)
     }
   }
+})
+
+t.test('14. an export made near the clock\'s ceiling imports again, also as a --state-file restart', async t => {
+  const dir = t.testdir({})
+  const stateFile = join(dir, 'state.json')
+  const clock = manualClock(MAX_CLOCK_MS - 1000)
+  const first = await buildApp(makeConfig({ logLevel: 'silent', stateFile }), { clock })
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    first.inject({ method, url: `${url}?api-version=${V2}`, headers: { 'api-key': 'k' }, ...(payload ? { payload } : {}) })
+  const assistant = (await call('POST', '/openai/assistants', { model: 'gpt-4o' })).json()
+  const thread = (await call('POST', '/openai/threads', { messages: [{ role: 'user', content: 'hi' }] })).json()
+  t.equal((await call('POST', `/openai/threads/${thread.id}/runs`, { assistant_id: assistant.id })).statusCode, 200, 'a run whose expiry is past the ceiling')
+  const file = (await first.inject({ method: 'POST', url: `/openai/files?api-version=${V2}`, headers: { 'api-key': 'k', 'content-type': 'multipart/form-data; boundary=b' }, payload: '--b\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nassistants\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--b--\r\n' })).json()
+  t.equal((await call('POST', '/openai/vector_stores', { file_ids: [file.id] })).statusCode, 200, 'a file that is ready past the ceiling')
+  const exported = await first.inject({ url: '/_emulator/state' })
+  const imported = await first.inject({ method: 'PUT', url: '/_emulator/state', payload: exported.body, headers: { 'content-type': 'application/json' } })
+  t.equal(imported.statusCode, 204, `the export imports again: ${imported.body.slice(0, 200)}`)
+  await first.close()
+  const second = await buildApp(makeConfig({ logLevel: 'silent', stateFile }), { clock: manualClock(MAX_CLOCK_MS - 1000) })
+  t.equal((await second.inject({ url: `/openai/assistants/${assistant.id}?api-version=${V2}`, headers: { 'api-key': 'k' } })).statusCode, 200, 'and the --state-file restart starts')
+  await second.close()
+})
+
+t.test('14. a state document cannot hold what the API would refuse', async t => {
+  const built = await build(t)
+  const { threadId } = await seedAssistantAndThread(built, V2)
+  const document = (await built.app.inject({ url: '/_emulator/state' })).json()
+  const put = (doc: unknown) => built.app.inject({ method: 'PUT', url: '/_emulator/state', payload: doc as object })
+  const tooLong = structuredClone(document)
+  tooLong.tenants[0].messages[0].content[0].text.value = 'x'.repeat(256_001)
+  const refused = await put(tooLong)
+  t.equal(refused.statusCode, 400)
+  t.match(refused.json(), { error: { code: 'invalid_state', param: '$.tenants[0].messages[0].content[0].text.value', message: /longer than 256000 characters/ } })
+  const metadata = structuredClone(document)
+  metadata.tenants[0].threads[0].metadata = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']))
+  t.match((await put(metadata)).json(), { error: { param: '$.tenants[0].threads[0].metadata', message: /more than 16 pairs/ } })
+  const instructions = structuredClone(document)
+  instructions.tenants[0].assistants[0].instructions = 'i'.repeat(256_001)
+  t.match((await put(instructions)).json(), { error: { param: '$.tenants[0].assistants[0].instructions' } })
+  const reply = structuredClone(document)
+  reply.tenants[0].messages[0].role = 'assistant'
+  reply.tenants[0].messages[0].content[0].text.value = 'x'.repeat(256_100)
+  t.equal((await put(reply)).statusCode, 204, 'a reply the emulator wrote may quote a whole user message')
+  const parts = await built.call({ method: 'POST', url: `/openai/threads/${threadId}/messages`, apiVersion: V2, body: { role: 'user', content: [{ type: 'text', text: 'x'.repeat(256_001) }] } })
+  t.equal(parts.statusCode, 400, 'the API holds a text part to the same limit as string content')
+  t.equal(parts.json().error.code, 'string_above_max_length')
 })

@@ -8,13 +8,17 @@
  * one field. Version 1 documents are still read: `upgradeV1` turns each into version 2 first.
  *
  * Import is all or nothing: the document is checked against the schema, every child must have its parent,
- * and every run's course must play (runs/lifecycle.ts) before anything is replaced.
+ * no object is bigger than the API itself accepts (`limitProblem`), and every run's course must play
+ * (runs/lifecycle.ts) before anything is replaced. Whatever an export holds imports again: a deadline the
+ * services set past the clock's ceiling (a run created in the last minutes of year 9999) is written as the
+ * ceiling, which the clock never passes.
  */
 import { renameSync, writeFileSync, readFileSync, existsSync } from 'node:fs'
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox'
 import { MAX_CLOCK_MS } from '../clock.js'
 import { Errors } from '../errors.js'
 import { runStateAt } from '../runs/lifecycle.js'
+import { LIMITS } from '../schemas/limits.js'
 import { promptOf } from '../runs/script.js'
 import {
   AssistantRecordSchema, FileRecordSchema, MessageRecordSchema, RunRecordSchema, ThreadRecordSchema, VectorStoreFileBatchRecordSchema,
@@ -56,6 +60,12 @@ export const StateDocumentSchema = Type.Object({
 export type StateDocument = Static<typeof StateDocumentSchema>
 type TenantState = Static<typeof TenantStateSchema>
 
+/** A record with its `key` deadline at most the clock's ceiling (the same record when it already is). */
+function withinCeiling<T extends object> (record: T, key: keyof T & string): T {
+  const value = record[key]
+  return typeof value === 'number' && value > MAX_CLOCK_MS ? { ...record, [key]: MAX_CLOCK_MS } : record
+}
+
 function exportTenant (owner: string, store: Store): TenantState {
   const threads = store.threads.list()
   const vectorStores = store.vectorStores.list()
@@ -66,11 +76,11 @@ function exportTenant (owner: string, store: Store): TenantState {
     assistants: records(store.assistants.list()),
     threads: records(threads),
     messages: records(threads.flatMap(t => store.messages.list(t.id))),
-    runs: records(threads.flatMap(t => store.runs.list(t.id))),
+    runs: records(threads.flatMap(t => store.runs.list(t.id)).map(run => withinCeiling(run, 'expiresAt'))),
     files: store.files.list().map(f => ({ ...f, content: f.content.toString('base64') })),
     vector_stores: records(vectorStores),
-    vector_store_files: records(vectorStores.flatMap(v => store.vectorStoreFiles.list(v.id))),
-    vector_store_file_batches: records(vectorStores.flatMap(v => store.vectorStoreFileBatches.list(v.id)))
+    vector_store_files: records(vectorStores.flatMap(v => store.vectorStoreFiles.list(v.id)).map(f => withinCeiling(f, 'readyAt'))),
+    vector_store_file_batches: records(vectorStores.flatMap(v => store.vectorStoreFileBatches.list(v.id)).map(b => withinCeiling(b, 'readyAt')))
   }
 }
 
@@ -201,6 +211,8 @@ export async function importState (json: unknown, makeStore: () => Store): Promi
   checked.tenants.forEach((tenant, t) => {
     const at = (section: string, i: number) => `$.tenants[${t}].${section}[${i}]`
     if (stores.has(tenant.owner)) throw Errors.invalidStateDocument(`$.tenants[${t}].owner`, `owner '${tenant.owner}' appears twice`)
+    const tooBig = limitProblem(tenant, t)
+    if (tooBig !== undefined) throw Errors.invalidStateDocument(tooBig.where, tooBig.problem)
     const store = makeStore()
     stores.set(tenant.owner, store)
     for (const a of tenant.assistants) store.assistants.put(a)
@@ -232,6 +244,41 @@ export async function importState (json: unknown, makeStore: () => Store): Promi
     })
   })
   return { now: checked.now, stores }
+}
+
+/**
+ * The first field of a tenant that holds more than the API accepts on creation (schemas/limits.ts), as the
+ * 400's path and problem: a user message's text parts (each at most the message limit, at most
+ * `contentParts` of them), an assistant's name, description and instructions, and every object's metadata.
+ * Replies the emulator wrote itself may be longer (they quote the user), so assistant messages are not judged.
+ */
+function limitProblem (tenant: TenantState, t: number): { where: string, problem: string } | undefined {
+  const at = (section: string, i: number, field: string) => `$.tenants[${t}].${section}[${i}].${field}`
+  const tooLong = (text: unknown, max: number) => typeof text === 'string' && text.length > max
+  const metadataProblem = (metadata: Readonly<Record<string, string>>): string | undefined => {
+    const entries = Object.entries(metadata)
+    if (entries.length > LIMITS.metadataPairs) return `more than ${LIMITS.metadataPairs} pairs`
+    const key = entries.find(([k, v]) => k.length > LIMITS.metadataKey || v.length > LIMITS.metadataValue)
+    return key === undefined ? undefined : `the pair '${key[0].slice(0, LIMITS.metadataKey)}' is longer than the API accepts`
+  }
+  for (const [i, message] of tenant.messages.entries()) {
+    if (message.role !== 'user') continue
+    if (message.content.length > LIMITS.contentParts) return { where: at('messages', i, 'content'), problem: `more than ${LIMITS.contentParts} content parts` }
+    const part = message.content.findIndex(p => p.type === 'text' && p.text.value.length > LIMITS.messageContent)
+    if (part >= 0) return { where: at('messages', i, `content[${part}].text.value`), problem: `longer than ${LIMITS.messageContent} characters` }
+  }
+  for (const [i, assistant] of tenant.assistants.entries()) {
+    for (const [field, max] of [['name', LIMITS.assistantName], ['description', LIMITS.assistantDescription], ['instructions', LIMITS.instructions]] as const) {
+      if (tooLong(assistant[field], max)) return { where: at('assistants', i, field), problem: `longer than ${max} characters` }
+    }
+  }
+  for (const section of ['assistants', 'threads', 'messages', 'runs', 'vector_stores'] as const) {
+    for (const [i, record] of (tenant[section] as ReadonlyArray<{ metadata?: Readonly<Record<string, string>> | null }>).entries()) {
+      const problem = record.metadata === undefined || record.metadata === null ? undefined : metadataProblem(record.metadata)
+      if (problem !== undefined) return { where: at(section, i, 'metadata'), problem }
+    }
+  }
+  return undefined
 }
 
 /** What the schema cannot say about a run's passes: replies only for the message steps each pass wrote, a prompt only on the first. */
