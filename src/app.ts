@@ -7,7 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CONTROL_PREFIX, FRONT_DOORS } from './api-surface.js'
 import type { Config } from './config.js'
-import { exportState, writeStateFile } from './control/state.js'
+import { stateDocumentText, writeStateFile } from './control/state.js'
 import { capConnections, clientErrorHandler, serverLimitOptions } from './http/guards.js'
 import { sendApiError } from './http/errors.js'
 import pipeline, { notFound, type ResponseInspector } from './http/pipeline.js'
@@ -63,7 +63,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const { stateFile } = config
   if (stateFile !== null) {
     // Graceful shutdown (server.ts and startEmulator's close) closes the app: the state is written then.
-    app.addHook('onClose', async () => { writeStateFile(stateFile, exportState(runtime.tenants.list(), runtime.clock.now())) })
+    app.addHook('onClose', async () => { await writeStateFile(stateFile, stateDocumentText(runtime.tenants.list(), runtime.clock.now())) })
   }
   // Where the kept certificate is, at every start: the file NODE_EXTRA_CA_CERTS names stays the same.
   if (tls?.generated === true) app.log.info({ certificatePath: tls.certificatePath, validTo: tls.validTo }, describeGeneratedCertificate(tls))
