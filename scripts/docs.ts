@@ -69,6 +69,7 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   emulatorConflict: () => Errors.emulatorConflict("Run run_abc123 cannot reach status 'completed' from 'requires_action': it waits for tool outputs (submit them with submit_tool_outputs); left alone it becomes expired."),
   invalidStateDocument: () => Errors.invalidStateDocument('$.version', 'Expected 2'),
   faultRuleNotFound: () => Errors.faultRuleNotFound('fault_9'),
+  shuttingDown: () => Errors.shuttingDown(),
   invalidFaultPath: () => Errors.invalidFaultPath("extglob patterns such as '@(…)' are not supported; use *, **, ?, [...] and {a,b}"),
   batchNotCancellable: () => Errors.batchNotCancellable('completed'),
   chunkOverlapTooLarge: () => Errors.chunkOverlapTooLarge(500, 800, 'chunking_strategy.static.chunk_overlap_tokens'),

@@ -280,6 +280,10 @@ export const Errors = {
   agentsRouteNotFound: (method: string, path: string) => openAIError(404, `Resource not found: ${method} ${path}`,
     { code: 'not_found' }),
 
+  /** The `event: error` of a stream the emulator ended as it shut down (http/drain.ts), after its grace period. */
+  shuttingDown: () => openAIError(503, 'The emulator is shutting down: this stream was ended before the run did.',
+    { type: 'server_error', code: 'server_shutting_down' }),
+
   // Anything unexpected: the message is masked, the cause is logged
   internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',
     { type: 'server_error' })

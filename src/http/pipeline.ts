@@ -160,11 +160,12 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.setSerializerCompiler(lazySerializer)
 
   // 9. errors
-  app.setErrorHandler<FastifyError>((err, request, reply) => {
+  app.setErrorHandler<FastifyError>(async (err, request, reply) => {
     const apiError = toApiError(err, request, config.maxBodyBytes)
     if (apiError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
-    // A refused body still arriving (413, bad JSON early on): read the rest so the answer reaches the client.
-    drainRefusedBody(request, reply)
+    // A refused body still arriving (413, bad JSON early on): read the rest first, so the answer reaches a
+    // client that is done sending.
+    await drainRefusedBody(request, reply)
     return sendApiError(reply, apiError)
   })
   app.setNotFoundHandler((request, reply) => sendApiError(reply, notFound(request)))
