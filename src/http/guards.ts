@@ -75,8 +75,9 @@ function isTlsFailure (err: NodeJS.ErrnoException & { library?: unknown }, socke
 
 /**
  * Fastify's `clientErrorHandler`: Node's HTTP parser refused the request before any route saw it. The answer
- * is written straight to the socket, in the envelope of the request's front door, with no body for HEAD, and
- * the connection is closed:
+ * is written straight to the socket, in the envelope of the request's front door, and the connection is closed
+ * (so a body after a HEAD whose request line the parser did not keep is never read as a next answer; a HEAD
+ * it saw gets none):
  * - a header block over Node's limit: 431; a request (or its headers) too slow to arrive: 408;
  * - a method Node does not know: what an unrouted method gets there (the door's `notFound`);
  * - anything else: 400.
