@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { API_VERSIONS } from '../src/api-versions.js'
+import { FILE_SEARCH_EXTENSIONS } from '../src/checks/file-types.js'
 import { OPTIONS } from '../src/config.js'
 import { Errors, type ApiError } from '../src/errors.js'
 import { matrixMarkdown } from '../test/contract/matrix.js'
@@ -49,7 +50,8 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   stringTooShort: () => Errors.stringTooShort('model', 1, 0),
   patternMismatch: () => Errors.patternMismatch('assistants[0].id', '^asst_[A-Za-z0-9_-]+$'),
   arrayTooLong: () => Errors.arrayTooLong('tools', 128, 130),
-  arrayTooShort: () => Errors.arrayTooShort('scenarios[0].steps', 1, 0),
+  arrayTooShort: () => Errors.arrayTooShort('file_ids', 2, 1),
+  emptyArray: () => Errors.emptyArray('content', 1),
   tooManyProperties: () => Errors.tooManyProperties('metadata', 16, 17),
   propertyNameTooLong: () => Errors.propertyNameTooLong('metadata', 'k'.repeat(65), 64),
   numberOutOfRange: () => Errors.numberOutOfRange('limit', 'minimum', 1, 0),
@@ -73,14 +75,19 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   invalidFaultPath: () => Errors.invalidFaultPath("extglob patterns such as '@(…)' are not supported; use *, **, ?, [...] and {a,b}"),
   batchNotCancellable: () => Errors.batchNotCancellable('completed'),
   chunkOverlapTooLarge: () => Errors.chunkOverlapTooLarge(500, 800, 'chunking_strategy.static.chunk_overlap_tokens'),
+  unsupportedRetrievalFiles: () => Errors.unsupportedRetrievalFiles(['.png'], FILE_SEARCH_EXTENSIONS),
+  uploadNotJsonl: () => Errors.uploadNotJsonl('Batch'),
+  agentsInvalidExtension: () => Errors.agentsInvalidExtension('geojson'),
   tooManyAssistantFiles: () => Errors.tooManyAssistantFiles(20),
   threadHasActiveRun: () => Errors.threadHasActiveRun('thread_abc123', 'run_abc123'),
   runRejectsToolOutputs: () => Errors.runRejectsToolOutputs('expired'),
   toolOutputsMismatch: () => Errors.toolOutputsMismatch(['call_a', 'call_b'], ['call_a']),
+  duplicateToolCallIds: () => Errors.duplicateToolCallIds(['call_a', 'call_a']),
   invalidToolChoice: () => Errors.invalidToolChoice("'tool_choice' names the function 'f', which is not one of the run's tools."),
   runNotCancellable: () => Errors.runNotCancellable('completed'),
   messageWhileRunActive: () => Errors.messageWhileRunActive('thread_abc123', 'run_abc123'),
   invalidIdPrefix: () => Errors.invalidIdPrefix('thread_id', 'undefined', 'thread'),
+  invalidIdCharacters: () => Errors.invalidIdCharacters('vector_store_id', 'lit6612-qa-vectors:litellm-index-5049eabb'),
   invalidSchema: () => Errors.invalidSchema("function 'get_weather'", 'schema must be a JSON Schema of \'type: "object"\', got \'type: "string"\'.',
     'tools[0].function.parameters', 'invalid_function_parameters'),
   retrievalRetired: () => Errors.retrievalRetired('tools[0].type'),
@@ -94,13 +101,18 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   assistantsV1Retired: () => Errors.assistantsV1Retired(),
   invalidUrl: () => Errors.invalidUrl('GET', '/v1/unknown'),
   httpError: () => Errors.httpError(431, 'Request Header Fields Too Large', 'azure'),
-  internal: () => Errors.internal()
+  requestTimeout: () => Errors.requestTimeout('azure'),
+  internal: () => Errors.internal('azure', '6d6321f8-e4aa-4a77-9aa0-67868802d7ca')
 }
 
 export function errorCatalogue (): string {
-  const rows = Object.entries(ERROR_EXAMPLES).map(([name, make]) => {
+  const row = (name: string, error: ApiError, door = '') =>
+    `| \`${name}\`${door} | ${error.statusCode} | ${error.fields ? `\`${error.fields.code ?? 'null'}\`` : '–'} | \`${cell(error.body)}\` |`
+  const rows = Object.entries(ERROR_EXAMPLES).flatMap(([name, make]) => {
     const error = make()
-    return `| \`${name}\` | ${error.statusCode} | ${error.fields ? `\`${error.fields.code ?? 'null'}\`` : '–'} | \`${cell(error.body)}\` |`
+    // A refusal the doors word differently shows its Azure and Agents wording too.
+    const doors = (['azure', 'agents'] as const).map(envelope => [envelope, error.inEnvelope(envelope)] as const).filter(([, e]) => e !== error)
+    return [row(name, error), ...doors.map(([envelope, e]) => row(name, e, ` (${envelope})`))]
   })
   return ['| error | status | code | example body |', '|---|---|---|---|', ...rows].join('\n')
 }

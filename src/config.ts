@@ -8,6 +8,7 @@
 import { homedir, tmpdir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { Type, type TSchema } from '@sinclair/typebox'
 import { API_VERSION_CHECKS, type ApiVersionCheck } from './api-versions.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -74,11 +75,11 @@ export interface Config {
   readonly stateFile: string | null
   /** Seed for ids and every generated value; null draws them from the system's random source. */
   readonly seed: number | null
-  /** Each api key (or bearer token) sees only the objects it created. */
+  /** Each caller (the credential its door checks; gates/credentials.ts) sees only the objects it created. */
   readonly isolateByKey: boolean
-  /** Requests per minute allowed per api key; 0 means no limit. */
+  /** Requests per minute allowed per caller; 0 means no limit. */
   readonly rateLimitRpm: number
-  /** Tokens per minute allowed per api key (estimated from the request body, as Azure does); 0 means no limit. */
+  /** Tokens per minute allowed per caller (estimated from the request body, as Azure does); 0 means no limit. */
   readonly rateLimitTpm: number
   /** Turns off every /_emulator/ endpoint except health and ready. */
   readonly noAdmin: boolean
@@ -114,7 +115,7 @@ interface OptionSpec {
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', flag: 'host', env: 'AOAI_EMULATOR_HOST', kind: 'string', placeholder: 'ADDRESS', shownDefault: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 for all interfaces).' },
   { key: 'port', flag: 'port', env: 'AOAI_EMULATOR_PORT', kind: 'port', placeholder: 'PORT', shownDefault: '8080', describe: 'Port to listen on; 0 picks any free port.' },
-  { key: 'apiKeys', flag: 'api-key', env: 'AOAI_EMULATOR_API_KEYS', kind: 'list', placeholder: 'KEY', shownDefault: 'none: any non-empty key is accepted', describe: 'An accepted api key. Repeat the flag for several; the variable takes a comma-separated list.' },
+  { key: 'apiKeys', flag: 'api-key', env: 'AOAI_EMULATOR_API_KEYS', kind: 'list', placeholder: 'KEY', shownDefault: 'none: any non-empty key is accepted', describe: 'An accepted api key. Repeat the flag for several; the variable takes a comma-separated list. Once any key, token or secret is set, every door accepts only configured credentials (docs/security.md).' },
   { key: 'fixtures', flag: 'fixtures', env: 'AOAI_EMULATOR_FIXTURES', kind: 'paths', placeholder: 'PATH', shownDefault: 'none', describe: 'A fixtures JSON file, or a folder of them: assistants and threads to seed, scenarios that script runs. Repeat the flag for several (the variable takes a comma-separated list): a later path overrides an earlier one\'s assistants and threads by id and its scenarios by name, and its scenarios are tried first.' },
   { key: 'queuedMs', flag: 'queued-ms', env: 'AOAI_EMULATOR_QUEUED_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a new run stays queued.' },
   { key: 'inProgressMs', flag: 'in-progress-ms', env: 'AOAI_EMULATOR_IN_PROGRESS_MS', kind: 'duration', placeholder: 'MS', shownDefault: '1500', describe: 'How long a run stays in_progress before it completes.' },
@@ -126,8 +127,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Approximate size of all stored objects; beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores are evicted.' },
   { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
   { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' },
-  { key: 'entraTokens', flag: 'entra-token', env: 'AOAI_EMULATOR_ENTRA_TOKENS', kind: 'list', placeholder: 'TOKEN', shownDefault: 'none', describe: 'A Bearer token accepted on /openai as it is. Repeat the flag for several; the variable takes a comma-separated list. Once any key, token or secret is set, only proven tokens pass.' },
-  { key: 'jwtSecret', flag: 'jwt-secret', env: 'AOAI_EMULATOR_JWT_SECRET', kind: 'string', placeholder: 'SECRET', shownDefault: 'none', describe: 'Shared secret: a Bearer JWT signed with it (HS256) whose aud is https://cognitiveservices.azure.com and whose exp is in the future is accepted on /openai.' },
+  { key: 'entraTokens', flag: 'entra-token', env: 'AOAI_EMULATOR_ENTRA_TOKENS', kind: 'list', placeholder: 'TOKEN', shownDefault: 'none', describe: 'A Bearer token accepted on /openai and Foundry as it is. Repeat the flag for several; the variable takes a comma-separated list. Once any key, token or secret is set, only proven tokens pass.' },
+  { key: 'jwtSecret', flag: 'jwt-secret', env: 'AOAI_EMULATOR_JWT_SECRET', kind: 'string', placeholder: 'SECRET', shownDefault: 'none', describe: 'Shared secret: a Bearer JWT signed with it (HS256) whose aud is https://cognitiveservices.azure.com and whose exp is in the future is accepted on /openai (aud https://ai.azure.com on Foundry).' },
   { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'AOAI_EMULATOR_REQUEST_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '30000', describe: 'Longest a request may take to arrive in full, headers and body; a slower one gets a 408 and its connection is closed. 0: no limit.' },
   { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', env: 'AOAI_EMULATOR_HEADERS_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '10000', describe: 'Longest the request headers may take to arrive.' },
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'AOAI_EMULATOR_KEEP_ALIVE_TIMEOUT_MS', kind: 'duration', placeholder: 'MS', shownDefault: '5000', describe: 'How long an idle keep-alive connection stays open.' },
@@ -138,11 +139,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'clock', flag: 'clock', env: 'AOAI_EMULATOR_CLOCK', kind: 'clock', placeholder: 'MODE', shownDefault: 'real', describe: 'real, or virtual: time starts at the real time (at a fixed instant, 2025-01-01T00:00:00Z, when --seed is given) and moves only through POST /_emulator/clock/advance.' },
   { key: 'stateFile', flag: 'state-file', env: 'AOAI_EMULATOR_STATE_FILE', kind: 'string', placeholder: 'PATH', shownDefault: 'none', describe: 'A state document (as GET /_emulator/state answers) loaded at start when the file exists, and written there atomically on graceful shutdown.' },
   { key: 'seed', flag: 'seed', env: 'AOAI_EMULATOR_SEED', kind: 'seed', placeholder: 'N', shownDefault: 'none: random', describe: 'Makes ids, request ids and every generated value deterministic: the same requests give the same bytes (with --clock virtual).' },
-  { key: 'isolateByKey', flag: 'isolate-by-key', env: 'AOAI_EMULATOR_ISOLATE_BY_KEY', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Each api key (or bearer token) sees only its own objects; another key\'s object is the ordinary 404. The variable takes true or false (also 1/0, yes/no, on/off).' },
-  { key: 'rateLimitRpm', flag: 'rate-limit-rpm', env: 'AOAI_EMULATOR_RATE_LIMIT_RPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Requests per minute per api key; beyond it Azure\'s 429 with retry-after.' },
-  { key: 'rateLimitTpm', flag: 'rate-limit-tpm', env: 'AOAI_EMULATOR_RATE_LIMIT_TPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Tokens per minute per api key, estimated as request body bytes / 4; beyond it Azure\'s 429 with retry-after.' },
+  { key: 'isolateByKey', flag: 'isolate-by-key', env: 'AOAI_EMULATOR_ISOLATE_BY_KEY', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Each caller (the credential its door checks: api-key, else Bearer, on /openai; Bearer on /v1 and Foundry; a JWT by its subject) sees only its own objects; another caller\'s object is the ordinary 404. The variable takes true or false (also 1/0, yes/no, on/off).' },
+  { key: 'rateLimitRpm', flag: 'rate-limit-rpm', env: 'AOAI_EMULATOR_RATE_LIMIT_RPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Requests per minute per caller (an accepted credential); beyond it Azure\'s 429 with retry-after.' },
+  { key: 'rateLimitTpm', flag: 'rate-limit-tpm', env: 'AOAI_EMULATOR_RATE_LIMIT_TPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Tokens per minute per caller, estimated as request body bytes / 4; beyond it Azure\'s 429 with retry-after.' },
   { key: 'noAdmin', flag: 'no-admin', env: 'AOAI_EMULATOR_NO_ADMIN', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Turns off every /_emulator/ endpoint except health and ready (404). The variable takes true or false (also 1/0, yes/no, on/off).' },
-  { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise).' },
+  { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise). Without it they need a credential the API accepts once one is configured, and refuse all (403) with --isolate-by-key.' },
   { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost, 127.0.0.1 and ::1 is made once in --tls-dir and reused at every start; its file is logged at each start and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true or false (also 1/0, yes/no, on/off).' },
   { key: 'tlsCert', flag: 'tls-cert', env: 'AOAI_EMULATOR_TLS_CERT', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM certificate file to serve HTTPS with (implies --tls; needs --tls-key).' },
   { key: 'tlsKey', flag: 'tls-key', env: 'AOAI_EMULATOR_TLS_KEY', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM private key file of --tls-cert.' },
@@ -279,6 +280,59 @@ function convert (spec: OptionSpec, raw: string | string[], source: string): Con
   }
 }
 
+const literals = (values: readonly string[]) => Type.Union(values.map(value => Type.Literal(value)))
+const wholeNumber = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum })
+
+/** What each kind of option holds, as a schema, and how its error describes a wrong value. */
+const KINDS: Readonly<Record<Kind, { readonly schema: TSchema, readonly is: string }>> = {
+  string: { schema: Type.String({ pattern: '\\S' }), is: 'a non-empty string' },
+  list: { schema: Type.Array(Type.String({ pattern: '\\S' }), { minItems: 1 }), is: 'a list of one or more non-empty strings' },
+  paths: { schema: Type.Union([Type.String({ pattern: '\\S' }), Type.Array(Type.String({ pattern: '\\S' }), { minItems: 1 })]), is: 'a path or a list of paths' },
+  port: { schema: wholeNumber(0, 65535), is: 'a port number from 0 to 65535' },
+  duration: { schema: wholeNumber(0, MAX_DURATION_MS), is: `a whole number of milliseconds from 0 to ${MAX_DURATION_MS}` },
+  'duration-or-auto': { schema: Type.Union([wholeNumber(0, MAX_DURATION_MS), Type.Null()]), is: `null (auto) or a whole number of milliseconds from 0 to ${MAX_DURATION_MS}` },
+  'log-level': { schema: literals(LOG_LEVELS), is: `one of ${LOG_LEVELS.join(', ')}` },
+  'log-format': { schema: literals(LOG_FORMATS), is: `one of ${LOG_FORMATS.join(', ')}` },
+  'api-version-check': { schema: literals(API_VERSION_CHECKS), is: `one of ${API_VERSION_CHECKS.join(', ')}` },
+  clock: { schema: literals(CLOCK_MODES), is: `one of ${CLOCK_MODES.join(', ')}` },
+  bytes: { schema: wholeNumber(1, MAX_BYTES), is: `a whole number of bytes from 1 to ${MAX_BYTES}` },
+  count: { schema: wholeNumber(1, MAX_COUNT), is: `a whole number from 1 to ${MAX_COUNT}` },
+  seed: { schema: wholeNumber(0, Number.MAX_SAFE_INTEGER), is: 'a whole number from 0' },
+  limit: { schema: wholeNumber(0, Number.MAX_SAFE_INTEGER), is: 'a whole number from 0' },
+  boolean: { schema: Type.Boolean(), is: 'true or false' }
+}
+
+/** The one rule between options: a certificate and its key go together. */
+function checkTogether (config: Pick<Config, 'tlsCert' | 'tlsKey'>, names: { cert: string, key: string }): void {
+  if ((config.tlsCert === null) !== (config.tlsKey === null)) {
+    throw new ConfigError(`${names.cert} and ${names.key} go together: give both, or neither (--tls alone uses a self-signed certificate)`)
+  }
+}
+
+/**
+ * A frozen Config from programmatic options (`startEmulator`, embedding): defaults with the given options,
+ * each checked against its kind's schema (the one ConfigSchema is made of). Rejects with ConfigError naming
+ * the first unknown option or wrong value.
+ */
+export async function checkedConfig (options: Readonly<Record<string, unknown>>): Promise<Config> {
+  // Loaded here, not at start-up: the command line checks its strings as it converts them (`convert`).
+  const { Value } = await import('@sinclair/typebox/value')
+  const specs = new Map(OPTIONS.map(spec => [spec.key as string, spec]))
+  for (const [key, value] of Object.entries(options)) {
+    const spec = specs.get(key)
+    if (spec === undefined) throw new ConfigError(`Unknown option '${key}' (the options are config.ts OPTIONS: ${[...specs.keys()].join(', ')})`)
+    if (value === undefined) continue
+    const nullable = DEFAULT_CONFIG[spec.key] === null
+    if (!(nullable && value === null) && !Value.Check(KINDS[spec.kind].schema, value)) {
+      throw new ConfigError(`Invalid value for option '${key}': ${JSON.stringify(value)} is not ${KINDS[spec.kind].is}`)
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
+  const config = makeConfig(defined as Partial<Config>)
+  checkTogether(config, { cert: 'tlsCert', key: 'tlsKey' })
+  return config.tlsCert !== null && !config.tls ? Object.freeze({ ...config, tls: true }) : config
+}
+
 /** Parses flags and environment into a frozen Config, or the request for help or the version. */
 export function parseCommandLine (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
   let values: Record<string, string | boolean | string[] | undefined>
@@ -309,9 +363,7 @@ export function parseCommandLine (argv: readonly string[], env: Readonly<Record<
       config[spec.key] = convert(spec, fromEnv, spec.env)
     }
   }
-  if ((config.tlsCert === null) !== (config.tlsKey === null)) {
-    throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither (--tls alone generates a certificate)')
-  }
+  checkTogether(config as Pick<Config, 'tlsCert' | 'tlsKey'>, { cert: '--tls-cert', key: '--tls-key' })
   if (config.tlsCert !== null) config.tls = true
   return { action: 'run', config: Object.freeze(config) as unknown as Config }
 }

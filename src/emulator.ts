@@ -12,11 +12,11 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from './app.js'
 import { isManualClock } from './clock.js'
-import { makeConfig, type Config } from './config.js'
+import { checkedConfig, type Config } from './config.js'
 import type { FaultRule, StoredFaultRule } from './control/faults.js'
 import type { JournalEntry } from './control/journal.js'
 import { exportState, type StateDocument } from './control/state.js'
-import { parseFixturesFile, type Fixtures, type FixturesFile } from './fixtures.js'
+import { parseFixturesFile, readFixtureFiles, type Fixtures, type FixturesFile } from './fixtures.js'
 
 /**
  * Every command-line option (see config.ts; same names as `Config`), plus fixtures given as an object.
@@ -66,14 +66,16 @@ export async function startEmulator (options: EmulatorOptions = {}, hooks: Pick<
   const { fixtures, ...rest } = options
   const paths = typeof fixtures === 'string' || Array.isArray(fixtures) ? fixtures as string | readonly string[] : null
   const inline = paths === null && fixtures !== null && typeof fixtures === 'object' ? fixtures as FixturesFile : undefined
-  const config = makeConfig({ port: 0, logLevel: 'silent', ...rest, fixtures: paths })
-  const parsed = inline === undefined ? undefined : parseFixturesFile('(startEmulator fixtures)', JSON.stringify(inline))
+  const config = await checkedConfig({ port: 0, logLevel: 'silent', ...rest, fixtures: paths })
+  const source = '(startEmulator fixtures)'
+  const parsed = inline === undefined ? undefined : parseFixturesFile(source, JSON.stringify(inline))
+  // Files the inline fixtures name are relative to the process's working folder.
   const deps: AppDeps = parsed === undefined
     ? { ...hooks }
     : {
         ...hooks,
         fixtures: {
-          assistants: parsed.assistants ?? [], threads: parsed.threads ?? [], scenarios: parsed.scenarios ?? [], faults: parsed.faults ?? []
+          assistants: parsed.assistants ?? [], threads: parsed.threads ?? [], faults: parsed.faults ?? [], ...readFixtureFiles(parsed, process.cwd(), source)
         } satisfies Fixtures
       }
   const app = await buildApp(config, deps)

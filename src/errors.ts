@@ -18,23 +18,39 @@ export interface OpenAIErrorFields {
 }
 
 export class ApiError extends Error {
+  readonly statusCode: number
   /** The exact response body. Kept as text because some Azure bodies are not JSON.stringify output. */
   readonly body: string
   /** Present for OpenAI-envelope errors, so tests and logs can read the fields. */
   readonly fields: OpenAIErrorFields | undefined
   /** The gateway's captured responses say `application/json` exactly; the API's own add the charset. */
   readonly contentType: string
+  /** Other doors' words for the same refusal, where they differ (see `inEnvelope`). */
+  private readonly variants: Partial<Readonly<Record<Envelope, ApiError>>>
 
-  readonly statusCode: number
-
-  constructor (statusCode: number, message: string, body: string, fields?: OpenAIErrorFields) {
+  constructor (statusCode: number, message: string, body: string, fields?: OpenAIErrorFields,
+    variants: Partial<Readonly<Record<Envelope, ApiError>>> = {}) {
     super(message)
     this.statusCode = statusCode
     this.name = 'ApiError'
     this.body = body
     this.fields = fields
     this.contentType = fields ? 'application/json; charset=utf-8' : 'application/json'
+    this.variants = variants
   }
+
+  /**
+   * This refusal as the door whose errors use `envelope` words it. Services do not know the request's door, so a
+   * refusal the flavours word differently carries every wording, and the pipeline's error step picks one.
+   */
+  inEnvelope (envelope: Envelope): ApiError {
+    return this.variants[envelope] ?? this
+  }
+}
+
+/** `base` (the OpenAI flavour's words) that other doors answer as `variants` say. */
+function byEnvelope (base: ApiError, variants: Partial<Readonly<Record<Exclude<Envelope, 'openai'>, ApiError>>>): ApiError {
+  return new ApiError(base.statusCode, base.message, base.body, base.fields, variants)
 }
 
 interface OpenAIErrorOptions {
@@ -90,14 +106,17 @@ export function maskApiKey (key: string): string {
 
 export type ResourceKind = 'assistant' | 'thread' | 'message' | 'run' | 'run step' | 'file' | 'vector store' | 'vector store file batch'
 
-/** What a JSON value is called in "expected …, but got … instead." messages. */
+/**
+ * What a JSON value is called in "expected …, but got … instead." messages ("but got a decimal number instead"
+ * for `seed: 1.5`, captured with OpenAI's validator).
+ */
 function describeJsonType (value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'
   if (typeof value === 'string') return 'a string'
   if (typeof value === 'boolean') return 'a boolean'
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal number'
   return 'an unsupported value'
 }
 
@@ -164,6 +183,10 @@ export const Errors = {
   arrayTooShort: (param: string, min: number, actual: number) => openAIError(400,
     `Invalid '${param}': array too short. Expected an array with minimum length ${min}, ` +
     `but got an array with length ${actual} instead.`, { param, code: 'array_below_min_length' }),
+  /** An empty array where items are required (OpenAI's own code and words for it, captured for `messages`). */
+  emptyArray: (param: string, min: number) => openAIError(400,
+    `Invalid '${param}': empty array. Expected an array with minimum length ${min}, but got an empty array instead.`,
+    { param, code: 'empty_array' }),
   tooManyProperties: (param: string, max: number, actual: number) => openAIError(400,
     `Invalid '${param}': too many properties. Expected an object with at most ${max} properties, ` +
     `but got an object with ${actual} properties instead.`, { param, code: 'object_above_max_properties' }),
@@ -198,6 +221,32 @@ export const Errors = {
   chunkOverlapTooLarge: (overlap: number, max: number, param: string) => openAIError(400,
     `Invalid '${param}': chunk_overlap_tokens (${overlap}) must not exceed half of max_chunk_size_tokens (${max}).`,
     { param, code: 'invalid_value' }),
+  /**
+   * Files whose extensions file_search cannot read, refused when they would go into a vector store (created with
+   * `file_ids`, a file added, a file batch, an inline `vector_stores` entry, a message attachment for file_search).
+   * OpenAI points at its list (`.png`, quoted in issue 19; `.csv` in public code comments); Azure's agents
+   * service lists the supported extensions itself (microsoft/agent-framework#2469), its words on the Azure doors.
+   */
+  unsupportedRetrievalFiles: (extensions: readonly string[], supported: readonly string[]) => {
+    const refused = `Files with extensions [${extensions.join(', ')}] are not supported for retrieval.`
+    const options = { param: 'file_ids', code: 'unsupported_file' }
+    const azure = openAIError(400, `${refused} Supported file types include: [${supported.join(', ')}].`, options)
+    return byEnvelope(openAIError(400, `${refused} See https://platform.openai.com/docs/assistants/tools/file-search/supported-files`,
+      options), { azure, agents: azure })
+  },
+  /**
+   * An upload whose purpose needs a `.jsonl` file: OpenAI names the API ("Invalid file format for Batch API.
+   * Must be .jsonl", public SDK test fixtures), Azure's files API answers `invalidPayload` (Azure/AI-in-a-Box#46).
+   */
+  uploadNotJsonl: (api: 'Fine-Tuning' | 'Batch') => {
+    const wrongSuffix = 'fileName contains an invalid filename: wrong suffix.'
+    return byEnvelope(openAIError(400, `Invalid file format for ${api} API. Must be .jsonl`), {
+      azure: azureGatewayError(400, 'invalidPayload', wrongSuffix),
+      agents: openAIError(400, wrongSuffix, { code: 'invalidPayload' })
+    })
+  },
+  /** A Foundry Agents upload for assistants whose extension no tool reads (microsoft/agent-framework#2469: `geojson`). */
+  agentsInvalidExtension: (extension: string) => openAIError(400, `Invalid extension ${extension}.`),
   tooManyAssistantFiles: (max: number) => openAIError(400,
     `Invalid 'file_ids': an assistant can have at most ${max} files attached.`, { param: 'file_ids', code: 'array_above_max_length' }),
 
@@ -208,6 +257,9 @@ export const Errors = {
   toolOutputsMismatch: (expected: readonly string[], given: readonly string[]) => openAIError(400,
     `Expected tool outputs for call_ids [${expected.map(id => `'${id}'`).join(', ')}], ` +
     `got [${given.map(id => `'${id}'`).join(', ')}]`),
+  /** The same call answered more than once in one submission; lists every occurrence (the service's text, quoted in issue 19). */
+  duplicateToolCallIds: (duplicates: readonly string[]) => openAIError(400,
+    `Duplicate call_ids submitted: [${duplicates.map(id => `'${id}'`).join(', ')}]`),
   invalidToolChoice: (problem: string) => openAIError(400, `Invalid value for 'tool_choice': ${problem}`,
     { param: 'tool_choice', code: 'invalid_value' }),
   runNotCancellable: (status: string) => openAIError(400, `Cannot cancel run with status '${status}'.`),
@@ -224,12 +276,19 @@ export const Errors = {
   invalidIdPrefix: (param: string, value: string, prefix: string) => openAIError(400,
     `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, { param, code: 'invalid_value' }),
   /**
+   * An id with characters other than letters, digits, `_` and `-`, refused before its prefix is looked at
+   * (OpenAI's answer for `vector_store_id`, quoted in BerriAI/litellm#34788).
+   */
+  invalidIdCharacters: (param: string, value: string) => openAIError(400,
+    `Invalid '${param}': '${value}'. Expected an ID that contains letters, numbers, underscores, or dashes, ` +
+    'but this value contained additional characters.', { param, code: 'invalid_value' }),
+  /**
    * A function or response-format schema the service refuses; `subject` is "function 'name'" or
    * "response_format 'name'" (xemantic/xemantic-ai-tool-schema#37, lastmile-ai/openai-agents-mcp#2).
    */
   invalidSchema: (subject: string, problem: string, param: string, code: string) => openAIError(400,
     `Invalid schema for ${subject}: ${problem}`, { param, code }),
-  /** The `retrieval` tool on Azure's v1 api-versions (the text Azure answered, quoted in issue 10). */
+  /** The `retrieval` tool on Azure's v1 api-versions (the text Azure answered, as users quote it). */
   retrievalRetired: (param: string) => openAIError(400, 'Azure OpenAI Retrieval v1 tool is not supported in favor of ' +
     'the more advanced v2 file_search tool. Please use `file_search` in the v2 api.', { param, code: 'invalid_value' }),
   // Rate limits and injected faults (control/): the real bodies of each flavour
@@ -284,7 +343,21 @@ export const Errors = {
   shuttingDown: () => openAIError(503, 'The emulator is shutting down: this stream was ended before the run did.',
     { type: 'server_error', code: 'server_shutting_down' }),
 
+  /**
+   * Azure's 408 when a request takes too long (`{"error":{"code":"Timeout","message":"The operation was
+   * timeout."}}`, public Azure OpenAI logs; Foundry Agents clients print `(Timeout) The operation was timeout.`).
+   */
+  requestTimeout: (envelope: Exclude<Envelope, 'openai'>) => envelope === 'azure'
+    ? azureGatewayError(408, 'Timeout', 'The operation was timeout.')
+    : openAIError(408, 'The operation was timeout.', { code: 'Timeout' }),
+
   // Anything unexpected: the message is masked, the cause is logged
-  internal: () => openAIError(500, 'The server had an error while processing your request. Sorry about that!',
-    { type: 'server_error' })
+  /**
+   * A 500 in the service's own words, naming the response's request id: Azure's (Azure/azure-sdk-for-js#29224,
+   * an Assistants `createMessage`) on the Azure and Agents doors, OpenAI's (its help center) on `/v1`.
+   */
+  internal: (envelope: Envelope, requestId: string) => openAIError(500, 'The server had an error processing your request. ' +
+    'Sorry about that! You can retry your request, or contact us through ' +
+    (envelope === 'openai' ? 'our help center at help.openai.com' : 'an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926') +
+    ` if you keep seeing this error. (Please include the request ID ${requestId} in your email.)`, { type: 'server_error' })
 } as const

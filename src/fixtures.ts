@@ -1,11 +1,13 @@
 /**
- * Fixtures: JSON files that seed assistants and threads with known ids at startup, so tests and the
- * documentation's curl examples can rely on `asst_abc123` and `thread_abc123` existing.
+ * Fixtures: JSON files that seed assistants, threads and vector stores with known ids at startup, so tests and
+ * the documentation's curl examples can rely on `asst_abc123` and `thread_abc123` existing, and script what
+ * runs do. Files they name (a vector store's text files, a code_interpreter image) are paths relative to the
+ * fixtures file, read when it loads.
  * A file is validated as a whole before anything is stored; a problem stops startup with one line that
  * names the file and the JSON path. Several paths may be given: later ones override earlier ones (loadFixtures).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { FaultRuleSchema, type FaultRule } from './control/faults.js'
 import { globProblem } from './control/glob.js'
@@ -13,6 +15,7 @@ import { ApiError } from './errors.js'
 import { ScenarioSchema, scenarioProblem, type Scenario } from './runs/scenarios.js'
 import { CreateAssistantBodySchema } from './schemas/assistant.js'
 import { CreateThreadBodySchema } from './schemas/thread.js'
+import { CreateVectorStoreBodySchema } from './schemas/vector-store.js'
 import { validate } from './checks/schema.js'
 
 const FixtureAssistantSchema = Type.Composite([
@@ -25,11 +28,25 @@ const FixtureThreadSchema = Type.Composite([
   CreateThreadBodySchema
 ], { additionalProperties: false })
 
+/**
+ * A vector store to seed, with its files ready (`completed`) from the start: `files` are paths relative to the
+ * fixtures file, each a file or a folder (its files, in name order; dot files left out), uploaded with purpose
+ * `assistants` under their own names.
+ */
+const FixtureVectorStoreSchema = Type.Composite([
+  Type.Object({
+    id: Type.String({ pattern: '^vs_[A-Za-z0-9_-]+$' }),
+    files: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 100 })
+  }),
+  Type.Omit(CreateVectorStoreBodySchema, ['file_ids'])
+], { additionalProperties: false })
+
 const FixturesFileSchema = Type.Object({
   $schema: Type.Optional(Type.String()),
   description: Type.Optional(Type.String()),
   assistants: Type.Optional(Type.Array(FixtureAssistantSchema)),
   threads: Type.Optional(Type.Array(FixtureThreadSchema)),
+  vector_stores: Type.Optional(Type.Array(FixtureVectorStoreSchema)),
   scenarios: Type.Optional(Type.Array(ScenarioSchema)),
   /** Fault rules in force from start-up (and again after each reset); see control/faults.ts. */
   faults: Type.Optional(Type.Array(FaultRuleSchema))
@@ -38,6 +55,15 @@ export type FixturesFile = Static<typeof FixturesFileSchema>
 type FixtureAssistant = Static<typeof FixtureAssistantSchema>
 type FixtureThread = Static<typeof FixtureThreadSchema>
 
+/** A file a fixture names, read: its name (the path's last part) and bytes. */
+interface FixtureFile {
+  readonly filename: string
+  readonly content: Buffer
+}
+
+/** A vector store to seed, its files read. */
+export type FixtureVectorStore = Omit<Static<typeof FixtureVectorStoreSchema>, 'files'> & { readonly files: readonly FixtureFile[] }
+
 export interface Fixtures {
   readonly assistants: readonly FixtureAssistant[]
   readonly threads: readonly FixtureThread[]
@@ -45,6 +71,13 @@ export interface Fixtures {
   readonly scenarios: readonly Scenario[]
   /** Fault rules, a later path's first, then in file order. */
   readonly faults?: readonly FaultRule[]
+  /** Vector stores to seed (before the assistants that name them), with their files. */
+  readonly vectorStores?: readonly FixtureVectorStore[]
+  /**
+   * Files the scenarios name (code_interpreter images), by absolute path: a loaded scenario's `image` is the
+   * path resolved against its fixtures file's folder, which is the key here.
+   */
+  readonly files?: ReadonlyMap<string, Buffer>
 }
 
 export class FixturesError extends Error {
@@ -93,12 +126,61 @@ export function parseFixturesFile (file: string, text: string): FixturesFile {
   }
 }
 
+/** Reads a file a fixture names; `where` is the JSON path of the name, for the error. */
+function readNamed (file: string, where: string, path: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (err) {
+    throw new FixturesError(`Invalid fixtures file ${file} at ${where}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+}
+
+/** The files a vector store fixture names: each path a file, or a folder's files in name order. */
+function vectorStoreFiles (file: string, baseDir: string, paths: readonly string[], where: string): FixtureFile[] {
+  return paths.flatMap((name, index) => {
+    const path = resolve(baseDir, name)
+    const at = `${where}.files[${index}]`
+    let folder = false
+    try {
+      folder = statSync(path).isDirectory()
+    } catch {}
+    if (!folder) return [{ filename: basename(path), content: readNamed(file, at, path) }]
+    const names = readdirSync(path).filter(entry => !entry.startsWith('.') && statSync(join(path, entry)).isFile()).sort()
+    if (names.length === 0) throw new FixturesError(`Invalid fixtures file ${file} at ${at}: the folder ${path} has no files`)
+    return names.map(entry => ({ filename: entry, content: readNamed(file, at, join(path, entry)) }))
+  })
+}
+
+/**
+ * Reads the files a parsed fixtures file names, relative to `baseDir` (its folder): the vector stores' files,
+ * and the scenarios' code_interpreter images, whose `image` becomes the absolute path (the key in `files`).
+ * `file` names the source in errors.
+ */
+export function readFixtureFiles (parsed: FixturesFile, baseDir: string, file: string): Required<Pick<Fixtures, 'vectorStores' | 'scenarios' | 'files'>> {
+  const files = new Map<string, Buffer>()
+  const vectorStores = (parsed.vector_stores ?? []).map((store, index) => ({
+    ...store, files: vectorStoreFiles(file, baseDir, store.files, `$.vector_stores[${index}]`)
+  }))
+  const scenarios = (parsed.scenarios ?? []).map((scenario, index) => ({
+    ...scenario,
+    steps: scenario.steps.map((step, s) => {
+      if (!('code_interpreter' in step) || step.code_interpreter.image === undefined) return step
+      const path = resolve(baseDir, step.code_interpreter.image)
+      files.set(path, readNamed(file, `$.scenarios[${index}].steps[${s}].code_interpreter.image`, path))
+      return { code_interpreter: { ...step.code_interpreter, image: path } }
+    })
+  }))
+  return { vectorStores, scenarios, files }
+}
+
 /** Reads and validates one path: a fixtures file, or every .json file in a folder (in name order). An id is defined once in it. */
 function loadPath (path: string): Required<Fixtures> {
   const assistants: FixtureAssistant[] = []
   const threads: FixtureThread[] = []
   const scenarios: Scenario[] = []
   const faults: FaultRule[] = []
+  const vectorStores: FixtureVectorStore[] = []
+  const files = new Map<string, Buffer>()
   const seen = new Map<string, string>()
   for (const file of fixtureFiles(path)) {
     let text: string
@@ -108,7 +190,8 @@ function loadPath (path: string): Required<Fixtures> {
       throw new FixturesError(`Cannot read fixtures file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
     }
     const parsed = parseFixturesFile(file, text)
-    for (const [section, items] of [['assistants', parsed.assistants ?? []], ['threads', parsed.threads ?? []]] as const) {
+    const sections = [['assistants', parsed.assistants ?? []], ['threads', parsed.threads ?? []], ['vector_stores', parsed.vector_stores ?? []]] as const
+    for (const [section, items] of sections) {
       items.forEach((item, index) => {
         const first = seen.get(item.id)
         if (first !== undefined) {
@@ -118,32 +201,39 @@ function loadPath (path: string): Required<Fixtures> {
         seen.set(item.id, file)
       })
     }
+    const named = readFixtureFiles(parsed, dirname(file), file)
     assistants.push(...(parsed.assistants ?? []))
     threads.push(...(parsed.threads ?? []))
-    scenarios.push(...(parsed.scenarios ?? []))
+    scenarios.push(...named.scenarios)
     faults.push(...(parsed.faults ?? []))
+    vectorStores.push(...named.vectorStores)
+    for (const [key, content] of named.files) files.set(key, content)
   }
-  return { assistants, threads, scenarios, faults }
+  return { assistants, threads, scenarios, faults, vectorStores, files }
 }
 
 /**
  * Reads and validates fixtures from a path (a file, or a folder of them) or several. A later path overrides
- * the earlier ones: its assistants and threads replace those with the same id (where the earlier ones stood),
- * its scenarios replace those with the same name and are tried before the earlier paths' scenarios, and its
- * fault rules before theirs.
+ * the earlier ones: its assistants, threads and vector stores replace those with the same id (where the earlier
+ * ones stood), its scenarios replace those with the same name and are tried before the earlier paths'
+ * scenarios, and its fault rules before theirs.
  */
 export function loadFixtures (paths: string | readonly string[]): Fixtures {
   const assistants = new Map<string, FixtureAssistant>()
   const threads = new Map<string, FixtureThread>()
+  const vectorStores = new Map<string, FixtureVectorStore>()
+  const files = new Map<string, Buffer>()
   let scenarios: Scenario[] = []
   let faults: FaultRule[] = []
   for (const path of typeof paths === 'string' ? [paths] : paths) {
     const layer = loadPath(path)
     for (const assistant of layer.assistants) assistants.set(assistant.id, assistant)
     for (const thread of layer.threads) threads.set(thread.id, thread)
+    for (const store of layer.vectorStores) vectorStores.set(store.id, store)
+    for (const [key, content] of layer.files) files.set(key, content)
     const names = new Set(layer.scenarios.map(scenario => scenario.name))
     scenarios = [...layer.scenarios, ...scenarios.filter(scenario => scenario.name === undefined || !names.has(scenario.name))]
     faults = [...layer.faults, ...faults]
   }
-  return { assistants: [...assistants.values()], threads: [...threads.values()], scenarios, faults }
+  return { assistants: [...assistants.values()], threads: [...threads.values()], scenarios, faults, vectorStores: [...vectorStores.values()], files }
 }

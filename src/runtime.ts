@@ -13,8 +13,8 @@ import { createQuotas, type Quotas } from './control/quotas.js'
 import { seededRandom, systemRandom, type Random } from './control/random.js'
 import { importState, readStateFile, StateFileError } from './control/state.js'
 import { createTenants, type Tenant, type Tenants } from './control/tenants.js'
-import { loadFixtures, type Fixtures } from './fixtures.js'
-import { idSource } from './ids.js'
+import { loadFixtures, type Fixtures, type FixtureVectorStore } from './fixtures.js'
+import { idSource, type Ids } from './ids.js'
 import { configuredSecrets, createLogger, type LogStream } from './logging.js'
 import { assistantRecord } from './services/assistants.js'
 import { createServices } from './services/index.js'
@@ -76,8 +76,39 @@ function clockOf (config: Config): Clock {
   return virtualClock(config.seed === null ? Date.now() : SEEDED_VIRTUAL_EPOCH)
 }
 
-/** Seeds a new tenant with the fixtures' assistants and threads (their own ids). */
-function seed (tenant: Tenant, fixtures: Fixtures, clock: Clock): void {
+/**
+ * Seeds a vector store of the fixtures: its files uploaded (purpose `assistants`, new ids) and in the store,
+ * processed already (`completed` from now), with the store's chunking strategy. The files get OpenAI's id form
+ * (`file-…`), which every flavour takes (Azure's `assistant-…` is refused by `/v1`).
+ */
+function seedVectorStore (store: Store, fixture: FixtureVectorStore, ids: Ids, now: number): void {
+  store.vectorStores.put({
+    id: fixture.id,
+    createdAt: now,
+    name: fixture.name ?? '',
+    expiresAfter: fixture.expires_after ?? null,
+    lastActiveAt: now,
+    metadata: fixture.metadata ?? {}
+  })
+  for (const { filename, content } of fixture.files) {
+    const id = ids.file('openai')
+    store.files.put({ id, createdAt: now, filename, purpose: 'assistants', bytes: content.length, content })
+    store.vectorStoreFiles.put(fixture.id, {
+      id,
+      vectorStoreId: fixture.id,
+      createdAt: now,
+      readyAt: now,
+      bytes: content.length,
+      chunkingStrategy: fixture.chunking_strategy ?? { type: 'auto' },
+      batchId: null,
+      cancelledAt: null
+    })
+  }
+}
+
+/** Seeds a new tenant with the fixtures' vector stores, assistants and threads (their own ids). */
+function seed (tenant: Tenant, fixtures: Fixtures, clock: Clock, ids: Ids): void {
+  for (const vectorStore of fixtures.vectorStores ?? []) seedVectorStore(tenant.store, vectorStore, ids, clock.now())
   for (const { id, ...body } of fixtures.assistants) tenant.store.assistants.put(assistantRecord(body, id, clock.now()))
   for (const { id, ...body } of fixtures.threads) tenant.services.threads.create(body, id)
 }
@@ -104,8 +135,8 @@ export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Pr
   const tenants = createTenants({
     isolate: config.isolateByKey,
     makeStore,
-    makeServices: store => createServices({ config, clock, store, ids, scenarios: fixtures?.scenarios ?? [] }),
-    seed: tenant => { if (fixtures) seed(tenant, fixtures, clock) },
+    makeServices: store => createServices({ config, clock, store, ids, scenarios: fixtures?.scenarios ?? [], fixtureFiles: fixtures?.files ?? new Map() }),
+    seed: tenant => { if (fixtures) seed(tenant, fixtures, clock, ids) },
     ...(deps.store ? { initial: deps.store } : {})
   })
 

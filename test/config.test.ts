@@ -81,7 +81,7 @@ t.test('defaults', async t => {
   t.throws(() => { (config as { port: number }).port = 1 }, TypeError)
 })
 
-t.test('every option has a sample here, and the issue #2 flags all exist', async t => {
+t.test('every option has a sample here, and the run timing flags all exist', async t => {
   for (const option of GENERIC_OPTIONS) t.ok(sampleOf(option), `--${option.flag} (${option.kind})`)
   const flags = OPTIONS.map(o => o.flag)
   for (const flag of ['host', 'port', 'api-key', 'fixtures', 'queued-ms', 'in-progress-ms', 'log-level']) t.ok(flags.includes(flag), flag)
@@ -266,4 +266,17 @@ t.test('control-plane options: bad values are one-line errors', async t => {
   t.match(configError(t, ['--no-admin=true']), /no-admin/)
   t.equal(configOf([], { AOAI_EMULATOR_NO_ADMIN: '1' }).noAdmin, true)
   t.equal(configOf([], { AOAI_EMULATOR_NO_ADMIN: '0' }).noAdmin, false)
+})
+
+t.test('startEmulator checks its options as the command line does: unknown options and wrong values reject', async t => {
+  const { startEmulator } = await import('../src/index.js')
+  await t.rejects(startEmulator({ queuedMs: -1 }), { name: 'ConfigError', message: "Invalid value for option 'queuedMs': -1 is not a whole number of milliseconds from 0 to 86400000" })
+  await t.rejects(startEmulator({ apiVersionCheck: 'bogus' as 'strict' }), { message: /option 'apiVersionCheck': "bogus" is not one of strict, lenient, off/ })
+  await t.rejects(startEmulator({ port: 70000 }), { message: /option 'port': 70000 is not a port number from 0 to 65535/ })
+  await t.rejects(startEmulator({ apiKeys: [] }), { message: /option 'apiKeys': \[\] is not a list of one or more non-empty strings/ })
+  await t.rejects(startEmulator({ queuedMS: 5 } as object), { name: 'ConfigError', message: /^Unknown option 'queuedMS'/ })
+  await t.rejects(startEmulator({ tlsCert: 'c.pem' }), { message: /tlsCert and tlsKey go together/ })
+  const started = await startEmulator({ queuedMs: 0, streamChunkMs: null, seed: undefined, fixtures: null })
+  t.teardown(() => started.close())
+  t.equal(started.app.runtime.config.queuedMs, 0, 'good options pass')
 })

@@ -165,7 +165,7 @@ t.test('schema violations → FixturesError with the file and the JSON path', as
     ['bad thread id prefix', { threads: [{ id: 'asst_a' }] }, 'at $.threads[0].id: Invalid \'threads[0].id\': string does not match pattern.'],
     ['unknown key in an assistant', { assistants: [{ id: 'asst_a', model: 'm', colour: 'blue' }] }, "at $.assistants[0].colour: Unknown parameter: 'assistants[0].colour'."],
     ['unknown top-level key', { assistant: [] }, "at $.assistant: Unknown parameter: 'assistant'."],
-    ['wrong type', { assistants: { id: 'asst_a' } }, "at $.assistants: Invalid type for 'assistants': expected an array, but got an object instead."],
+    ['wrong type', { assistants: { id: 'asst_a' } }, "at $.assistants: Invalid type for 'assistants': expected an array of objects, but got an object instead."],
     ['not an object', [], 'at $: Invalid type for the request body: expected an object, but got an array instead.'],
     ['bad nested message', { threads: [{ id: 'thread_a', messages: [{ role: 'user' }] }] }, "at $.threads[0].messages[0].content: Missing required parameter: 'threads[0].messages[0].content'."],
     ['metadata over the limit', { threads: [{ id: 'thread_a', metadata: { k: 'v'.repeat(513) } }] }, "at $.threads[0].metadata.k: Invalid 'threads[0].metadata.k': string too long."]
@@ -228,7 +228,7 @@ t.test('several paths: a later one overrides an earlier one\'s assistants and th
   t.same(fixtures.threads, [{ id: 'thread_over', metadata: { from: 'mine' } }])
   t.same(loadFixtures([join(base, 'mine.json'), join(base, 'shared.json')]).assistants.find(a => a.id === 'asst_over')?.name, 'shipped',
     'the order of the paths decides')
-  t.same(loadFixtures([]), { assistants: [], threads: [], scenarios: [], faults: [] }, 'no path, nothing')
+  t.same(loadFixtures([]), { assistants: [], threads: [], scenarios: [], faults: [], vectorStores: [], files: new Map() }, 'no path, nothing')
 
   // A folder (the shipped examples) then one's own file: what `--fixtures fixtures --fixtures mine.json` does.
   const { call } = await build(t, { fixtures: [FIXTURES_DIR, join(base, 'mine.json')] })
@@ -309,4 +309,65 @@ t.test('startEmulator takes several fixtures paths too', async t => {
   t.match(await res.json(), { id: 'asst_abc123', name: 'Mine', model: 'gpt-4o' })
   const thread = await fetch(`${emulator.url}/openai/threads/thread_abc123?api-version=${V1}`, { headers: { 'api-key': 'k' } })
   t.equal(thread.status, 200, 'the first path\'s thread is still there')
+})
+
+t.test('vector_stores: files and folders beside the fixtures file, seeded ready; a later path replaces a store by id', async t => {
+  const base = t.testdir({
+    'stores.json': json({
+      vector_stores: [{
+        id: 'vs_docs', name: 'Docs', files: ['docs', 'extra/note.md'], chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: 50 } }, metadata: { a: 'b' }
+      }],
+      assistants: [{ id: 'asst_docs', model: 'gpt-4o', tools: [{ type: 'file_search' }], tool_resources: { file_search: { vector_store_ids: ['vs_docs'] } } }]
+    }),
+    docs: { 'b.txt': 'Bees make honey.', 'a.txt': 'Ants carry leaves.', '.hidden': 'no', sub: { 'c.txt': 'not read' } },
+    extra: { 'note.md': 'A note about owls.' },
+    'later.json': json({ vector_stores: [{ id: 'vs_docs', files: ['extra'] }] })
+  })
+  const fixtures = loadFixtures(join(base, 'stores.json'))
+  t.same(fixtures.vectorStores!.map(s => [s.id, s.name, s.files.map(f => [f.filename, f.content.toString()])]), [
+    ['vs_docs', 'Docs', [['a.txt', 'Ants carry leaves.'], ['b.txt', 'Bees make honey.'], ['note.md', 'A note about owls.']]]
+  ], 'a folder\'s files in name order, no dot files or sub-folders; then the file')
+  t.same(loadFixtures([join(base, 'stores.json'), join(base, 'later.json')]).vectorStores!.map(s => s.files.length), [1], 'replaced by id')
+
+  const { call } = await build(t, { fixtures: join(base, 'stores.json') })
+  const store = (await call({ url: '/openai/vector_stores/vs_docs', apiVersion: V2 })).json()
+  t.match(store, { id: 'vs_docs', name: 'Docs', status: 'completed', file_counts: { completed: 3, total: 3 }, metadata: { a: 'b' } })
+  const files = (await call({ url: '/openai/vector_stores/vs_docs/files', apiVersion: '2024-07-01-preview' })).json().data
+  t.same(files.map((f: { chunking_strategy: { type: string } }) => f.chunking_strategy.type), ['static', 'static', 'static'])
+  const uploaded = (await call({ url: '/openai/files', apiVersion: V2 })).json().data
+  t.same(uploaded.map((f: { filename: string, purpose: string }) => [f.filename, f.purpose]).sort(), [['a.txt', 'assistants'], ['b.txt', 'assistants'], ['note.md', 'assistants']])
+  const search = await call({ method: 'POST', url: '/openai/vector_stores/vs_docs/search', body: { query: 'owls' }, apiVersion: '2025-04-01-preview' })
+  t.equal(search.json().data[0].filename, 'note.md', 'searchable at once')
+})
+
+t.test('files a fixture names must be there: one line naming the file, the JSON path and the path', async t => {
+  const base = t.testdir({
+    'missing.json': json({ vector_stores: [{ id: 'vs_a', files: ['nowhere.txt'] }] }),
+    'empty.json': json({ vector_stores: [{ id: 'vs_a', files: ['empty'] }] }),
+    empty: { '.only-hidden': 'x' },
+    'image.json': json({ scenarios: [{ steps: [{ code_interpreter: { input: 'x', image: 'plot.png' } }] }] }),
+    'twice.json': json({ vector_stores: [{ id: 'vs_a', files: ['empty'] }, { id: 'vs_a', files: ['empty'] }] }),
+    'unnamed.json': json({ scenarios: [{ steps: [{ file_search: { results: [{ text: 'orphan' }] } }] }] })
+  })
+  t.equal(fixturesError(t, () => loadFixtures(join(base, 'missing.json'))),
+    `Invalid fixtures file ${join(base, 'missing.json')} at $.vector_stores[0].files[0]: cannot read ${join(base, 'nowhere.txt')} (ENOENT)`)
+  t.equal(fixturesError(t, () => loadFixtures(join(base, 'empty.json'))),
+    `Invalid fixtures file ${join(base, 'empty.json')} at $.vector_stores[0].files[0]: the folder ${join(base, 'empty')} has no files`)
+  t.equal(fixturesError(t, () => loadFixtures(join(base, 'image.json'))),
+    `Invalid fixtures file ${join(base, 'image.json')} at $.scenarios[0].steps[0].code_interpreter.image: cannot read ${join(base, 'plot.png')} (ENOENT)`)
+  t.match(fixturesError(t, () => loadFixtures(join(base, 'twice.json'))), /at \$\.vector_stores\[1\]\.id: 'vs_a' is already defined/)
+  t.equal(fixturesError(t, () => loadFixtures(join(base, 'unnamed.json'))),
+    `Invalid fixtures file ${join(base, 'unnamed.json')} at $.scenarios[0].steps[0].file_search.results[0]: a result names its file by file_id or file_name`)
+})
+
+t.test('startEmulator\'s inline fixtures name files relative to the working folder', async t => {
+  const emulator = await startEmulator({
+    fixtures: {
+      vector_stores: [{ id: 'vs_inline', files: ['fixtures/handbook/warranty.txt'] }],
+      scenarios: [{ steps: [{ code_interpreter: { input: 'plot()', image: 'fixtures/images/monthly-sales.png' } }] }]
+    }
+  })
+  t.teardown(() => emulator.close())
+  const files = await (await fetch(`${emulator.url}/openai/vector_stores/vs_inline/files?api-version=${V2}`, { headers: { 'api-key': 'k' } })).json() as { data: unknown[] }
+  t.equal(files.data.length, 1)
 })

@@ -2,9 +2,11 @@
 import type { Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppDeps } from '../src/app.js'
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator.js'
 import { manualClock, type ManualClock } from '../src/clock.js'
 import { makeConfig, type Config } from '../src/config.js'
 import { contractInspector } from './contract/inspect.js'
+import { SDK_KEEP_ALIVE_MS } from './support/process.js'
 
 export const V1 = '2024-02-15-preview'
 export const V2 = '2024-05-01-preview'
@@ -48,6 +50,17 @@ export async function build (t: Test, overrides: Partial<Config> = {}, deps: App
       })
     }
   }
+}
+
+/**
+ * A listening emulator (`startEmulator` on a free loopback port), closed when `t` ends. Every response it sends
+ * is checked against the official document of its flavour and api-version, as `build(t)` does.
+ */
+export async function listen (t: Test, options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  // SDK clients here run with retries off: idle sockets are kept long enough that a pooled one is never closed under them.
+  const emulator = await startEmulator({ keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS, ...options }, { inspectResponse: contractInspector(t) })
+  t.teardown(() => emulator.close())
+  return emulator
 }
 
 /** Creates an assistant and a thread, returning their ids. */

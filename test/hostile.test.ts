@@ -1,5 +1,5 @@
 /**
- * The faults a hostile caller found (issue #12), one test per repro, each judged as a kind: work that grows
+ * The faults a hostile caller found, one test per repro, each judged as a kind: work that grows
  * with the input stays linear or capped, client schemas cannot drive generation, Bearer tokens must be
  * proven once secrets are configured, special keys are plain data, the store is weighed at any depth, and
  * secrets in URLs never reach the log.

@@ -82,7 +82,7 @@ t.test('4. any filename downloads, with an RFC 6266 Content-Disposition', async 
 })
 
 t.test('6. slow and idle clients are cut off; the connection cap holds', async t => {
-  const { port } = await listen(t, { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 300, maxConnections: 3 })
+  const { app, port } = await listen(t, { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 300, maxConnections: 3 })
 
   // Headers trickled: a 408 in the envelope, then the connection is closed.
   const slowHeaders = connect(port, '127.0.0.1')
@@ -110,13 +110,15 @@ t.test('6. slow and idle clients are cut off; the connection cap holds', async t
 
   // The fourth simultaneous connection is refused.
   const sockets: Socket[] = []
+  let accepted = 0
+  const allAccepted = new Promise<void>(resolve => app.server.on('connection', () => { if (++accepted === 3) resolve() }))
   for (let i = 0; i < 3; i++) {
     const socket = connect(port, '127.0.0.1')
     socket.on('error', () => {})
     await once(socket, 'connect')
     sockets.push(socket)
   }
-  await new Promise(resolve => setTimeout(resolve, 50))
+  await allAccepted
   const extra = await exchange(port, 'GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n', 2000)
   t.ok(extra.closed && extra.text === '', 'beyond the cap a connection is closed at once')
   for (const socket of sockets) socket.destroy()
@@ -172,8 +174,9 @@ t.test('7. a request read while closing is answered, not refused', async t => {
   let text = ''
   socket.on('data', chunk => { text += chunk.toString() })
   // The request is under way (headers read, body pending) when the server starts closing.
+  const headersRead = once(app.server, 'request')
   socket.write(`POST /openai/threads?api-version=${V2} HTTP/1.1\r\nHost: x\r\napi-key: ${API_KEY}\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n`)
-  await new Promise(resolve => setTimeout(resolve, 100))
+  await headersRead
   const closing = app.close()
   socket.write('{}')
   await closing

@@ -152,7 +152,7 @@ t.test('ListQuerySchema converts query strings and rejects bad values with OpenA
     param: 'limit',
     code: 'invalid_type'
   })
-  t.match(fields({ limit: '2.5' }), { message: "Invalid type for 'limit': expected an integer, but got a decimal instead." })
+  t.match(fields({ limit: '2.5' }), { message: "Invalid type for 'limit': expected an integer, but got a decimal number instead." })
   t.match(fields({ order: 'up' }), {
     message: "Invalid value: 'up'. Supported values are: 'asc' and 'desc'.",
     param: 'order',

@@ -36,7 +36,7 @@ t.test('reply templates', async t => {
 
 t.test('fixtures files: scenario problems name the file and JSON path', async t => {
   const bad = (scenario: unknown) => () => parseFixturesFile('f.json', JSON.stringify({ scenarios: [scenario] }))
-  t.throws(bad({ steps: [] }), new FixturesError("Invalid fixtures file f.json at $.scenarios[0].steps: Invalid 'scenarios[0].steps': array too short. Expected an array with minimum length 1, but got an array with length 0 instead."))
+  t.throws(bad({ steps: [] }), new FixturesError("Invalid fixtures file f.json at $.scenarios[0].steps: Invalid 'scenarios[0].steps': empty array. Expected an array with minimum length 1, but got an empty array instead."))
   t.throws(bad({ steps: [{ fail: { code: 'oops' } }] }), { message: /at \$\.scenarios\[0\]\.steps\[0\]\.fail\.code: Invalid value: 'oops'\. Supported values are: 'server_error', 'rate_limit_exceeded', and 'invalid_prompt'\./ })
   t.throws(bad({ steps: [{ tool_call: [] }] }), { message: /at \$\.scenarios\[0\]\.steps\[0\]\.tool_call: Unknown parameter/ })
   t.throws(bad({ steps: [{ reply: 1 }] }), { message: /at \$\.scenarios\[0\]\.steps\[0\]\.reply: Invalid type for 'scenarios\[0\]\.steps\[0\]\.reply': expected a string/ })

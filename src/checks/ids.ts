@@ -1,7 +1,8 @@
 /**
- * The form of every id a request names, in its path and in its body, checked before anything is looked up:
- * the prefix each kind of object's ids begin with. Each problem is the ApiError the service answers
- * (src/errors.ts); the first one found is thrown.
+ * The form of every id a request names, in its path and in its body, checked before anything is looked up, in
+ * the service's order: first its characters (letters, digits, `_` and `-` only), then the prefix each kind of
+ * object's ids begin with. Each problem is the ApiError the service answers (src/errors.ts); the first one found
+ * is thrown.
  */
 import type { RequestApiVersion } from '../api-versions.js'
 import { Errors } from '../errors.js'
@@ -26,8 +27,12 @@ function filePrefixes (flavour: RequestApiVersion['flavour']): readonly string[]
   return flavour === 'openai' ? ['file'] : ['assistant', 'file']
 }
 
+/** The characters an id may have: OpenAI refuses any other before it looks at the prefix (BerriAI/litellm#34788). */
+const ID_CHARACTERS = /^[A-Za-z0-9_-]*$/
+
 function checkId (param: string, value: unknown, prefixes: readonly string[]): void {
   if (typeof value !== 'string') return // the schema has answered for types already
+  if (!ID_CHARACTERS.test(value)) throw Errors.invalidIdCharacters(param, value)
   if (!prefixes.some(prefix => value.startsWith(prefix))) throw Errors.invalidIdPrefix(param, value, prefixes[0]!)
 }
 

@@ -3,6 +3,8 @@
  * exist in the tenant's store (the service's 404s, naming the field). See `assertReferencesExist`.
  */
 import { Errors } from '../errors.js'
+import type { FileRecord } from '../store/records.js'
+import { assertRetrievable } from './file-types.js'
 import { InlineVectorStoresSchema } from '../schemas/vector-store.js'
 import type { Store } from '../store/store.js'
 import { validate } from './schema.js'
@@ -36,6 +38,8 @@ function missingFiles (store: Store, ids: readonly string[]): string[] {
  * - `file_ids` (v1 assistants, messages and runs; `tool_resources.code_interpreter.file_ids`;
  *   `tool_resources.file_search.vector_stores[].file_ids`) → 404 `Files [<ids>] were not found`;
  * - `attachments[].file_id` (v2 messages) → the same;
+ * - files that would go into a vector store (inline `vector_stores[].file_ids`, attachments for file_search) and
+ *   that file_search cannot read → 400 `unsupported_file` (file-types.ts);
  * - `tool_resources.file_search.vector_store_ids` → 404 `No vector store found with id '<id>'.`;
  * each with `param` naming the field. Call it after body validation and before anything is stored.
  * `file_search.vector_stores` is validated here too (its schema is open in the specs), and at most one
@@ -67,14 +71,7 @@ function walk (store: Store, value: unknown, path: string, inline: boolean): voi
         break
       }
       case 'attachments':
-        if (Array.isArray(child)) {
-          child.forEach((attachment, index) => {
-            const fileId = isObject(attachment) ? attachment.file_id : undefined
-            if (typeof fileId === 'string' && store.files.get(fileId) === undefined) {
-              throw Errors.filesNotFound([fileId], `${join(childPath, index)}.file_id`)
-            }
-          })
-        }
+        if (Array.isArray(child)) checkAttachments(store, child, childPath)
         break
       case 'file_search':
         if (isObject(child)) checkFileSearch(store, child, childPath, inline)
@@ -83,6 +80,27 @@ function walk (store: Store, value: unknown, path: string, inline: boolean): voi
         walk(store, child, childPath, inline)
     }
   }
+}
+
+/** Every attachment's file must exist; then those for file_search must be files it can read (checks/file-types.ts). */
+function checkAttachments (store: Store, attachments: readonly unknown[], path: string): void {
+  const forFileSearch: FileRecord[] = []
+  attachments.forEach((attachment, index) => {
+    if (!isObject(attachment) || typeof attachment.file_id !== 'string') return
+    const file = store.files.get(attachment.file_id)
+    if (file === undefined) throw Errors.filesNotFound([attachment.file_id], `${join(path, index)}.file_id`)
+    const tools = Array.isArray(attachment.tools) ? attachment.tools : []
+    if (tools.some(tool => isObject(tool) && tool.type === 'file_search')) forFileSearch.push(file)
+  })
+  assertRetrievable(forFileSearch)
+}
+
+/** The inline vector stores' files exist (the walk), and file_search can read them. */
+function checkInlineStoreFiles (store: Store, inlineStores: unknown, path: string, inline: boolean): void {
+  if (!Array.isArray(inlineStores)) return
+  walk(store, inlineStores, path, inline)
+  const ids = inlineStores.flatMap(entry => isObject(entry) ? strings(entry.file_ids) : [])
+  assertRetrievable([...new Set(ids)].map(id => store.files.get(id)!))
 }
 
 function checkFileSearch (store: Store, fileSearch: Json, path: string, inline: boolean): void {
@@ -100,5 +118,5 @@ function checkFileSearch (store: Store, fileSearch: Json, path: string, inline: 
   for (const id of ids) {
     if (store.vectorStores.get(id) === undefined) throw Errors.vectorStoreReferenceNotFound(id, `${path}.vector_store_ids`)
   }
-  if (Array.isArray(inlineStores)) walk(store, inlineStores, `${path}.vector_stores`, inline)
+  checkInlineStoreFiles(store, inlineStores, `${path}.vector_stores`, inline)
 }

@@ -51,14 +51,37 @@ class Invalid {
   }
 }
 
-const TYPE_NAMES: Record<string, string> = {
+/**
+ * How the service's validator names a JSON type it expected, by the schema's `type` (OpenAI's `invalid_type`
+ * texts: "expected a decimal" for `temperature`, "an integer" for `n`, "a boolean" for `store`, "an object" for
+ * `response_format`, captured in public request tables; "an array of strings" for
+ * `tool_resources.file_search.vector_store_ids`, PipedreamHQ/pipedream#15397; "an array of objects" for `tools`
+ * and `messages`). Inside a union an object is "object" and an array "array of …" without the article
+ * ("one of a string or array of objects", the captured `messages[0].content` text).
+ */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
   string: 'a string',
   integer: 'an integer',
-  number: 'a number',
+  number: 'a decimal',
   boolean: 'a boolean',
   object: 'an object',
-  array: 'an array',
-  null: 'null'
+  array: 'an array'
+}
+
+/** The plural an array's items are named by ("an array of strings"). */
+const ITEM_NOUNS: Readonly<Record<string, string>> = {
+  string: 'strings',
+  integer: 'integers',
+  number: 'decimals',
+  boolean: 'booleans',
+  object: 'objects',
+  array: 'arrays'
+}
+
+/** `'a'`, `'a' or 'b'`, `'a', 'b', or 'c'`: how the validator lists alternatives. */
+function orList (items: readonly string[]): string {
+  if (items.length <= 2) return items.join(' or ')
+  return `${items.slice(0, -1).join(', ')}, or ${items.at(-1)}`
 }
 
 function join (path: string, key: string | number): string {
@@ -87,13 +110,50 @@ function matchesType (type: string, value: unknown): boolean {
   }
 }
 
-/** Expected-type wording for a schema (union members joined with "or"). */
-function expectedOf (schema: Schema, options: ValidateOptions): string {
-  if (schema.anyOf) {
-    const names = [...new Set(schema.anyOf.filter(m => exists(m, options)).map(m => expectedOf(m, options)))]
-    return names.join(' or ')
+/** The JSON type a (non-union) member stands for: its `type`, or a literal's. */
+const typeOf = (schema: Schema): string | undefined => schema.type ?? (typeof schema.const === 'string' ? 'string' : undefined)
+
+/** What the items of an array schema are called: "strings", "objects" (a union of objects too), or undefined when mixed. */
+function itemNoun (items: Schema | undefined, options: ValidateOptions): string | undefined {
+  if (items === undefined) return undefined
+  const types = new Set((items.anyOf ? membersOf(items, options) : [items]).map(typeOf).filter(t => t !== 'null'))
+  if (types.size !== 1) return undefined
+  return ITEM_NOUNS[[...types][0]!]
+}
+
+/** One member of a union as the validator names it: without the article for objects and arrays. */
+function memberName (member: Schema, options: ValidateOptions): string {
+  if (member.type === 'object') return 'object'
+  if (member.type === 'array') {
+    const noun = itemNoun(member.items, options)
+    return noun === undefined ? 'array' : `array of ${noun}`
   }
-  return TYPE_NAMES[schema.type ?? ''] ?? 'a value'
+  return TYPE_NAMES[member.type ?? ''] ?? 'a value'
+}
+
+/**
+ * The type a schema documents, as the service's `invalid_type` message names it: "a string", "an integer", "a
+ * decimal", "a boolean", "an object", "an array of strings"; a closed set of strings by its values ("one of
+ * 'asc' or 'desc'"); a union by its members ("one of a string or array of objects", and with a set of strings
+ * among them "one of one of 'none', 'auto', or 'required' or object"). `null` is never named: a nullable field
+ * is named by its type (the service says "expected an integer" for the nullable `n`).
+ */
+function expectedOf (schema: Schema, options: ValidateOptions): string {
+  const members = (schema.anyOf ? membersOf(schema, options) : [schema]).filter(m => m.type !== 'null')
+  const literals = members.filter(m => m.const !== undefined).map(m => `'${String(m.const)}'`)
+  const others = members.filter(m => m.const === undefined)
+  const values = literals.length === 0 ? [] : [literals.length === 1 ? literals[0]! : `one of ${orList(literals)}`]
+  if (others.length === 0) return values.length === 0 ? 'a value' : literals.length === 1 && !schema.anyOf ? TYPE_NAMES.string! : values[0]!
+  if (values.length === 0 && new Set(others.map(m => m.type)).size === 1) {
+    const only = others[0]!
+    if (only.type === 'array') {
+      const noun = itemNoun(only.items, options)
+      return noun === undefined ? 'an array' : `an array of ${noun}`
+    }
+    return TYPE_NAMES[only.type ?? ''] ?? 'a value'
+  }
+  const names = [...new Set([...values, ...others.map(m => memberName(m, options))])]
+  return names.length === 1 ? names[0]! : `one of ${orList(names)}`
 }
 
 function walk (schema: Schema, value: unknown, path: string, options: ValidateOptions): unknown {
@@ -169,7 +229,9 @@ function walkObject (schema: Schema, value: Record<string, unknown>, path: strin
 
 function walkArray (schema: Schema, value: unknown[], path: string, options: ValidateOptions): unknown {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) throw new Invalid(Errors.arrayTooLong(path, schema.maxItems, value.length))
-  if (schema.minItems !== undefined && value.length < schema.minItems) throw new Invalid(Errors.arrayTooShort(path, schema.minItems, value.length))
+  if (schema.minItems !== undefined && value.length < schema.minItems) {
+    throw new Invalid(value.length === 0 ? Errors.emptyArray(path, schema.minItems) : Errors.arrayTooShort(path, schema.minItems, value.length))
+  }
   const items = schema.items
   return items ? value.map((item, index) => walk(items, item, join(path, index), options)) : value
 }

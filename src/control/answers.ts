@@ -31,7 +31,8 @@ export function rateLimited (reply: FastifyReply, envelope: Envelope, retryAfter
 export function statusFault (reply: FastifyReply, envelope: Envelope, fault: Extract<Fault, { type: 'status' }>): ApiError {
   switch (fault.status) {
     case 429: return rateLimited(reply, envelope, fault.retry_after_ms ?? 1000)
-    case 500: return Errors.internal()
+    case 408: return envelope === 'openai' ? Errors.injectedStatus(408) : Errors.requestTimeout(envelope)
+    case 500: return Errors.internal(envelope, reply.request.id)
     case 503:
       if (fault.retry_after_ms !== undefined) {
         reply.header('retry-after', String(Math.ceil(fault.retry_after_ms / 1000)))

@@ -3,11 +3,13 @@
  * receives (errors.ts renders it byte for byte), and is sent from this one place.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { classify, type FrontDoor } from '../api-surface.js'
 import { ApiError, Errors } from '../errors.js'
 
 /** Maps anything thrown while handling a request to the ApiError the client receives. */
-export function toApiError (err: FastifyError, request: FastifyRequest, maxBodyBytes: number): ApiError {
-  if (err instanceof ApiError) return err
+export function toApiError (err: FastifyError, request: FastifyRequest & { door?: FrontDoor | null }, maxBodyBytes: number): ApiError {
+  // A refusal the flavours word differently is answered in the words of the request's door.
+  if (err instanceof ApiError) return err.inEnvelope((request.door ?? classify(request.url)).envelope)
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return Errors.bodyTooLarge(maxBodyBytes)
     // Fastify's message is just "Unsupported Media Type"; the real API names the header the client sent.
@@ -18,7 +20,12 @@ export function toApiError (err: FastifyError, request: FastifyRequest, maxBodyB
   }
   // Anything else Fastify refuses on the client's account keeps its status, in the OpenAI envelope.
   const status = err.statusCode ?? 500
-  return status >= 400 && status < 500 ? Errors.requestRejected(status, err.message) : Errors.internal()
+  return status >= 400 && status < 500 ? Errors.requestRejected(status, err.message) : internalError(request)
+}
+
+/** The service's 500 for this request: in its door's words, with its request id (errors.ts `internal`). */
+export function internalError (request: Pick<FastifyRequest, 'id' | 'url'> & { door?: FrontDoor | null }): ApiError {
+  return Errors.internal((request.door ?? classify(request.url)).envelope, request.id)
 }
 
 /** The one place an error leaves: its status, its exact body and content type (a Buffer, so Fastify adds no charset). */

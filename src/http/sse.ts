@@ -13,7 +13,7 @@
  */
 import { Readable } from 'node:stream'
 import type { Clock } from '../clock.js'
-import { ApiError, Errors, type OpenAIErrorFields } from '../errors.js'
+import { ApiError, type OpenAIErrorFields } from '../errors.js'
 
 export interface StreamEvent {
   readonly event: string
@@ -46,6 +46,8 @@ export interface EventStreamOptions {
   readonly cut?: () => void
   /** Told about failures after the stream started (they reach the client as an `error` event). */
   readonly onError?: (err: unknown) => void
+  /** What an unexpected failure is told as (the request's 500, errors.ts `internal`). */
+  readonly internalError: ApiError
 }
 
 /** Events pulled per read: bounds what waits in memory when a client reads slowly. */
@@ -60,8 +62,8 @@ export function formatEvent (event: string, data: unknown): string {
 
 const DONE_MESSAGE = formatEvent('done', '[DONE]')
 
-function errorFields (err: unknown): OpenAIErrorFields {
-  return err instanceof ApiError && err.fields ? err.fields : Errors.internal().fields!
+function errorFields (err: unknown, internal: ApiError): OpenAIErrorFields {
+  return (err instanceof ApiError && err.fields ? err.fields : internal.fields)!
 }
 
 /** How each live event stream is ended early with an error event (`interruptEventStream`). */
@@ -125,7 +127,7 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
           pulled = source.pull(BATCH)
         } catch (err) {
           options.onError?.(err)
-          finish(formatEvent('error', { error: errorFields(err) }))
+          finish(formatEvent('error', { error: errorFields(err, options.internalError) }))
           return
         }
         let text = ''
@@ -166,7 +168,7 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
   })
   interrupters.set(stream, err => {
     if (finished || stream.destroyed) return
-    finish(formatEvent('error', { error: errorFields(err) }))
+    finish(formatEvent('error', { error: errorFields(err, options.internalError) }))
   })
   unsubscribes.push(clock.onJump(pump))
   if (options.watch) unsubscribes.push(options.watch(pump))

@@ -5,8 +5,13 @@
 import type { Generation } from '../api-versions.js'
 import { toUnixSeconds } from '../clock.js'
 import type { RunState, StepView } from '../runs/lifecycle.js'
+import { codeShown, type HostedToolPiece } from '../runs/pieces.js'
 import type { Run, RunStep } from '../schemas/run.js'
-import type { RunRecord } from '../store/records.js'
+import type { HostedToolStep, RunRecord } from '../store/records.js'
+import {
+  codeInterpreterDelta, presentCodeInterpreterToolCall, type CodeInterpreterDeltaWire, type CodeInterpreterToolCallWire
+} from '../tools/code-interpreter.js'
+import { presentFileSearchToolCall, type FileSearchToolCallWire } from '../tools/file-search.js'
 
 /** A run as read at one moment: its record and the state derived from it (services/runs.ts). */
 export interface RunView {
@@ -64,18 +69,60 @@ export function presentRun ({ record, state }: RunView, generation: Generation):
   }
 }
 
-/** One step of the run as its state shows it: a message creation, or tool calls with their outputs once submitted. */
-export function presentStep (record: RunRecord, step: StepView): RunStep {
+/** A step's function calls as far as they have been streamed, with their outputs once submitted. */
+function functionCalls (step: StepView) {
+  return step.shownCalls.map(call => ({
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments, output: step.outputs.get(call.id) ?? null }
+  }))
+}
+
+/** How a step is shown: the generation's shapes, and search results with their text (`include[]`). */
+export interface StepPresentation {
+  readonly generation: Generation
+  /** `include[]=step_details.tool_calls[*].file_search.results[*].content` was asked. */
+  readonly includeSearchContent: boolean
+}
+
+const V2_STEPS: StepPresentation = { generation: 'v2', includeSearchContent: false }
+
+/** A hosted tool call as far as its first `piecesShown` pieces show it; none before its header. */
+function hostedToolCalls (step: HostedToolStep, piecesShown: number, how: StepPresentation): Array<FileSearchToolCallWire | CodeInterpreterToolCallWire> {
+  if (piecesShown === 0) return []
+  if (step.kind === 'file_search') {
+    return [presentFileSearchToolCall(step.callId, step.search, { generation: how.generation, includeContent: how.includeSearchContent })]
+  }
+  const shown = codeShown(step, piecesShown)
+  return [presentCodeInterpreterToolCall(step.callId, shown.input, shown.outputs ? step.outputs : [])]
+}
+
+/**
+ * The `step_details` delta a stream sends for one piece of a hosted tool call (runs/pieces.ts): a file search
+ * arrives whole in one delta (with its results, which the Agents SDK needs to read the delta); a code_interpreter
+ * call as its header, its input in chunks, then its outputs.
+ */
+export function presentHostedToolDelta (step: HostedToolStep, piece: HostedToolPiece, how: StepPresentation): {
+  type: 'tool_calls', tool_calls: Array<(FileSearchToolCallWire & { index: number }) | CodeInterpreterDeltaWire>
+} {
+  if (step.kind === 'file_search') {
+    const call = presentFileSearchToolCall(step.callId, step.search, { generation: how.generation, includeContent: how.includeSearchContent })
+    return { type: 'tool_calls', tool_calls: [{ index: 0, ...call }] }
+  }
+  const delta = piece.part === 'header'
+    ? codeInterpreterDelta.header(0, step.callId)
+    : piece.part === 'input' ? codeInterpreterDelta.input(0, piece.input) : codeInterpreterDelta.outputs(0, step.outputs)
+  return { type: 'tool_calls', tool_calls: [delta] }
+}
+
+/**
+ * One step of the run as its state shows it: a message creation, function calls with their outputs once
+ * submitted, or a hosted tool call (file_search, code_interpreter) as far as it has happened.
+ */
+export function presentStep (record: RunRecord, step: StepView, how: StepPresentation = V2_STEPS): RunStep {
   const details = step.step.kind === 'message'
     ? { type: 'message_creation', message_creation: { message_id: step.step.messageId } }
-    : {
-        type: 'tool_calls',
-        tool_calls: step.shownCalls.map(call => ({
-          id: call.id,
-          type: 'function',
-          function: { name: call.name, arguments: call.arguments, output: step.outputs.get(call.id) ?? null }
-        }))
-      }
+    : { type: 'tool_calls', tool_calls: step.step.kind === 'tool_calls' ? functionCalls(step) : hostedToolCalls(step.step, step.piecesShown, how) }
   return {
     id: step.step.stepId,
     object: 'thread.run.step',

@@ -5,9 +5,11 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Socket } from 'node:net'
+import { internalError } from '../http/errors.js'
 import { eventStream } from '../http/sse.js'
 import type { RunView } from '../presenters/run.js'
 import { runEventSource, streamStart } from '../runs/events.js'
+import { includesSearchContent } from '../schemas/run.js'
 
 export interface RunStreamRouteOptions {
   /** Open with `thread.created` (create thread and run). */
@@ -27,7 +29,13 @@ export function sendRunStream (request: FastifyRequest, reply: FastifyReply, vie
   const { record } = view
   const thread = options.withThread === true ? store.threads.get(record.threadId) : undefined
   const events = runEventSource({
-    store, clock, run: record, generation: request.apiVersion.generation, from: streamStart(record, clock.now()), thread
+    store,
+    clock,
+    run: record,
+    generation: request.apiVersion.generation,
+    from: streamStart(record, clock.now()),
+    thread,
+    includeSearchContent: includesSearchContent(request.query)
   })
   const socket = request.raw.socket as Socket & { destroySoon?: () => void }
   const stream = eventStream(events, {
@@ -36,7 +44,8 @@ export function sendRunStream (request: FastifyRequest, reply: FastifyReply, vie
     cutAfterEvents: request.server.runtime.streamCutFor(request),
     // What was written is flushed first, then the connection is dropped without ending the response.
     cut: () => socket.destroySoon ? socket.destroySoon() : socket.destroy(),
-    onError: err => request.log.warn({ err, runId: record.id }, 'run stream failed after it started')
+    onError: err => request.log.warn({ err, runId: record.id }, 'run stream failed after it started'),
+    internalError: internalError(request)
   })
   return reply.code(200).header('content-type', EVENT_STREAM_CONTENT_TYPE).header('cache-control', 'no-cache').send(stream)
 }

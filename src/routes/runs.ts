@@ -9,7 +9,7 @@ import { ListQuerySchema, listQuerySchema, listSchema, mapPage } from '../pagina
 import { presentRun, presentStep, type RunView } from '../presenters/run.js'
 import {
   CreateRunBodySchema, CreateThreadAndRunBodySchema, IncludeQuerySchema, ModifyRunBodySchema, RunParamsSchema, RunSchema, RunStepSchema,
-  StepParamsSchema, SubmitToolOutputsBodySchema, includeQueryProperty
+  StepParamsSchema, SubmitToolOutputsBodySchema, includeQueryProperty, includesSearchContent
 } from '../schemas/run.js'
 import { ThreadParamsSchema } from '../schemas/thread.js'
 import { pollAfterMs } from '../services/runs.js'
@@ -27,7 +27,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/threads/runs', {
     schema: { body: CreateThreadAndRunBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
-    const view = request.tenant.services.runs.createThreadAndRun(request.body)
+    const view = request.tenant.services.runs.createThreadAndRun(request.body, request.apiVersion.flavour)
     if (request.body.stream === true) return sendRunStream(request, reply, view, { withThread: true })
     return answer(reply, view, request.apiVersion.generation)
   })
@@ -36,7 +36,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/threads/:thread_id/runs', {
     schema: { params: ThreadParamsSchema, querystring: IncludeQuerySchema, body: CreateRunBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
-    const view = request.tenant.services.runs.create(request.params.thread_id, request.body)
+    const view = request.tenant.services.runs.create(request.params.thread_id, request.body, request.apiVersion.flavour)
     if (request.body.stream === true) return sendRunStream(request, reply, view)
     return answer(reply, view, request.apiVersion.generation)
   })
@@ -79,15 +79,18 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** GET /threads/:thread_id/runs/:run_id/steps — list a run's steps */
   app.get('/threads/:thread_id/runs/:run_id/steps', {
     schema: { params: RunParamsSchema, querystring: ListStepsQuerySchema, response: { 200: listSchema(RunStepSchema) } }
-  }, async (request) => mapPage(request.tenant.services.runs.listSteps(request.params.thread_id, request.params.run_id, request.query),
-    ({ record, step }) => presentStep(record, step)))
+  }, async (request) => {
+    const how = { generation: request.apiVersion.generation, includeSearchContent: includesSearchContent(request.query) }
+    return mapPage(request.tenant.services.runs.listSteps(request.params.thread_id, request.params.run_id, request.query),
+      ({ record, step }) => presentStep(record, step, how))
+  })
 
   /** GET /threads/:thread_id/runs/:run_id/steps/:step_id — retrieve a run step */
   app.get('/threads/:thread_id/runs/:run_id/steps/:step_id', {
     schema: { params: StepParamsSchema, querystring: IncludeQuerySchema, response: { 200: RunStepSchema } }
   }, async (request) => {
     const { record, step } = request.tenant.services.runs.getStep(request.params.thread_id, request.params.run_id, request.params.step_id)
-    return presentStep(record, step)
+    return presentStep(record, step, { generation: request.apiVersion.generation, includeSearchContent: includesSearchContent(request.query) })
   })
 }
 

@@ -12,14 +12,15 @@ import type { Generation } from '../api-versions.js'
 import type { Clock } from '../clock.js'
 import { Errors } from '../errors.js'
 import type { EventSource, Pulled, StreamEvent } from '../http/sse.js'
-import { presentMessage } from '../presenters/message.js'
-import { presentRun, presentStep } from '../presenters/run.js'
+import { presentMessage, presentMessageDelta } from '../presenters/message.js'
+import { presentHostedToolDelta, presentRun, presentStep, type StepPresentation } from '../presenters/run.js'
 import { presentThread } from '../presenters/thread.js'
-import type { RunRecord, ThreadRecord } from '../store/records.js'
+import { isHostedToolStep, replyAt, type RunRecord, type ThreadRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import {
   courseOf, happenedBy, isTerminal, runStateAfter, stepPieces, type Happening, type RunState, type ToolCallPiece
 } from './lifecycle.js'
+import { replyChunks, type HostedToolPiece } from './pieces.js'
 import { replyMessageRecord } from './reply-message.js'
 
 /** Where a stream opened by the request that just changed the run starts: at what that request did. */
@@ -34,10 +35,12 @@ function endsStream (happening: Happening): boolean {
 
 /**
  * The events of happenings `from` (inclusive) to `to` (exclusive) of the run's course, in `generation`'s
- * shapes. Pure. Happening 0 (the run's creation) gives `thread.run.created` and `thread.run.queued`.
+ * shapes (steps with search result content when `includeSearchContent`). Pure. Happening 0 (the run's creation)
+ * gives `thread.run.created` and `thread.run.queued`.
  */
-function runEvents (run: RunRecord, from: number, to: number, generation: Generation): StreamEvent[] {
+function runEvents (run: RunRecord, from: number, to: number, generation: Generation, includeSearchContent: boolean): StreamEvent[] {
   const { happenings, steps } = courseOf(run)
+  const how: StepPresentation = { generation, includeSearchContent }
   const events: StreamEvent[] = []
   for (let i = from; i < to; i++) {
     const happening = happenings[i]!
@@ -52,7 +55,7 @@ function runEvents (run: RunRecord, from: number, to: number, generation: Genera
       }
       case 'step-created': {
         const view = stepView(state(), happening.step)
-        const step = presentStep(run, view)
+        const step = presentStep(run, view, how)
         events.push({ event: 'thread.run.step.created', data: step }, { event: 'thread.run.step.in_progress', data: step })
         if (view.step.kind === 'message') {
           const message = presentMessage(replyMessageRecord(run, view), generation)
@@ -64,14 +67,11 @@ function runEvents (run: RunRecord, from: number, to: number, generation: Genera
         const info = steps[happening.step]!
         const piece = stepPieces(run, info)[happening.piece]!
         if (info.step.kind === 'message') {
-          events.push({
-            event: 'thread.message.delta',
-            data: {
-              id: info.step.messageId,
-              object: 'thread.message.delta',
-              delta: { content: [{ index: 0, type: 'text', text: { value: piece as string, annotations: [] } }] }
-            }
-          })
+          const reply = replyAt(run.segments[info.segment]!, info.index)
+          events.push({ event: 'thread.message.delta', data: presentMessageDelta(info.step.messageId, reply, replyChunks(reply), happening.piece, generation) })
+        } else if (isHostedToolStep(info.step)) {
+          const delta = presentHostedToolDelta(info.step, piece as HostedToolPiece, how)
+          events.push({ event: 'thread.run.step.delta', data: { id: info.step.stepId, object: 'thread.run.step.delta', delta: { step_details: delta } } })
         } else {
           const { call, arguments: args } = piece as ToolCallPiece
           const toolCall = info.step.calls[call]!
@@ -99,7 +99,7 @@ function runEvents (run: RunRecord, from: number, to: number, generation: Genera
           const message = presentMessage(replyMessageRecord(run, view), generation)
           events.push({ event: `thread.message.${message.status}`, data: message })
         }
-        events.push({ event: `thread.run.step.${happening.status}`, data: presentStep(run, view) })
+        events.push({ event: `thread.run.step.${happening.status}`, data: presentStep(run, view, how) })
         break
       }
     }
@@ -116,6 +116,8 @@ export interface RunStreamOptions {
   readonly from: number
   /** Sent first: the thread a create-thread-and-run request made (`thread.created`). */
   readonly thread?: ThreadRecord
+  /** Steps show their search results' text (`include[]` on create run). */
+  readonly includeSearchContent?: boolean
 }
 
 /**
@@ -123,7 +125,7 @@ export interface RunStreamOptions {
  * waiting for tool outputs or ending. Reads the run from the store on every pull, so a cancel or anything
  * else another request does shows at once; a run that has gone (its thread deleted) fails the stream.
  */
-export function runEventSource ({ store, clock, run: started, generation, from, thread }: RunStreamOptions): EventSource {
+export function runEventSource ({ store, clock, run: started, generation, from, thread, includeSearchContent = false }: RunStreamOptions): EventSource {
   let cursor = from
   let opening: StreamEvent[] = thread ? [{ event: 'thread.created', data: presentThread(thread, generation) }] : []
   return {
@@ -140,7 +142,7 @@ export function runEventSource ({ store, clock, run: started, generation, from, 
         pieces++
         to++
       }
-      const events = [...opening, ...runEvents(run, cursor, to, generation)]
+      const events = [...opening, ...runEvents(run, cursor, to, generation, includeSearchContent)]
       opening = []
       cursor = to
       return { events, done, nextAt: done ? null : happenings[cursor]?.at ?? null }

@@ -5,8 +5,9 @@
  */
 import type { RunStatus, Usage } from '../schemas/run.js'
 import { boundedMemo } from '../memo.js'
-import { callTokens, promptTokensOf, replyTokens } from './tokens.js'
-import { replyAt, type RunRecord, type ScriptStep, type ToolOutput } from '../store/records.js'
+import { callTokens, hostedCallTokens, hostedContextTokens, promptTokensOf, replyTokens } from './tokens.js'
+import { hostedToolPieces, replyChunks, textPieces, textShown, type HostedToolPiece, type ReplyPiece } from './pieces.js'
+import { isHostedToolStep, replyAt, type Reply, type RunRecord, type ScriptStep, type ToolOutput } from '../store/records.js'
 
 /** The one transition table. Every status change the timeline makes is checked against it. */
 export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
@@ -59,6 +60,8 @@ interface StepInfo {
   readonly index: number
   readonly step: PlayedStep
   readonly segment: number
+  /** The reply a scripted `incomplete` (max_completion_tokens) cut short: it was being written when the run ended. */
+  readonly cutShort?: true
 }
 
 /**
@@ -79,16 +82,8 @@ export interface Course {
   readonly ending: Extract<ScriptStep, { kind: 'fail' | 'incomplete' }> | null
 }
 
-/** A reply's text in the chunks it is streamed in: about a word each, never more than 16 code points. */
-const TEXT_PIECE = /\s*\S{1,16}|\s+/gu
-/** Stream chunks of recent replies and tool call steps (immutable values), by the reply or step object. */
-const replyPiecesMemo = boundedMemo<object, readonly string[]>(1024)
+/** Stream chunks of recent tool call steps (immutable values), by the step object (replies': runs/pieces.ts). */
 const callPiecesMemo = boundedMemo<object, readonly ToolCallPiece[]>(1024)
-
-/** `text` cut into its stream chunks; their concatenation is `text` (an empty text is one empty chunk). */
-export function textPieces (text: string): readonly string[] {
-  return text === '' ? [''] : text.match(TEXT_PIECE)!
-}
 
 /** One part of a tool call step as streamed: a call's header (id and name), or a chunk of its arguments. */
 export interface ToolCallPiece {
@@ -104,16 +99,18 @@ function toolCallPieces (calls: readonly ToolCall[]): readonly ToolCallPiece[] {
   ])
 }
 
-/** A reply's chunks (cached per reply record, which is immutable). */
-function replyPieces (run: RunRecord, info: StepInfo): readonly string[] {
-  const reply = replyAt(run.segments[info.segment]!, info.index)
-  if (!reply) return ['']
-  return replyPiecesMemo.get(reply, () => textPieces(reply.text))
+/** A reply's chunks (runs/pieces.ts: images, then text with each citation marker whole). */
+function replyPieces (run: RunRecord, info: StepInfo): readonly ReplyPiece[] {
+  return replyChunks(replyAt(run.segments[info.segment]!, info.index)).pieces
 }
 
-/** The pieces a step streams: reply text chunks, or tool call headers and argument chunks. */
-export function stepPieces (run: RunRecord, info: StepInfo): readonly string[] | readonly ToolCallPiece[] {
+/**
+ * The pieces a step streams: reply chunks, function call headers and argument chunks, or a hosted tool call's
+ * header, code input chunks and outputs.
+ */
+export function stepPieces (run: RunRecord, info: StepInfo): readonly ReplyPiece[] | readonly ToolCallPiece[] | readonly HostedToolPiece[] {
   if (info.step.kind === 'message') return replyPieces(run, info)
+  if (isHostedToolStep(info.step)) return hostedToolPieces(info.step)
   const step = info.step
   return callPiecesMemo.get(step, () => toolCallPieces(step.calls))
 }
@@ -160,17 +157,20 @@ function buildCourse (run: RunRecord): Course {
     if (waiting !== null) happenings.push({ kind: 'step-ended', at: startedAt, step: waiting, status: 'completed' })
     waiting = null
     const cutAfter = segment.cutOff?.afterStep
-    // The replies this pass writes, one after another: their chunks are spread over the in-progress phase
-    // (or come every `streamChunkMs`, which then lengthens the phase as needed).
+    // The replies this pass writes and the hosted tools it calls on the way, one after another: their chunks are
+    // spread over the in-progress phase (or come every `streamChunkMs`, which then lengthens the phase as needed).
     const writes: StepInfo[] = []
     if (cutAfter !== null) {
       for (let index = segment.fromStep; index < run.script.length; index++) {
         const step = run.script[index]!
-        if (step.kind !== 'message') break
+        if (step.kind !== 'message' && !isHostedToolStep(step)) break
         writes.push({ index, step, segment: k })
         if (cutAfter === index) break
       }
     }
+    const next = run.script[segment.fromStep + writes.length]
+    // A scripted end for the completion budget cuts the reply it follows, as the budget itself does.
+    const cutShort = !segment.cutOff && next?.kind === 'incomplete' && next.reason === 'max_completion_tokens'
     const total = writes.reduce((n, info) => n + stepPieces(run, info).length, 0)
     const span = chunkMs === null ? inProgressMs : total * chunkMs
     const actedAt = startedAt + Math.max(inProgressMs, span)
@@ -178,7 +178,7 @@ function buildCourse (run: RunRecord): Course {
     let written = 0
     writes.forEach((info, w) => {
       const first = written
-      const step = openStep(info, pieceAt(first), piece => pieceAt(first + piece))
+      const step = openStep(cutShort && w === writes.length - 1 ? { ...info, cutShort: true } : info, pieceAt(first), piece => pieceAt(first + piece))
       written += stepPieces(run, info).length
       happenings.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pieceAt(written), step, status: 'completed' })
     })
@@ -187,7 +187,6 @@ function buildCourse (run: RunRecord): Course {
       phase('incomplete', actedAt)
       return false
     }
-    const next = run.script[segment.fromStep + writes.length]
     if (next === undefined) {
       phase('completed', actedAt)
       return false
@@ -197,7 +196,7 @@ function buildCourse (run: RunRecord): Course {
       phase('requires_action', actedAt)
       return k + 1 < run.segments.length
     }
-    if (next.kind === 'message') throw new Error('unreachable: replies are all written above')
+    if (next.kind === 'message' || isHostedToolStep(next)) throw new Error('unreachable: replies and hosted tools are all played above')
     ending = next
     phase(next.kind === 'fail' ? 'failed' : 'incomplete', actedAt)
     return false
@@ -245,13 +244,15 @@ export interface StepView {
   readonly usage: Usage | null
   /** Reply text (message steps): the whole reply, even while it is still being written. */
   readonly text: string | null
+  /** The rendered reply (message steps): its text, annotations and images; null for other steps. */
+  readonly reply: Reply | null
   /** What has been written of the reply so far (message steps): `text` once the step has completed. */
   readonly shownText: string | null
   /** The tool calls as far as they have been streamed (tool call steps; all of them once it waits for outputs). */
   readonly shownCalls: readonly ToolCall[]
   /** How many of the step's stream pieces (see `stepPieces`) have happened. */
   readonly piecesShown: number
-  /** The reply was cut at the completion token budget. */
+  /** The reply was cut at the completion token budget (or by a scripted `incomplete` for it). */
   readonly truncated: boolean
   /** Submitted outputs, by tool call id (tool call steps, once submitted). */
   readonly outputs: ReadonlyMap<string, string>
@@ -279,8 +280,11 @@ export interface RunState {
 function stepUsage (run: RunRecord, info: StepInfo): Usage {
   const segment = run.segments[info.segment]!
   const reply = info.step.kind === 'message' ? replyAt(segment, info.index) : undefined
-  const completion = info.step.kind === 'message' ? reply === undefined ? 0 : replyTokens(reply) : callTokens(info.step)
-  const prompt = promptTokensOf(run, info.segment)
+  const completion = info.step.kind === 'message'
+    ? reply === undefined ? 0 : replyTokens(reply)
+    : isHostedToolStep(info.step) ? hostedCallTokens(info.step) : callTokens(info.step)
+  // Each model call of a pass also sees the hosted tools called before it in that pass, and what they returned.
+  const prompt = promptTokensOf(run, info.segment) + hostedContextTokens(run, info.segment, info.index)
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
 }
 
@@ -371,10 +375,11 @@ export function runStateAfter (run: RunRecord, count: number): RunState {
       expiredAt: stepStatus === 'expired' ? end!.at : null,
       usage: stepStatus === 'in_progress' ? null : stepUsage(run, info),
       text: info.step.kind === 'message' ? reply?.text ?? '' : null,
-      shownText: info.step.kind === 'message' ? (stepPieces(run, info) as readonly string[]).slice(0, piecesShown).join('') : null,
+      reply: reply ?? null,
+      shownText: info.step.kind === 'message' ? textShown(stepPieces(run, info) as readonly ReplyPiece[], piecesShown) : null,
       shownCalls: info.step.kind === 'tool_calls' ? callsShown(info.step.calls, stepPieces(run, info) as readonly ToolCallPiece[], piecesShown) : [],
       piecesShown,
-      truncated: reply?.truncated ?? false,
+      truncated: (reply?.truncated ?? false) || info.cutShort === true,
       outputs: outputsOf(run, info)
     }
   })
@@ -396,7 +401,8 @@ export function runStateAfter (run: RunRecord, count: number): RunState {
   return {
     status,
     startedAt: reachedAt.get('in_progress') ?? null,
-    completedAt: reachedAt.get('completed') ?? null,
+    // A run that ends incomplete has ended too: `completed_at` says when (openai/openai-python#1407).
+    completedAt: reachedAt.get('completed') ?? reachedAt.get('incomplete') ?? null,
     failedAt: reachedAt.get('failed') ?? null,
     cancelledAt: reachedAt.get('cancelled') ?? null,
     expiresAt: terminal ? null : run.expiresAt,

@@ -1,8 +1,9 @@
 /**
  * Scenarios: the part of a fixtures file that scripts what runs do. Rules are matched in order against
- * a new run; the first match gives its steps (reply, call tools, fail, end incomplete) and optional
- * timings. No match: one reply derived from the last user message. Matching and scripting are pure and
- * deterministic, so the same fixtures and requests always give the same run.
+ * a new run; the first match gives its steps (reply, call tools, search files, run code, fail, end incomplete)
+ * and optional timings. No match: one reply derived from the last user message (after a search of the run's
+ * files when it can search). Matching and scripting are pure and deterministic, so the same fixtures and
+ * requests always give the same run.
  */
 import { Type, type Static } from '@sinclair/typebox'
 
@@ -13,8 +14,32 @@ export type FailCode = Static<typeof FailCodeSchema>
 
 const IncompleteReasonSchema = Type.Union([Type.Literal('max_completion_tokens'), Type.Literal('max_prompt_tokens')])
 
+/**
+ * A scripted file search: `query` (default: the last user message) searched in the run's files, or the
+ * `results` given (each naming its file by `file_id` or by `file_name`, a file of the run's vector stores).
+ */
+const ScenarioFileSearchSchema = Type.Object({
+  query: Type.Optional(Type.String({ maxLength: 256000 })),
+  results: Type.Optional(Type.Array(Type.Object({
+    file_id: Type.Optional(Type.String({ minLength: 1 })),
+    file_name: Type.Optional(Type.String({ minLength: 1 })),
+    text: Type.String({ maxLength: 256000 }),
+    score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 }))
+  }, { additionalProperties: false }), { maxItems: 50 }))
+}, { additionalProperties: false })
+export type ScenarioFileSearch = Static<typeof ScenarioFileSearchSchema>
+
 const ScenarioStepSchema = Type.Union([
   Type.Object({ reply: Type.String({ maxLength: 256000 }) }, { additionalProperties: false }),
+  Type.Object({ file_search: ScenarioFileSearchSchema }, { additionalProperties: false }),
+  Type.Object({
+    code_interpreter: Type.Object({
+      input: Type.String({ maxLength: 256000 }),
+      logs: Type.Optional(Type.String({ maxLength: 256000 })),
+      /** A file beside the fixtures file (read when the fixtures load), stored as the call's image output. */
+      image: Type.Optional(Type.String({ minLength: 1 }))
+    }, { additionalProperties: false })
+  }, { additionalProperties: false }),
   Type.Object({
     tool_calls: Type.Array(Type.Object({
       name: Type.String({ minLength: 1, maxLength: 64 }),
@@ -86,8 +111,13 @@ export function selectScenario (scenarios: readonly Scenario[], input: MatchInpu
   return scenarios.find(scenario => matches(scenario, input)) ?? null
 }
 
-/** A scenario's regular expressions, checked when fixtures load so a bad one fails at startup. */
+/** A scenario's regular expressions and scripted search results, checked when fixtures load so a bad one fails at startup. */
 export function scenarioProblem (scenario: Scenario): { path: string, message: string } | null {
+  for (const [index, step] of scenario.steps.entries()) {
+    if (!('file_search' in step)) continue
+    const unnamed = (step.file_search.results ?? []).findIndex(result => result.file_id === undefined && result.file_name === undefined)
+    if (unnamed >= 0) return { path: `steps[${index}].file_search.results[${unnamed}]`, message: 'a result names its file by file_id or file_name' }
+  }
   const pattern = scenario.match?.message_matches
   if (pattern === undefined) return null
   try {
@@ -110,6 +140,28 @@ export interface TemplateContext {
   readonly assistantName: string | null
   /** Outputs submitted for the run's latest tool calls, in call order. */
   readonly toolOutputs: readonly string[]
+}
+
+/** A reply template cut at its citation placeholders: text (rendered by `renderReply`), or a placeholder. */
+type TemplatePart = string | { readonly placeholder: 'citation' | 'file_path', readonly index: number }
+
+const CITATION_PLACEHOLDER = /\{\{\s*(citation|file_path)\.(\d+)\s*\}\}/g
+
+/**
+ * `template` cut at `{{citation.N}}` (a citation of result N of the run's latest search) and `{{file_path.N}}`
+ * (a link to the Nth file the run's code_interpreter calls generated), which become annotated text
+ * (runs/script.ts); a template without them is one part.
+ */
+export function templateParts (template: string): TemplatePart[] {
+  const parts: TemplatePart[] = []
+  let at = 0
+  for (const match of template.matchAll(CITATION_PLACEHOLDER)) {
+    if (match.index > at) parts.push(template.slice(at, match.index))
+    parts.push({ placeholder: match[1] as 'citation' | 'file_path', index: Number(match[2]) })
+    at = match.index + match[0].length
+  }
+  if (at < template.length || parts.length === 0) parts.push(template.slice(at))
+  return parts
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import { boundedMemo } from '../memo.js'
-import type { MessageRecord, Reply, RunRecord, RunSegment, ScriptStep } from '../store/records.js'
+import { isHostedToolStep, type HostedToolStep, type MessageRecord, type Reply, type RunRecord, type RunSegment, type ScriptStep } from '../store/records.js'
 import { messageText } from './default-reply.js'
 import { chunkedEncoder } from './token-chunks.js'
 
@@ -76,7 +76,34 @@ export function callTokens (step: Extract<ScriptStep, { kind: 'tool_calls' }>): 
   return step.calls.reduce((n, call) => n + count(call.name) + count(call.arguments), 0)
 }
 
-/** Completion tokens a segment's pass wrote: its replies and the tool calls it ended on. */
+/** Completion tokens of a hosted tool call: what the model wrote to make it (the search queries, the code). */
+export function hostedCallTokens (step: HostedToolStep): number {
+  const { count } = tokenizer()
+  return step.kind === 'file_search' ? step.search.queries.reduce((n, query) => n + count(query), 0) : count(step.input)
+}
+
+/** Tokens of what a hosted tool call returned to the model: the retrieved text, or the logs printed. */
+function hostedOutputTokens (step: HostedToolStep): number {
+  const { count } = tokenizer()
+  return step.kind === 'file_search'
+    ? step.search.results.reduce((n, result) => n + count(result.text), 0)
+    : step.outputs.reduce((n, output) => n + (output.type === 'logs' ? count(output.logs) : 0), 0)
+}
+
+/**
+ * What the hosted tool calls that pass `k` made before script step `index` add to the prompt of that step's
+ * model call: each call and its output (so a reply after a search counts the retrieved text as prompt tokens).
+ */
+export function hostedContextTokens (run: Pick<RunRecord, 'segments' | 'script'>, k: number, index: number): number {
+  let tokens = 0
+  for (let i = run.segments[k]!.fromStep; i < index; i++) {
+    const step = run.script[i]!
+    if (isHostedToolStep(step)) tokens += TOKENS_PER_MESSAGE * 2 + hostedCallTokens(step) + hostedOutputTokens(step)
+  }
+  return tokens
+}
+
+/** Completion tokens a segment's pass wrote: its replies, the hosted tool calls on the way and the tool calls it ended on. */
 export function completionTokensOf (segment: RunSegment, script: readonly ScriptStep[]): number {
   let total = segment.replies.reduce((n, r) => n + replyTokens(r), 0)
   for (let index = segment.fromStep; index < script.length; index++) {
@@ -85,7 +112,8 @@ export function completionTokensOf (segment: RunSegment, script: readonly Script
       total += callTokens(step)
       break
     }
-    if (step.kind !== 'message') break
+    if (isHostedToolStep(step)) total += hostedCallTokens(step)
+    else if (step.kind !== 'message') break
   }
   return total
 }

@@ -66,9 +66,14 @@ export const ModifyRunBodySchema = Type.Object({
 /** Longest tool output accepted, in characters. */
 export const MAX_TOOL_OUTPUT_CHARS = 1024 * 1024
 
+/**
+ * `tool_outputs`, checked item by item before the set is compared with the run's calls (services/runs.ts): an
+ * item without `tool_call_id` is "Missing required parameter: 'tool_outputs[0].tool_call_id'." (the service's
+ * answer, although OpenAI's document marks the field optional). `output` may be left out (an empty output).
+ */
 export const SubmitToolOutputsBodySchema = Type.Object({
   tool_outputs: Type.Array(Type.Object({
-    tool_call_id: Type.Optional(Type.String()),
+    tool_call_id: Type.String(),
     // The cap OpenAI puts on one string of a request (`string_above_max_length`, 1,048,576 characters).
     output: Type.Optional(Type.String({ maxLength: MAX_TOOL_OUTPUT_CHARS }))
   }, { additionalProperties: false }), { maxItems: LIMITS.toolOutputs }),
@@ -87,6 +92,15 @@ export const includeQueryProperty = {
   'include[]': Type.Optional(since(AZURE_INFERENCE_ERA, Type.Union([IncludeValue, Type.Array(IncludeValue)])))
 }
 export const IncludeQuerySchema = Type.Object({ ...includeQueryProperty, 'api-version': Type.Optional(Type.String()) })
+
+/**
+ * Whether a request's query asks for search results' content: `include[]` as the OpenAI SDKs send it, or
+ * `include%5B%5D` as @azure/ai-agents 1.1.0 does (it encodes the key twice: shared/reference/foundry-agents.md §2).
+ */
+export function includesSearchContent (query: unknown): boolean {
+  const params = (query ?? {}) as Record<string, unknown>
+  return [params['include[]'], params['include%5B%5D']].flat().includes(RUN_STEP_INCLUDE)
+}
 
 export const StepParamsSchema = Type.Object({ thread_id: Type.String(), run_id: Type.String(), step_id: Type.String() })
 

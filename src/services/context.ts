@@ -15,6 +15,8 @@ export interface ServiceContext {
   readonly ids: Ids
   /** Run scripts from the fixtures, matched in order. */
   readonly scenarios: readonly Scenario[]
+  /** Files the fixtures' scenarios name (code_interpreter images), by the path the scenarios give (fixtures.ts). */
+  readonly fixtureFiles?: ReadonlyMap<string, Buffer>
 }
 
 /** `row`, or the service's 404 "No <kind> found with id '<id>'." when a lookup found nothing. */

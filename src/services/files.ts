@@ -1,5 +1,6 @@
 /** Files: upload (bytes kept in memory), list, lookup, deletion (their wire form: presenters/file.ts). */
 import type { Flavour } from '../api-surface.js'
+import { assertUploadType } from '../checks/file-types.js'
 import type { FileRecord } from '../store/records.js'
 import { found, type ServiceContext } from './context.js'
 
@@ -15,7 +16,9 @@ export function createFileService ({ store, clock, ids }: ServiceContext) {
   const get = (id: string): FileRecord => found(store.files.get(id), 'file', id)
 
   return {
+    /** Stores the upload; a filename whose type does not fit the purpose is refused first (checks/file-types.ts). */
     upload ({ filename, purpose, content, flavour }: Upload): FileRecord {
+      assertUploadType(filename, purpose, flavour)
       const record: FileRecord = {
         id: ids.file(flavour),
         createdAt: clock.now(),

@@ -16,7 +16,7 @@ export function createServices (context: ServiceContext) {
   const vectorStores = createVectorStoreService(context)
   const assistants = createAssistantService(context, { vectorStores })
   const threads = createThreadService(context, { vectorStores })
-  const runs = createRunService(context, { threads, assistants })
+  const runs = createRunService(context, { threads, assistants, vectorStores })
   const messages = createMessageService(context, { runs })
   const v1Files = createV1FileService(context, { assistants, messages })
   return { files, vectorStores, assistants, threads, runs, messages, v1Files }

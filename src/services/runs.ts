@@ -7,6 +7,7 @@
  * by `settle`, which every read of a thread's messages or runs calls first: it is idempotent, so the
  * order of reads never matters and no timer is needed.
  */
+import type { Flavour } from '../api-surface.js'
 import { assertReferencesExist } from '../checks/references.js'
 import { Errors } from '../errors.js'
 import { mapPage, paginate, type ListPage, type PageOptions } from '../pagination.js'
@@ -22,7 +23,9 @@ import type { Metadata } from '../schemas/common.js'
 import { NO_ITEMS, NO_METADATA, type AssistantRecord, type MessageRecord, type RunRecord, type RunTimings, type ThreadRecord } from '../store/records.js'
 import type { AssistantService } from './assistants.js'
 import { found, MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
+import { runTools } from './run-tools.js'
 import { userMessageRecord, type ThreadService } from './threads.js'
+import type { VectorStoreService } from './vector-stores.js'
 
 export type { RunView } from '../presenters/run.js'
 
@@ -45,8 +48,11 @@ export function pollAfterMs (state: RunState, now: number): number {
 /** Shared by every run without a truncation strategy (records are never changed in place). */
 const DEFAULT_TRUNCATION = Object.freeze({ type: 'auto', last_messages: null })
 
-export function createRunService ({ store, clock, config, scenarios, ids }: ServiceContext,
-  { threads, assistants }: { threads: ThreadService, assistants: AssistantService }) {
+/** No fixture files (fixtures given as objects, or none). */
+const NO_FILES: ReadonlyMap<string, Buffer> = new Map()
+
+export function createRunService ({ store, clock, config, scenarios, ids, fixtureFiles = NO_FILES }: ServiceContext,
+  { threads, assistants, vectorStores }: { threads: ThreadService, assistants: AssistantService, vectorStores: VectorStoreService }) {
   const timingsOf = (timings: ScenarioTimings): RunTimings => ({
     queuedMs: timings.queued_ms ?? config.queuedMs,
     inProgressMs: timings.in_progress_ms ?? config.inProgressMs,
@@ -74,7 +80,7 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
       const reply = replyMessageRecord(run, step, stored?.metadata)
       if (!reply.inProgress) finished.push(reply.id)
       // A reply being written is rewritten as it grows, so a read shows what a stream has shown by then.
-      if (!stored || stored.inProgress !== reply.inProgress || messageText(stored) !== messageText(reply)) {
+      if (!stored || stored.inProgress !== reply.inProgress || stored.content.length !== reply.content.length || messageText(stored) !== messageText(reply)) {
         store.messages.put(thread.id, reply)
       }
     }
@@ -118,13 +124,15 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
     }
     /** Messages the run adds to the thread when it starts (`additional_messages`). */
     readonly additional: readonly MessageRecord[]
+    /** The flavour creating the run: files its code_interpreter calls generate get that flavour's id form. */
+    readonly flavour: Flavour
   }
 
   /**
    * Creates the run, synchronously: the lock check and the insert cannot interleave with another request, so
    * two concurrent creates on one thread never both win.
    */
-  function startRun (thread: ThreadRecord, { assistant, body, additional }: RunOptions): RunView {
+  function startRun (thread: ThreadRecord, { assistant, body, additional, flavour }: RunOptions): RunView {
     const settled = settle(thread)
     if (settled.activeRunId !== null) throw Errors.threadHasActiveRun(thread.id, settled.activeRunId)
     const { tools, toolChoice } = checkToolChoice(assistant, body)
@@ -140,10 +148,29 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
     const truncationStrategy = body.truncation_strategy ?? DEFAULT_TRUNCATION
     const maxPromptTokens = body.max_prompt_tokens ?? null
     const responseFormat = body.response_format ?? assistant.responseFormat ?? 'auto'
-    const script = buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat }, ids)
+    const model = body.model ?? assistant.model
+    const { prompt: segmentPrompt, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens })
+    const hosted = runTools({
+      store,
+      ids,
+      now: createdAt,
+      searchIndexes: vectorStores.searchIndexes,
+      fixtureFiles,
+      flavour,
+      model,
+      tools,
+      toolChoice,
+      assistant,
+      threadToolResources: settled.toolResources,
+      messages: prompt,
+      lastUserMessage,
+      promptMessages: segmentPrompt.messages.length,
+      scripted: scenario !== null
+    })
+    const script = buildScript(scenario, { toolChoice, tools, parallelToolCalls, responseFormat }, ids, hosted.env)
+    hosted.storeGeneratedFiles(script)
     const maxCompletionTokens = body.max_completion_tokens ?? null
     const replyContext = { lastUserMessage, assistantName: assistant.name }
-    const { prompt: segmentPrompt, fits } = promptOf(instructions, prompt, { truncationStrategy, maxPromptTokens })
     const segment = renderSegment({ script, replyContext, responseFormat, maxCompletionTokens }, createdAt, 0, segmentPrompt, NO_ITEMS, 0, fits)
     const record: RunRecord = {
       id: ids.next('run'),
@@ -151,7 +178,7 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
       assistantId: assistant.id,
       createdAt,
       expiresAt: createdAt + expiresAfterMs,
-      model: body.model ?? assistant.model,
+      model,
       instructions,
       tools,
       fileIds: assistant.fileIds,
@@ -198,24 +225,27 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
     /** How many runs have listeners (a leak check for tests). */
     watchedRuns: () => watchers.size,
 
-    /** Synchronous throughout: the checks and the writes see the same store, with no other request between. */
-    create (threadId: string, body: CreateRunBody): RunView {
+    /**
+     * Synchronous throughout: the checks and the writes see the same store, with no other request between.
+     * `flavour`: the front door creating the run (the id form of files its code_interpreter calls generate).
+     */
+    create (threadId: string, body: CreateRunBody, flavour: Flavour = 'azure'): RunView {
       // The stored thread's own id string: the parameter is a slice that would keep the request's URL alive.
       const { id: storedThreadId } = threads.get(threadId)
       const assistant = assistants.get(body.assistant_id)
       assertReferencesExist(store, body)
       const additional = (body.additional_messages ?? []).map(input => userMessageRecord(input, ids.next('msg'), storedThreadId, 0))
-      return startRun(threads.get(threadId), { assistant, body, additional })
+      return startRun(threads.get(threadId), { assistant, body, additional, flavour })
     },
 
-    /** Everything is checked before the thread is created. */
-    createThreadAndRun (body: CreateThreadAndRunBody): RunView {
+    /** Everything is checked before the thread is created; `flavour` as for `create`. */
+    createThreadAndRun (body: CreateThreadAndRunBody, flavour: Flavour = 'azure'): RunView {
       const assistant = assistants.get(body.assistant_id)
       assertReferencesExist(store, body)
       checkToolChoice(assistant, body)
       const { thread: threadBody, assistant_id: _assistantId, tool_resources: toolResources, ...runBody } = body
       const thread = threads.create({ ...threadBody, tool_resources: toolResources ?? threadBody?.tool_resources })
-      return startRun(thread, { assistant, body: runBody, additional: [] })
+      return startRun(thread, { assistant, body: runBody, additional: [], flavour })
     },
 
     get (threadId: string, runId: string): RunView {
@@ -244,7 +274,10 @@ export function createRunService ({ store, clock, config, scenarios, ids }: Serv
         throw Errors.runRejectsToolOutputs(state.status)
       }
       const expected = state.pendingToolCalls.map(call => call.id)
-      const given = body.tool_outputs.map(o => o.tool_call_id ?? '')
+      const given = body.tool_outputs.map(o => o.tool_call_id)
+      // Item by item first (a call answered twice), then the set against the run's calls.
+      const duplicates = given.filter(id => given.indexOf(id) !== given.lastIndexOf(id))
+      if (duplicates.length > 0) throw Errors.duplicateToolCallIds(duplicates)
       const exactlyOnce = given.length === expected.length && expected.every(id => given.filter(g => g === id).length === 1)
       if (!exactlyOnce) throw Errors.toolOutputsMismatch(expected, given)
 

@@ -6,6 +6,7 @@
  * byte total is derived on read from those timestamps and the injected clock. Cancelling a batch is the one
  * event that changes records: its files still processing are stamped `cancelledAt`.
  */
+import { assertRetrievable } from '../checks/file-types.js'
 import { Errors } from '../errors.js'
 import type {
   CreateFileBatchBody, CreateVectorStoreBody, CreateVectorStoreFileBody, ModifyVectorStoreBody, VectorStoreFileStatus, VectorStoreSearchBody
@@ -59,12 +60,17 @@ export function createVectorStoreService ({ store, clock, config, ids }: Service
     return found(store.vectorStoreFileBatches.get(vectorStoreId, batchId), 'vector store file batch', batchId)
   }
 
-  /** The files, each once, or Azure's 404 naming the missing ones. */
+  /**
+   * The files, each once, or Azure's 404 naming the missing ones; then the 400 for any file_search cannot read
+   * (checks/file-types.ts).
+   */
   function existingFiles (ids: readonly string[], param: string | null) {
     const unique = [...new Set(ids)]
     const missing = unique.filter(id => store.files.get(id) === undefined)
     if (missing.length > 0) throw Errors.filesNotFound(missing, param)
-    return unique.map(id => store.files.get(id)!)
+    const files = unique.map(id => store.files.get(id)!)
+    assertRetrievable(files)
+    return files
   }
 
   /** Puts the files into the store, processing from `now`; an id already there starts over. */
@@ -112,6 +118,8 @@ export function createVectorStoreService ({ store, clock, config, ids }: Service
   }
 
   return {
+    /** The search indexes, kept for runs' file searches too (tools/file-search.ts), so both reuse one index per store. */
+    searchIndexes,
     create,
     get,
 

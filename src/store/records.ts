@@ -67,8 +67,28 @@ export const ThreadRecordSchema = Loose({
 })
 export type ThreadRecord = RecordOf<typeof ThreadRecordSchema>
 
+/**
+ * An annotation of a reply's text, generation-neutral: tools/citations.ts writes each API's wire form from it.
+ * `startIndex` / `endIndex` count Unicode code points of the text (see tools/citations.ts), and `text` is exactly
+ * the characters between them: a citation marker (`file_citation`, citing `quote` from the file) or a sandbox
+ * link to a file code_interpreter generated (`file_path`).
+ */
+const TextAnnotationSchema = Type.Union([
+  Strict({
+    type: Type.Literal('file_citation'),
+    text: Type.String(),
+    startIndex: Count,
+    endIndex: Count,
+    fileId: Type.String(),
+    fileName: Type.String(),
+    quote: Type.String()
+  }),
+  Strict({ type: Type.Literal('file_path'), text: Type.String(), startIndex: Count, endIndex: Count, fileId: Type.String() })
+])
+export type TextAnnotation = RecordOf<typeof TextAnnotationSchema>
+
 const MessageContentPartSchema = Type.Union([
-  Strict({ type: Type.Literal('text'), text: Strict({ value: Type.String(), annotations: Type.Array(Type.Unknown()) }) }),
+  Strict({ type: Type.Literal('text'), text: Strict({ value: Type.String(), annotations: Type.Array(TextAnnotationSchema) }) }),
   Strict({ type: Type.Literal('image_file'), image_file: Loose({ file_id: Type.String() }) }),
   Strict({ type: Type.Literal('image_url'), image_url: Loose({ url: Type.String() }) })
 ])
@@ -96,6 +116,42 @@ export type MessageRecord = RecordOf<typeof MessageRecordSchema>
 
 const ToolCallSchema = Strict({ id: Id, name: Type.String(), arguments: Type.String() })
 
+/** A file attribute value (OpenAI `VectorStoreFileAttributes`). */
+const AttributeValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()])
+
+/** One result of a file search: a chunk of one file (tools/file-search.ts). */
+const FileSearchResultSchema = Strict({
+  fileId: Type.String(),
+  fileName: Type.String(),
+  /** 0 to 1, the best result of its vector store 1. */
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  /** The chunk's text: an exact slice of the file's text. */
+  text: Type.String(),
+  attributes: Type.Record(Type.String(), AttributeValue)
+})
+export type FileSearchResult = RecordOf<typeof FileSearchResultSchema>
+
+/**
+ * A file search as done (tools/file-search.ts `searchFiles`): the queries, the ranking options in force (the
+ * ranker as resolved: `auto` is `default_2024_08_21`) and the results, best first. The same record serves a
+ * run step's `file_search` tool call and a Responses `file_search_call` item.
+ */
+const FileSearchCallSchema = Strict({
+  queries: Type.Array(Type.String()),
+  ranker: Type.String(),
+  scoreThreshold: Type.Number({ minimum: 0, maximum: 1 }),
+  results: Type.Array(FileSearchResultSchema)
+})
+export type FileSearchCall = RecordOf<typeof FileSearchCallSchema>
+
+/** An output of a code_interpreter call: text it printed, or an image it made (a file with purpose `assistants_output`). */
+const CodeInterpreterOutputSchema = Type.Union([
+  Strict({ type: Type.Literal('logs'), logs: Type.String() }),
+  /** `fileName`: the generated file's name, which a reply links to as `sandbox:/mnt/data/<fileName>`. */
+  Strict({ type: Type.Literal('image'), fileId: Id, fileName: Type.String() })
+])
+export type CodeInterpreterOutput = RecordOf<typeof CodeInterpreterOutputSchema>
+
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
 const ScriptStepSchema = Type.Union([
   Strict({ kind: Type.Literal('message'), stepId: Id, messageId: Id, template: Type.String() }),
@@ -104,10 +160,37 @@ const ScriptStepSchema = Type.Union([
     stepId: Id,
     calls: Type.Array(ToolCallSchema, { minItems: 1 })
   }),
+  /**
+   * A `tool_calls` step with one file_search call, which the run completes by itself (runs/hosted-tools.ts).
+   * `tool` is the tool the run searched with (`retrieval` on a v1 assistant): its replies cite in that
+   * generation's form. `messageIndex` is where the search output sits in the conversation the model saw, the
+   * first number of a v2 citation marker.
+   */
+  Strict({
+    kind: Type.Literal('file_search'),
+    stepId: Id,
+    callId: Id,
+    tool: Type.Union([Type.Literal('file_search'), Type.Literal('retrieval')]),
+    messageIndex: Count,
+    search: FileSearchCallSchema
+  }),
+  /** A `tool_calls` step with one scripted code_interpreter call, which the run completes by itself. */
+  Strict({
+    kind: Type.Literal('code_interpreter'),
+    stepId: Id,
+    callId: Id,
+    input: Type.String(),
+    outputs: Type.Array(CodeInterpreterOutputSchema)
+  }),
   Strict({ kind: Type.Literal('fail'), code: Type.String(), message: Type.String() }),
   Strict({ kind: Type.Literal('incomplete'), reason: Type.String() })
 ])
 export type ScriptStep = RecordOf<typeof ScriptStepSchema>
+
+/** A step with a tool the service runs itself (file_search, code_interpreter): the run completes it without `requires_action`. */
+export type HostedToolStep = Extract<ScriptStep, { kind: 'file_search' | 'code_interpreter' }>
+
+export const isHostedToolStep = (step: ScriptStep): step is HostedToolStep => step.kind === 'file_search' || step.kind === 'code_interpreter'
 
 const ToolOutputSchema = Strict({ tool_call_id: Type.String(), output: Type.String() })
 export type ToolOutput = RecordOf<typeof ToolOutputSchema>
@@ -116,7 +199,15 @@ export type ToolOutput = RecordOf<typeof ToolOutputSchema>
  * A rendered reply; `truncated` when cut at the token budget, and then its token count (the budget). Other
  * replies count as their text encodes (runs/tokens.ts `replyTokens`).
  */
-const ReplySchema = Strict({ text: Type.String(), completionTokens: Type.Optional(Count), truncated: Type.Boolean() })
+const ReplySchema = Strict({
+  text: Type.String(),
+  completionTokens: Type.Optional(Count),
+  truncated: Type.Boolean(),
+  /** The text's annotations (citations, file paths), in text order and never overlapping; absent when none. */
+  annotations: Type.Optional(Type.Array(TextAnnotationSchema)),
+  /** Images the reply shows before its text (`image_file` parts): files a code_interpreter step generated. */
+  imageFileIds: Type.Optional(Type.Array(Id))
+})
 export type Reply = RecordOf<typeof ReplySchema>
 
 /** The first model call's prompt: the instructions and the texts of the thread messages it kept, in order. */
@@ -138,7 +229,10 @@ const RunSegmentSchema = Strict({
   prompt: Nullable(PromptTextsSchema),
   /** The outputs whose submission started this segment (empty for the first). */
   outputs: Type.Array(ToolOutputSchema),
-  /** The replies this pass wrote, in order: `replies[i]` is that of script step `fromStep + i` (see `replyAt`). */
+  /**
+   * The replies this pass wrote, in order: `replies[i]` is that of script step `fromStep + i` (see `replyAt`); a
+   * file_search or code_interpreter step the pass played between two replies has an empty entry.
+   */
   replies: Type.Array(ReplySchema),
   /** Where a token limit ends the run `incomplete`: after that step, or before any (`afterStep: null`). */
   cutOff: Nullable(Strict({ afterStep: Nullable(Count), reason: Type.String() }))

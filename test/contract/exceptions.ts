@@ -176,10 +176,11 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'run-status-incomplete',
-    docs: AZURE_V2,
+    docs: [...AZURE_V2, 'agents-v1'],
     reason: 'RunStatus lists 8 values and omits `incomplete`, which v2 runs reach when max_prompt_tokens or ' +
       'max_completion_tokens is hit (Azure docs for these fields: "the run will end with status `incomplete`"; ' +
-      'OpenAI lists 9 values). v1 runs cannot be incomplete, so the 2024-02-15-preview document stays as is.',
+      'OpenAI lists 9 values; the Agents document itself has IncompleteRunDetails with those two reasons and a ' +
+      'message reason `max_tokens`). v1 runs cannot be incomplete, so the 2024-02-15-preview document stays as is.',
     apply: (defs) => {
       const status = definition(defs, 'RunStatus')
       if (status.enum?.includes('incomplete')) throw new Error('spec exception: RunStatus already has incomplete')
@@ -208,6 +209,58 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
       'yet Azure v2 runs carry `"parallel_tool_calls": true` like OpenAI\'s (Azure run logged in ' +
       'danny-avila/LibreChat#6728); the emulator presents it on every v2 run, so the document gains it (optional).',
     apply: (defs) => addProperty(defs, 'ThreadRun', 'parallel_tool_calls', { type: 'boolean' }, false)
+  },
+  {
+    name: 'file-search-step-details',
+    docs: AZURE_V2,
+    reason: 'RunStepFileSearchToolCall types `file_search` as a map of strings ("Reserved for future use"), but a ' +
+      'file_search step carries `{ranking_options: {ranker, score_threshold}, results: [{file_id, file_name, score, ' +
+      'content?}]}` (OpenAI\'s current RunStepDetailsToolCallsFileSearchObject; the Azure AI Agents v1 document\'s ' +
+      'RunStepFileSearchToolCallResults, for the same service): the document gains those shapes.',
+    apply: (defs) => {
+      const call = definition(defs, 'RunStepFileSearchToolCall')
+      const fileSearch = call.properties?.file_search
+      if (!fileSearch || fileSearch.properties || !fileSearch.additionalProperties) throw new Error('spec exception: RunStepFileSearchToolCall.file_search changed')
+      call.properties!.file_search = {
+        type: 'object',
+        properties: {
+          ranking_options: {
+            type: 'object',
+            properties: { ranker: { type: 'string' }, score_threshold: { type: 'number', minimum: 0, maximum: 1 } },
+            required: ['ranker', 'score_threshold']
+          },
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                file_id: { type: 'string' },
+                file_name: { type: 'string' },
+                score: { type: 'number', minimum: 0, maximum: 1 },
+                content: {
+                  type: 'array',
+                  items: { type: 'object', properties: { type: { type: 'string', enum: ['text'] }, text: { type: 'string' } }, required: ['type', 'text'] }
+                }
+              },
+              required: ['file_id', 'file_name', 'score']
+            }
+          }
+        }
+      }
+    }
+  },
+  {
+    name: 'file-citation-quote',
+    docs: [...AZURE_V2, 'agents-v1'],
+    reason: 'MessageTextFileCitationDetails requires `quote`, but v2 file_search citations carry only `file_id`: OpenAI ' +
+      'dropped `quote` with Assistants v2 (its current MessageContentTextAnnotationsFileCitationObject), and the Agents ' +
+      'service sends none (Azure/azure-rest-api-specs#37714, "Quote missing in MessageTextFileCitationDetails"). The ' +
+      'v1 document (2024-02-15-preview) keeps it required: v1 citations quote.',
+    apply: (defs) => {
+      const details = definition(defs, 'MessageTextFileCitationDetails')
+      if (!details.required?.includes('quote')) throw new Error('spec exception: MessageTextFileCitationDetails.quote is no longer required')
+      details.required = details.required.filter(name => name !== 'quote')
+    }
   },
   {
     name: 'incomplete-details-object',

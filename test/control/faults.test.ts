@@ -2,8 +2,8 @@
 import t, { type Test } from 'tap'
 import OpenAI, { APIConnectionError, AzureOpenAI, InternalServerError, RateLimitError } from 'openai'
 import type { FastifyRequest } from 'fastify'
-import { startEmulator, streamCutFor, type EmulatorOptions, type RunningEmulator } from '../../src/index.js'
-import { build, V2 } from '../helper.js'
+import { streamCutFor, type EmulatorOptions, type RunningEmulator } from '../../src/index.js'
+import { build, listen, V2 } from '../helper.js'
 
 const azure = (emulator: RunningEmulator, maxRetries = 0) =>
   new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: V2, maxRetries })
@@ -11,8 +11,7 @@ const openai = (emulator: RunningEmulator, maxRetries = 0) =>
   new OpenAI({ baseURL: `${emulator.url}/v1`, apiKey: emulator.apiKey, maxRetries })
 
 async function running (t: Test, options: EmulatorOptions = {}) {
-  const emulator = await startEmulator(options)
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, options)
   return emulator
 }
 
@@ -65,7 +64,12 @@ t.test('500 and 503 with the service bodies', async t => {
   emulator.faults.add({ match: { method: 'GET', path: '/openai/assistants' }, fault: { type: 'status', status: 500 }, times: 1 })
   const e500 = await azure(emulator).beta.assistants.list().catch(e => e)
   t.type(e500, InternalServerError)
-  t.match(e500.error, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error' })
+  t.match(e500.error, {
+    message: 'The server had an error processing your request. Sorry about that! You can retry your request, or contact us through an ' +
+      'Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 if you keep seeing this error. ' +
+      `(Please include the request ID ${e500.headers.get('x-request-id')} in your email.)`,
+    type: 'server_error'
+  })
   emulator.faults.add({ match: { path: '/openai/assistants' }, fault: { type: 'status', status: 503, retry_after_ms: 2000 }, times: 1 })
   const e503 = await azure(emulator).beta.assistants.list().catch(e => e)
   t.type(e503, InternalServerError)

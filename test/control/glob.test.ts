@@ -64,11 +64,10 @@ t.test('the issue\'s repro is a 400 that adds nothing; backtracking-hostile glob
     const added = await built.app.inject({ method: 'POST', url: '/_emulator/faults', payload: { match: { path }, fault: { type: 'status', status: 503 } } })
     t.equal(added.statusCode, 201, path)
   }
-  const start = performance.now()
+  // No stopwatch (the machine may be loaded): a backtracking matcher would not finish these within the test's
+  // timeout (the issue: over 3 minutes for 28 a's); the automaton's work is one pass, states × characters.
   const res = await built.call({ url: `/openai/${'a'.repeat(8000)}`, apiVersion: V2 })
-  const ms = performance.now() - start
-  t.equal(res.statusCode, 404, 'no rule matched; the request went on')
-  t.ok(ms < 2000, `a path of 8,000 a's against those rules in ${Math.round(ms)} ms (the issue: over 3 minutes for 28)`)
+  t.equal(res.statusCode, 404, 'a path of 8,000 a\'s against those rules: no rule matched; the request went on')
   t.equal(compileGlob('/*a*a*a*a*a*a*a*a*a*a*a*a*c')(`/${'a'.repeat(100_000)}c`), true)
 })
 

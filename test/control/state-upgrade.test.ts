@@ -39,6 +39,13 @@ t.test('a version 1 document imports as the version 2 document of the same state
     'only the deleted message is missing from a rebuilt prompt')
   const withLost = structuredClone(exported)
   withLost.tenants[0].runs.find((run: { id: string }) => run.id === differing[0]![0]).segments[0].prompt.messages = differing[0]![1]
+  // Messages are kept as they were written: the version 1 document was written before a scripted `incomplete`
+  // cut the reply before it (issue 19), so that reply stays complete there.
+  type Message = { id: string, incompleteReason?: string }
+  const cut = v2.tenants[0].messages.filter((m: Message) => m.incompleteReason === 'max_tokens' &&
+    exported.tenants[0].messages.find((e: Message) => e.id === m.id)?.incompleteReason === undefined)
+  t.equal(cut.length, 1, 'one reply was written complete before issue 19')
+  for (const message of cut) withLost.tenants[0].messages.find((m: Message) => m.id === message.id).incompleteReason = 'max_tokens'
   t.same(withLost, v2, 'otherwise the same records, prompts rebuilt from the thread messages')
 })
 

@@ -47,7 +47,7 @@ t.test('GET /_emulator/state exports everything; PUT brings it back, file bytes 
   const built = await build(t)
   const { threadId, assistantId } = await seedAssistantAndThread(built, V2)
   const run = (await built.call({ method: 'POST', url: `/openai/threads/${threadId}/runs`, body: { assistant_id: assistantId }, apiVersion: V2 })).json()
-  const file = await uploadFile(built, Buffer.from([0, 1, 2, 255]), 'bin.dat')
+  const file = await uploadFile(built, Buffer.from([0, 1, 2, 255]), 'bytes.txt')
   const vs = (await built.call({ method: 'POST', url: '/openai/vector_stores', body: { name: 'v', file_ids: [file.id] }, apiVersion: V2 })).json()
   built.clock.advance(60000)
   const exported = await built.app.inject({ method: 'GET', url: '/_emulator/state' })

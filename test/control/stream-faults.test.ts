@@ -5,12 +5,11 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI } from 'openai'
-import { startEmulator, type EmulatorOptions } from '../../src/index.js'
-import { V2 } from '../helper.js'
+import type { EmulatorOptions } from '../../src/index.js'
+import { listen, V2 } from '../helper.js'
 
 async function running (t: Test, options: EmulatorOptions) {
-  const emulator = await startEmulator(options)
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, options)
   return emulator
 }
 

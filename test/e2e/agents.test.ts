@@ -19,7 +19,7 @@ import { contractInspector } from '../contract/inspect.js'
 import { childEnv, ROOT } from '../support/process.js'
 
 const FLOW = fileURLToPath(new URL('./agents/flow.mjs', import.meta.url))
-const fixtures = loadFixtures(fileURLToPath(new URL('../../fixtures/weather.json', import.meta.url)))
+const fixtures = loadFixtures(['weather.json', 'analyst.json'].map(name => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))))
 
 const tlsDir = mkdtempSync(join(tmpdir(), 'aoai-agents-tls-'))
 t.teardown(() => rmSync(tlsDir, { recursive: true, force: true }))
@@ -101,6 +101,13 @@ t.test('@azure/ai-agents 1.1.0 flows over TLS (one SDK process)', async t => {
   })
   t.test('cancel', async t => { expectOk(t, run, 'cancel') })
   t.test('files.upload and vectorStores.createAndPoll, file batches', async t => { expectOk(t, run, 'files') })
+  t.equal(run.result.code, 0, run.result.stderr)
+})
+
+t.test('hosted tools: a file_search agent cites its vector store; a scripted code_interpreter run streams its code and its chart downloads', async t => {
+  const run = await runAgainstEmulator(t, ['fileSearch', 'codeInterpreter'])
+  t.match(expectOk(t, run, 'fileSearch'), /"value":"I found this in your files/)
+  t.match(expectOk(t, run, 'codeInterpreter'), /"bytes":598/)
   t.equal(run.result.code, 0, run.result.stderr)
 })
 

@@ -10,6 +10,7 @@ import { AzureOpenAI } from 'openai'
 import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 import { loadFixtures } from '../../src/fixtures.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 async function parse (response: Response) {
   const parts: { text: string, messages: string[], control: unknown[], errors: string[] } = { text: '', messages: [], control: [], errors: [] }
@@ -24,7 +25,8 @@ async function parse (response: Response) {
 }
 
 t.test('AssistantResponse forwards a streamed run and a tool-call round trip', async t => {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 0, inProgressMs: 30 }), { fixtures: loadFixtures('fixtures/weather.json') })
+  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 0, inProgressMs: 30, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS }),
+    { fixtures: loadFixtures('fixtures/weather.json') })
   t.teardown(() => app.close())
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })
   const openai = new AzureOpenAI({ endpoint, apiKey: 'k', apiVersion: '2024-05-01-preview', maxRetries: 0 })

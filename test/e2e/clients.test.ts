@@ -9,13 +9,12 @@
 import t, { type Test } from 'tap'
 import { AzureOpenAI, OpenAI, AuthenticationError, BadRequestError, NotFoundError } from 'openai'
 import { AssistantsClient, AzureKeyCredential } from '@azure/openai-assistants'
-import { startEmulator, type EmulatorOptions } from '../../src/index.js'
-import { contractInspector } from '../contract/inspect.js'
+import type { EmulatorOptions } from '../../src/index.js'
+import { listen } from '../helper.js'
 
 /** An emulator in this process through the package's in-process API; answers its endpoint. */
 async function start (t: Test, overrides: EmulatorOptions = {}) {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, ...overrides }, { inspectResponse: contractInspector(t) })
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, { queuedMs: 50, inProgressMs: 100, ...overrides })
   return emulator.endpoint
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
 import { parseCommandLine } from '../../src/config.js'
-import { ROOT } from '../support/process.js'
+import { ROOT, SDK_KEEP_ALIVE_MS } from '../support/process.js'
 import { pythonFor, runPythonScript, type Python } from '../support/python.js'
 
 const API_KEY = 'python-sdk-key'
@@ -20,7 +20,8 @@ const API_KEY = 'python-sdk-key'
 async function startEmulator (t: Test): Promise<string> {
   const command = parseCommandLine([
     '--api-key', API_KEY, '--fixtures', join(ROOT, 'fixtures', 'weather.json'), '--host', '127.0.0.1', '--port', '0',
-    '--queued-ms', '20', '--in-progress-ms', '30', '--vector-store-processing-ms', '30', '--log-level', 'silent'
+    '--queued-ms', '20', '--in-progress-ms', '30', '--vector-store-processing-ms', '30', '--log-level', 'silent',
+    '--keep-alive-timeout-ms', String(SDK_KEEP_ALIVE_MS)
   ], {})
   if (command.action !== 'run') throw new Error(`unexpected ${command.action}`)
   const app = await buildApp(command.config)

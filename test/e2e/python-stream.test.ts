@@ -3,12 +3,13 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 import { loadFixtures } from '../../src/fixtures.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 import { pythonFor, runPythonScript } from '../support/python.js'
 
 const python = pythonFor(t)
 if (python !== undefined) {
   t.test('Python: runs.stream with an AssistantEventHandler, then submit_tool_outputs_stream', async t => {
-    const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 10, inProgressMs: 40 }), { fixtures: loadFixtures('fixtures/weather.json') })
+    const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 10, inProgressMs: 40, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS }), { fixtures: loadFixtures('fixtures/weather.json') })
     t.teardown(() => app.close())
     const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })
     for (const flavour of ['azure', 'openai']) {

@@ -46,6 +46,31 @@ t.test('the quick start\'s emulator serves health and the Azure reference exampl
   }
   t.equal(done?.status, 'completed', 'the run completes')
   t.ok((done?.usage?.total_tokens ?? 0) > 0, 'its usage is counted')
+
+  // What the README says the examples show: a cited answer from the handbook, and a chart to download.
+  const api = (path: string, body?: unknown) => fetch(`${url}/openai${path}${path.includes('?') ? '&' : '?'}api-version=2024-05-01-preview`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'api-key': 'any-key', 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  const finished = async (threadId: string, runId: string) => {
+    for (let i = 0; i < 200; i++) {
+      const run = await (await api(`/threads/${threadId}/runs/${runId}`)).json() as { status: string }
+      if (run.status === 'completed') return run
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    return undefined
+  }
+  const cited = await (await api('/threads/thread_handbook/runs', { assistant_id: 'asst_handbook' })).json() as { id: string }
+  t.ok(await finished('thread_handbook', cited.id), 'the handbook run completes')
+  const answer = (await (await api('/threads/thread_handbook/messages?limit=1')).json() as { data: any[] }).data[0].content[0].text
+  t.equal(answer.annotations[0].text, '【2:0†warranty.txt】')
+  t.equal(answer.value.slice(answer.annotations[0].start_index, answer.annotations[0].end_index), answer.annotations[0].text)
+  const chart = await (await api('/threads/runs', { assistant_id: 'asst_analyst', thread: { messages: [{ role: 'user', content: 'Chart it' }] } })).json() as { id: string, thread_id: string }
+  t.ok(await finished(chart.thread_id, chart.id), 'the analyst run completes')
+  const image = (await (await api(`/threads/${chart.thread_id}/messages?limit=1`)).json() as { data: any[] }).data[0].content[0].image_file.file_id
+  const png = Buffer.from(await (await api(`/files/${image}/content`)).arrayBuffer())
+  t.equal(png.subarray(1, 4).toString(), 'PNG', 'the chart downloads')
   proc.child.kill('SIGTERM')
   t.equal((await proc.exited).code, 0)
 })

@@ -5,12 +5,10 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
-import { startEmulator } from '../../src/index.js'
-import { contractInspector } from '../contract/inspect.js'
+import { listen } from '../helper.js'
 
 async function client (t: Test) {
-  const emulator = await startEmulator({ vectorStoreProcessingMs: 50, maxUploadBytes: 1024 }, { inspectResponse: contractInspector(t) })
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, { vectorStoreProcessingMs: 50, maxUploadBytes: 1024 })
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: '2024-05-01-preview', maxRetries: 0 })
 }
 

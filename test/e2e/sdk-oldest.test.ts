@@ -7,13 +7,12 @@
 import t, { type Test } from 'tap'
 import { AzureOpenAI } from 'openai-v4'
 import { fileURLToPath } from 'node:url'
-import { startEmulator } from '../../src/index.js'
+import { listen } from '../helper.js'
 
 const WEATHER = fileURLToPath(new URL('../../fixtures/weather.json', import.meta.url))
 
 async function client (t: Test) {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, fixtures: WEATHER })
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, { queuedMs: 50, inProgressMs: 100, fixtures: WEATHER })
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: 'any-key', apiVersion: '2024-05-01-preview', maxRetries: 0 })
 }
 

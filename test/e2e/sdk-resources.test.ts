@@ -4,11 +4,11 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError, NotFoundError, toFile } from 'openai'
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/index.js'
+import type { EmulatorOptions, RunningEmulator } from '../../src/index.js'
+import { listen } from '../helper.js'
 
 async function client (t: Test, options: EmulatorOptions = {}, started?: (emulator: RunningEmulator) => void) {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, ...options })
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, { queuedMs: 50, inProgressMs: 100, ...options })
   started?.(emulator)
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion: '2024-05-01-preview', maxRetries: 0 })
 }

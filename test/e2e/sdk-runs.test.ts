@@ -4,7 +4,8 @@
  */
 import t, { type Test } from 'tap'
 import { AzureOpenAI, BadRequestError } from 'openai'
-import { startEmulator, type EmulatorOptions, type FixturesFile } from '../../src/index.js'
+import type { EmulatorOptions, FixturesFile } from '../../src/index.js'
+import { listen } from '../helper.js'
 
 const fixtures: FixturesFile = {
   scenarios: [{
@@ -17,8 +18,7 @@ const fixtures: FixturesFile = {
 }
 
 async function client (t: Test, overrides: EmulatorOptions = {}, apiVersion = '2024-05-01-preview') {
-  const emulator = await startEmulator({ queuedMs: 50, inProgressMs: 100, cancellingMs: 50, fixtures, ...overrides })
-  t.teardown(() => emulator.close())
+  const emulator = await listen(t, { queuedMs: 50, inProgressMs: 100, cancellingMs: 50, fixtures, ...overrides })
   return new AzureOpenAI({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, apiVersion, maxRetries: 0 })
 }
 

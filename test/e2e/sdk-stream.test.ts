@@ -10,9 +10,10 @@ import { AssistantStream } from 'openai/lib/AssistantStream'
 import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 import { loadFixtures } from '../../src/fixtures.js'
+import { SDK_KEEP_ALIVE_MS } from '../support/process.js'
 
 async function clients (t: Test) {
-  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 20, inProgressMs: 60, cancellingMs: 20 }), { fixtures: loadFixtures('fixtures/weather.json') })
+  const app = await buildApp(makeConfig({ logLevel: 'silent', queuedMs: 20, inProgressMs: 60, cancellingMs: 20, keepAliveTimeoutMs: SDK_KEEP_ALIVE_MS }), { fixtures: loadFixtures('fixtures/weather.json') })
   t.teardown(() => app.close())
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 })
   return [

@@ -1,5 +1,5 @@
 /**
- * Issue 10, kinds 2 and 6: every limit of the one table (src/schemas/limits.ts) at every field it governs, on both
+ * Field limits and vector stores: every limit of the one table (src/schemas/limits.ts) at every field it governs, on both
  * flavours; vector-store search, file content and the poll hints.
  */
 import t from 'tap'

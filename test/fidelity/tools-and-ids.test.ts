@@ -1,5 +1,5 @@
 /**
- * Issue 10, kinds 1, 3, 4 and 5, table-driven over every route a rule applies to, on both flavours:
+ * Tool definitions, ids and references, table-driven over every route a rule applies to, on both flavours:
  * tool definitions, id forms, version-gated values and the newer fields.
  */
 import t from 'tap'

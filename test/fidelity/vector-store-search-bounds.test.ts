@@ -1,5 +1,5 @@
 /**
- * Issue 12: vector-store search costs are bounded. The query is capped (LIMITS.searchQuery characters per query,
+ * Vector-store search costs are bounded. The query is capped (LIMITS.searchQuery characters per query,
  * LIMITS.searchQueries entries), a store's index is built once and reused until its files change, and at
  * most SEARCH_INDEX_CHARS characters of a store's text are indexed.
  */
@@ -47,13 +47,10 @@ t.test('a store of a few MB: its index is built once, reused by later searches, 
   t.equal(searchIndexStats.builds, before + 1, 'the first search builds the index')
   t.match(first.json().data[0], { file_id: bigId, filename: 'big.txt', score: 1, content: [{ type: 'text', text: /^Paris weather is mild/ }] })
 
-  const startedAt = performance.now()
   const second = await client.request('POST', path, { query: ['paris weather', 'spring'] })
-  const secondMs = performance.now() - startedAt
   t.equal(second.statusCode, 200, second.body)
   t.equal(searchIndexStats.builds, before + 1, 'the second search reuses the index')
   t.match(second.json().data[0], { file_id: bigId, score: 1, content: [{ type: 'text', text: /^Paris weather is mild/ }] })
-  t.ok(secondMs < 5_000, `a search over an indexed store is quick (${Math.round(secondMs)} ms; a bound for loaded machines)`)
 
   const tail = (await client.request('POST', path, { query: 'fjords' })).json()
   t.ok(big.length > SEARCH_FILE_CHARS, 'the file is larger than the indexed budget')

@@ -1,4 +1,4 @@
-/** Create and retrieve assistants and threads (issue #2): v1 and v2 shapes, exact key sets, unknown ids. */
+/** Create and retrieve assistants and threads: v1 and v2 shapes, exact key sets, unknown ids. */
 import t from 'tap'
 import { V1, V2, build, openAIError } from '../helper.js'
 

@@ -136,7 +136,7 @@ t.test('POST /assistants/:id validates like create, per generation', async t => 
     [V1, { temperature: 1 }, openAIError("Unknown parameter: 'temperature'.", 'temperature', 'unknown_parameter')],
     [V2, { file_ids: [] }, openAIError("Unknown parameter: 'file_ids'.", 'file_ids', 'unknown_parameter')],
     [V2, { tools: [{ type: 'retrieval' }] }, openAIError("Invalid value: 'retrieval'. Supported values are: 'code_interpreter', 'function', and 'file_search'.", 'tools[0].type', 'invalid_value')],
-    [V1, { name: 5 }, openAIError("Invalid type for 'name': expected a string or null, but got an integer instead.", 'name', 'invalid_type')],
+    [V1, { name: 5 }, openAIError("Invalid type for 'name': expected a string, but got an integer instead.", 'name', 'invalid_type')],
     [V1, { model: '' }, openAIError("Invalid 'model': string too short. Expected a string with minimum length 1, but got a string with length 0 instead.", 'model', 'string_below_min_length')],
     [V1, { bogus: true }, openAIError("Unknown parameter: 'bogus'.", 'bogus', 'unknown_parameter')]
   ]

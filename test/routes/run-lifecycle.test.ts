@@ -65,7 +65,8 @@ t.test('a tool-calling run: requires_action, outputs, then a reply that quotes t
   }
   await expectMismatch([{ tool_call_id: a, output: '1' }], `'${a}'`)
   await expectMismatch([{ tool_call_id: a, output: '1' }, { tool_call_id: 'call_zzz', output: '2' }], `'${a}', 'call_zzz'`)
-  await expectMismatch([{ tool_call_id: a, output: '1' }, { tool_call_id: a, output: '2' }], `'${a}', '${a}'`)
+  const twice = await submit([{ tool_call_id: a, output: '1' }, { tool_call_id: a, output: '2' }])
+  t.same(twice.json(), openAIError(`Duplicate call_ids submitted: ['${a}', '${a}']`), 'a call answered twice is refused before the set is compared')
   t.equal((await built.call({ url: runUrl(threadId, run.id) })).json().status, 'requires_action', 'rejected outputs change nothing')
 
   const accepted = await submit([{ tool_call_id: b, output: 'snow' }, { tool_call_id: a, output: 'sun' }])

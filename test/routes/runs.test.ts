@@ -1,5 +1,5 @@
-/** Create and retrieve runs (issue #2): the Run object per api-version, its timeline, poll hints, unknown ids, the thread lock. */
-import t from 'tap'
+/** Create and retrieve runs: the Run object per api-version, its timeline, poll hints, unknown ids, the thread lock. */
+import t, { type Test } from 'tap'
 import { MIN_POLL_AFTER_MS } from '../../src/services/context.js'
 import { V1, V2, build, openAIError, seedAssistantAndThread, type Built } from '../helper.js'
 
@@ -23,7 +23,8 @@ async function createRun (built: Built, threadId: string, body: Record<string, u
   return built.call({ method: 'POST', url: runsUrl(threadId), body, apiVersion })
 }
 
-async function getRun (built: Built, threadId: string, runId: string, apiVersion = V1) {
+/** Retrieves the run; asserts (on the calling test's `t`) that it was found. */
+async function getRun (t: Test, built: Built, threadId: string, runId: string, apiVersion = V1) {
   const res = await built.call({ url: runUrl(threadId, runId), apiVersion })
   t.equal(res.statusCode, 200, res.body)
   return res
@@ -91,8 +92,8 @@ t.test('a run reads back in the shape of the reading request\'s version', async 
   const built = await build(t)
   const { assistantId, threadId } = await seedAssistantAndThread(built, V1)
   const run = (await createRun(built, threadId, { assistant_id: assistantId })).json()
-  t.same(Object.keys((await getRun(built, threadId, run.id, V2)).json()).sort(), V2_KEYS)
-  t.same(Object.keys((await getRun(built, threadId, run.id, V1)).json()).sort(), V1_KEYS)
+  t.same(Object.keys((await getRun(t, built, threadId, run.id, V2)).json()).sort(), V2_KEYS)
+  t.same(Object.keys((await getRun(t, built, threadId, run.id, V1)).json()).sort(), V1_KEYS)
 })
 
 t.test('ids are unique and shaped like the real ones', async t => {
@@ -173,7 +174,7 @@ t.test('metadata is {} when none and echoed when given', async t => {
   built.clock.advance(2000)
   const run = (await createRun(built, threadId, { assistant_id: assistantId, metadata: { user: 'u-1', purpose: 'test' } })).json()
   t.same(run.metadata, { user: 'u-1', purpose: 'test' })
-  t.same((await getRun(built, threadId, run.id)).json().metadata, { user: 'u-1', purpose: 'test' })
+  t.same((await getRun(t, built, threadId, run.id)).json().metadata, { user: 'u-1', purpose: 'test' })
 })
 
 t.test('stream: false answers JSON, stream: true answers events (test/streaming)', async t => {
@@ -197,7 +198,7 @@ async function startAndProbe (built: Built, threadId: string, assistantId: strin
   const created = (await createRun(built, threadId, { assistant_id: assistantId })).json()
   const at = async (ms: number) => {
     built.clock.set(start + ms)
-    return (await getRun(built, threadId, created.id)).json()
+    return (await getRun(t, built, threadId, created.id)).json()
   }
   return { at, s: (ms: number) => Math.floor((start + ms) / 1000) }
 }
@@ -238,7 +239,7 @@ t.test('openai-poll-after-ms on run GET is the time to the next change, with its
   const runId = created.json().id
   const hint = async (ms: number) => {
     built.clock.set(start + ms)
-    return (await getRun(built, threadId, runId)).headers['openai-poll-after-ms']
+    return (await getRun(t, built, threadId, runId)).headers['openai-poll-after-ms']
   }
   t.equal(MIN_POLL_AFTER_MS, 10)
   t.equal(await hint(0), '500')
@@ -292,7 +293,7 @@ t.test('a second run while one is active → 400; after completion a new run can
   t.equal(second.statusCode, 200)
   t.equal(second.json().status, 'queued')
   t.not(second.json().id, first.id)
-  t.equal((await getRun(built, threadId, first.id)).json().status, 'completed', 'the first run stays completed')
+  t.equal((await getRun(t, built, threadId, first.id)).json().status, 'completed', 'the first run stays completed')
 
   const otherThread = (await built.call({ method: 'POST', url: '/openai/threads', body: {} })).json().id
   t.equal((await createRun(built, otherThread, { assistant_id: assistantId })).statusCode, 200, 'the lock is per thread')
@@ -304,5 +305,5 @@ t.test('the run keeps what it was created with when the assistant changes', asyn
   const run = (await createRun(built, threadId, { assistant_id: assistantId })).json()
   const modified = await built.call({ method: 'POST', url: `/openai/assistants/${assistantId}`, body: { model: 'other', instructions: 'Other.' } })
   t.equal(modified.statusCode, 200)
-  t.match((await getRun(built, threadId, run.id)).json(), { model: 'gpt-4o', instructions: 'Be brief.' })
+  t.match((await getRun(t, built, threadId, run.id)).json(), { model: 'gpt-4o', instructions: 'Be brief.' })
 })

@@ -48,7 +48,7 @@ t.test('POST /threads/:id rejects what the generation does not have and bad valu
   const cases: Array<[string, unknown, ReturnType<typeof openAIError>]> = [
     [V1, { tool_resources: {} }, openAIError("Unknown parameter: 'tool_resources'.", 'tool_resources', 'unknown_parameter')],
     [V2, { messages: [] }, openAIError("Unknown parameter: 'messages'.", 'messages', 'unknown_parameter')],
-    [V2, { metadata: 'x' }, openAIError("Invalid type for 'metadata': expected an object or null, but got a string instead.", 'metadata', 'invalid_type')],
+    [V2, { metadata: 'x' }, openAIError("Invalid type for 'metadata': expected an object, but got a string instead.", 'metadata', 'invalid_type')],
     [V1, { metadata: tooMany }, openAIError("Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object with 17 properties instead.", 'metadata', 'object_above_max_properties')]
   ]
   for (const [apiVersion, body, error] of cases) {

@@ -200,8 +200,8 @@ t.test('file batches: create, status over time, list files, cancel', async t => 
   t.same((await call(built, 'POST', batches, { file_ids: [ids[0], 'assistant-x', 'assistant-y'] })).json(),
     openAIError('Files [assistant-x, assistant-y] were not found'))
   t.same((await call(built, 'POST', batches, { file_ids: [] })).json(), openAIError(
-    "Invalid 'file_ids': array too short. Expected an array with minimum length 1, but got an array with length 0 instead.",
-    'file_ids', 'array_below_min_length'))
+    "Invalid 'file_ids': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+    'file_ids', 'empty_array'))
 })
 
 t.test('request bodies are validated (chunking strategy, expiry, unknown fields)', async t => {

@@ -1,6 +1,7 @@
 /** The run's course as happenings: reply chunks, their pacing, and a prefix that a cancel never rewrites. */
 import t from 'tap'
-import { courseOf, happenedBy, runStateAt, textPieces } from '../../src/runs/lifecycle.js'
+import { courseOf, happenedBy, runStateAt } from '../../src/runs/lifecycle.js'
+import { textPieces } from '../../src/runs/pieces.js'
 import type { RunRecord } from '../../src/store/records.js'
 import { runRecord, segment } from '../support/records.js'
 

@@ -3,7 +3,7 @@
  * listener) and the run goes on as if polled; `streamCutFor` ends a stream abruptly after N events.
  */
 import t from 'tap'
-import { request } from 'node:http'
+import { request, type IncomingMessage } from 'node:http'
 import { buildApp } from '../../src/app.js'
 import { manualClock } from '../../src/clock.js'
 import { makeConfig } from '../../src/config.js'
@@ -43,6 +43,10 @@ t.test('a client that disconnects mid-stream leaves no timer or listener; the ru
   const assistant = await post(base, '/openai/assistants', { model: 'gpt-4o' })
   const thread = await post(base, '/openai/threads', { messages: [{ role: 'user', content: 'Hi' }] })
   const before = timers()
+  // The server's side of the streamed request: its socket closing is when the stream lets go of everything.
+  const serverSocketClosed = new Promise<void>(resolve => {
+    app.server.once('request', (incoming: IncomingMessage) => incoming.socket.once('close', () => setImmediate(resolve)))
+  })
 
   const received = await new Promise<string>((resolve, reject) => {
     const req = request(`${base}/openai/threads/${thread.id}/runs?api-version=${V2}`, {
@@ -62,7 +66,7 @@ t.test('a client that disconnects mid-stream leaves no timer or listener; the ru
   })
   t.match(received, /event: thread\.run\.created/)
   t.equal(listeners(), 1, 'the open stream listened to the clock')
-  await new Promise(resolve => setTimeout(resolve, 100))
+  await serverSocketClosed
   t.equal(listeners(), 0, 'no clock listener left')
   t.equal(app.runtime.tenants.shared.services.runs.watchedRuns(), 0, 'no run listener left')
   t.equal(timers(), before, 'no timer left')

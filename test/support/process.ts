@@ -7,6 +7,13 @@ import type { Test } from 'tap'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
+ * keepAliveTimeoutMs for emulators that SDK clients talk to in the end-to-end tests, which set maxRetries 0. With
+ * the default 5 s, on a loaded machine (timers late by a second or more) a client can send its next request on a
+ * pooled socket just as the server closes it for idleness: ECONNRESET, seen in CI runs after a long stream.
+ */
+export const SDK_KEEP_ALIVE_MS = 60_000
+
+/**
  * The child's environment: no AOAI_EMULATOR_* variable of the machine running the tests, and none of tap's
  * coverage hooks — code run through tsx in a child would otherwise be reported as covered line by line
  * whether it ran or not (tsx output puts whole statements on one line).

@@ -136,6 +136,80 @@ const flows = {
     return { fileId: file.id }
   },
 
+  async fileSearch () {
+    // The SDK's own way: upload, a vector store, an agent with file_search over it; then a polled run and a streamed one.
+    const text = 'Owls hunt at night. The barn owl nests in old buildings.'
+    const file = await client.files.upload(Readable.from([Buffer.from(text)]), 'assistants', { fileName: 'owls.txt' })
+    const store = await client.vectorStores.createAndPoll({ fileIds: [file.id], pollingOptions: { intervalInMs: 20 } })
+    const agent = await client.createAgent('gpt-4o', {
+      tools: [{ type: 'file_search' }], toolResources: { fileSearch: { vectorStoreIds: [store.id] } }
+    })
+    const thread = await client.threads.create({ messages: [{ role: 'user', content: 'Where does the barn owl nest?' }] })
+    const run = await client.runs.createAndPoll(thread.id, agent.id, polling)
+    assert.equal(run.status, 'completed')
+    const messages = []
+    for await (const m of client.messages.list(thread.id)) messages.push(m)
+    const cited = messages[0].content[0].text
+    assert.equal(cited.value, 'I found this in your files:\n\n- "The barn owl nests in old buildings."【2:0†owls.txt】')
+    assert.equal(cited.annotations.length, 1)
+    const annotation = cited.annotations[0]
+    assert.equal(annotation.type, 'file_citation')
+    assert.equal(annotation.fileCitation.fileId, file.id)
+    assert.equal(cited.value.slice(annotation.startIndex, annotation.endIndex), annotation.text)
+    const steps = []
+    for await (const s of client.runSteps.list(thread.id, run.id, { include: ['step_details.tool_calls[*].file_search.results[*].content'], order: 'asc' })) steps.push(s)
+    const search = steps[0].stepDetails.toolCalls[0]
+    assert.equal(search.type, 'file_search')
+    assert.equal(search.fileSearch.results[0].fileName, 'owls.txt')
+    assert.equal(search.fileSearch.results[0].content[0].text, text)
+    assert.equal(search.fileSearch.rankingOptions.ranker, 'default_2024_08_21')
+
+    const streamed = await client.threads.create({ messages: [{ role: 'user', content: 'When do owls hunt?' }] })
+    const events = []
+    let value = ''
+    const annotations = []
+    for await (const event of await client.runs.create(streamed.id, agent.id).stream()) {
+      events.push(event.event)
+      if (event.event === 'thread.run.step.delta') assert.equal(event.data.delta.stepDetails.toolCalls[0].fileSearch.results[0].fileName, 'owls.txt')
+      if (event.event !== 'thread.message.delta') continue
+      for (const part of event.data.delta.content) {
+        value += part.text.value
+        annotations.push(...(part.text.annotations ?? []))
+      }
+    }
+    assert.equal(events.at(-1), 'done')
+    assert.equal(annotations.length, 1)
+    assert.equal(value.slice(annotations[0].startIndex, annotations[0].endIndex), annotations[0].text)
+    assert.equal(annotations[0].fileCitation.fileId, file.id)
+    return { value }
+  },
+
+  async codeInterpreter () {
+    // fixtures/analyst.json: asst_analyst's scripted code_interpreter step draws a chart, stored as a file.
+    const thread = await client.threads.create({ messages: [{ role: 'user', content: 'Chart the monthly sales' }] })
+    let input = ''
+    for await (const event of await client.runs.create(thread.id, 'asst_analyst').stream()) {
+      if (event.event !== 'thread.run.step.delta') continue
+      for (const call of event.data.delta.stepDetails.toolCalls) input += call.codeInterpreter?.input ?? ''
+    }
+    assert.match(input, /^import matplotlib\.pyplot as plt\n/)
+    const messages = []
+    for await (const m of client.messages.list(thread.id)) messages.push(m)
+    const [image, text] = messages[0].content
+    assert.equal(image.type, 'image_file')
+    assert.equal(text.text.annotations[0].type, 'file_path')
+    assert.equal(text.text.annotations[0].filePath.fileId, image.imageFile.fileId)
+    const file = await client.files.get(image.imageFile.fileId)
+    assert.equal(file.purpose, 'assistants_output')
+    const content = await client.files.getContent(image.imageFile.fileId).asNodeStream()
+    const chunks = []
+    for await (const chunk of content.body) chunks.push(chunk)
+    const bytes = Buffer.concat(chunks)
+    assert.equal(bytes.length, file.bytes)
+    assert.equal(bytes.subarray(1, 4).toString(), 'PNG')
+    return { input: input.length, bytes: bytes.length }
+  },
+
   async stream () {
     // Needs streaming (branch i9): the wire format of wire-behaviour §1.7.
     const agent = await client.createAgent('gpt-4o')
