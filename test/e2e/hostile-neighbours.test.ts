@@ -37,7 +37,8 @@ async function until<T> (what: string, check: () => T | undefined | null | false
 async function start (t: Test, args: string[]) {
   const proc = spawnEmulator(t, ['--port', '0', '--log-format', 'json', ...args])
   const url = await Promise.race([
-    until('the listening line', () => /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout)?.[1]),
+    // Starting compiles the entry: on a loaded machine that alone can take longer than WAIT_MS.
+    until('the listening line', () => /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout)?.[1], 4 * WAIT_MS),
     proc.exited.then(e => { throw new Error(`exited early (${e.code}): ${proc.stderr}`) })
   ])
   return Object.assign(proc, { url, port: Number(new URL(url).port) })
