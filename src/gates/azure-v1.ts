@@ -26,11 +26,10 @@ function checkV1ApiVersion (value: unknown, mode: ApiVersionCheck): { served: Re
 
 /** The Azure v1 gate: the api-version rule, then credentials (an `api-key`, or a Bearer token or key). */
 export function azureV1Gate ({ config, clock }: GateDeps): Gate {
-  const bearer = { entraTokens: config.entraTokens, jwtSecret: config.jwtSecret }
   return (request, reply) => {
     const { served, warning } = checkV1ApiVersion((request.query as Record<string, unknown>)['api-version'], config.apiVersionCheck)
     if (warning !== undefined) reply.header(WARNING_HEADER, warning)
     request.apiVersion = served
-    checkAzureCredentials(request, config.apiKeys, clock.now(), bearer, true)
+    checkAzureCredentials(request, config, clock.now(), true)
   }
 }
