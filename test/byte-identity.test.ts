@@ -1019,7 +1019,7 @@ async function responsesFlow (rec: Recorder, app: FastifyInstance): Promise<void
   const state = await control('export the state (responses and conversations included)', 'GET', '/state', undefined, 200)
   await control('reset', 'POST', '/reset', undefined, 204)
   await openai('after reset, no responses', 'GET', `/responses/${bg.id}`, undefined, 404)
-  await rec.send('import the exported state', { method: 'PUT', url: '/_emulator/state', headers: { 'content-type': 'application/json' }, body: state.body }, { expect: 204 })
+  await rec.send('import the exported state', { method: 'PUT', url: '/_emulator/state', headers: { 'api-key': AZURE_KEY, 'content-type': 'application/json' }, body: state.body }, { expect: 204 })
   await openai('a response from the imported state', 'GET', `/responses/${bg.id}`, undefined, 200)
   await control('the state exported again is the same document', 'GET', '/state', undefined, 200)
 }
