@@ -6,11 +6,11 @@
  * `npm run docs` rewrites them; test/docs.test.ts fails when any is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { API_VERSIONS } from '../src/api-versions.js'
+import { API_VERSIONS, AZURE_RESPONSES_SINCE, AZURE_V1_API_VERSIONS, compareApiVersions } from '../src/api-versions.js'
 import { FILE_SEARCH_EXTENSIONS } from '../src/checks/file-types.js'
 import { OPTIONS } from '../src/config.js'
 import { Errors, type ApiError } from '../src/errors.js'
-import { matrixMarkdown } from '../test/contract/matrix.js'
+import { matrixMarkdown, responsesMatrixMarkdown } from '../test/contract/matrix.js'
 
 const ROOT = new URL('..', import.meta.url)
 
@@ -27,8 +27,17 @@ export function configTable (): string {
 export function apiVersionsTable (): string {
   const rows = [...API_VERSIONS.values()].map(v => `| \`${v.version}\` | ${v.generation === null
     ? 'no Assistants API: 404 "Resource not found"'
-    : v.generation === 'v1' ? 'Assistants v1 shapes (`file_ids`, `retrieval`)' : 'Assistants v2 shapes (`tool_resources`, `file_search`, run controls)'} |`)
-  return ['| api-version | served as |', '|---|---|', ...rows].join('\n')
+    : v.generation === 'v1' ? 'Assistants v1 shapes (`file_ids`, `retrieval`)' : 'Assistants v2 shapes (`tool_resources`, `file_search`, run controls)'} | ${
+    v.generation !== null && compareApiVersions(v.version, AZURE_RESPONSES_SINCE) >= 0 ? '✓' : '–'} |`)
+  return [
+    '| api-version | served as | Responses and Conversations under `/openai` |',
+    '|---|---|---|',
+    ...rows,
+    '',
+    `\`/openai/v1\` (Azure's v1 API) takes no dated api-version: none, or ${AZURE_V1_API_VERSIONS.map(v => `\`${v}\``).join(' or ')}; ` +
+      'a dated one is refused with Azure\'s 400 (`--api-version-check lenient` or `off` serve it). A Foundry project\'s ' +
+      '`/api/projects/{project}/openai/v1` ignores any api-version.'
+  ].join('\n')
 }
 
 /** One example of every error the factory makes: a new entry in errors.ts must be added here (tsc says so). */
@@ -102,6 +111,21 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   assistantsV1Retired: () => Errors.assistantsV1Retired(),
   invalidUrl: () => Errors.invalidUrl('GET', '/v1/unknown'),
   httpError: () => Errors.httpError(431, 'Request Header Fields Too Large', 'azure'),
+  v1ApiVersionNotAllowed: () => Errors.v1ApiVersionNotAllowed(),
+  responseNotFound: () => Errors.responseNotFound('resp_abc123'),
+  conversationNotFound: () => Errors.conversationNotFound('conv_abc123'),
+  itemNotFound: () => Errors.itemNotFound('rs_abc123', true, 'input'),
+  previousResponseNotFound: () => Errors.previousResponseNotFound('resp_abc123'),
+  previousResponseInProgress: () => Errors.previousResponseInProgress('resp_abc123'),
+  previousResponseWithConversation: () => Errors.previousResponseWithConversation(),
+  noInput: () => Errors.noInput(),
+  modelNotFound: () => Errors.modelNotFound(''),
+  backgroundNeedsStore: () => Errors.backgroundNeedsStore(),
+  responseNotCancellable: () => Errors.responseNotCancellable('completed'),
+  foregroundNotCancellable: () => Errors.foregroundNotCancellable(),
+  noToolCallForOutput: () => Errors.noToolCallForOutput('call_abc123'),
+  noToolOutputForCall: () => Errors.noToolOutputForCall('call_abc123'),
+  duplicateItem: () => Errors.duplicateItem('msg_abc123'),
   requestTimeout: () => Errors.requestTimeout('azure'),
   internal: () => Errors.internal('azure', '6d6321f8-e4aa-4a77-9aa0-67868802d7ca')
 }
@@ -121,7 +145,7 @@ export function errorCatalogue (): string {
 /** Per file (relative to the repository root), its generated sections by marker name. */
 export const GENERATED_SECTIONS: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
   'docs/configuration.md': { 'config-table': configTable },
-  'docs/endpoints.md': { 'endpoint-matrix': matrixMarkdown, 'api-version-table': apiVersionsTable },
+  'docs/endpoints.md': { 'endpoint-matrix': matrixMarkdown, 'responses-matrix': responsesMatrixMarkdown, 'api-version-table': apiVersionsTable },
   'docs/errors.md': { 'error-catalogue': errorCatalogue }
 }
 

@@ -13,17 +13,45 @@ import { ApiError, Errors, type Envelope } from './errors.js'
 import { adminGate } from './gates/admin.js'
 import { agentsGate } from './gates/agents.js'
 import { azureGate } from './gates/azure.js'
+import { azureV1Gate } from './gates/azure-v1.js'
+import { foundryGate } from './gates/foundry.js'
 import type { Gate, GateDeps } from './gates/gate.js'
 import { openAIGate } from './gates/openai.js'
 
-/** Which API a request speaks: Azure's under /openai, OpenAI's own under /v1, or Foundry Agents' under /api/projects/{project}. */
-export type Flavour = 'azure' | 'openai' | 'agents'
+/**
+ * The API front doors by name (the journal's `flavour`): Azure OpenAI under /openai (dated api-versions), OpenAI's
+ * own under /v1, Foundry Agents under /api/projects/{project}, Azure OpenAI's v1 API under /openai/v1
+ * (`azure-v1`) and a Foundry project's OpenAI v1 API under /api/projects/{project}/openai/v1 (`foundry`).
+ */
+export type Flavour = 'azure' | 'openai' | 'agents' | 'azure-v1' | 'foundry'
+
+/**
+ * The API's resources, each named by the first segment of its routes' paths below a door's prefix. A door says
+ * which it serves (`FrontDoor.resources`): the Assistants resources stay on the doors that have them, the
+ * Responses resources live on the doors of the successor API.
+ */
+export type Resource = 'assistants' | 'threads' | 'files' | 'vector_stores' | 'responses' | 'conversations'
+
+const ASSISTANTS_RESOURCES: readonly Resource[] = ['assistants', 'threads', 'files', 'vector_stores']
+const V1_RESOURCES: readonly Resource[] = ['files', 'vector_stores', 'responses', 'conversations']
+const EVERY_RESOURCE: readonly Resource[] = [...ASSISTANTS_RESOURCES, 'responses', 'conversations']
+
+/** The resource a route path below a door's prefix belongs to (its first segment), or undefined for none of them. */
+export function resourceOf (routePath: string): Resource | undefined {
+  const first = routePath.split('/').find(segment => segment !== '')
+  return (EVERY_RESOURCE as readonly string[]).includes(first ?? '') ? first as Resource : undefined
+}
 
 /** A front door: the API flavours, and the emulator's own control plane (`emulator`). */
 export interface FrontDoor {
   readonly name: Flavour | 'emulator'
-  /** The route prefix it is registered under (Fastify syntax). */
-  readonly prefix: string
+  /**
+   * The route prefixes it is registered under (Fastify syntax), the main one first: the API's routes are
+   * registered once under each distinct prefix of every door (app.ts).
+   */
+  readonly prefixes: readonly string[]
+  /** The resources it serves (`resourceOf` a route's path); its other routes answer as routes that do not exist. */
+  readonly resources: readonly Resource[]
   /** Whether a path (query removed, duplicate slashes collapsed) belongs to it. */
   readonly owns: (path: string) => boolean
   /** The envelope its errors are rendered in (errors.ts). */
@@ -37,27 +65,66 @@ export interface FrontDoor {
 /** Where the Agents flavour lives: the path of a Foundry project endpoint. */
 const AGENTS_PREFIX = '/api/projects/:project'
 export const CONTROL_PREFIX = '/_emulator'
+/** Where a Foundry project serves OpenAI's v1 API (`AIProjectClient.getOpenAIClient()`'s base URL). */
+const FOUNDRY_PREFIX = `${AGENTS_PREFIX}/openai/v1`
 
 const under = (prefix: RegExp) => (path: string) => prefix.test(path)
 
 /** The control plane (/_emulator): OpenAI's envelope, unknown routes included (docs/control-plane.md). */
 export const CONTROL_DOOR: FrontDoor = {
-  name: 'emulator', prefix: CONTROL_PREFIX, owns: under(/^\/_emulator(\/|$)/), envelope: 'openai', notFound: Errors.invalidUrl, makeGate: adminGate
+  name: 'emulator',
+  prefixes: [CONTROL_PREFIX],
+  resources: [],
+  owns: under(/^\/_emulator(\/|$)/),
+  envelope: 'openai',
+  notFound: Errors.invalidUrl,
+  makeGate: adminGate
 }
 
 /** The API front doors, most specific prefix first: `classify` takes the first that owns a path. */
 export const FRONT_DOORS: readonly FrontDoor[] = [
+  // A Foundry project's OpenAI v1 API (Responses, Conversations, files, vector stores), Bearer tokens for
+  // https://ai.azure.com; also the pre-v1 `{project}/openai/responses?api-version=…` path a Foundry sample posts
+  // to (responses-wire.md §1). Errors in the envelope @azure/ai-projects reads (F-TSP `ApiErrorResponse`).
+  {
+    name: 'foundry',
+    prefixes: [FOUNDRY_PREFIX, `${AGENTS_PREFIX}/openai`],
+    resources: V1_RESOURCES,
+    owns: under(/^\/api\/projects\/[^/]+\/openai(\/|$)/),
+    envelope: 'agents',
+    notFound: Errors.agentsRouteNotFound,
+    makeGate: foundryGate
+  },
   // Foundry Agents: every error in the AgentV1Error envelope, which is all @azure/ai-agents can read.
   {
     name: 'agents',
-    prefix: AGENTS_PREFIX,
+    prefixes: [AGENTS_PREFIX],
+    resources: ASSISTANTS_RESOURCES,
     owns: under(/^\/api\/projects\/[^/]+(\/|$)/),
     envelope: 'agents',
     notFound: Errors.agentsRouteNotFound,
     makeGate: agentsGate
   },
-  { name: 'openai', prefix: '/v1', owns: under(/^\/v1(\/|$)/), envelope: 'openai', notFound: Errors.invalidUrl, makeGate: openAIGate },
-  { name: 'azure', prefix: '/openai', owns: under(/^\/openai(\/|$)/), envelope: 'azure', notFound: () => Errors.resourceNotFound(), makeGate: azureGate }
+  { name: 'openai', prefixes: ['/v1'], resources: EVERY_RESOURCE, owns: under(/^\/v1(\/|$)/), envelope: 'openai', notFound: Errors.invalidUrl, makeGate: openAIGate },
+  // Azure OpenAI's v1 API: no dated api-version (azure-v1.ts), OpenAI's shapes; the gateway's envelope.
+  {
+    name: 'azure-v1',
+    prefixes: ['/openai/v1'],
+    resources: V1_RESOURCES,
+    owns: under(/^\/openai\/v1(\/|$)/),
+    envelope: 'azure',
+    notFound: () => Errors.resourceNotFound(),
+    makeGate: azureV1Gate
+  },
+  {
+    name: 'azure',
+    prefixes: ['/openai'],
+    resources: EVERY_RESOURCE,
+    owns: under(/^\/openai(\/|$)/),
+    envelope: 'azure',
+    notFound: () => Errors.resourceNotFound(),
+    makeGate: azureGate
+  }
 ]
 
 const door = (name: Flavour): FrontDoor => FRONT_DOORS.find(d => d.name === name)!
@@ -75,9 +142,10 @@ export function classify (url: string): FrontDoor {
 }
 
 /**
- * Where a route is served, as route data (`config: { available }`). Absent: on every API door, every version.
- * - `doors`: the doors that have the route at all. Elsewhere it answers as a route that does not exist (the
- *   door's `notFound`), before the door's own checks, exactly like an unrouted path.
+ * Where a route is served, as route data (`config: { available }`). Absent: on every API door that serves the
+ * route's resource (`FrontDoor.resources`), every version.
+ * - `doors`: the doors (among those) that have the route at all. Elsewhere it answers as a route that does not
+ *   exist (the door's `notFound`), before the door's own checks, exactly like an unrouted path.
  * - `generations` / `azureSince`: the api-versions that serve it. Another version answers the door's
  *   `notFound` after the door's checks (api-version and credentials come first, as on the service).
  */
@@ -88,9 +156,13 @@ export interface Availability {
   readonly azureSince?: string
 }
 
-/** Whether a route with `available` exists on the door named `name` at all. */
-export function hasRoute (available: Availability | undefined, name: FrontDoor['name']): boolean {
-  return available?.doors === undefined || (available.doors as readonly string[]).includes(name)
+/**
+ * Whether a route exists on `door` at all: the door serves the route's resource (`resource`, from its path:
+ * `resourceOf`), and the route's `available.doors` (when given) names the door.
+ */
+export function hasRoute (available: Availability | undefined, resource: Resource | undefined, door: FrontDoor): boolean {
+  if (resource === undefined || !door.resources.includes(resource)) return false
+  return available?.doors === undefined || (available.doors as readonly string[]).includes(door.name)
 }
 
 /** Whether a route with `available` serves the request's api-version. */
@@ -104,6 +176,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Where the route is served (api-surface.ts `Availability`). */
     available?: Availability
+    /** The resource the route belongs to, set from its path when it is registered (http/pipeline.ts). */
+    resource?: Resource
     /** A control-plane route that needs no admin key (health, ready, the TLS certificate). */
     open?: boolean
     /**

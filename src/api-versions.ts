@@ -9,11 +9,12 @@
 export type Generation = 'v1' | 'v2'
 
 /**
- * The api-version a request is served with, set by its front door's gate (src/gates/): the flavour, the
- * version whose shapes are served (`openai` for the OpenAI flavour, which has none) and its generation.
+ * The api-version a request is served with, set by its front door's gate (src/gates/): the flavour (the name of
+ * the door, api-surface.ts `Flavour`), the version whose shapes are served (`openai` for the OpenAI flavour,
+ * which has none; `v1` for the v1 doors) and its generation (`v2` on every door but Azure's dated v1 versions).
  */
 export interface RequestApiVersion {
-  readonly flavour: 'azure' | 'openai' | 'agents'
+  readonly flavour: 'azure' | 'openai' | 'agents' | 'azure-v1' | 'foundry'
   readonly version: string
   readonly generation: Generation
 }
@@ -137,6 +138,19 @@ export const AZURE_INFERENCE_ERA = '2024-10-01-preview'
  * 2025-04-01-preview, spec/SOURCES.md).
  */
 export const AZURE_NEVER = '9999-12-31'
+
+/**
+ * The first Azure api-version with the Responses API (and Conversations) under /openai, the path `AzureOpenAI`
+ * calls when given only an endpoint (responses-wire.md §1): 2025-03-01-preview, the preview that brought
+ * Responses to Azure OpenAI (AZ-RESP). The v1 API (/openai/v1) has no dated versions at all (gates/azure-v1.ts).
+ */
+export const AZURE_RESPONSES_SINCE = '2025-03-01-preview'
+
+/**
+ * The `api-version` values Azure OpenAI's v1 API takes (it needs none): `v1`, and `preview` for its preview
+ * features (AZ-RESP; `AzureOpenAI` always sends the one it is given). A dated version there is refused.
+ */
+export const AZURE_V1_API_VERSIONS: readonly string[] = Object.freeze(['v1', 'preview'])
 
 /**
  * api-versions the Foundry Agents SDKs send: `v1` (default of @azure/ai-agents 1.1.0 and azure-ai-agents 1.2),

@@ -60,7 +60,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   await app.register(pipeline, { runtime, ...(deps.inspectResponse ? { inspectResponse: deps.inspectResponse } : {}) })
   await app.register(emulatorRoutes, { prefix: CONTROL_PREFIX })
-  for (const door of FRONT_DOORS) await app.register(apiRoutes, { prefix: door.prefix })
+  for (const prefix of new Set(FRONT_DOORS.flatMap(door => door.prefixes))) await app.register(apiRoutes, { prefix })
 
   const { stateFile } = config
   if (stateFile !== null) {

@@ -30,9 +30,9 @@ export interface Config {
    * fixtures.ts), or null. The command line always gives a list.
    */
   readonly fixtures: string | readonly string[] | null
-  /** How long a new run stays `queued`, in milliseconds. */
+  /** How long a new run (or background response) stays `queued`, in milliseconds. */
   readonly queuedMs: number
-  /** How long a run stays `in_progress` before it completes, in milliseconds. */
+  /** How long a run (or background response) stays `in_progress` before it completes, in milliseconds. */
   readonly inProgressMs: number
   /** How long a cancelled run stays `cancelling`, in milliseconds. */
   readonly cancellingMs: number
@@ -119,8 +119,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'port', flag: 'port', env: 'AOAI_EMULATOR_PORT', kind: 'port', placeholder: 'PORT', shownDefault: '8080', describe: 'Port to listen on; 0 picks any free port.' },
   { key: 'apiKeys', flag: 'api-key', env: 'AOAI_EMULATOR_API_KEYS', kind: 'list', placeholder: 'KEY', shownDefault: 'none: any non-empty key is accepted', describe: 'An accepted api key. Repeat the flag for several; the variable takes a comma-separated list. Once any key, token or secret is set, every door accepts only configured credentials (docs/security.md).' },
   { key: 'fixtures', flag: 'fixtures', env: 'AOAI_EMULATOR_FIXTURES', kind: 'paths', placeholder: 'PATH', shownDefault: 'none', describe: 'A fixtures JSON file, or a folder of them: assistants and threads to seed, scenarios that script runs. Repeat the flag for several (the variable takes a comma-separated list): a later path overrides an earlier one\'s assistants and threads by id and its scenarios by name, and its scenarios are tried first.' },
-  { key: 'queuedMs', flag: 'queued-ms', env: 'AOAI_EMULATOR_QUEUED_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a new run stays queued.' },
-  { key: 'inProgressMs', flag: 'in-progress-ms', env: 'AOAI_EMULATOR_IN_PROGRESS_MS', kind: 'duration', placeholder: 'MS', shownDefault: '1500', describe: 'How long a run stays in_progress before it completes.' },
+  { key: 'queuedMs', flag: 'queued-ms', env: 'AOAI_EMULATOR_QUEUED_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a new run (or background response) stays queued.' },
+  { key: 'inProgressMs', flag: 'in-progress-ms', env: 'AOAI_EMULATOR_IN_PROGRESS_MS', kind: 'duration', placeholder: 'MS', shownDefault: '1500', describe: 'How long a run (or background response) stays in_progress before it completes.' },
   { key: 'cancellingMs', flag: 'cancelling-ms', env: 'AOAI_EMULATOR_CANCELLING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a cancelled run stays cancelling.' },
   { key: 'runExpiryMs', flag: 'run-expiry-ms', env: 'AOAI_EMULATOR_RUN_EXPIRY_MS', kind: 'duration', placeholder: 'MS', shownDefault: '600000', describe: 'How long after creation an unfinished run expires (expires_at).' },
   { key: 'logLevel', flag: 'log-level', env: 'AOAI_EMULATOR_LOG_LEVEL', kind: 'log-level', placeholder: 'LEVEL', shownDefault: 'info', describe: `One of ${LOG_LEVELS.join(', ')}.` },

@@ -266,6 +266,47 @@ export const Errors = {
   messageWhileRunActive: (threadId: string, runId: string) => openAIError(400,
     `Can't add messages to ${threadId} while a run ${runId} is active.`),
 
+  // Responses and Conversations (the successor API: /v1, /openai/v1, /api/projects/{project}/openai/v1)
+  /**
+   * A dated api-version on Azure's /openai/v1 path, in the gateway's envelope (pydantic/pydantic-ai#5066,
+   * 2026-04: `{'code': 'BadRequest', 'message': 'api-version query parameter is not allowed when using /v1 path'}`).
+   */
+  v1ApiVersionNotAllowed: () => azureGatewayError(400, 'BadRequest', 'api-version query parameter is not allowed when using /v1 path'),
+  /** An unknown, deleted or unstored response, and a stream that cannot be resumed (responses-wire.md §6). */
+  responseNotFound: (id: string) => openAIError(404, `Response with id '${id}' not found.`),
+  /** An unknown or deleted conversation: 404, no param, no code (live probe quoted in responses-wire.md §9's sources). */
+  conversationNotFound: (id: string) => openAIError(404, `Conversation with id '${id}' not found.`),
+  /**
+   * An item a request names that is not stored; the longer text when it came from a `store: false` response
+   * (github/copilot-sdk#615: "Items are not persisted when `store` is set to false…").
+   */
+  itemNotFound: (id: string, unstored = false, param: string | null = null) => openAIError(404, unstored
+    ? `Item with id '${id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`
+    : `Item with id '${id}' not found.`, { param }),
+  previousResponseNotFound: (id: string) => openAIError(400, `Previous response with id '${id}' not found.`,
+    { param: 'previous_response_id', code: 'previous_response_not_found' }),
+  /** A previous response that is still queued or in progress (the emulator's words: the service's are not captured). */
+  previousResponseInProgress: (id: string) => openAIError(400, `Previous response with id '${id}' is still in progress.`,
+    { param: 'previous_response_id' }),
+  /** Both `previous_response_id` and `conversation`: the text of a live capture, abbreviation included (responses-wire.md §12.3). */
+  previousResponseWithConversation: () => openAIError(400,
+    'Mutually exclusive parameters: \'\'. Ensure you are only providing one of: \'pre..._id\' or \'conversation\'.',
+    { code: 'mutually_exclusive_parameters' }),
+  /** An empty `input` with nothing else to answer. */
+  noInput: () => openAIError(400, 'One of "input" or "previous_response_id" or \'prompt\' or \'conversation\' must be provided.',
+    { code: 'missing_required_parameter' }),
+  modelNotFound: (model: string) => openAIError(400, `The requested model '${model}' does not exist.`, { param: 'model', code: 'model_not_found' }),
+  /** Background mode needs a stored response (AZ-RESP Limitations); the text is the emulator's. */
+  backgroundNeedsStore: () => openAIError(400, 'Background mode requires store=true.', { param: 'store', code: 'invalid_value' }),
+  /** Cancel on a response that has ended (OpenAI's "Cannot cancel a completed response.", BerriAI/litellm#39617). */
+  responseNotCancellable: (status: string) => openAIError(400, `Cannot cancel a${/^[aeiou]/.test(status) ? 'n' : ''} ${status} response.`),
+  /** Cancel on a foreground response (sgl-project/sglang#38087, mirroring OpenAI; not captured from OpenAI itself). */
+  foregroundNotCancellable: () => openAIError(400, 'Responses can only be cancelled if they were created with background=true.'),
+  noToolCallForOutput: (callId: string) => openAIError(400, `No tool call found for function call output with call_id ${callId}.`, { param: 'input' }),
+  noToolOutputForCall: (callId: string) => openAIError(400, `No tool output found for function call ${callId}.`, { param: 'input' }),
+  duplicateItem: (id: string) => openAIError(400, `Duplicate item found with id ${id}. Remove duplicate items from your input and try again.`,
+    { param: 'input' }),
+
   // HTTP-level refusals (header block too large, request too slow, unparsable request), in the envelope of
   // the flavour the request's path belongs to: the gateway's for /openai, OpenAI's for /v1 and the Agents paths.
   httpError: (statusCode: number, message: string, envelope: Envelope) => envelope !== 'azure'
@@ -277,7 +318,8 @@ export const Errors = {
     `Invalid '${param}': '${value}'. Expected an ID that begins with '${prefix}'.`, { param, code: 'invalid_value' }),
   /**
    * An id with characters other than letters, digits, `_` and `-`, refused before its prefix is looked at
-   * (OpenAI's answer for `vector_store_id`, quoted in BerriAI/litellm#34788).
+   * (OpenAI's answer for `vector_store_id`, quoted in BerriAI/litellm#34788; for `previous_response_id`,
+   * ProjectTech4DevAI/kaapi-backend#317).
    */
   invalidIdCharacters: (param: string, value: string) => openAIError(400,
     `Invalid '${param}': '${value}'. Expected an ID that contains letters, numbers, underscores, or dashes, ` +

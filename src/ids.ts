@@ -14,7 +14,11 @@ const SIZE = 24
  */
 const flat = (text: string): string => Buffer.from(text, 'latin1').toString('latin1')
 
-type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs' | 'vsfb'
+/**
+ * The prefixes: the Assistants API's, and the Responses API's (`resp` responses, `conv` conversations, `fc`
+ * function calls, `fco` function call outputs, `rs` reasoning, `fs` file search calls; `msg` and `call` shared).
+ */
+type IdPrefix = 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call' | 'vs' | 'vsfb' | 'resp' | 'conv' | 'fc' | 'fco' | 'rs' | 'fs'
 
 export interface Ids {
   /** A new id of one kind of object, e.g. `run_…`. */

@@ -1,5 +1,5 @@
 /**
- * Byte identity: what the emulator sends must not change unless we mean it to. Two seeded flows are driven
+ * Byte identity: what the emulator sends must not change unless we mean it to. Three seeded flows are driven
  * over HTTP only (app.inject(), which is deterministic; time moves only through POST /_emulator/clock/advance),
  * every byte the emulator answers is written down, and the result is compared byte for byte with the committed
  * recordings:
@@ -15,6 +15,10 @@
  * - test/recordings/seeded-tenancy.txt (fixtures: seeded-tenancy.fixtures.json): a short flow on an emulator
  *   with `isolateByKey`, per-key quotas, an admin key and a fixture fault rule. Quotas cannot be added at
  *   runtime, so they get an app of their own.
+ * - test/recordings/seeded-responses.txt (fixtures: seeded-responses.fixtures.json): the Responses API on its
+ *   doors (`/v1`, `/openai/v1`, `/openai` with an api-version, a Foundry project's `/openai/v1`): foreground,
+ *   background and streamed responses with their replays, the function-call loop, cancel, conversations and
+ *   their items, errors per door, the journal, state export and import, reset.
  *
  * The apps are built as a user's would be (`makeConfig({ seed, clock: 'virtual', ... })`, fixtures read from
  * disk) with no AppDeps: no contract inspector (it only reads responses, but it is test machinery, not
@@ -82,7 +86,11 @@ interface Request {
 interface Options {
   /** The status (or statuses) the flow expects: another fails the test at once, naming the exchange. */
   readonly expect: number | readonly number[]
-  /** Read the answer as a stream; `during` runs once its head has arrived, before its body is read to the end. */
+  /**
+   * Read the answer as a stream; `during` runs once its head has arrived, before its body is read to the end.
+   * Without `stream`, `during` runs while the request waits for its answer (a foreground response on a slow
+   * scenario), and the answer is written after what it did.
+   */
   readonly stream?: boolean
   readonly during?: () => Promise<void>
   /** Replaces the parts of the body that cannot repeat (see the header comment), and the content-length. */
@@ -151,13 +159,20 @@ class Recorder {
       const earlier = bytes.length > 1024 ? this.responseBodies.get(bytes.toString('base64')) : undefined
       out += earlier === undefined ? block('request body', bytes) : `(request body: ${bytes.length} bytes, the response body of exchange ${earlier})\n`
     }
-    const response = await this.app.inject({
+    const pending = this.app.inject({
       method: request.method,
       url: request.url,
       headers,
       ...(payload === undefined ? {} : { payload }),
       ...(options.stream === true ? { payloadAsStream: true } : {})
     })
+    const waits = options.stream !== true && options.during !== undefined
+    if (waits) {
+      this.parts.push(`${out}--- response: it is answered after what happens meanwhile\n`)
+      await options.during!()
+      out = `\n### ${number} (continued) ${label}\n`
+    }
+    const response = await pending
     if (!([] as number[]).concat(options.expect).includes(response.statusCode)) {
       const body = options.stream === true ? '(a stream)' : response.body.slice(0, 2000)
       throw new Error(`exchange ${number} (${label}): expected status ${options.expect}, got ${response.statusCode}: ${body}`)
@@ -178,7 +193,7 @@ class Recorder {
         })
       })
       this.parts.push(`${out}--- response\n${head}\n(streamed: its body follows what happens meanwhile)\n`)
-      await options.during?.()
+      if (!waits) await options.during?.()
       await ended
       body = Buffer.concat(chunks)
       this.parts.push(`\n### ${number} (continued) ${label}\n--- streamed body; ${ending}\n${block('response body', body)}`)
@@ -904,6 +919,112 @@ function azureClient (rec: Recorder, key: string, version: string) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The Responses flow (/v1, /openai/v1, /openai with an api-version, a Foundry project's /openai/v1)
+// ---------------------------------------------------------------------------------------------------------
+
+const RESPONSES_VERSION = '2025-04-01-preview'
+const WEATHER_TOOL = { type: 'function', name: 'get_weather', description: 'Current weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }
+
+async function responsesFlow (rec: Recorder, app: FastifyInstance): Promise<void> {
+  const { control, advance } = clients(rec)
+  /** Waits (in turns of the event loop, not time) until a request that is under way has stored its response. */
+  const stored = app.runtime.tenants.shared.store.responses
+  const untilStored = async (count: number) => { while (stored.list().length < count) await new Promise(resolve => setImmediate(resolve)) }
+  const door = (prefix: string, headers: Record<string, string>, query = '') =>
+    (label: string, method: Method, path: string, body: unknown, expect: Options['expect'], options: Partial<Options> = {}) =>
+      rec.send(label, { method, url: `${prefix}${path}${query}`, headers, ...(body === undefined ? {} : { body }) }, { expect, ...options })
+  const openai = door('/v1', { authorization: `Bearer ${OPENAI_KEY}` })
+  const azureV1 = door('/openai/v1', { 'api-key': AZURE_KEY })
+  const azureDated = door('/openai', { 'api-key': AZURE_KEY }, `?api-version=${RESPONSES_VERSION}`)
+  const foundry = door('/api/projects/p1/openai/v1', { authorization: `Bearer ${ENTRA_TOKEN}` })
+
+  rec.section('A foreground response, read back through every door')
+  const first = (await openai('create a response (the default reply)', 'POST', '/responses', { model: 'gpt-4o', input: 'Hello there', instructions: 'Be brief.', metadata: { flow: 'responses' } }, 200)).json()
+  await azureV1('retrieve it on /openai/v1', 'GET', `/responses/${first.id}`, undefined, 200)
+  await foundry('retrieve it on a Foundry project (agent_reference)', 'GET', `/responses/${first.id}`, undefined, 200)
+  await azureDated(`retrieve it on /openai with api-version ${RESPONSES_VERSION}`, 'GET', `/responses/${first.id}`, undefined, 200)
+  await openai('its input items', 'GET', `/responses/${first.id}/input_items`, undefined, 200)
+  await openai('count the input tokens of the same request', 'POST', '/responses/input_tokens', { model: 'gpt-4o', input: 'Hello there', instructions: 'Be brief.' }, 200)
+  await azureV1('a message list as input, with a structured output', 'POST', '/responses', {
+    model: 'my-deployment',
+    input: [{ role: 'developer', content: 'Answer in JSON.' }, { role: 'user', content: [{ type: 'input_text', text: 'Rate this flow.' }] }],
+    text: { format: { type: 'json_schema', name: 'rating', schema: { type: 'object', properties: { score: { type: 'integer' } }, required: ['score'], additionalProperties: false }, strict: true } }
+  }, 200)
+  await openai('cut at max_output_tokens', 'POST', '/responses', { model: 'gpt-4o', input: `Quote this back: ${Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ')}`, max_output_tokens: 16 }, 200)
+  await openai('a scripted failure', 'POST', '/responses', { model: 'gpt-4o', input: 'x', metadata: { fail: 'server_error' } }, 200)
+
+  rec.section('The function-call loop (a scenario: call, then answer with a reasoning summary)')
+  const before = stored.list().length
+  const asked = (await openai('a response ending in a function call (it waits for its scenario\'s 200 ms)', 'POST', '/responses', { model: 'gpt-4o', input: 'What is the weather in Lisbon?', tools: [WEATHER_TOOL] }, 200, {
+    during: async () => { await untilStored(before + 1); await advance(200) }
+  })).json()
+  const fc = asked.output[0]
+  await openai('answering without the output', 'POST', '/responses', { model: 'gpt-4o', previous_response_id: asked.id, input: 'And?' }, 400)
+  await openai('answering with the output, streamed', 'POST', '/responses', {
+    model: 'gpt-4o', previous_response_id: asked.id, tools: [WEATHER_TOOL], stream: true, input: [{ type: 'function_call_output', call_id: fc.call_id, output: '21°C and sunny' }]
+  }, 200, { stream: true, during: async () => { await advance(200) } })
+
+  rec.section('Background responses on the run clock; streams and their replay; cancel')
+  const bg = (await azureV1('a background response: queued', 'POST', '/responses', { model: 'gpt-4o', input: 'In the background, please.', background: true }, 200)).json()
+  await advance(500)
+  await azureV1('in progress', 'GET', `/responses/${bg.id}`, undefined, 200)
+  await advance(1500)
+  await azureV1('completed', 'GET', `/responses/${bg.id}`, undefined, 200)
+  const streamed = await openai('a background response, streamed while the clock moves', 'POST', '/responses', { model: 'gpt-4o', input: 'Please stream slowly.', background: true, stream: true }, 200, {
+    stream: true, during: async () => { await advance(500); await advance(1500) }
+  })
+  const streamedId = /"id":"(resp_[^"]+)"/.exec(streamed.body)![1]!
+  await openai('its whole stream again (what responses.stream({response_id}) asks for)', 'GET', `/responses/${streamedId}?stream=true`, undefined, 200, { stream: true })
+  await openai('its stream after event 10', 'GET', `/responses/${streamedId}?stream=true&starting_after=10`, undefined, 200, { stream: true })
+  const toCancel = (await openai('a background response to cancel', 'POST', '/responses', { model: 'gpt-4o', input: 'Cancel me.', background: true }, 200)).json()
+  await advance(600)
+  await openai('cancel it while it is written', 'POST', `/responses/${toCancel.id}/cancel`, undefined, 200)
+  await openai('cancelling again answers the same', 'POST', `/responses/${toCancel.id}/cancel`, undefined, 200)
+  await openai('a completed response cannot be cancelled', 'POST', `/responses/${bg.id}/cancel`, undefined, 400)
+  await openai('nor a foreground one', 'POST', `/responses/${first.id}/cancel`, undefined, 400)
+  const moved = (await openai('a background response for the control plane', 'POST', '/responses', { model: 'gpt-4o', input: 'Move me.', background: true }, 200)).json()
+  await control('move it on by one status', 'POST', `/responses/${moved.id}/advance`, {}, 200)
+  await control('and on to completed', 'POST', `/responses/${moved.id}/advance`, { to: 'completed' }, 200)
+
+  rec.section('Conversations')
+  const conversation = (await foundry('create a conversation with an item', 'POST', '/conversations', { items: [{ role: 'user', content: 'Hi, let us talk.' }], metadata: { topic: 'demo' } }, 200)).json()
+  await foundry('a response in the conversation', 'POST', '/responses', { model: 'gpt-4o', conversation: conversation.id, input: 'What did I say?' }, 200)
+  const items = (await openai('its items, oldest first', 'GET', `/conversations/${conversation.id}/items?order=asc`, undefined, 200)).json()
+  await openai('add an item', 'POST', `/conversations/${conversation.id}/items`, { items: [{ role: 'user', content: 'One more thing.' }] }, 200)
+  await openai('one item', 'GET', `/conversations/${conversation.id}/items/${items.data[0].id}`, undefined, 200)
+  await openai('delete an item (answers the conversation)', 'DELETE', `/conversations/${conversation.id}/items/${items.data[0].id}`, undefined, 200)
+  await openai('update its metadata', 'POST', `/conversations/${conversation.id}`, { metadata: { topic: 'updated' } }, 200)
+  await foundry('Foundry lists the project\'s conversations', 'GET', '/conversations', undefined, 200)
+  await openai('delete the conversation', 'DELETE', `/conversations/${conversation.id}`, undefined, 200)
+  await openai('it is gone', 'GET', `/conversations/${conversation.id}`, undefined, 404)
+
+  rec.section('The service\'s errors, per door')
+  await openai('previous_response_id and conversation together', 'POST', '/responses', { model: 'gpt-4o', input: 'x', previous_response_id: first.id, conversation: 'conv_x' }, 400)
+  await openai('an unknown previous response', 'POST', '/responses', { model: 'gpt-4o', input: 'x', previous_response_id: 'resp_nothing' }, 400)
+  await openai('an unknown conversation', 'POST', '/responses', { model: 'gpt-4o', input: 'x', conversation: 'conv_nothing' }, 404)
+  const unstored = (await openai('a response with store: false', 'POST', '/responses', { model: 'gpt-4o', input: 'Forget me.', store: false }, 200)).json()
+  await openai('is never retrievable', 'GET', `/responses/${unstored.id}`, undefined, 404)
+  await openai('its output cannot be referenced', 'POST', '/responses', { model: 'gpt-4o', input: [{ type: 'item_reference', id: unstored.output[0].id }] }, 404)
+  await rec.send('a dated api-version on /openai/v1', { method: 'GET', url: `/openai/v1/responses/${first.id}?api-version=${RESPONSES_VERSION}`, headers: { 'api-key': AZURE_KEY } }, { expect: 400 })
+  await rec.send('/openai/responses before 2025-03-01-preview', { method: 'GET', url: `/openai/responses/${first.id}?api-version=${V2}`, headers: { 'api-key': AZURE_KEY } }, { expect: 404 })
+  await rec.send('a Foundry project without a token', { method: 'GET', url: `/api/projects/p1/openai/v1/responses/${first.id}` }, { expect: 401 })
+  await azureV1('the Assistants API is not on the v1 doors', 'GET', '/assistants', undefined, 404)
+  await openai('delete the first response', 'DELETE', `/responses/${first.id}`, undefined, 200)
+  await openai('it is gone', 'GET', `/responses/${first.id}`, undefined, 404)
+
+  rec.section('Control plane: journal, state, reset')
+  await control('the journal names each door', 'GET', '/requests?limit=6', undefined, 200, {
+    mask: body => body.replace(/"duration_ms":[-+0-9.eE]+/g, '"duration_ms":<excluded: real elapsed time>')
+  })
+  const state = await control('export the state (responses and conversations included)', 'GET', '/state', undefined, 200)
+  await control('reset', 'POST', '/reset', undefined, 204)
+  await openai('after reset, no responses', 'GET', `/responses/${bg.id}`, undefined, 404)
+  await rec.send('import the exported state', { method: 'PUT', url: '/_emulator/state', headers: { 'api-key': AZURE_KEY, 'content-type': 'application/json' }, body: state.body }, { expect: 204 })
+  await openai('a response from the imported state', 'GET', `/responses/${bg.id}`, undefined, 200)
+  await control('the state exported again is the same document', 'GET', '/state', undefined, 200)
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The tests
 // ---------------------------------------------------------------------------------------------------------
 
@@ -955,4 +1076,22 @@ t.test('the tenancy and quota flow gives the recorded bytes', async t => {
   t.comment(`${rec.exchanges} exchanges, ${Buffer.byteLength(text)} bytes`)
   checkSeededHeaders(t, text)
   compare(t, 'seeded-tenancy.txt', text)
+})
+
+t.test('the Responses flow gives the recorded bytes', async t => {
+  const app = await buildApp(makeConfig({
+    seed: 11,
+    clock: 'virtual',
+    logLevel: 'silent',
+    fixtures: recordingPath('seeded-responses.fixtures.json'),
+    apiKeys: [AZURE_KEY, OPENAI_KEY],
+    entraTokens: [ENTRA_TOKEN]
+  }))
+  t.teardown(() => app.close())
+  const rec = new Recorder(app, 'Responses flow: buildApp(makeConfig({ seed: 11, clock: \'virtual\', fixtures: \'test/recordings/seeded-responses.fixtures.json\', apiKeys, entraTokens })), driven by inject()')
+  await responsesFlow(rec, app)
+  const text = rec.text()
+  t.comment(`${rec.exchanges} exchanges, ${Buffer.byteLength(text)} bytes`)
+  checkSeededHeaders(t, text)
+  compare(t, 'seeded-responses.txt', text)
 })

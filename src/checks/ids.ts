@@ -15,7 +15,8 @@ const PATH_PREFIXES: Readonly<Record<string, string>> = {
   step_id: 'step',
   assistant_id: 'asst',
   vector_store_id: 'vs',
-  batch_id: 'vsfb'
+  batch_id: 'vsfb',
+  conversation_id: 'conv_'
 }
 
 /**
@@ -34,6 +35,11 @@ function checkId (param: string, value: unknown, prefixes: readonly string[]): v
   if (typeof value !== 'string') return // the schema has answered for types already
   if (!ID_CHARACTERS.test(value)) throw Errors.invalidIdCharacters(param, value)
   if (!prefixes.some(prefix => value.startsWith(prefix))) throw Errors.invalidIdPrefix(param, value, prefixes[0]!)
+}
+
+/** An id that may only hold letters, numbers, underscores and dashes (ProjectTech4DevAI/kaapi-backend#317). */
+function checkIdCharacters (param: string, value: unknown): void {
+  if (typeof value === 'string' && !/^[A-Za-z0-9_-]+$/.test(value)) throw Errors.invalidIdCharacters(param, value)
 }
 
 /** Checks every id in the route's path parameters, in path order. */
@@ -67,7 +73,13 @@ function walkBodyIds (value: unknown, path: string, files: readonly string[]): v
     const kind = BODY_ID_KEYS[key]
     // metadata and function schemas are the client's own data: keys there are not fields of the API.
     if (key === 'metadata' || key === 'parameters' || key === 'schema' || key === 'attributes') continue
-    if (kind !== undefined) {
+    if (key === 'conversation' && path === '') {
+      // A response's conversation: its id, or `{id}` (SGLang's docs quote OpenAI's 'conv_' text).
+      if (isObject(item)) checkId(`${at}.id`, item.id, ['conv_'])
+      else checkId(at, item, ['conv_'])
+    } else if (key === 'previous_response_id' && path === '') {
+      checkIdCharacters(at, item)
+    } else if (kind !== undefined) {
       const prefixes = kind === 'file' ? files : [kind]
       if (Array.isArray(item)) item.forEach((id, index) => checkId(`${at}[${index}]`, id, prefixes))
       else checkId(at, item, prefixes)
@@ -77,7 +89,10 @@ function walkBodyIds (value: unknown, path: string, files: readonly string[]): v
   }
 }
 
-/** Checks the ids a (validated) body refers to: `assistant_id`, `file_id(s)`, `vector_store_ids`, `tool_call_id`. */
+/**
+ * Checks the ids a (validated) body refers to: `assistant_id`, `file_id(s)`, `vector_store_ids`, `tool_call_id`,
+ * and a response's `conversation` and `previous_response_id`.
+ */
 export function checkBodyIds (body: unknown, apiVersion: RequestApiVersion): void {
   walkBodyIds(body, '', filePrefixes(apiVersion.flavour))
 }

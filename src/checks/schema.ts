@@ -261,7 +261,12 @@ function walkUnion (schema: Schema, value: unknown, path: string, options: Valid
     const record = value as Record<string, unknown>
     const member = objects.find(m => tagsOf(m)!.includes(record.type as string))
     if (member) return walk(member, value, path, options)
-    if (record.type === undefined) throw new Invalid(Errors.missingParameter(join(path, 'type')))
+    if (record.type === undefined) {
+      // Members whose tag may be left out (a Responses input message is `{role, content}`) are tried as members.
+      const untagged = objects.filter(m => !(m.required ?? []).includes('type'))
+      if (untagged.length === 0) throw new Invalid(Errors.missingParameter(join(path, 'type')))
+      return closestMember(untagged, value, path, options)
+    }
     if (typeof record.type !== 'string') throw new Invalid(Errors.invalidType(join(path, 'type'), 'a string', record.type))
     throw new Invalid(Errors.invalidValue(join(path, 'type'), record.type, tags.flat() as string[]))
   }
@@ -269,8 +274,26 @@ function walkUnion (schema: Schema, value: unknown, path: string, options: Valid
     throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
   }
 
-  // The member closest to the value explains a failure best: one of the value's own JSON type and, among
-  // objects, the one that knows most of the value's keys (so `{"fail": {…}}` is judged as a fail step).
+  try {
+    return closestMember(members, value, path, options)
+  } catch (err) {
+    if (!(err instanceof NoMemberFits)) throw err
+  }
+  if (literals.length > 0 && typeof value === 'string') {
+    throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
+  }
+  throw new Invalid(Errors.invalidType(path, expectedOf(schema, options), value))
+}
+
+/** No member of a union is even of the value's JSON type. */
+class NoMemberFits {}
+
+/**
+ * The value as the first member it fits, or the problem of the member closest to it, which explains a failure
+ * best: one of the value's own JSON type and, among objects, the one that knows most of the value's keys (so
+ * `{"fail": {…}}` is judged as a fail step). Throws NoMemberFits when no member is of the value's type.
+ */
+function closestMember (members: readonly Schema[], value: unknown, path: string, options: ValidateOptions): unknown {
   const closeness = (member: Schema): number => {
     if (member.const !== undefined || member.type === undefined || !matchesType(member.type, value)) return -1
     if (member.type !== 'object') return 0
@@ -287,10 +310,7 @@ function walkUnion (schema: Schema, value: unknown, path: string, options: Valid
     }
   }
   if (best) throw best.problem
-  if (literals.length > 0 && typeof value === 'string') {
-    throw new Invalid(Errors.invalidValue(path, value, literals.map(m => String(m.const))))
-  }
-  throw new Invalid(Errors.invalidType(path, expectedOf(schema, options), value))
+  throw new NoMemberFits()
 }
 
 /**

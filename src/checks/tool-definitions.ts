@@ -1,7 +1,7 @@
 /**
  * Tool definitions and response formats, checked after a request's shape is valid: a function's `parameters`
  * must be an object schema, and `strict: true` schemas (and `response_format` `json_schema` with
- * `strict: true`) must follow the structured-outputs rules; the `retrieval` tool on Azure's v1 api-versions is
+ * `strict: true`, or a Responses `text.format`) must follow the structured-outputs rules; the `retrieval` tool on Azure's v1 api-versions is
  * refused with Azure's own text. Each problem is the ApiError the service answers (src/errors.ts).
  */
 import type { RequestApiVersion } from '../api-versions.js'
@@ -88,6 +88,14 @@ export function checkToolDefinitions (body: unknown, apiVersion: RequestApiVersi
   tools.forEach((tool, index) => {
     if (!isObject(tool)) return
     if (tool.type === 'retrieval' && apiVersion.flavour === 'azure') throw Errors.retrievalRetired(`tools[${index}].type`)
+    if (tool.type === 'function' && tool.function === undefined && isObject(tool.parameters)) {
+      // A Responses function tool: flat, its schema strict only when `strict: true` is sent.
+      const problem = schemaProblem(tool.parameters, tool.strict === true)
+      if (problem !== undefined) {
+        throw Errors.invalidSchema(`function '${String(tool.name)}'`, problem, `tools[${index}].parameters`, 'invalid_function_parameters')
+      }
+      return
+    }
     if (tool.type !== 'function' || !isObject(tool.function)) return
     const fn = tool.function
     if (fn.parameters === undefined) return
@@ -96,6 +104,12 @@ export function checkToolDefinitions (body: unknown, apiVersion: RequestApiVersi
       throw Errors.invalidSchema(`function '${String(fn.name)}'`, problem, `tools[${index}].function.parameters`, 'invalid_function_parameters')
     }
   })
+  const text = body.text
+  if (isObject(text) && isObject(text.format) && text.format.type === 'json_schema' && isObject(text.format.schema)) {
+    // A Responses `text.format`: flat, like its tools.
+    const problem = schemaProblem(text.format.schema, text.format.strict === true)
+    if (problem !== undefined) throw Errors.invalidSchema(`response_format '${String(text.format.name)}'`, problem, 'text.format.schema', 'invalid_json_schema')
+  }
   const format = body.response_format
   if (isObject(format) && format.type === 'json_schema' && isObject(format.json_schema)) {
     const jsonSchema = format.json_schema

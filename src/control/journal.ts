@@ -15,7 +15,10 @@ export const JournalEntrySchema = Type.Object({
   method: Type.String(),
   path: Type.String({ description: 'Path and query; secrets (by name or by shape) are replaced by ***' }),
   api_version: Type.Union([Type.String(), Type.Null()]),
-  flavour: Type.Union([Type.Literal('azure'), Type.Literal('openai'), Type.Literal('agents'), Type.Literal('emulator')]),
+  /** The front door (api-surface.ts): `azure`, `openai`, `agents`, `azure-v1`, `foundry`, or `emulator` (the control plane). */
+  flavour: Type.Union([
+    Type.Literal('azure'), Type.Literal('openai'), Type.Literal('agents'), Type.Literal('azure-v1'), Type.Literal('foundry'), Type.Literal('emulator')
+  ]),
   status: Type.Integer({ description: '0 when a fault dropped the connection' }),
   duration_ms: Type.Number(),
   request_id: Type.String(),
@@ -171,7 +174,7 @@ function presentRequest (recorded: RecordedRequest, secrets: readonly string[]):
   return {
     method: recorded.method,
     path: scrubUrl(recorded.url, { mask: JOURNAL_MASK, secrets }),
-    api_version: flavour === 'azure' && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
+    api_version: (flavour === 'azure' || flavour === 'azure-v1') && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
     flavour,
     status: recorded.status,
     duration_ms: Math.round(recorded.elapsedMs * 100) / 100,

@@ -7,6 +7,11 @@
  * Version 2 (this one) keeps a run's first prompt as texts, its replies as a list, and its reply context as
  * one field. Version 1 documents are still read: `upgradeV1` turns each into version 2 first.
  *
+ * The Responses API's objects are three optional sections of a tenant (`responses`, `conversations`,
+ * `conversation_items`), written only when the tenant has any: a document without them is the same version 2
+ * document as before, and one with them loads wherever the sections are known. `store: false` responses, which
+ * live only while their request runs, are never written.
+ *
  * Import is all or nothing: the document is checked against the schema, every child must have its parent,
  * no object is bigger than the API itself accepts (`limitProblem`), and every run's course must play
  * (runs/lifecycle.ts) before anything is replaced. Whatever an export holds imports again: a deadline the
@@ -22,8 +27,9 @@ import { runStateAt } from '../runs/lifecycle.js'
 import { LIMITS } from '../schemas/limits.js'
 import { promptOf } from '../runs/script.js'
 import {
-  AssistantRecordSchema, FileRecordSchema, MessageRecordSchema, RunRecordSchema, ThreadRecordSchema, VectorStoreFileBatchRecordSchema,
-  VectorStoreFileRecordSchema, VectorStoreRecordSchema, type FileRecord, type MessageRecord, type RunRecord
+  AssistantRecordSchema, ConversationItemRecordSchema, ConversationRecordSchema, FileRecordSchema, MessageRecordSchema, ResponseRecordSchema,
+  RunRecordSchema, ThreadRecordSchema, VectorStoreFileBatchRecordSchema, VectorStoreFileRecordSchema, VectorStoreRecordSchema,
+  type FileRecord, type MessageRecord, type RunRecord
 } from '../store/records.js'
 import type { Store } from '../store/store.js'
 
@@ -46,7 +52,11 @@ const TenantStateSchema = Type.Object({
   files: Type.Array(FileDocumentSchema),
   vector_stores: Type.Array(VectorStoreRecordSchema),
   vector_store_files: Type.Array(VectorStoreFileRecordSchema),
-  vector_store_file_batches: Type.Array(VectorStoreFileBatchRecordSchema)
+  vector_store_file_batches: Type.Array(VectorStoreFileBatchRecordSchema),
+  responses: Type.Optional(Type.Array(ResponseRecordSchema)),
+  conversations: Type.Optional(Type.Array(ConversationRecordSchema)),
+  /** Each conversation's items, in order, under their `conversationId`. */
+  conversation_items: Type.Optional(Type.Array(ConversationItemRecordSchema))
 }, { additionalProperties: false })
 
 const Time = Type.Integer({ minimum: 0, maximum: MAX_CLOCK_MS })
@@ -86,7 +96,21 @@ function snapshotTenant (owner: string, store: Store): TenantSnapshot {
     files: store.files.list(),
     vector_stores: records(vectorStores),
     vector_store_files: records(vectorStores.flatMap(v => store.vectorStoreFiles.list(v.id)).map(f => withinCeiling(f, 'readyAt'))),
-    vector_store_file_batches: records(vectorStores.flatMap(v => store.vectorStoreFileBatches.list(v.id)).map(b => withinCeiling(b, 'readyAt')))
+    vector_store_file_batches: records(vectorStores.flatMap(v => store.vectorStoreFileBatches.list(v.id)).map(b => withinCeiling(b, 'readyAt'))),
+    ...responsesSections(store)
+  }
+}
+
+/** The Responses API's sections, when the tenant has any of its objects (see the module comment). */
+function responsesSections (store: Store): Pick<TenantState, 'responses' | 'conversations' | 'conversation_items'> {
+  const responses = store.responses.list().filter(r => r.store)
+  const conversations = store.conversations.list()
+  if (responses.length === 0 && conversations.length === 0) return {}
+  const records = <T> (rows: readonly unknown[]) => rows as T[]
+  return {
+    responses: records(responses),
+    conversations: records(conversations),
+    conversation_items: records(conversations.flatMap(c => store.conversationItems.list(c.id)))
   }
 }
 
@@ -107,6 +131,8 @@ export function exportState (tenants: Tenants, now: number): StateDocument {
 
 /** The sections of a tenant in the document, in order. */
 const SECTIONS = ['assistants', 'threads', 'messages', 'runs', 'files', 'vector_stores', 'vector_store_files', 'vector_store_file_batches'] as const
+/** The Responses API's sections, after those and only in a tenant that has them (responsesSections). */
+const OPTIONAL_SECTIONS = ['responses', 'conversations', 'conversation_items'] as const
 /** Bytes of a file's content encoded per piece: a multiple of 3, so the pieces' base64 joins into the whole. */
 const BASE64_PIECE_BYTES = 3 * 256 * 1024
 /** Stands for a file's content while the rest of its record is written (NULs: no filename of a real upload has them). */
@@ -140,7 +166,8 @@ export function stateDocumentText (tenants: Tenants, now: number): Iterable<stri
     yield `{"format":${JSON.stringify(STATE_FORMAT)},"version":${STATE_VERSION},"now":${JSON.stringify(now)},"tenants":[`
     for (const [t, snapshot] of snapshots.entries()) {
       yield `${t > 0 ? ',' : ''}{"owner":${JSON.stringify(snapshot.owner)}`
-      for (const section of SECTIONS) {
+      for (const section of [...SECTIONS, ...OPTIONAL_SECTIONS]) {
+        if (snapshot[section] === undefined) continue
         yield `,"${section}":[`
         for (const [i, row] of (snapshot[section] as readonly unknown[]).entries()) {
           if (i > 0) yield ','
@@ -328,6 +355,15 @@ export async function importState (json: unknown, makeStore: () => Store): Promi
       if (!store.vectorStores.get(b.vectorStoreId)) throw Errors.invalidStateDocument(`${at('vector_store_file_batches', i)}.vectorStoreId`, `no vector store '${b.vectorStoreId}' in this tenant`)
       store.vectorStoreFileBatches.put(b.vectorStoreId, b)
     })
+    // Any response the schema accepts plays: its course is its items laid out on its timings (responses/course.ts).
+    for (const r of tenant.responses ?? []) store.responses.put(r)
+    for (const c of tenant.conversations ?? []) store.conversations.put(c)
+    for (const [i, item] of (tenant.conversation_items ?? []).entries()) {
+      if (!store.conversations.get(item.conversationId)) {
+        throw Errors.invalidStateDocument(`${at('conversation_items', i)}.conversationId`, `no conversation '${item.conversationId}' in this tenant`)
+      }
+      store.conversationItems.put(item.conversationId, item)
+    }
   })
   return { now: checked.now, stores }
 }

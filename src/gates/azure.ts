@@ -38,8 +38,10 @@ export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
  * A Bearer token must pass `proveBearer` (credentials.ts): with nothing configured any opaque token, or a JWT
  * with the Cognitive Services audience that has not expired; otherwise only a configured Entra token or an
  * HS256 JWT signed with the configured secret.
+ * With `keyAsBearer` (the v1 API, which the plain OpenAI client calls with `Authorization: Bearer <key>`), a
+ * configured api key sent as the Bearer token passes too.
  */
-function checkAzureCredentials (request: FastifyRequest, config: BearerConfig, nowMs: number): void {
+export function checkAzureCredentials (request: FastifyRequest, config: BearerConfig, nowMs: number, keyAsBearer = false): void {
   const key = apiKeyHeader(request.headers)
   if (key !== undefined) {
     if (key === '' || (!credentialsOpen(config) && !secretIn(key, config.apiKeys))) throw Errors.accessDenied()
@@ -47,6 +49,7 @@ function checkAzureCredentials (request: FastifyRequest, config: BearerConfig, n
   }
   const token = bearerToken(request.headers)
   if (token === undefined) throw Errors.accessDenied()
+  if (keyAsBearer && config.apiKeys.length > 0 && secretIn(token, config.apiKeys)) return
   if (!proveBearer(token, COGNITIVE_SERVICES_AUDIENCE, config, nowMs)) throw Errors.tokenRejected()
 }
 

@@ -13,6 +13,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Config } from '../config.js'
+import type { Flavour } from '../api-surface.js'
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined (any other header, or none). */
 export function bearerToken (headers: IncomingHttpHeaders): string | undefined {
@@ -26,15 +27,16 @@ export function apiKeyHeader (headers: IncomingHttpHeaders): string | undefined 
 }
 
 /** The front doors whose callers carry credentials (the control plane's admin key is not one). */
-export type CredentialDoor = 'azure' | 'openai' | 'agents'
+export type CredentialDoor = Flavour
 
 /**
- * The credential a front door checks, as the client sent it: on Azure (`/openai`) the `api-key` header,
- * which wins, else the Bearer token; on OpenAI (`/v1`) and Foundry Agents only the Bearer token (neither
- * reads `api-key`, so an `api-key` header there is nobody's credential). Undefined when there is none.
+ * The credential a front door checks, as the client sent it: on Azure (`/openai`, `/openai/v1`) the `api-key`
+ * header, which wins, else the Bearer token; on OpenAI (`/v1`), Foundry Agents and a Foundry project's
+ * `/openai/v1` only the Bearer token (none reads `api-key`, so an `api-key` header there is nobody's
+ * credential). Undefined when there is none.
  */
 export function credentialOf (door: CredentialDoor, headers: IncomingHttpHeaders): string | undefined {
-  return door === 'azure' ? apiKeyHeader(headers) ?? bearerToken(headers) : bearerToken(headers)
+  return door === 'azure' || door === 'azure-v1' ? apiKeyHeader(headers) ?? bearerToken(headers) : bearerToken(headers)
 }
 
 /** The configuration proveBearer reads (a full Config fits). */

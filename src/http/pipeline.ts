@@ -24,7 +24,7 @@
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { classify, CONTROL_DOOR, FRONT_DOORS, hasRoute, serves, type Flavour, type FrontDoor } from '../api-surface.js'
+import { classify, CONTROL_DOOR, FRONT_DOORS, hasRoute, resourceOf, serves, type Flavour, type FrontDoor } from '../api-surface.js'
 import { checkRequest } from '../checks/index.js'
 import { isManualClock } from '../clock.js'
 import { statusFault, rateLimited } from '../control/answers.js'
@@ -79,6 +79,10 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.decorateRequest('emulatorFault', null)
   app.decorateRequest('bodyText', null)
   app.decorateRequest('journalBodies', null)
+  // Each route's resource, from its path below the prefix it is registered under (step 6 reads it).
+  app.addHook('onRoute', route => {
+    route.config = { ...route.config, resource: resourceOf(route.routePath) }
+  })
 
   // 1. request ids
   app.addHook('onRequest', (request, reply, done) => {
@@ -142,7 +146,7 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
     if (request.is404) return done()
     const { door } = request
     const { available } = request.routeOptions.config
-    if (!hasRoute(available, door.name)) throw notFound(request)
+    if (door !== CONTROL_DOOR && !hasRoute(available, request.routeOptions.config.resource, door)) throw notFound(request)
     gates.get(door)!(request, reply)
     if (door === CONTROL_DOOR) return done()
     if (!serves(available, request.apiVersion)) throw notFound(request)

@@ -10,6 +10,9 @@
  * after the stream has started is `event: error` with `data: {"error": {message, type, param, code}}`,
  * which both official SDKs raise as an API error, and then the end of the response (no `done`); so is a
  * stream the server ends early as it shuts down (`interruptEventStream`, http/drain.ts).
+ * The Responses API's streams (`endWith: null`, `onePerWrite`) end after their last event with no `done`, write
+ * each event in a write of its own (Open Responses' parser loses an event split across reads: responses-wire.md
+ * §7.5), and give their own failure event (`EventSource.errorEvent`).
  */
 import { Readable } from 'node:stream'
 import type { Clock } from '../clock.js'
@@ -32,6 +35,8 @@ export interface Pulled {
 export interface EventSource {
   /** The events due by now that were not pulled yet, at most about `max` of them. Throws to fail the stream. */
   pull (max: number): Pulled
+  /** The event a failure after the start is told with; absent: `error` with `{"error": {…}}`. */
+  errorEvent? (fields: OpenAIErrorFields): StreamEvent
 }
 
 export interface EventStreamOptions {
@@ -46,6 +51,10 @@ export interface EventStreamOptions {
   readonly cut?: () => void
   /** Told about failures after the stream started (they reach the client as an `error` event). */
   readonly onError?: (err: unknown) => void
+  /** The message after the last event; absent: `event: done` / `data: [DONE]`; null: none. */
+  readonly endWith?: string | null
+  /** Write every event on its own (never two in one chunk); absent: the events due together in one write. */
+  readonly onePerWrite?: boolean
   /** What an unexpected failure is told as (the request's 500, errors.ts `internal`). */
   readonly internalError: ApiError
 }
@@ -127,10 +136,13 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
           pulled = source.pull(BATCH)
         } catch (err) {
           options.onError?.(err)
-          finish(formatEvent('error', { error: errorFields(err, options.internalError) }))
+          const fields = errorFields(err, options.internalError)
+          const failure = source.errorEvent?.(fields) ?? { event: 'error', data: { error: fields } }
+          finish(formatEvent(failure.event, failure.data))
           return
         }
         let text = ''
+        let more = true
         for (const { event, data } of pulled.events) {
           text += formatEvent(event, data)
           if (++sent === options.cutAfterEvents) {
@@ -138,12 +150,16 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
             stream.push(text)
             return
           }
+          if (options.onePerWrite === true) {
+            more = stream.push(text)
+            text = ''
+          }
         }
         if (pulled.done) {
-          finish(text + DONE_MESSAGE)
+          finish(text + (options.endWith === undefined ? DONE_MESSAGE : options.endWith ?? ''))
           return
         }
-        const more = text === '' || stream.push(text)
+        if (text !== '') more = stream.push(text)
         if (pulled.events.length === 0) {
           if (pulled.nextAt !== null) {
             timer = setTimeout(pump, Math.min(MAX_DELAY_MS, Math.max(1, pulled.nextAt - clock.now())))
@@ -157,8 +173,10 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
     }
   }
 
+  // One write per event: an object-mode stream hands each pushed event to the response on its own (a byte stream
+  // would join what is buffered into one chunk).
   const stream = new Readable({
-    encoding: 'utf8',
+    ...(options.onePerWrite === true ? { objectMode: true } : { encoding: 'utf8' }),
     read: pump,
     destroy (err, callback) {
       finished = true

@@ -8,12 +8,16 @@ import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { isManualClock, MAX_CLOCK_MS } from '../clock.js'
+import { advanceResponse } from '../control/response-advance.js'
 import { advanceRun } from '../control/run-advance.js'
 import { FaultRuleSchema, StoredFaultRuleSchema, type FaultRule } from '../control/faults.js'
 import { JOURNAL_SIZE, JournalEntrySchema } from '../control/journal.js'
 import { importState, stateDocumentText, StateDocumentSchema, yieldingChunks, type StateDocument } from '../control/state.js'
 import { Errors } from '../errors.js'
+import { presentResponse } from '../presenters/response.js'
 import { presentRun } from '../presenters/run.js'
+import { RESPONSE_STATUSES } from '../responses/course.js'
+import { ResponseObjectSchema } from '../schemas/response.js'
 import { RUN_STATUSES, RunSchema } from '../schemas/run.js'
 import inspectorRoutes from './inspector.js'
 
@@ -24,6 +28,9 @@ const ClockSchema = Type.Object({
 const AdvanceClockBodySchema = Type.Object({ ms: Type.Integer({ minimum: 0, maximum: 10 * 365 * 24 * 3600 * 1000 }) }, { additionalProperties: false })
 const AdvanceRunBodySchema = Type.Object({
   to: Type.Optional(Type.Union(RUN_STATUSES.map(status => Type.Literal(status))))
+}, { additionalProperties: false })
+const AdvanceResponseBodySchema = Type.Object({
+  to: Type.Optional(Type.Union(RESPONSE_STATUSES.map(status => Type.Literal(status))))
 }, { additionalProperties: false })
 const StatusSchema = Type.Object({ status: Type.String() })
 /** A state document may hold every stored file: it may be as large as the store. */
@@ -92,6 +99,21 @@ const emulatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return presentRun(services.runs.get(thread.id, runId), 'v2')
     }
     throw Errors.notFound('run', runId)
+  })
+
+  /** POST /_emulator/responses/{response_id}/advance — moves one response to its next status, or on to `to`. */
+  app.post('/responses/:response_id/advance', {
+    schema: { params: Type.Object({ response_id: Type.String() }), body: AdvanceResponseBodySchema, response: { 200: ResponseObjectSchema } }
+  }, async (request) => {
+    const { response_id: responseId } = request.params
+    for (const { store, services } of tenants.list()) {
+      const record = store.responses.get(responseId)
+      if (record === undefined || !record.store) continue
+      store.responses.put(advanceResponse(record, clock.now(), request.body.to))
+      services.responses.notify(responseId)
+      return presentResponse(services.responses.current(responseId), 'openai')
+    }
+    throw Errors.responseNotFound(responseId)
   })
 
   /** POST /_emulator/reset — empties every store, seeds the fixtures again; faults back to the fixtures'. */

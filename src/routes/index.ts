@@ -6,8 +6,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import agentsThreadRoutes from './agents-threads.js'
 import assistantRoutes from './assistants.js'
+import conversationRoutes from './conversations.js'
 import fileRoutes from './files.js'
 import messageRoutes from './messages.js'
+import responseRoutes from './responses.js'
 import runRoutes from './runs.js'
 import threadRoutes from './threads.js'
 import v1FileRoutes from './v1-files.js'
@@ -22,6 +24,8 @@ const apiRoutes: FastifyPluginAsync = async (api) => {
   await api.register(vectorStoreRoutes)
   await api.register(agentsThreadRoutes)
   await api.register(v1FileRoutes)
+  await api.register(responseRoutes)
+  await api.register(conversationRoutes)
 }
 
 export default apiRoutes

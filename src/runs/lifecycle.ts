@@ -5,6 +5,7 @@
  */
 import type { RunStatus, Usage } from '../schemas/run.js'
 import { boundedMemo } from '../memo.js'
+import { paceOf } from './pacing.js'
 import { callTokens, hostedCallTokens, hostedContextTokens, promptTokensOf, replyTokens } from './tokens.js'
 import { hostedToolPieces, replyChunks, textPieces, textShown, type HostedToolPiece, type ReplyPiece } from './pieces.js'
 import { isHostedToolStep, replyAt, type Reply, type RunRecord, type ScriptStep, type ToolOutput } from '../store/records.js'
@@ -172,9 +173,9 @@ function buildCourse (run: RunRecord): Course {
     // A scripted end for the completion budget cuts the reply it follows, as the budget itself does.
     const cutShort = !segment.cutOff && next?.kind === 'incomplete' && next.reason === 'max_completion_tokens'
     const total = writes.reduce((n, info) => n + stepPieces(run, info).length, 0)
-    const span = chunkMs === null ? inProgressMs : total * chunkMs
-    const actedAt = startedAt + Math.max(inProgressMs, span)
-    const pieceAt = (j: number) => startedAt + (total === 0 ? 0 : Math.floor(j * span / total))
+    const pace = paceOf(startedAt, inProgressMs, chunkMs, total)
+    const actedAt = pace.endsAt
+    const pieceAt = pace.at
     let written = 0
     writes.forEach((info, w) => {
       const first = written
@@ -303,6 +304,13 @@ function callsShown (calls: readonly ToolCall[], pieces: readonly ToolCallPiece[
   return shown
 }
 
+/** What `happenedBy` reads of a happening: its time, and whether it is a phase a request started. */
+export interface TimedHappening {
+  readonly kind: string
+  readonly at: number
+  readonly byRequest?: boolean
+}
+
 /**
  * How many of the course's happenings have happened at `now` (epoch ms). With `asOfEvent`, `now` is the
  * instant of a request that changed the run (create, tool outputs, cancel): the count stops at what that
@@ -310,10 +318,10 @@ function callsShown (calls: readonly ToolCall[], pieces: readonly ToolCallPiece[
  * would move the run on within the same millisecond. A clock that reads before the run's creation (a
  * system clock stepping back) still sees the first happening.
  */
-export function happenedBy (course: Course, now: number, asOfEvent = false): number {
+export function happenedBy (course: { readonly happenings: readonly TimedHappening[] }, now: number, asOfEvent = false): number {
   const { happenings } = course
   if (asOfEvent) {
-    const requested = happenings.findLastIndex(h => h.kind === 'phase' && h.byRequest && h.at <= now)
+    const requested = happenings.findLastIndex(h => h.kind === 'phase' && h.byRequest === true && h.at <= now)
     if (requested >= 0) return requested + 1
   }
   let count = 0

@@ -30,7 +30,11 @@ const ScenarioFileSearchSchema = Type.Object({
 export type ScenarioFileSearch = Static<typeof ScenarioFileSearchSchema>
 
 const ScenarioStepSchema = Type.Union([
-  Type.Object({ reply: Type.String({ maxLength: 256000 }) }, { additionalProperties: false }),
+  Type.Object({
+    reply: Type.String({ maxLength: 256000 }),
+    /** A reasoning summary written before the reply: a `reasoning` item in a response; runs have none to show. */
+    reasoning: Type.Optional(Type.String({ maxLength: 256000 }))
+  }, { additionalProperties: false }),
   Type.Object({ file_search: ScenarioFileSearchSchema }, { additionalProperties: false }),
   Type.Object({
     code_interpreter: Type.Object({

@@ -21,7 +21,7 @@ import {
   isHostedToolStep, type MessageRecord, type PromptTexts, type Reply, type ReplyContext, type RunRecord, type RunSegment, type ScriptStep,
   type TextAnnotation, type ToolOutput
 } from '../store/records.js'
-import { annotationsWithin, assistantsCitedText, citeResult, searchAnswer, type CitedPart } from '../tools/citations.js'
+import { annotationsWithin, assistantsCitedText, citeResult, responsesCitedText, searchAnswer, type CitedPart } from '../tools/citations.js'
 import { defaultReply, messageText } from './default-reply.js'
 import { SampleTooLarge, sampleFromSchema } from './json-sample.js'
 import { DEFAULT_FAIL_MESSAGES, renderReply, templateParts, type Scenario, type ScenarioFileSearch } from './scenarios.js'
@@ -38,15 +38,18 @@ export interface ToolControls {
 type FunctionTool = Extract<Tool, { type: 'function' }>
 const functionTools = (tools: readonly Tool[]) => tools.filter((tool): tool is FunctionTool => tool.type === 'function')
 
-/** The function a `tool_choice` forces, `undefined` when it forces none, or a problem with the request. */
-export function forcedFunction (toolChoice: unknown, tools: readonly Tool[]): FunctionTool | undefined | { problem: string } {
+/**
+ * The function a `tool_choice` forces, `undefined` when it forces none, or a problem with the request (worded for
+ * a `run`, or a `response`).
+ */
+export function forcedFunction (toolChoice: unknown, tools: readonly Tool[], subject: 'run' | 'response' = 'run'): FunctionTool | undefined | { problem: string } {
   if (toolChoice === 'required') {
-    return functionTools(tools)[0] ?? (tools.length === 0 ? { problem: "'tool_choice' is 'required', but the run has no tools." } : undefined)
+    return functionTools(tools)[0] ?? (tools.length === 0 ? { problem: `'tool_choice' is 'required', but the ${subject} has no tools.` } : undefined)
   }
   if (typeof toolChoice === 'object' && toolChoice !== null && (toolChoice as { type?: unknown }).type === 'function') {
     const name = (toolChoice as { function: { name: string } }).function.name
     return functionTools(tools).find(tool => tool.function.name === name) ??
-      { problem: `'tool_choice' names the function '${name}', which is not one of the run's tools.` }
+      { problem: `'tool_choice' names the function '${name}', which is not one of the ${subject}'s tools.` }
   }
   return undefined
 }
@@ -56,7 +59,9 @@ function toolCallStep (calls: ReadonlyArray<{ name: string, arguments: string }>
   return { kind: 'tool_calls', stepId: ids.next('step'), calls: withIds }
 }
 
-const messageStep = (template: string, ids: Ids): ScriptStep => ({ kind: 'message', stepId: ids.next('step'), messageId: ids.next('msg'), template })
+const messageStep = (template: string, ids: Ids, reasoning?: string): ScriptStep => reasoning === undefined
+  ? { kind: 'message', stepId: ids.next('step'), messageId: ids.next('msg'), template }
+  : { kind: 'message', stepId: ids.next('step'), messageId: ids.next('msg'), template, reasoning }
 
 type FileSearchStep = Extract<ScriptStep, { kind: 'file_search' }>
 type CodeInterpreterStep = Extract<ScriptStep, { kind: 'code_interpreter' }>
@@ -112,7 +117,7 @@ const SEARCH_THEN_REPLY: Scenario['steps'] = [{ file_search: {} }, { reply: '' }
 function scriptOf (scenario: Scenario | null, controls: ToolControls, ids: Ids, env: ScriptEnvironment): ScriptStep[] {
   const steps = scenario?.steps ?? (env.searchesByDefault ? SEARCH_THEN_REPLY : DEFAULT_STEPS)
   let script: ScriptStep[] = steps.flatMap((step): ScriptStep[] => {
-    if ('reply' in step) return [messageStep(scenario ? step.reply : '', ids)]
+    if ('reply' in step) return [messageStep(scenario ? step.reply : '', ids, step.reasoning)]
     if ('file_search' in step) return [{ kind: 'file_search', stepId: ids.next('step'), callId: ids.next('call'), ...env.search(step.file_search) }]
     if ('code_interpreter' in step) return [codeInterpreterStep(step.code_interpreter, ids, env)]
     if ('fail' in step) return [{ kind: 'fail', code: step.fail.code, message: step.fail.message ?? DEFAULT_FAIL_MESSAGES[step.fail.code] }]
@@ -176,6 +181,11 @@ export interface SegmentInput {
   readonly replyContext: ReplyContext
   readonly responseFormat: unknown
   readonly maxCompletionTokens: number | null
+  /**
+   * How replies cite: `assistants` (absent; markers in the text, in the form of the search's tool) or `responses`
+   * (no markers; each citation an empty annotation where its marker would stand: tools/citations.ts).
+   */
+  readonly citations?: 'assistants' | 'responses'
 }
 
 /** A stored run's segment input. */
@@ -236,8 +246,22 @@ function draftReply (run: SegmentInput, index: number, template: string, outputs
   } else {
     parts = search ? searchAnswer(query, search.search.results) : [defaultReply(run.replyContext.lastUserMessage)]
   }
-  const { text, annotations } = assistantsCitedText(parts, search?.tool === 'retrieval' ? 'v1' : 'v2', search?.messageIndex ?? 0)
+  const { text, annotations } = run.citations === 'responses'
+    ? responsesReply(parts)
+    : assistantsCitedText(parts, search?.tool === 'retrieval' ? 'v1' : 'v2', search?.messageIndex ?? 0)
   return { text, annotations, imageFileIds: images.filter(image => image.recent).map(image => image.fileId) }
+}
+
+/** A reply in the Responses form: no markers, each citation an empty annotation at its `index` (quote included). */
+function responsesReply (parts: readonly CitedPart[]): { text: string, annotations: TextAnnotation[] } {
+  const { text, annotations } = responsesCitedText(parts)
+  const quotes = parts.flatMap(part => typeof part !== 'string' && part.kind === 'file_citation' ? [part.quote] : [])
+  return {
+    text,
+    annotations: annotations.map((annotation, i) => ({
+      type: 'file_citation', text: '', startIndex: annotation.index, endIndex: annotation.index, fileId: annotation.file_id, fileName: annotation.filename, quote: quotes[i]!
+    }))
+  }
 }
 
 /** A reply record: annotations and images only when it has some (most replies have neither). */

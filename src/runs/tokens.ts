@@ -66,24 +66,29 @@ export function countPromptTokens (count: (text: string) => number, instructions
 }
 
 /** Completion tokens of a rendered reply: the budget it was cut at, or its text's tokens. */
-export function replyTokens (reply: Reply): number {
+export function replyTokens (reply: Pick<Reply, 'text' | 'completionTokens'>): number {
   return reply.completionTokens ?? tokenizer().count(reply.text)
 }
 
-/** Completion tokens of a tool call step: each call's name and arguments. */
-export function callTokens (step: Extract<ScriptStep, { kind: 'tool_calls' }>): number {
+/** Completion tokens of a tool call step (or a response's function calls): each call's name and arguments. */
+export function callTokens (step: { readonly calls: ReadonlyArray<{ readonly name: string, readonly arguments: string }> }): number {
   const { count } = tokenizer()
   return step.calls.reduce((n, call) => n + count(call.name) + count(call.arguments), 0)
 }
 
+/** A hosted tool call as far as its tokens go: a run's step, or a response's `file_search_call` (`kind` 'file_search'). */
+type HostedCall =
+  | Pick<Extract<HostedToolStep, { kind: 'file_search' }>, 'kind' | 'search'>
+  | Pick<Extract<HostedToolStep, { kind: 'code_interpreter' }>, 'kind' | 'input' | 'outputs'>
+
 /** Completion tokens of a hosted tool call: what the model wrote to make it (the search queries, the code). */
-export function hostedCallTokens (step: HostedToolStep): number {
+export function hostedCallTokens (step: HostedCall): number {
   const { count } = tokenizer()
   return step.kind === 'file_search' ? step.search.queries.reduce((n, query) => n + count(query), 0) : count(step.input)
 }
 
 /** Tokens of what a hosted tool call returned to the model: the retrieved text, or the logs printed. */
-function hostedOutputTokens (step: HostedToolStep): number {
+function hostedOutputTokens (step: HostedCall): number {
   const { count } = tokenizer()
   return step.kind === 'file_search'
     ? step.search.results.reduce((n, result) => n + count(result.text), 0)
@@ -98,9 +103,14 @@ export function hostedContextTokens (run: Pick<RunRecord, 'segments' | 'script'>
   let tokens = 0
   for (let i = run.segments[k]!.fromStep; i < index; i++) {
     const step = run.script[i]!
-    if (isHostedToolStep(step)) tokens += TOKENS_PER_MESSAGE * 2 + hostedCallTokens(step) + hostedOutputTokens(step)
+    if (isHostedToolStep(step)) tokens += hostedCallContextTokens(step)
   }
   return tokens
+}
+
+/** What one hosted tool call adds to the prompt of every model call after it: the call and its output, as two messages. */
+export function hostedCallContextTokens (step: HostedCall): number {
+  return TOKENS_PER_MESSAGE * 2 + hostedCallTokens(step) + hostedOutputTokens(step)
 }
 
 /** Completion tokens a segment's pass wrote: its replies, the hosted tool calls on the way and the tool calls it ended on. */

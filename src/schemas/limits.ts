@@ -64,5 +64,11 @@ export const LIMITS = {
    * of an array query. The emulator's own caps (OpenAI's document gives none; README "Differences from Azure").
    */
   searchQuery: 4096,
-  searchQueries: 16
+  searchQueries: 16,
+  /** A Responses text (`input` as a string, an `input_text`, `instructions`): OpenAI's 10 MiB cap on these strings. */
+  responseInputText: 10_485_760,
+  /** `max_output_tokens` (OpenAI `CreateResponse.max_output_tokens.minimum`). */
+  maxOutputTokensMin: 16,
+  /** Items in one conversation creation or items creation (OpenAI `CreateConversationBody.items.maxItems`). */
+  conversationItems: 20
 } as const

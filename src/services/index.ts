@@ -4,8 +4,11 @@
  */
 import { createAssistantService } from './assistants.js'
 import type { ServiceContext } from './context.js'
+import { createConversationService } from './conversations.js'
 import { createFileService } from './files.js'
+import { createItemService } from './items.js'
 import { createMessageService } from './messages.js'
+import { createResponseService } from './responses.js'
 import { createRunService } from './runs.js'
 import { createThreadService } from './threads.js'
 import { createV1FileService } from './v1-files.js'
@@ -19,6 +22,9 @@ export function createServices (context: ServiceContext) {
   const runs = createRunService(context, { threads, assistants, vectorStores })
   const messages = createMessageService(context, { runs })
   const v1Files = createV1FileService(context, { assistants, messages })
-  return { files, vectorStores, assistants, threads, runs, messages, v1Files }
+  const items = createItemService(context)
+  const conversations = createConversationService(context, { items })
+  const responses = createResponseService(context, { conversations, items, vectorStores })
+  return { files, vectorStores, assistants, threads, runs, messages, v1Files, conversations, responses }
 }
 export type Services = ReturnType<typeof createServices>

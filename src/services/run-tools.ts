@@ -10,10 +10,10 @@ import type { Ids } from '../ids.js'
 import { forcedFunction, type ScriptEnvironment } from '../runs/script.js'
 import type { ScenarioFileSearch } from '../runs/scenarios.js'
 import type { Tool } from '../schemas/common.js'
-import type { FileRecord, FileSearchResult, MessageRecord, ScriptStep } from '../store/records.js'
+import type { FileRecord, FileSearchCall, FileSearchResult, MessageRecord, ScriptStep } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import { generatedFileRecord, type GeneratedFileSource } from '../tools/code-interpreter.js'
-import { assistantsSearchScope, DEFAULT_RANKER, defaultMaxNumResults, searchFiles } from '../tools/file-search.js'
+import { assistantsSearchScope, DEFAULT_RANKER, defaultMaxNumResults, searchFiles, type FileSearchOptions, type FileSearchScope } from '../tools/file-search.js'
 import type { SearchIndexCache } from './vector-store-search.js'
 
 export interface RunToolsInput {
@@ -47,8 +47,53 @@ export interface RunTools {
 }
 
 /** Whether `tool_choice` lets the model search on its own: `auto`, `required`, or the file_search tool by name. */
-function choiceAllowsSearch (toolChoice: unknown): boolean {
+export function choiceAllowsSearch (toolChoice: unknown): boolean {
   return toolChoice === 'auto' || toolChoice === 'required' || (toolChoice as { type?: unknown } | null)?.type === 'file_search'
+}
+
+/** Where and how a run's or a response's file_search steps search (`scriptedSearch`). */
+export interface SearchSettings {
+  readonly store: Store
+  /** When the search is made (epoch ms): the files that have finished processing by then are searched. */
+  readonly now: number
+  /** The vector store service's index cache, shared with `POST /vector_stores/{id}/search`. */
+  readonly searchIndexes: SearchIndexCache
+  readonly scope: FileSearchScope
+  readonly maxNumResults: number
+  readonly rankingOptions: FileSearchOptions['rankingOptions']
+  readonly filters?: FileSearchOptions['filters']
+  /** What a step that names no query searches for: the last user message. */
+  readonly question: string
+}
+
+/**
+ * The search a file_search step makes: its `query` (default: the question) searched in the scope, or the
+ * scripted `results` (each naming its file by id, or by name among the scope's files, then any file; a result
+ * naming no file is dropped; `score` defaults to 1).
+ */
+export function scriptedSearch (settings: SearchSettings, scripted: ScenarioFileSearch): FileSearchCall {
+  const { store, scope } = settings
+  const queries = [scripted.query ?? settings.question]
+  if (scripted.results === undefined) {
+    return searchFiles(store, settings.now, scope, {
+      queries, maxNumResults: settings.maxNumResults, rankingOptions: settings.rankingOptions, filters: settings.filters
+    }, settings.searchIndexes)
+  }
+  let files: FileRecord[] | undefined
+  /** The files in the scope (for scripted results that name a file). */
+  const scopeFiles = (): FileRecord[] => (files ??= [
+    ...scope.vectorStoreIds.flatMap(id => store.vectorStoreFiles.list(id).map(entry => entry.id)),
+    ...scope.fileIds ?? []
+  ].flatMap(id => store.files.get(id) ?? []))
+  const results = scripted.results.flatMap((result): FileSearchResult[] => {
+    const file = result.file_id !== undefined
+      ? store.files.get(result.file_id)
+      : scopeFiles().find(f => f.filename === result.file_name) ?? store.files.list().find(f => f.filename === result.file_name)
+    const fileId = result.file_id ?? file?.id
+    if (fileId === undefined) return []
+    return [{ fileId, fileName: file?.filename ?? result.file_name ?? fileId, score: result.score ?? 1, text: result.text, attributes: {} }]
+  })
+  return { queries, ranker: DEFAULT_RANKER, scoreThreshold: settings.rankingOptions?.score_threshold ?? 0, results }
 }
 
 /**
@@ -69,43 +114,20 @@ export function runTools (input: RunToolsInput): RunTools {
   const question = input.lastUserMessage ?? ''
   const searchesByDefault = !input.scripted && search.tool !== null && search.hasFiles && question.trim() !== '' &&
     choiceAllowsSearch(input.toolChoice) && forcedFunction(input.toolChoice, input.tools) === undefined
-  const maxNumResults = search.maxNumResults ?? defaultMaxNumResults(input.model)
-  const scoreThreshold = search.rankingOptions?.score_threshold ?? 0
-
-  /** The files in the run's scope (for scripted results that name a file). */
-  const scopeFiles = (): FileRecord[] => {
-    const ids = [
-      ...search.scope.vectorStoreIds.flatMap(id => store.vectorStoreFiles.list(id).map(entry => entry.id)),
-      ...search.scope.fileIds ?? []
-    ]
-    return ids.flatMap(id => store.files.get(id) ?? [])
-  }
-  /** A scripted result as a search result: its file by id, or by name in the run's files (then any file); dropped when none. */
-  const scriptedResult = (result: NonNullable<ScenarioFileSearch['results']>[number], files: () => FileRecord[]): FileSearchResult[] => {
-    const file = result.file_id !== undefined
-      ? store.files.get(result.file_id)
-      : files().find(f => f.filename === result.file_name) ?? store.files.list().find(f => f.filename === result.file_name)
-    const fileId = result.file_id ?? file?.id
-    if (fileId === undefined) return []
-    return [{ fileId, fileName: file?.filename ?? result.file_name ?? fileId, score: result.score ?? 1, text: result.text, attributes: {} }]
+  const settings: SearchSettings = {
+    store,
+    now,
+    searchIndexes: input.searchIndexes,
+    scope: search.scope,
+    maxNumResults: search.maxNumResults ?? defaultMaxNumResults(input.model),
+    rankingOptions: search.rankingOptions,
+    question
   }
 
   const generated = new Map<string, GeneratedFileSource>()
   const env: ScriptEnvironment = {
     searchesByDefault,
-    search (scripted) {
-      const queries = [scripted.query ?? question]
-      let files: FileRecord[] | undefined
-      const call = scripted.results === undefined
-        ? searchFiles(store, now, search.scope, { queries, maxNumResults, rankingOptions: search.rankingOptions }, input.searchIndexes)
-        : {
-            queries,
-            ranker: DEFAULT_RANKER,
-            scoreThreshold,
-            results: scripted.results.flatMap(result => scriptedResult(result, () => (files ??= scopeFiles())))
-          }
-      return { tool: search.tool ?? 'file_search', messageIndex: input.promptMessages + 1, search: call }
-    },
+    search: scripted => ({ tool: search.tool ?? 'file_search', messageIndex: input.promptMessages + 1, search: scriptedSearch(settings, scripted) }),
     generatedImage (image) {
       const content = input.fixtureFiles.get(image)
       if (content === undefined) return null

@@ -3,7 +3,8 @@
  *
  * Memory stays bounded however long the emulator runs: every stored record is weighed (its size in bytes,
  * at any depth), and when the total passes `maxBytes` the least recently used top-level objects — assistants,
- * threads with their messages and runs, files, vector stores with their files and batches — are evicted
+ * threads with their messages and runs, files, vector stores with their files and batches, responses,
+ * conversations with their items — are evicted
  * until it fits again. Reading or writing an object (or its children) counts as use; the object being
  * written is never the one evicted.
  *
@@ -13,8 +14,8 @@
  * share one entry.
  */
 import type {
-  AssistantRecord, FileRecord, MessageRecord, RunRecord, ThreadRecord, VectorStoreFileBatchRecord, VectorStoreFileRecord,
-  VectorStoreRecord
+  AssistantRecord, ConversationItemRecord, ConversationRecord, FileRecord, MessageRecord, ResponseRecord, RunRecord, ThreadRecord,
+  VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from './records.js'
 import type { ChildTable, Store, Table } from './store.js'
 
@@ -25,7 +26,7 @@ export interface MemoryStoreOptions {
   readonly onEvict?: (kind: RootKind, id: string) => void
 }
 
-export type RootKind = 'assistant' | 'thread' | 'file' | 'vector_store'
+export type RootKind = 'assistant' | 'thread' | 'file' | 'vector_store' | 'response' | 'conversation'
 
 /**
  * A record's size in bytes, at any depth: strings count twice their length, Buffers their length, and every
@@ -259,7 +260,9 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     assistant: id => assistants.evict(id),
     thread: id => threads.evict(id),
     file: id => files.evict(id),
-    vector_store: id => vectorStores.evict(id)
+    vector_store: id => vectorStores.evict(id),
+    response: id => responses.evict(id),
+    conversation: id => conversations.evict(id)
   }
   const ledger = createLedger(options, (kind, id) => evictors[kind](id))
   // One literal per parent kind: every family of that kind has the same shape.
@@ -281,6 +284,11 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
   })
   const assistants = createTable<AssistantRecord>('assistant', ledger, () => {})
   const files = createTable<FileRecord>('file', ledger, () => {})
+  const responses = createTable<ResponseRecord>('response', ledger, () => {})
+  const conversationFamilies = new Map<string, Family>()
+  const conversationFamily = (): Family => ({ items: undefined })
+  const conversationItems = createChildTable<ConversationItemRecord>('conversation', ledger, conversationFamilies, conversationFamily, 'items')
+  const conversations = createTable<ConversationRecord>('conversation', ledger, id => conversationItems.deleteParent(id))
   return {
     assistants: assistants.table,
     threads: threads.table,
@@ -290,6 +298,9 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     vectorStores: vectorStores.table,
     vectorStoreFiles,
     vectorStoreFileBatches,
-    get usedBytes () { return ledger.totalBytes }
+    get usedBytes () { return ledger.totalBytes },
+    responses: responses.table,
+    conversations: conversations.table,
+    conversationItems
   }
 }

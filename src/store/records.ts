@@ -71,7 +71,8 @@ export type ThreadRecord = RecordOf<typeof ThreadRecordSchema>
  * An annotation of a reply's text, generation-neutral: tools/citations.ts writes each API's wire form from it.
  * `startIndex` / `endIndex` count Unicode code points of the text (see tools/citations.ts), and `text` is exactly
  * the characters between them: a citation marker (`file_citation`, citing `quote` from the file) or a sandbox
- * link to a file code_interpreter generated (`file_path`).
+ * link to a file code_interpreter generated (`file_path`). A reply rendered for the Responses API has no
+ * markers: its citations are empty (`text` '', `startIndex` = `endIndex`, where the marker would stand).
  */
 const TextAnnotationSchema = Type.Union([
   Strict({
@@ -154,7 +155,14 @@ export type CodeInterpreterOutput = RecordOf<typeof CodeInterpreterOutputSchema>
 
 /** One step of a run's script, fixed when the run is created (ids included, so reads are stable). */
 const ScriptStepSchema = Type.Union([
-  Strict({ kind: Type.Literal('message'), stepId: Id, messageId: Id, template: Type.String() }),
+  Strict({
+    kind: Type.Literal('message'),
+    stepId: Id,
+    messageId: Id,
+    template: Type.String(),
+    /** The scenario's reasoning summary for this reply (responses show it as a `reasoning` item; runs do not). */
+    reasoning: Type.Optional(Type.String())
+  }),
   Strict({
     kind: Type.Literal('tool_calls'),
     stepId: Id,
@@ -348,6 +356,134 @@ export const VectorStoreFileBatchRecordSchema = Loose({
   cancelledAt: Nullable(Time)
 })
 export type VectorStoreFileBatchRecord = RecordOf<typeof VectorStoreFileBatchRecordSchema>
+
+// ---------------------------------------------------------------------------------------------------------
+// The Responses API: responses, conversations and their items
+
+/**
+ * An item as the wire shows it (`message`, `function_call`, `function_call_output`, `reasoning`,
+ * `file_search_call`, …): stored as sent or written, with its `id` and `type` (and `status`), so a read of a
+ * conversation's items or of a response's input items answers it as it is.
+ */
+const StoredItemSchema = Loose({ id: Id, type: Type.String() })
+export type StoredItem = RecordOf<typeof StoredItemSchema>
+
+/**
+ * An output item a response writes, fixed when the response is created (ids and rendered text included, so every
+ * read and stream shows the same): its status and how much of it shows are derived from the clock
+ * (responses/course.ts). A message cut at `max_output_tokens` is `truncated` and counts that budget.
+ */
+const PlannedItemSchema = Type.Union([
+  Strict({
+    type: Type.Literal('message'),
+    id: Id,
+    text: Type.String(),
+    truncated: Type.Boolean(),
+    completionTokens: Type.Optional(Count),
+    /** Its `file_citation` annotations (absent: none): `index` is where each stands in `text`, in code points. */
+    annotations: Type.Optional(Type.Array(Strict({ fileId: Type.String(), fileName: Type.String(), index: Count })))
+  }),
+  Strict({ type: Type.Literal('function_call'), id: Id, callId: Id, name: Type.String(), arguments: Type.String() }),
+  Strict({ type: Type.Literal('reasoning'), id: Id, summary: Type.String() }),
+  /** A `file_search_call`: the search made when the response was created (tools/file-search.ts). */
+  Strict({ type: Type.Literal('file_search_call'), id: Id, search: FileSearchCallSchema })
+])
+export type PlannedItem = RecordOf<typeof PlannedItemSchema>
+
+/** How a response ends after its items: failed (a scripted failure), or incomplete (a scripted cut, or the token budget). */
+const ResponseEndingSchema = Type.Union([
+  Strict({ kind: Type.Literal('fail'), code: Type.String(), message: Type.String() }),
+  Strict({ kind: Type.Literal('incomplete'), reason: Type.String() })
+])
+
+/** A response's phases in ms: queued (background only), in progress (or the pace of its chunks). */
+const ResponseTimingsSchema = Strict({
+  queuedMs: Duration,
+  inProgressMs: Duration,
+  streamChunkMs: Type.Optional(Nullable(Duration))
+})
+export type ResponseTimings = RecordOf<typeof ResponseTimingsSchema>
+
+/**
+ * What the response that answers this one's function calls plays: the scenario's steps after the calls, and
+ * the scenario's own timings (ms; absent: the configured ones).
+ */
+const ContinuationSchema = Strict({
+  steps: Type.Array(ScriptStepSchema),
+  timings: Strict({ queuedMs: Type.Optional(Duration), inProgressMs: Type.Optional(Duration), streamChunkMs: Type.Optional(Duration) })
+})
+export type Continuation = RecordOf<typeof ContinuationSchema>
+
+/**
+ * A response: the request as echoed (with defaults filled), its input items (with ids), the prompt it counts
+ * (texts: instructions, then every item of its context), the items it writes and how it ends. Its status is
+ * derived on read from `createdAt`, `timings` and `cancelledAt` (responses/course.ts); nothing moves it.
+ */
+export const ResponseRecordSchema = Loose({
+  id: Id,
+  createdAt: Time,
+  model: Type.String(),
+  instructions: Nullable(Type.String()),
+  input: Type.Array(StoredItemSchema),
+  previousResponseId: Nullable(Type.String()),
+  conversationId: Nullable(Type.String()),
+  /** The tools as echoed (the wire's flat form). */
+  tools: Type.Array(Type.Unknown()),
+  toolChoice: Type.Unknown(),
+  parallelToolCalls: Type.Boolean(),
+  /** `text` as echoed: `{format, verbosity}`. */
+  text: Type.Unknown(),
+  /** `reasoning` as echoed: `{effort, summary}`. */
+  reasoning: Type.Unknown(),
+  temperature: Type.Number(),
+  topP: Type.Number(),
+  topLogprobs: Count,
+  maxOutputTokens: Nullable(Count),
+  maxToolCalls: Nullable(Count),
+  truncation: Type.String(),
+  serviceTier: Type.String(),
+  store: Type.Boolean(),
+  background: Type.Boolean(),
+  /** Created with `stream: true` (a background stream can then be resumed). */
+  stream: Type.Boolean(),
+  metadata: Metadata,
+  user: Nullable(Type.String()),
+  safetyIdentifier: Nullable(Type.String()),
+  promptCacheKey: Nullable(Type.String()),
+  include: Type.Array(Type.String()),
+  prompt: PromptTextsSchema,
+  output: Type.Array(PlannedItemSchema),
+  ending: Nullable(ResponseEndingSchema),
+  timings: ResponseTimingsSchema,
+  /** When a cancel was accepted (background responses only). */
+  cancelledAt: Nullable(Time),
+  continuation: Nullable(ContinuationSchema)
+})
+export type ResponseRecord = RecordOf<typeof ResponseRecordSchema>
+
+/**
+ * A conversation. Deleting one keeps its record (`deleted`) and its items: they are no longer served, but
+ * nothing that referred to them breaks. `pendingResponseIds`: responses on it whose items have not been added
+ * yet, in creation order (added when each ends: services/conversations.ts `settle`).
+ */
+export const ConversationRecordSchema = Loose({
+  id: Id,
+  createdAt: Time,
+  metadata: Metadata,
+  deleted: Type.Boolean(),
+  pendingResponseIds: Type.Array(Type.String())
+})
+export type ConversationRecord = RecordOf<typeof ConversationRecordSchema>
+
+/** An item of a conversation (its id is the item's): the wire item, and the response that added it, if one did. */
+export const ConversationItemRecordSchema = Loose({
+  id: Id,
+  conversationId: Id,
+  createdAt: Time,
+  responseId: Nullable(Type.String()),
+  item: StoredItemSchema
+})
+export type ConversationItemRecord = RecordOf<typeof ConversationItemRecordSchema>
 
 /**
  * Empty values shared by every record that has nothing there, instead of an empty array or object each

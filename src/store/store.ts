@@ -4,8 +4,8 @@
  * Lookups return undefined for a missing id: the caller decides which "No … found" error that is.
  */
 import type {
-  AssistantRecord, FileRecord, MessageRecord, RunRecord, ThreadRecord, VectorStoreFileBatchRecord, VectorStoreFileRecord,
-  VectorStoreRecord
+  AssistantRecord, ConversationItemRecord, ConversationRecord, FileRecord, MessageRecord, ResponseRecord, RunRecord, ThreadRecord,
+  VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from './records.js'
 
 export interface Table<T extends { readonly id: string }> {
@@ -26,7 +26,8 @@ export interface ChildTable<T extends { readonly id: string }> {
 }
 
 /**
- * Deleting a thread also deletes its messages and runs; deleting a vector store, its files and batches.
+ * Deleting a thread also deletes its messages and runs; deleting a vector store, its files and batches; deleting
+ * a conversation, its items (the API's delete keeps both: services/conversations.ts).
  */
 export interface Store {
   readonly assistants: Table<AssistantRecord>
@@ -41,4 +42,9 @@ export interface Store {
   readonly vectorStoreFileBatches: ChildTable<VectorStoreFileBatchRecord>
   /** What the stored records weigh, in bytes (what `--max-store-bytes` bounds; the inspector shows it). */
   readonly usedBytes: number
+  /** Responses (Responses API), per tenant like every other object. */
+  readonly responses: Table<ResponseRecord>
+  readonly conversations: Table<ConversationRecord>
+  /** Items of a conversation, under the conversation's id, in the order they were added. */
+  readonly conversationItems: ChildTable<ConversationItemRecord>
 }

@@ -6,7 +6,7 @@
  */
 import t from 'tap'
 import { API_KEY, build, V1, V2, type Built } from '../helper.js'
-import { COLUMNS, matrixRows, normalisePath } from './matrix.js'
+import { COLUMNS, matrixRows, normalisePath, RESPONSES_COLUMNS, responsesRows } from './matrix.js'
 import type { DocId } from './spec.js'
 
 const RESOURCE_NOT_FOUND = '{"error":{"code":"404","message": "Resource not found"}}'
@@ -72,4 +72,30 @@ t.test('every documented operation is served for its document\'s version and fla
 t.test('the walker sees Azure\'s and OpenAI\'s path parameter names as one', async t => {
   t.equal(normalisePath('/vector_stores/{vectorStoreId}/files/{fileId}'), '/vector_stores/{vector_store_id}/files/{file_id}')
   t.equal(normalisePath('/threads/{thread_id}'), '/threads/{thread_id}')
+})
+
+t.test('every Responses operation is served on the doors the matrix says, and only there', async t => {
+  const built = await build(t)
+  const sendOn = (door: string, method: string, path: string) => {
+    const payload = method === 'POST' ? {} : undefined
+    const on = {
+      openai: { url: `/v1${path}`, headers: { authorization: `Bearer ${API_KEY}` } },
+      'azure-v1': { url: `/openai/v1${path}`, headers: { 'api-key': API_KEY } },
+      azure: { url: `/openai${path}?api-version=2025-04-01-preview`, headers: { 'api-key': API_KEY } },
+      foundry: { url: `/api/projects/walker/openai/v1${path}`, headers: { authorization: `Bearer ${API_KEY}` } }
+    }[door]!
+    return built.app.inject({ method: method as 'GET', url: on.url, headers: on.headers, ...(payload ? { payload } : {}) })
+  }
+  const routerNotFound = (door: string, res: { statusCode: number, body: string }) => res.statusCode === 404 &&
+    (door === 'openai' ? /"message":"Invalid URL \(/.test(res.body) : door === 'foundry' ? /"message":"Resource not found: /.test(res.body) : res.body === RESOURCE_NOT_FOUND)
+  const wrong: string[] = []
+  const rows = responsesRows()
+  t.ok(rows.length >= 15, `${rows.length} operations`)
+  for (const row of rows) {
+    for (const { door } of RESPONSES_COLUMNS) {
+      const res = await sendOn(door, row.method, concrete(row.path))
+      if ((row.cells[door] === true) === routerNotFound(door, res)) wrong.push(`${row.method} ${row.path} (${door}) → ${res.statusCode} ${res.body.slice(0, 120)}`)
+    }
+  }
+  t.same(wrong, [], `served where the matrix says not, or the reverse:\n${wrong.join('\n')}`)
 })

@@ -92,7 +92,102 @@ function * schemasIn (node: unknown): Generator<RawSchema> {
   }
 }
 
+/** The Responses documents: OpenAI's current one, and a Foundry project's (the same, with Foundry's additions). */
+const RESPONSES_DOCS: readonly DocId[] = ['openai-current', 'foundry-v1']
+
+/** The own properties of OpenAI's `Response` (its third `allOf` member: the first two are shared with requests). */
+function responseOwnProperties (defs: Record<string, RawSchema>): RawSchema {
+  const own = definition(defs, 'Response').allOf?.[2]
+  if (!own?.properties?.usage) throw new Error('spec exception: Response no longer has its own properties third')
+  return own
+}
+
+type PathItems = Record<string, Record<string, { responses?: Record<string, Record<string, unknown>> }>>
+const pathsOf = (raw: unknown): PathItems => (raw as { paths: PathItems }).paths
+
+/** A Foundry paged list of `item` (F-TSP `AgentsPagedResult`) in the list envelope the emulator sends everywhere. */
+const foundryList = (item: string): RawSchema => ({
+  type: 'object',
+  properties: {
+    object: { type: 'string', enum: ['list'] },
+    data: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
+    first_id: { type: 'string', nullable: true },
+    last_id: { type: 'string', nullable: true },
+    has_more: { type: 'boolean' }
+  },
+  required: ['data', 'has_more']
+})
+
 export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
+  {
+    name: 'response-echo-fields',
+    docs: RESPONSES_DOCS,
+    reason: 'OpenAI\'s `Response` has no `store` and types `user` and `usage` as non-nullable, yet every response in ' +
+      'the same document\'s examples (createResponse, streamed and not; ResponseCreatedEvent; ResponseFailedEvent) shows ' +
+      '`"store": true`, `"user": null`, and `"usage": null` until the response has ended; the emulator sends what ' +
+      'the examples show (responses-wire.md §12.7).',
+    apply: (defs) => {
+      const own = responseOwnProperties(defs)
+      if (own.properties!.store) throw new Error('spec exception: Response already has store; drop the patch')
+      own.properties!.store = { type: 'boolean' }
+      own.properties!.usage = { anyOf: [own.properties!.usage!, { type: 'null' }] }
+      const shared = definition(defs, 'ModelResponseProperties')
+      if (!shared.properties?.user || shared.properties.user.anyOf) throw new Error('spec exception: ModelResponseProperties.user changed')
+      shared.properties.user = { anyOf: [shared.properties.user, { type: 'null' }] }
+    }
+  },
+  {
+    name: 'delete-response-body',
+    docs: RESPONSES_DOCS,
+    reason: '`DELETE /responses/{response_id}` declares a 200 without a body, but the operation\'s own example answers ' +
+      '`{"id": "resp_…", "object": "response", "deleted": true}`, and Foundry\'s TypeSpec types that body as ' +
+      '`DeleteResponseResult` (spec/foundry-tsp/openai-responses/models.tsp); the emulator sends it on every door.',
+    apply: (_defs, doc) => {
+      const ok = pathsOf(doc.raw)['/responses/{response_id}']?.delete?.responses?.['200']
+      if (!ok || ok.content) throw new Error('spec exception: deleteResponse\'s 200 changed')
+      ok.content = {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: { id: { type: 'string' }, object: { type: 'string', enum: ['response'] }, deleted: { type: 'boolean', enum: [true] } },
+            required: ['id', 'object', 'deleted']
+          }
+        }
+      }
+    }
+  },
+  {
+    name: 'foundry-agent-reference',
+    docs: ['foundry-v1'],
+    reason: 'Foundry\'s `Response` carries `agent_reference: AgentReference | null` (required; spec/foundry-tsp/' +
+      'openai-responses/models.tsp copies it onto OpenAI.Response): null while no Foundry agent answers.',
+    apply: (defs) => {
+      const own = responseOwnProperties(defs)
+      own.properties!.agent_reference = {
+        anyOf: [{
+          type: 'object',
+          properties: { type: { type: 'string', enum: ['agent_reference'] }, name: { type: 'string', maxLength: 256 }, version: { type: 'string' } },
+          required: ['type', 'name']
+        }, { type: 'null' }]
+      }
+      own.required = [...(own.required as string[] ?? []), 'agent_reference']
+    }
+  },
+  {
+    name: 'foundry-list-operations',
+    docs: ['foundry-v1'],
+    reason: 'A Foundry project lists its responses and conversations (`GET /openai/v1/responses`, `GET ' +
+      '/openai/v1/conversations`: spec/foundry-tsp/openai-responses/routes.tsp `listResponses`, openai-conversations/' +
+      'routes.tsp `listConversations`, "Foundry-specific"), answered as `AgentsPagedResult` (common/models.tsp: data, ' +
+      'first_id?, last_id?, has_more) in the list envelope the emulator sends everywhere (as in agents-list-envelope).',
+    apply: (_defs, doc) => {
+      const paths = pathsOf(doc.raw)
+      for (const [path, item] of [['/responses', 'Response'], ['/conversations', 'ConversationResource']] as const) {
+        if (!paths[path] || paths[path].get) throw new Error(`spec exception: GET ${path} exists; drop the patch`)
+        paths[path].get = { responses: { 200: { description: 'OK', content: { 'application/json': { schema: foundryList(item) } } } } }
+      }
+    }
+  },
   {
     name: 'agents-function-call-output',
     docs: ['agents-v1'],
@@ -127,12 +222,12 @@ export const DOCUMENT_PATCHES: readonly DocumentPatch[] = [
   },
   {
     name: 'empty-list-ids',
-    docs: ['azure-2024-02-15-preview', ...AZURE_V2, 'openai-2024-06-20'],
+    docs: ['azure-2024-02-15-preview', ...AZURE_V2, 'openai-2024-06-20', ...RESPONSES_DOCS],
     reason: 'Every list envelope types `first_id` and `last_id` as non-nullable strings, but an empty page has ' +
       'no first or last item: the service answers `"first_id": null, "last_id": null` (what the SDKs print for an ' +
       'empty page, e.g. `SyncCursorPage(data=[], first_id=None, …)`; inferred, no raw capture in the wire notes).',
     apply: (_defs, doc) => {
-      const flag = doc.id.startsWith('openai') ? 'nullable' : 'x-nullable'
+      const flag = doc.id.startsWith('openai') || doc.id === 'foundry-v1' ? 'nullable' : 'x-nullable'
       let lists = 0
       for (const schema of schemasIn(doc.raw)) {
         const props = schema.properties
@@ -390,7 +485,7 @@ const OPENAI_ERROR: RawSchema = { $ref: 'urn:aoai-spec:openai-2024-06-20#/$defs/
  * The OpenAI document declares no error responses on the Assistants paths either; its own `ErrorResponse`
  * schema is what the OpenAI flavour's errors are checked against.
  */
-export const ERROR_BODY_SCHEMAS: Readonly<Record<'openai' | 'azure' | 'agents', RawSchema>> = {
+const ENVELOPES: Readonly<Record<'openai' | 'azure' | 'agents', RawSchema>> = {
   openai: OPENAI_ERROR,
   // Agents: the document's AgentV1Error, tightened to what @azure/ai-agents needs to read an error at all
   // (agentV1ErrorDeserializer): an `error` object carrying all four fields.
@@ -435,6 +530,18 @@ export const ERROR_BODY_SCHEMAS: Readonly<Record<'openai' | 'azure' | 'agents', 
       }
     ]
   }
+}
+
+/**
+ * The envelope per front door: Azure's v1 API (/openai/v1) answers as /openai does (the gateway's envelope for
+ * routing and keys, OpenAI's for the API's own errors: pydantic/pydantic-ai#5066 shows the gateway's on /v1);
+ * a Foundry project's OpenAI API in the Agents door's (F-TSP `ApiErrorResponse` = OpenAI's `Error`, plus optional
+ * details the emulator never sends).
+ */
+export const ERROR_BODY_SCHEMAS: Readonly<Record<'openai' | 'azure' | 'agents' | 'azure-v1' | 'foundry', RawSchema>> = {
+  ...ENVELOPES,
+  'azure-v1': ENVELOPES.azure,
+  foundry: ENVELOPES.agents
 }
 
 /** Conventions of the documents that the conversion in spec.ts handles, listed so the list is complete. */

@@ -25,7 +25,9 @@ export function contractProblem (request: FastifyRequest, reply: FastifyReply, p
   if (!contentType.startsWith('application/json') || text === undefined || OWN_ENDPOINTS.test(rawPath)) return undefined
   const door = classify(rawPath)
   const flavour = door.name === 'emulator' ? 'azure' : door.name
-  const path = rawPath.replace(/\/{2,}/g, '/').replace(new RegExp(`^${door.prefix.replace(/:[^/]+/g, '[^/]+')}(?=/|$)`), '')
+  const collapsed = rawPath.replace(/\/{2,}/g, '/')
+  const prefix = door.prefixes.map(p => new RegExp(`^${p.replace(/:[^/]+/g, '[^/]+')}(?=/|$)`)).find(p => p.test(collapsed))
+  const path = prefix === undefined ? collapsed : collapsed.replace(prefix, '')
   let body: unknown
   try {
     body = JSON.parse(text)

@@ -4,7 +4,7 @@
  * test/docs.test.ts checks it is current there; coverage.test.ts checks that the emulator serves each pair.
  */
 import { BORROWED_OPERATIONS } from './exceptions.js'
-import { DOC_IDS, operationsOf, type DocId } from './spec.js'
+import { DOC_IDS, operationsOf, type DocId, type Flavour } from './spec.js'
 
 /** `{threadId}` (Azure) and `{thread_id}` (OpenAI) name the same parameter. */
 export function normalisePath (path: string): string {
@@ -63,5 +63,54 @@ export function matrixMarkdown (): string {
       '`2024-07-01-preview` and `2024-09-01-preview` documents declare the same operations), ' +
       '`openai-openapi-2024-06-20.yaml` (Assistants, files and vector stores paths) and `azure-ai-agents-v1.json` ' +
       '(Foundry Agents; it also serves the other v2 operations, e.g. message deletion, which its document lacks).'
+  ].join('\n')
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The Responses API: its operations on each door of the successor API
+
+/** The doors of the Responses API and the document each is checked against. */
+export const RESPONSES_COLUMNS: ReadonlyArray<{ door: Flavour, doc: DocId, title: string }> = [
+  { door: 'openai', doc: 'openai-current', title: 'OpenAI `/v1`' },
+  { door: 'azure-v1', doc: 'openai-current', title: 'Azure `/openai/v1`' },
+  { door: 'azure', doc: 'openai-current', title: 'Azure `/openai` (`2025-03-01-preview` on)' },
+  { door: 'foundry', doc: 'foundry-v1', title: 'Foundry `/api/projects/{project}/openai/v1`' }
+]
+
+/** Operations of the documents the emulator does not serve, and why. */
+const RESPONSES_NOT_SERVED: ReadonlyArray<{ method: string, path: string, reason: string }> = [
+  { method: 'POST', path: '/responses/compact', reason: 'compaction is not emulated; Azure lists it as not supported (AZ-RESP)' }
+]
+
+export interface ResponsesRow {
+  method: string
+  path: string
+  /** Per door: served, or not. */
+  cells: Partial<Record<Flavour, boolean>>
+}
+
+export function responsesRows (): ResponsesRow[] {
+  const rows = new Map<string, ResponsesRow>()
+  for (const { door, doc } of RESPONSES_COLUMNS) {
+    for (const op of operationsOf(doc)) {
+      const key = `${op.path} ${op.method}`
+      const row = rows.get(key) ?? { method: op.method, path: normalisePath(op.path), cells: {} }
+      rows.set(key, row)
+      row.cells[door] = !RESPONSES_NOT_SERVED.some(n => n.method === op.method && n.path === op.path)
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method))
+}
+
+export function responsesMatrixMarkdown (): string {
+  return [
+    `| method | path | ${RESPONSES_COLUMNS.map(c => c.title).join(' | ')} |`,
+    `|---|---|${RESPONSES_COLUMNS.map(() => '---').join('|')}|`,
+    ...responsesRows().map(r => `| ${r.method} | \`${r.path}\` | ${RESPONSES_COLUMNS.map(c => r.cells[c.door] === true ? '✓' : '–').join(' | ')} |`),
+    '',
+    '✓: served on that door as its document declares it. –: not there (the door\'s own 404). Columns: OpenAI\'s current ' +
+      'document (`spec/openai-openapi.yaml`, its `/responses` and `/conversations` paths) for OpenAI and Azure, the same with ' +
+      'Foundry\'s additions (`spec/foundry-tsp/`: the two lists) for a Foundry project. Not served anywhere: ' +
+      RESPONSES_NOT_SERVED.map(n => `\`${n.method} ${n.path}\` (${n.reason})`).join('; ') + '.'
   ].join('\n')
 }

@@ -15,7 +15,8 @@
  * - Where the published documents are wrong, exceptions.ts patches them, each patch with its reason;
  *   the validator itself is never loosened.
  */
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import YAML from 'yaml'
@@ -29,8 +30,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const SPEC_DIR = new URL('../../spec/', import.meta.url)
 
 export type DocId = 'azure-2024-02-15-preview' | 'azure-2024-05-01-preview' | 'azure-2024-07-01-preview' |
-  'azure-2024-09-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'agents-v1'
-export type Flavour = 'azure' | 'openai' | 'agents'
+  'azure-2024-09-01-preview' | 'openai-2024-06-20' | 'openai-current' | 'foundry-v1' | 'agents-v1'
+export type Flavour = 'azure' | 'openai' | 'agents' | 'azure-v1' | 'foundry'
 export type Generation = 'v1' | 'v2'
 
 const FILES: Record<DocId, string> = {
@@ -39,8 +40,16 @@ const FILES: Record<DocId, string> = {
   'azure-2024-07-01-preview': 'azure-assistants-2024-07-01-preview.json',
   'azure-2024-09-01-preview': 'azure-assistants-2024-09-01-preview.json',
   'openai-2024-06-20': 'openai-openapi-2024-06-20.yaml',
-  /** OpenAI's current document (3 MB): loaded only when an operation is borrowed from it (vector-store search and file content). */
+  /**
+   * OpenAI's current document (3 MB): the Responses and Conversations paths on every door, and the operations
+   * borrowed from it (vector-store search and file content); loaded when first needed.
+   */
   'openai-current': 'openai-openapi.yaml',
+  /**
+   * A Foundry project's OpenAI v1 API (`/api/projects/{project}/openai/v1`): OpenAI's current document with
+   * Foundry's additions from its TypeSpec (spec/foundry-tsp/, patched in exceptions.ts).
+   */
+  'foundry-v1': 'openai-openapi.yaml',
   // Azure AI Foundry Agents (`/api/projects/{project}`), Azure.AI.Agents stable/v1 (Swagger 2.0, TypeSpec output)
   'agents-v1': 'azure-ai-agents-v1.json'
 }
@@ -70,8 +79,9 @@ function ensureDocument (id: DocId): void {
  * version that has one (2024-08-01-preview → 2024-07-01-preview; 2024-10-01-preview and later →
  * 2024-09-01-preview, the newest TypeSpec Assistants document); without `apiVersion`, 2024-05-01-preview.
  */
-export function docFor (flavour: Flavour, generation: Generation, apiVersion?: string): DocId {
-  if (flavour === 'openai') return 'openai-2024-06-20'
+export function docFor (flavour: Flavour, generation: Generation, apiVersion?: string, path = ''): DocId {
+  if (RESPONSES_PATH.test(path)) return flavour === 'foundry' ? 'foundry-v1' : 'openai-current'
+  if (flavour === 'openai' || flavour === 'azure-v1' || flavour === 'foundry') return 'openai-2024-06-20'
   if (flavour === 'agents') return 'agents-v1'
   if (generation === 'v1') return 'azure-2024-02-15-preview'
   if (apiVersion === undefined) return 'azure-2024-05-01-preview'
@@ -81,6 +91,8 @@ export function docFor (flavour: Flavour, generation: Generation, apiVersion?: s
 
 /** The OpenAI document covers every OpenAI API; these are the Assistants ones this emulator is about. */
 const OPENAI_ASSISTANTS_PATH = /^\/(assistants|threads|files|vector_stores)(\/|$)/
+/** The Responses API's paths (checked against OpenAI's current document). */
+const RESPONSES_PATH = /^\/(responses|conversations)(\/|$)/
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
@@ -97,14 +109,36 @@ export function loadDocument (id: DocId): RawDoc {
   let doc = raw.get(id)
   if (doc) return doc
   const text = readFileSync(new URL(FILES[id], SPEC_DIR), 'utf8')
-  // The 2024-06-20 OpenAI file redefines the anchor `run_temperature_description`; `yaml` keeps the last one.
-  doc = (id.startsWith('openai') ? YAML.parse(text, { uniqueKeys: false, maxAliasCount: -1 }) : JSON.parse(text)) as RawDoc
+  doc = (FILES[id].endsWith('.yaml') ? parseYaml(text) : JSON.parse(text)) as RawDoc
   const definitions = definitionsOf(doc)
   for (const patch of DOCUMENT_PATCHES) {
     if (patch.docs.includes(id)) patch.apply(definitions, { id, raw: doc })
   }
   raw.set(id, doc)
   return doc
+}
+
+/** Where parsed YAML documents are kept as JSON between test processes (parsing the 3 MB YAML takes seconds). */
+const PARSE_CACHE = new URL('../../node_modules/.cache/aoai-emulator-spec/', import.meta.url)
+
+/**
+ * A YAML document parsed, through a JSON copy kept by the text's hash: the same object, in a fraction of the time
+ * once one test process has made it. The 2024-06-20 OpenAI file redefines the anchor `run_temperature_description`;
+ * `yaml` keeps the last one.
+ */
+function parseYaml (text: string): unknown {
+  const cached = new URL(`${createHash('sha256').update(text).digest('hex')}.json`, PARSE_CACHE)
+  try {
+    return JSON.parse(readFileSync(cached, 'utf8'))
+  } catch {}
+  const parsed: unknown = YAML.parse(text, { uniqueKeys: false, maxAliasCount: -1 })
+  try {
+    mkdirSync(PARSE_CACHE, { recursive: true })
+    const temporary = new URL(`${cached.pathname.split('/').at(-1)}.${process.pid}.tmp`, PARSE_CACHE)
+    writeFileSync(temporary, JSON.stringify(parsed))
+    renameSync(temporary, cached)
+  } catch {}
+  return parsed
 }
 
 function definitionsOf (doc: RawDoc): Record<string, RawSchema> {
@@ -119,7 +153,10 @@ export function operationsOf (id: DocId): Array<{ method: string, path: string }
   const doc = loadDocument(id)
   const result: Array<{ method: string, path: string }> = []
   for (const [path, item] of Object.entries(doc.paths)) {
-    if (id.startsWith('openai') && !OPENAI_ASSISTANTS_PATH.test(path)) continue
+    if (id === 'openai-current' || id === 'foundry-v1') {
+      // The `?beta=true` twins of the response routes: no SDK method calls them (responses-wire.md §2).
+      if (!RESPONSES_PATH.test(path) || path.includes('?')) continue
+    } else if (id.startsWith('openai') && !OPENAI_ASSISTANTS_PATH.test(path)) continue
     for (const method of HTTP_METHODS) if (item[method]) result.push({ method: method.toUpperCase(), path })
   }
   return result
@@ -333,6 +370,30 @@ function describe (errors: ErrorObject[] | null | undefined): string[] {
   })
 }
 
+/** The document schema of a stream event `type` (a member of `ResponseStreamEvent`), or undefined. */
+function streamEventSchema (id: DocId, type: unknown): string | undefined {
+  const schemas = definitionsOf(loadDocument(id))
+  const members = (schemas.ResponseStreamEvent?.anyOf ?? []) as RawSchema[]
+  return members.map(member => refName(String(member.$ref))).find(name => {
+    const enumeration = schemas[name]?.properties?.type?.enum
+    return Array.isArray(enumeration) && enumeration[0] === type
+  })
+}
+
+/**
+ * Checks one event of a response stream (its parsed `data`) against the document's event schema for its `type`
+ * (OA-SPEC `ResponseStreamEvent`), closed like every response body.
+ */
+export function checkStreamEvent (flavour: Flavour, event: unknown): CheckResult {
+  const id: DocId = flavour === 'foundry' ? 'foundry-v1' : 'openai-current'
+  const type = (event as { type?: unknown } | null)?.type
+  const name = streamEventSchema(id, type)
+  if (name === undefined) return { ok: false, doc: id, template: undefined, errors: [`${String(type)} is no event type of ${id}`] }
+  ensureDocument(id)
+  const fn = compile(`${id} event ${name}`, () => ({ $ref: `${schemaId(id)}#/$defs/${name}` }))
+  return fn(event) ? { ok: true, doc: id, template: name } : { ok: false, doc: id, template: name, errors: describe(fn.errors) }
+}
+
 /** Checks one response body. Error statuses are checked against the envelopes of their flavour. */
 export function checkResponse (response: ResponseToCheck): CheckResult {
   const { flavour, generation, apiVersion, method, path, status, body } = response
@@ -343,7 +404,7 @@ export function checkResponse (response: ResponseToCheck): CheckResult {
       ? { ok: true, doc: 'error-envelope', template: name }
       : { ok: false, doc: 'error-envelope', template: name, errors: describe(fn.errors) }
   }
-  let id = docFor(flavour, generation, apiVersion)
+  let id = docFor(flavour, generation, apiVersion, path)
   let template = findOperation(id, method, path)
   if (template === undefined) {
     // Operations the service has but the document lacks: checked against the document that has them.

@@ -355,6 +355,9 @@ t.test('a reply cut at max_completion_tokens keeps the citations it holds whole;
 
 t.test('the example fixtures load a vector store from a folder and an image; bad ones stop with one line naming the place', async t => {
   const fixtures = loadFixtures(FIXTURES_DIR)
-  t.same(fixtures.vectorStores!.map(s => [s.id, s.files.map(f => f.filename)]), [['vs_handbook', ['returns.txt', 'shipping.txt', 'warranty.txt']]])
+  t.same(fixtures.vectorStores!.map(s => [s.id, s.files.map(f => f.filename)]), [
+    ['vs_handbook', ['returns.txt', 'shipping.txt', 'warranty.txt']],
+    ['vs_travel', ['lisbon.txt']]
+  ])
   t.same([...fixtures.files!.values()], [CHART])
 })
