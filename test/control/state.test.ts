@@ -168,7 +168,9 @@ t.test('a run that called a hosted tool (file_search, code_interpreter) exports 
   const runIds: string[] = []
   for (const [assistantId, question] of [['asst_handbook', 'How long is the warranty on a tent?'], ['asst_analyst', 'Chart the monthly sales']]) {
     const res = await built.call({
-      method: 'POST', url: '/openai/threads/runs', apiVersion: V2,
+      method: 'POST',
+      url: '/openai/threads/runs',
+      apiVersion: V2,
       body: { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: question }] } }
     })
     t.equal(res.statusCode, 200, `a run of ${assistantId}`)
