@@ -165,7 +165,6 @@ t.test('a run that called a hosted tool (file_search, code_interpreter) exports 
   const dir = new URL('../../fixtures/', import.meta.url).pathname
   const built = await build(t, { fixtures: [join(dir, 'handbook.json'), join(dir, 'analyst.json')], vectorStoreProcessingMs: 0 })
   built.clock.advance(1000)
-  const runIds: string[] = []
   for (const [assistantId, question] of [['asst_handbook', 'How long is the warranty on a tent?'], ['asst_analyst', 'Chart the monthly sales']]) {
     const res = await built.call({
       method: 'POST',
@@ -174,7 +173,6 @@ t.test('a run that called a hosted tool (file_search, code_interpreter) exports 
       body: { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: question }] } }
     })
     t.equal(res.statusCode, 200, `a run of ${assistantId}`)
-    runIds.push(res.json().id)
   }
   built.clock.advance(60000)
   const document = (await built.app.inject({ method: 'GET', url: '/_emulator/state' })).json()
