@@ -17,6 +17,7 @@ import { loadFixtures, type Fixtures, type FixtureVectorStore } from './fixtures
 import { idSource, type Ids } from './ids.js'
 import { createLogger, type LogStream } from './logging.js'
 import { assistantRecord } from './services/assistants.js'
+import { whenTokenizerReady } from './runs/tokenizer-worker.js'
 import { createServices } from './services/index.js'
 import { createMemoryStore, createStoreBudget, type StoreBudget } from './store/memory-store.js'
 import type { Store } from './store/store.js'
@@ -170,6 +171,8 @@ export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Pr
     const document = readStateFile(config.stateFile)
     if (document !== undefined) {
       try {
+        // Importing plays every run's course, which may count tokens: the tokenizer's worker first (start-up is not a request).
+        await whenTokenizerReady()
         tenants.replace((await importState(document, makeStore)).stores)
       } catch (err) {
         throw new StateFileError(`Invalid state file ${config.stateFile}: ${(err as Error).message}`)
