@@ -519,10 +519,9 @@ async function firstRunStall (server) {
     req.on('error', () => resolve(performance.now() - started))
     req.end()
   })
-  let probing = true
-  let worst = 0
+  const state = { probing: true, worst: 0 }
   const prober = (async () => {
-    while (probing) worst = Math.max(worst, await health())
+    while (state.probing) state.worst = Math.max(state.worst, await health())
   })()
   try {
     await sleep(200)
@@ -534,11 +533,11 @@ async function firstRunStall (server) {
     }
     await sleep(300)
   } finally {
-    probing = false
+    state.probing = false
     await prober
     probeAgent.destroy()
   }
-  return worst
+  return state.worst
 }
 
 async function coldStart (opts, specCopy) {
