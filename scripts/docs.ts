@@ -69,6 +69,7 @@ const ERROR_EXAMPLES: { readonly [K in keyof typeof Errors]: () => ApiError } = 
   emulatorConflict: () => Errors.emulatorConflict("Run run_abc123 cannot reach status 'completed' from 'requires_action': it waits for tool outputs (submit them with submit_tool_outputs); left alone it becomes expired."),
   invalidStateDocument: () => Errors.invalidStateDocument('$.version', 'Expected 2'),
   faultRuleNotFound: () => Errors.faultRuleNotFound('fault_9'),
+  inspectorObjectNotFound: () => Errors.inspectorObjectNotFound('request', 'b5c2d0e4-3a1f-4c8e-9d7a-0f1e2d3c4b5a'),
   batchNotCancellable: () => Errors.batchNotCancellable('completed'),
   chunkOverlapTooLarge: () => Errors.chunkOverlapTooLarge(500, 800, 'chunking_strategy.static.chunk_overlap_tokens'),
   unsupportedRetrievalFiles: () => Errors.unsupportedRetrievalFiles(['.png'], FILE_SEARCH_EXTENSIONS),

@@ -106,5 +106,10 @@ declare module 'fastify' {
     available?: Availability
     /** A control-plane route that needs no admin key (health, ready, the TLS certificate). */
     open?: boolean
+    /**
+     * An inspector route (/_emulator/ui and its data): logged at debug level and never in the requests journal,
+     * which the page's own refreshes would otherwise fill.
+     */
+    quiet?: boolean
   }
 }

@@ -85,6 +85,8 @@ export interface Config {
   readonly noAdmin: boolean
   /** When set, /_emulator/ endpoints other than health and ready require `x-emulator-admin-key` with this value. */
   readonly adminKey: string | null
+  /** Bytes of each API request's and response's body the requests journal keeps for the inspector; 0: none. */
+  readonly journalBodyBytes: number
   /** Serve over HTTPS; with no certificate given, a self-signed one for localhost and 127.0.0.1 is generated (tls.ts). */
   readonly tls: boolean
   /** PEM certificate (chain) file to serve HTTPS with; needs `tlsKey`, implies `tls`. */
@@ -143,7 +145,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'rateLimitRpm', flag: 'rate-limit-rpm', env: 'AOAI_EMULATOR_RATE_LIMIT_RPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Requests per minute per api key; beyond it Azure\'s 429 with retry-after.' },
   { key: 'rateLimitTpm', flag: 'rate-limit-tpm', env: 'AOAI_EMULATOR_RATE_LIMIT_TPM', kind: 'limit', placeholder: 'N', shownDefault: '0 (no limit)', describe: 'Tokens per minute per api key, estimated as request body bytes / 4; beyond it Azure\'s 429 with retry-after.' },
   { key: 'noAdmin', flag: 'no-admin', env: 'AOAI_EMULATOR_NO_ADMIN', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Turns off every /_emulator/ endpoint except health and ready (404). The variable takes true or false (also 1/0, yes/no, on/off).' },
-  { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise).' },
+  { key: 'adminKey', flag: 'admin-key', env: 'AOAI_EMULATOR_ADMIN_KEY', kind: 'string', placeholder: 'KEY', shownDefault: 'none', describe: '/_emulator/ endpoints other than health and ready require the header x-emulator-admin-key with this value (401 otherwise); a browser opening the inspector (/_emulator/ui) is asked for it as the password of HTTP Basic authentication.' },
+  { key: 'journalBodyBytes', flag: 'journal-body-bytes', env: 'AOAI_EMULATOR_JOURNAL_BODY_BYTES', kind: 'limit', placeholder: 'BYTES', shownDefault: '4096', describe: 'How many bytes of each API request\'s and response\'s body the requests journal keeps (for its last 1000 requests), shown by the inspector (/_emulator/ui); 0 keeps none. Bodies of /_emulator requests are never kept.' },
   { key: 'tls', flag: 'tls', env: 'AOAI_EMULATOR_TLS', kind: 'boolean', placeholder: '', shownDefault: 'off', describe: 'Serve HTTPS. Without --tls-cert a self-signed certificate for localhost, 127.0.0.1 and ::1 is made once in --tls-dir and reused at every start; its file is logged at each start and served by GET /_emulator/tls/certificate (trust it with NODE_EXTRA_CA_CERTS). The variable takes true or false (also 1/0, yes/no, on/off).' },
   { key: 'tlsCert', flag: 'tls-cert', env: 'AOAI_EMULATOR_TLS_CERT', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM certificate file to serve HTTPS with (implies --tls; needs --tls-key).' },
   { key: 'tlsKey', flag: 'tls-key', env: 'AOAI_EMULATOR_TLS_KEY', kind: 'string', placeholder: 'FILE', shownDefault: 'none', describe: 'PEM private key file of --tls-cert.' },
@@ -182,6 +185,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   rateLimitTpm: 0,
   noAdmin: false,
   adminKey: null,
+  journalBodyBytes: 4096,
   tls: false,
   tlsCert: null,
   tlsKey: null,

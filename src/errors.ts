@@ -314,6 +314,8 @@ export const Errors = {
   invalidStateDocument: (where: string, problem: string) => openAIError(400, `Invalid state document at ${where}: ${problem}`,
     { param: where, code: 'invalid_state' }),
   faultRuleNotFound: (id: string) => openAIError(404, `No fault rule found with id '${id}'.`),
+  /** The inspector's data (/_emulator/inspector) has no such object: `notFound`'s words, for any kind it shows. */
+  inspectorObjectNotFound: (noun: string, id: string) => openAIError(404, `No ${noun} found with id '${id}'.`),
   // Foundry Agents flavour (/api/projects/{project}): every error is in the OpenAI-style `AgentV1Error` envelope
   /** No usable `Authorization: Bearer` token for the Agents audience (wording modelled on Azure's token validator). */
   agentsUnauthorized: () => openAIError(401, 'Unauthorized. Access token is missing, invalid, audience is incorrect ' +

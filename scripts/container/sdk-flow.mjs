@@ -53,3 +53,18 @@ if (reply?.role !== 'assistant' || reply.run_id !== run.id || !text) {
   console.error('expected the run\'s assistant reply as the newest message')
   process.exit(1)
 }
+
+// The inspector: the page and its files come from the image's dist/inspector/ui, and it shows the run.
+for (const [path, type] of [['/_emulator/ui', 'text/html'], ['/_emulator/ui/assets/app.js', 'text/javascript'], ['/_emulator/ui/assets/app.css', 'text/css']]) {
+  const response = await fetch(`${endpoint}${path}`)
+  if (response.status !== 200 || !response.headers.get('content-type')?.startsWith(type)) {
+    console.error(`expected ${path} to answer 200 ${type}, got ${response.status} ${response.headers.get('content-type')}`)
+    process.exit(1)
+  }
+}
+const view = await (await fetch(`${endpoint}/_emulator/inspector/threads/${thread.id}/runs/${run.id}`)).json()
+console.log(`    inspector: ${view.title}, ${view.status}`)
+if (view.status !== 'completed') {
+  console.error(`expected the inspector to show the run completed, got ${JSON.stringify(view).slice(0, 300)}`)
+  process.exit(1)
+}

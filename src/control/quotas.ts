@@ -18,6 +18,8 @@ export interface Quotas {
   readonly enabled: boolean
   /** Admits and records the request, or says how long to wait (nothing is recorded then). */
   admit (owner: string, tokens: number, now: number): QuotaVerdict
+  /** What each credential has used of its window at `now`: requests and tokens admitted in the last 60 s. */
+  usage (now: number): Array<{ readonly owner: string, readonly requests: number, readonly tokens: number }>
   reset (): void
 }
 
@@ -47,6 +49,12 @@ export function createQuotas (limits: { rpm: number, tpm: number }): Quotas {
       }
       recent.push({ at: now, tokens })
       return { retryAfterMs: null, remainingRequests: Math.max(0, rpm - recent.length), remainingTokens: Math.max(0, tpm - usedTokens - tokens) }
+    },
+    usage (now) {
+      return [...windows].map(([owner, entries]) => {
+        const recent = entries.filter(e => e.at > now - WINDOW_MS)
+        return { owner, requests: recent.length, tokens: recent.reduce((n, e) => n + e.tokens, 0) }
+      }).filter(use => use.requests > 0)
     },
     reset () { windows = new Map() }
   }

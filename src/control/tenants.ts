@@ -30,8 +30,8 @@ function ownerOf (headers: IncomingHttpHeaders): string {
   return credential === undefined || credential === '' ? '' : ownerDigest(credential)
 }
 
-/** The owner name of a credential as it appears in state documents. */
-const ownerDigest = (credential: string): string => `sha256:${createHash('sha256').update(credential).digest('hex')}`
+/** The owner name of a credential as it appears in state documents (and in the inspector). */
+export const ownerDigest = (credential: string): string => `sha256:${createHash('sha256').update(credential).digest('hex')}`
 
 export interface Tenants {
   readonly isolated: boolean

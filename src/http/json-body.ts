@@ -33,8 +33,10 @@ function jsonDepth (text: string): number {
 /** Replaces Fastify's parsers (it also parses text/plain) with this one: anything but JSON is a 400 naming its type. */
 export function installJsonBodyParser (app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string
+    // Kept for the requests journal (http/pipeline.ts step 10), which keeps the first bytes of it.
+    request.bodyText = text
     if (text.trim() === '') return done(null, undefined)
     if (jsonDepth(text) > MAX_JSON_DEPTH) return done(Errors.bodyTooDeep(MAX_JSON_DEPTH), undefined)
     try {

@@ -16,7 +16,9 @@
  *                          a body's long strings counted ahead (http/tokens-ready.ts)
  *     handler              the route (src/routes/), calling the tenant's services and the presenters
  *  9. errors               anything thrown, and unrouted requests, answered in the door's envelope (http/errors.ts)
- * 10. log and journal      one log line per request, and the requests journal (control/journal.ts)
+ * 10. log and journal      one log line per request, and the requests journal (control/journal.ts) with the
+ *                          first bytes of API bodies; the inspector's own requests (`config.quiet`) are logged
+ *                          at debug level only and never journaled
  *
  * Faults and quotas never apply to the control plane. Unrouted requests pass steps 1–5 and get the door's
  * `notFound` from step 9, without the door's checks (as the real gateways answer unknown paths).
@@ -28,7 +30,7 @@ import { checkRequest } from '../checks/index.js'
 import { isManualClock } from '../clock.js'
 import { statusFault, rateLimited } from '../control/answers.js'
 import type { Fault } from '../control/faults.js'
-import { recordOf } from '../control/journal.js'
+import { keepBody, recordOf, type KeptBodies } from '../control/journal.js'
 import { estimateTokens } from '../control/quotas.js'
 import type { Tenant } from '../control/tenants.js'
 import { credentialOf } from '../gates/credentials.js'
@@ -52,6 +54,10 @@ declare module 'fastify' {
     tenant: Tenant
     /** The fault rule that answered or delayed this request, if one did (for the journal). */
     emulatorFault: Fault | null
+    /** The JSON body's text as received (step 7), null without one: the journal keeps its first bytes. */
+    bodyText: string | null
+    /** What the journal keeps of the request's and response's bodies (step 10), null until the answer is sent. */
+    journalBodies: KeptBodies | null
   }
 }
 
@@ -74,6 +80,8 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.decorateRequest<FastifyRequest['apiVersion'] | null>('apiVersion', null)
   app.decorateRequest<Tenant | null>('tenant', null)
   app.decorateRequest('emulatorFault', null)
+  app.decorateRequest('bodyText', null)
+  app.decorateRequest('journalBodies', null)
 
   // 1. request ids
   app.addHook('onRequest', (request, reply, done) => {
@@ -120,7 +128,7 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
       case 'drop':
         // The socket is destroyed before any byte of the response; the journal says status 0.
         reply.hijack()
-        control.journal.record(recordOf(request, 0, 0, fault.type))
+        control.journal.record(recordOf(request, 0, 0, fault.type, clock.now()))
         request.raw.socket?.destroy()
         reply.raw.destroy()
         return
@@ -184,14 +192,35 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   }
 
   // 10. log and journal
+  const keepBytes = config.journalBodyBytes
+  if (keepBytes > 0) {
+    // The bodies of API requests only: the control plane's (fault rules, state documents) may hold keys.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.door !== CONTROL_DOOR) {
+        const length = Number(request.headers['content-length'] ?? 0) || 0
+        request.journalBodies = {
+          request: keepBody(request.bodyText, request.headers['content-type'], keepBytes, length),
+          response: keepBody(payload, reply.getHeader('content-type') as string | undefined, keepBytes)
+        }
+      }
+      done(null, payload)
+    })
+  }
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({
+    const line = {
       method: request.method,
       url: request.url,
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100
-    }, 'request completed')
-    control.journal.record(recordOf(request, reply.statusCode, reply.elapsedTime, request.emulatorFault?.type ?? null))
+    }
+    // The inspector page asks again whenever something changes: its requests would bury the user's own.
+    if (request.routeOptions.config.quiet === true) {
+      request.log.debug(line, 'request completed')
+      return done()
+    }
+    request.log.info(line, 'request completed')
+    control.journal.record(recordOf(request, reply.statusCode, reply.elapsedTime, request.emulatorFault?.type ?? null, clock.now(),
+      request.journalBodies))
     done()
   })
 }

@@ -1,7 +1,8 @@
 /**
  * The test control plane under /_emulator (never under an API door): JSON, no api-version, no API key.
  * `--no-admin` leaves only health, ready and the TLS certificate (the open routes); `--admin-key` requires
- * `x-emulator-admin-key` on the rest (gates/admin.ts). docs/control-plane.md has a curl example of each.
+ * `x-emulator-admin-key` on the rest (gates/admin.ts). docs/control-plane.md has a curl example of each. The
+ * inspector page and its data (routes/inspector.ts) are admin routes like these.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -14,6 +15,7 @@ import { Errors } from '../errors.js'
 import { presentRun } from '../presenters/run.js'
 import { RUN_STATUSES, RunSchema } from '../schemas/run.js'
 import { ROOT_KINDS } from '../store/memory-store.js'
+import inspectorRoutes from './inspector.js'
 
 const ClockSchema = Type.Object({
   mode: Type.Union([Type.Literal('real'), Type.Literal('virtual')]),
@@ -65,6 +67,7 @@ const emulatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   if (config.noAdmin) return
+  await app.register(inspectorRoutes)
 
   const clockView = () => ({ mode: isManualClock(clock) ? 'virtual' as const : 'real' as const, now: clock.now() })
 

@@ -196,7 +196,9 @@ export function createRunService ({ store, clock, config, scenarios, ids, fixtur
       segments: [segment],
       cancelRequestedAt: null,
       replyContext,
-      writtenMessageIds: NO_ITEMS
+      writtenMessageIds: NO_ITEMS,
+      // Absent rather than undefined for the default reply: a key costs its weight in every run stored.
+      ...(scenario === null ? {} : { scenario: scenario.name ?? `#${scenarios.indexOf(scenario) + 1}` })
     }
     for (const message of additional) store.messages.put(thread.id, { ...message, createdAt })
     store.runs.put(thread.id, record)

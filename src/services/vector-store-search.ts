@@ -39,6 +39,14 @@ function chunkFileText (text: string, chunking: ChunkingStrategy): string[] {
   return chunks.length === 0 ? [''] : chunks
 }
 
+/**
+ * How many chunks search makes of `file` in a store with `chunking`, as it indexes a file on its own: its first
+ * SEARCH_FILE_CHARS characters (the inspector shows it beside each vector store file).
+ */
+export function chunkCountOf (file: FileRecord, chunking: ChunkingStrategy): number {
+  return chunkFileText(file.content.subarray(0, SEARCH_FILE_CHARS).toString('utf8').slice(0, SEARCH_FILE_CHARS), chunking).length
+}
+
 /** The comparison and compound filters of OpenAI's `ComparisonFilter` / `CompoundFilter`, over file attributes. */
 export type SearchFilter =
   | { type: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte', key: string, value: string | number | boolean }

@@ -187,6 +187,8 @@ function evictOver (ledger: Ledger, keep: Root | undefined): void {
  */
 class Book {
   readonly roots = new Map<string, Root>()
+  /** What this store's roots weigh (its part of the ledger's total). */
+  bytes = 0
   private shared = 0
   ledger: Ledger
   readonly evict: (kind: RootKind, id: string) => void
@@ -206,6 +208,7 @@ class Book {
     this.roots.delete(root.key)
     unlink(this.ledger, root)
     this.ledger.total -= root.bytes
+    this.bytes -= root.bytes
     if (root.key !== root.id) this.shared--
   }
 
@@ -224,6 +227,7 @@ class Book {
       linkNewest(ledger, root)
     }
     root.bytes += delta
+    this.bytes += delta
     ledger.total += delta
     if (ledger.total > ledger.max) evictOver(ledger, root)
   }
@@ -424,7 +428,8 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     files: files.table,
     vectorStores: vectorStores.table,
     vectorStoreFiles,
-    vectorStoreFileBatches
+    vectorStoreFileBatches,
+    get usedBytes () { return ledger.bytes }
   }
   books.set(store, ledger)
   options.budget?.adopt(store)

@@ -287,7 +287,12 @@ export const RunRecordSchema = Loose({
   cancelRequestedAt: Nullable(Time),
   replyContext: ReplyContextSchema,
   /** Reply messages already written to the thread while the run is active (see settle in services/runs.ts); not updated once it has ended. */
-  writtenMessageIds: Type.Array(Type.String())
+  writtenMessageIds: Type.Array(Type.String()),
+  /**
+   * The fixtures' scenario that scripted the run (the inspector shows it): its `name`, or `#N` (its place among
+   * the scenarios, from 1) when it has none. Absent: no scenario matched, the run gives the default reply.
+   */
+  scenario: Type.Optional(Type.String())
 })
 export type RunRecord = RecordOf<typeof RunRecordSchema>
 

@@ -39,4 +39,6 @@ export interface Store {
   readonly vectorStoreFiles: ChildTable<VectorStoreFileRecord>
   /** File batches of a vector store, under the vector store's id. */
   readonly vectorStoreFileBatches: ChildTable<VectorStoreFileBatchRecord>
+  /** What the stored records weigh, in bytes (what `--max-store-bytes` bounds; the inspector shows it). */
+  readonly usedBytes: number
 }
