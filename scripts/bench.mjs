@@ -176,7 +176,8 @@ function options () {
 
 /** Prism takes seconds to start on an idle machine, and many more on a loaded one. */
 const START_LIMIT_MS = 90_000
-const REQUEST_LIMIT_MS = 10_000
+// Reading a run waits for the tokenizer's worker at first: seconds on a loaded machine.
+const REQUEST_LIMIT_MS = 60_000
 const TOTAL_LIMIT_MS = 30 * 60 * 1000
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
@@ -273,7 +274,7 @@ async function stopServer ({ child, exited }) {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 })
 
-function api (base, method, path, body) {
+function api (base, method, path, body, limitMs = REQUEST_LIMIT_MS) {
   const payload = body === undefined ? undefined : JSON.stringify(body)
   const url = `${base}/openai${path}${path.includes('?') ? '&' : '?'}api-version=${API_VERSION}`
   return new Promise((resolve, reject) => {
@@ -281,7 +282,7 @@ function api (base, method, path, body) {
       method,
       agent,
       headers: payload === undefined ? { 'api-key': API_KEY } : { ...JSON_HEADERS, 'content-length': Buffer.byteLength(payload) },
-      timeout: REQUEST_LIMIT_MS
+      timeout: limitMs
     }, res => {
       let text = ''
       res.setEncoding('utf8')
@@ -294,7 +295,7 @@ function api (base, method, path, body) {
       })
       res.on('error', reject)
     })
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${REQUEST_LIMIT_MS} ms`)))
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${limitMs} ms`)))
     req.on('error', reject)
     req.end(payload)
   })
@@ -525,9 +526,10 @@ async function firstRunStall (server) {
   })()
   try {
     await sleep(200)
-    const run = await api(server.base, 'POST', `/threads/${SEED_THREAD}/runs`, { assistant_id: SEED_ASSISTANT })
+    // Reading the run waits for the tokenizer's worker, which takes many seconds on a loaded machine.
+    const run = await api(server.base, 'POST', `/threads/${SEED_THREAD}/runs`, { assistant_id: SEED_ASSISTANT }, START_LIMIT_MS)
     for (let i = 0; i < 200; i++) {
-      const seen = await api(server.base, 'GET', `/threads/${SEED_THREAD}/runs/${run.id}`)
+      const seen = await api(server.base, 'GET', `/threads/${SEED_THREAD}/runs/${run.id}`, undefined, START_LIMIT_MS)
       if (seen.usage !== null && seen.usage !== undefined) break
       await sleep(10)
     }
