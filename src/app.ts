@@ -7,8 +7,9 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { CONTROL_PREFIX, FRONT_DOORS } from './api-surface.js'
 import type { Config } from './config.js'
-import { exportState, writeStateFile } from './control/state.js'
+import { stateDocumentText, writeStateFile } from './control/state.js'
 import { capConnections, clientErrorHandler, serverLimitOptions } from './http/guards.js'
+import { installDrain } from './http/drain.js'
 import { sendApiError } from './http/errors.js'
 import pipeline, { notFound, type ResponseInspector } from './http/pipeline.js'
 import apiRoutes from './routes/index.js'
@@ -30,8 +31,6 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const runtime = await createRuntime(config, deps)
   const { tls } = runtime
   const app = Fastify({
-    // HTTPS when configured (tls.ts); Fastify then creates an https.Server instead of an http.Server.
-    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     loggerInstance: runtime.logger,
     // One line per request is written by the pipeline's last step, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -49,12 +48,15 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // A request that arrives on an open connection while closing is answered like any other, not with
     // Fastify's own 503 body: everything the server reads gets a real answer.
     return503OnClosing: false,
-    // Request, header and keep-alive timeouts (slow clients, idle sockets).
-    ...serverLimitOptions(config),
+    // Request, header and keep-alive timeouts (slow clients, idle sockets); HTTPS when configured (tls.ts), with
+    // the same timeouts and a handshake timeout: Fastify then creates an https.Server instead of an http.Server.
+    ...serverLimitOptions(config, tls),
     // Node's parser refusals (431, 408, unknown methods, garbage) in the envelope of the path's door.
     clientErrorHandler: clientErrorHandler()
   }).withTypeProvider<TypeBoxTypeProvider>()
   capConnections(app.server, config.maxConnections)
+  // Answers in flight say `Connection: close` once closing begins; streams end with an error event when cut.
+  installDrain(app, { tls: tls !== undefined })
 
   await app.register(pipeline, { runtime, ...(deps.inspectResponse ? { inspectResponse: deps.inspectResponse } : {}) })
   await app.register(emulatorRoutes, { prefix: CONTROL_PREFIX })
@@ -63,7 +65,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const { stateFile } = config
   if (stateFile !== null) {
     // Graceful shutdown (server.ts and startEmulator's close) closes the app: the state is written then.
-    app.addHook('onClose', async () => { writeStateFile(stateFile, exportState(runtime.tenants.list(), runtime.clock.now())) })
+    app.addHook('onClose', async () => { await writeStateFile(stateFile, stateDocumentText(runtime.tenants.list(), runtime.clock.now())) })
   }
   // Where the kept certificate is, at every start: the file NODE_EXTRA_CA_CERTS names stays the same.
   if (tls?.generated === true) app.log.info({ certificatePath: tls.certificatePath, validTo: tls.validTo }, describeGeneratedCertificate(tls))

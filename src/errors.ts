@@ -310,12 +310,21 @@ export const Errors = {
   // The control plane (/_emulator)
   adminKeyRequired: () => openAIError(401, 'This endpoint needs the header \'x-emulator-admin-key\' with the emulator\'s admin key.',
     { code: 'invalid_admin_key' }),
+  /** The control plane without --admin-key once an API credential is configured: one the API accepts opens it. */
+  controlPlaneCredentialRequired: () => openAIError(401, 'This endpoint needs one of the emulator\'s credentials: an ' +
+    '\'api-key\' header or an \'Authorization: Bearer\' token that the API accepts.', { code: 'invalid_api_key' }),
+  /** The control plane with --isolate-by-key and configured credentials but no --admin-key: it spans every key's objects. */
+  controlPlaneNeedsAdminKey: () => openAIError(403, 'The control plane reads and changes the objects of every key, so with ' +
+    '--isolate-by-key and configured credentials it needs an admin key: start the emulator with --admin-key and send it in ' +
+    'the header \'x-emulator-admin-key\'.', { code: 'admin_key_not_configured' }),
   emulatorConflict: (message: string) => openAIError(409, message, { code: 'conflict' }),
   invalidStateDocument: (where: string, problem: string) => openAIError(400, `Invalid state document at ${where}: ${problem}`,
     { param: where, code: 'invalid_state' }),
   faultRuleNotFound: (id: string) => openAIError(404, `No fault rule found with id '${id}'.`),
   /** The inspector's data (/_emulator/inspector) has no such object: `notFound`'s words, for any kind it shows. */
   inspectorObjectNotFound: (noun: string, id: string) => openAIError(404, `No ${noun} found with id '${id}'.`),
+  /** A fault rule's path glob that the linear matcher refuses (control/glob.ts says why). */
+  invalidFaultPath: (problem: string) => openAIError(400, `Invalid 'match.path': ${problem}.`, { param: 'match.path', code: 'invalid_value' }),
   // Foundry Agents flavour (/api/projects/{project}): every error is in the OpenAI-style `AgentV1Error` envelope
   /** No usable `Authorization: Bearer` token for the Agents audience (wording modelled on Azure's token validator). */
   agentsUnauthorized: () => openAIError(401, 'Unauthorized. Access token is missing, invalid, audience is incorrect ' +
@@ -331,6 +340,10 @@ export const Errors = {
   /** The Agents form of the routing 404 (the gateway's `{"error":{"code":"404"}}` body cannot be read by the SDK). */
   agentsRouteNotFound: (method: string, path: string) => openAIError(404, `Resource not found: ${method} ${path}`,
     { code: 'not_found' }),
+
+  /** The `event: error` of a stream the emulator ended as it shut down (http/drain.ts), after its grace period. */
+  shuttingDown: () => openAIError(503, 'The emulator is shutting down: this stream was ended before the run did.',
+    { type: 'server_error', code: 'server_shutting_down' }),
 
   /**
    * Azure's 408 when a request takes too long (`{"error":{"code":"Timeout","message":"The operation was

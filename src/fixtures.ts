@@ -10,6 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { FaultRuleSchema, type FaultRule } from './control/faults.js'
+import { globProblem } from './control/glob.js'
 import { ApiError } from './errors.js'
 import { ScenarioSchema, scenarioProblem, type Scenario } from './runs/scenarios.js'
 import { CreateAssistantBodySchema } from './schemas/assistant.js'
@@ -112,6 +113,10 @@ export function parseFixturesFile (file: string, text: string): FixturesFile {
     parsed.scenarios?.forEach((scenario, index) => {
       const problem = scenarioProblem(scenario)
       if (problem) throw new FixturesError(`Invalid fixtures file ${file} at $.scenarios[${index}].${problem.path}: ${problem.message}`)
+    })
+    parsed.faults?.forEach((rule, index) => {
+      const problem = rule.match.path === undefined ? undefined : globProblem(rule.match.path)
+      if (problem) throw new FixturesError(`Invalid fixtures file ${file} at $.faults[${index}].match.path: ${problem}`)
     })
     return parsed
   } catch (err) {

@@ -4,7 +4,8 @@
  *
  * Credentials are removed twice: pino `redact` censors the header fields wherever a headers object is
  * logged, and a last pass over each finished line (pino's `streamWrite` hook) masks anything that still
- * looks like an api key or a Bearer token, e.g. inside an error message or a URL's query string.
+ * looks like a credential, e.g. inside an error message, and every URL by `scrubUrl`, the same function the
+ * requests journal uses: by what a value is called and by what it looks like.
  */
 import { writeSync } from 'node:fs'
 import { pino, type Logger } from 'pino'
@@ -30,30 +31,84 @@ const REDACT_PATHS = [
 const SECRET_NAMES = String.raw`[\w-]*api-key|[\w-]*subscription-key|authorization|access_token|cookie`
 /** `"api-key":"…"` in the JSON line. */
 const JSON_FIELD = new RegExp(String.raw`("(?:${SECRET_NAMES})"\s*:\s*")(?:[^"\\]|\\.)*(")`, 'gi')
-/** `api-key=…` in a query string, `api-key: …` or `authorization: Bearer …` in raw text. */
+/** `api-key=…` in raw text, `api-key: …` or `authorization: Bearer …`. */
 const ASSIGNMENT = new RegExp(String.raw`(\b(?:${SECRET_NAMES})\s*(?:=|:)\s*)(?!\[redacted\])(?:(?:Bearer|Basic)\s+)?[^\s"\\&,;]+`, 'gi')
 /** `Bearer …` anywhere. */
 const BEARER = /(\bBearer\s+)(?!\[redacted\])[^\s"\\,;]+/gi
+/** A JWT anywhere (three base64url parts, the first a JSON object): never legitimate log content. */
+const JWT = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g
 
 /**
- * A query parameter whose name looks like a credential (`key`, `api_key`, `token`, `sig`, `secret`,
- * `password`, `client_secret`, `code_verifier`…): its value, up to the next `&`, `#`, quote or space.
+ * A query parameter whose name says its value is a credential (`key`, `api-key`, `token`, `sig`, `secret`,
+ * `password`, `code`, `client_secret`, `code_verifier`…), judged on the decoded name (`api%2Dkey` is `api-key`).
  */
-const QUERY_SECRET = /([?&](?:[\w.~-]*(?:key|token|sig|signature|secret|password|passwd|pwd|credential|auth|verifier)[\w.~-]*)=)(?!\[redacted\])[^&#\s"\\]*/gi
-/**
- * A path segment shaped like a credential: an Azure key (32 hex digits), an OpenAI key (`sk-…`), or a JWT.
- * The emulator's own ids (`asst_…`, `thread_…`, `assistant-…`) never have these shapes.
- */
-const SECRET_SEGMENT = /(\/)(?:[0-9a-f]{32}|sk-[\w-]{16,}|eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*)(?=[/?#"\s\\]|$)/gi
+const SECRET_NAME = /key|token|secret|sig|password|passwd|pwd|credential|auth|verifier|code|session|cookie/i
 
-/** Masks credentials in a finished log line. Idempotent. */
+/**
+ * Whether a (decoded) value looks like a credential whatever it is called: a `Bearer` or `Basic` credential,
+ * a JWT, an OpenAI key (`sk-…`), an Azure key (32 hex digits), or a long token-like string (40 or more
+ * characters of base64 or hex mixing letters and digits). The emulator's own ids (`asst_…`, `thread_…`,
+ * `assistant-…`) are far shorter and never match.
+ */
+export function looksLikeSecret (value: string): boolean {
+  if (/^(?:bearer|basic)\s+\S/i.test(value)) return true
+  JWT.lastIndex = 0
+  if (JWT.test(value)) return true
+  if (/^sk-[\w-]{16,}$/.test(value) || /^[0-9a-f]{32}$/i.test(value)) return true
+  return /^[A-Za-z0-9+/=_-]{40,}$/.test(value) && /[A-Za-z]/.test(value) && /[0-9]/.test(value)
+}
+
+/** `text` percent-decoded (`+` as a space, as in a query), or as it is when it does not decode. */
+function decoded (text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}
+
+export interface UrlScrubOptions {
+  /** What replaces a secret (default `[redacted]`; the requests journal uses `***`). */
+  readonly mask?: string
+  /** Secrets the operator configured: masked as a path segment or a query value, whatever they look like. */
+  readonly secrets?: readonly string[]
+}
+
+/**
+ * A request URL (path and query) with every secret masked: the one scrub for the log and the requests journal
+ * (control/journal.ts). A path segment is masked when it looks like a credential (`looksLikeSecret`) or is a
+ * configured secret; a query value when its name says it is a secret (`SECRET_NAME`), when it looks like one,
+ * or when it is a configured secret — names and values judged percent-decoded. Idempotent.
+ */
+export function scrubUrl (url: string, options: UrlScrubOptions = {}): string {
+  const mask = options.mask ?? REDACTED
+  const configured = new Set(options.secrets ?? [])
+  const secret = (value: string) => value !== mask && (looksLikeSecret(value) || configured.has(value))
+  const at = url.indexOf('?')
+  const path = (at < 0 ? url : url.slice(0, at)).split('/').map(segment => secret(decoded(segment)) ? mask : segment).join('/')
+  if (at < 0) return path
+  const query = url.slice(at + 1).split('&').map(pair => {
+    const eq = pair.indexOf('=')
+    if (eq < 0) return secret(decoded(pair)) ? mask : pair
+    const name = pair.slice(0, eq)
+    const value = pair.slice(eq + 1)
+    if (value === mask) return pair
+    return SECRET_NAME.test(decoded(name)) || secret(decoded(value)) ? `${name}=${mask}` : pair
+  })
+  return `${path}?${query.join('&')}`
+}
+
+/** A URL (path, query, or both) inside a log line, up to a quote, a backslash or white space. */
+const URL_IN_LINE = /(?:\/[^\s"\\?#/]*)+(?:\?[^\s"\\#]*)?|\?[^\s"\\#]*/g
+
+/** Masks credentials in a finished log line: header-like fields, Bearer tokens, JWTs, and every URL (`scrubUrl`). Idempotent. */
 export function scrubSecrets (line: string): string {
   return line
     .replace(JSON_FIELD, `$1${REDACTED}$2`)
     .replace(ASSIGNMENT, `$1${REDACTED}`)
     .replace(BEARER, `$1${REDACTED}`)
-    .replace(QUERY_SECRET, `$1${REDACTED}`)
-    .replace(SECRET_SEGMENT, `$1${REDACTED}`)
+    .replace(URL_IN_LINE, url => scrubUrl(url))
+    .replace(JWT, REDACTED)
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -69,6 +124,10 @@ export function secretScrubber (secrets: readonly string[]): (line: string) => s
   const pattern = new RegExp(known.map(escapeRegExp).join('|'), 'g')
   return line => scrubSecrets(line).replace(pattern, REDACTED)
 }
+
+/** The secrets a config names (api keys, Entra tokens, the JWT secret): masked wherever they appear. */
+export const configuredSecrets = (config: Pick<Config, 'apiKeys' | 'entraTokens' | 'jwtSecret'>): string[] =>
+  [...config.apiKeys, ...config.entraTokens, ...(config.jwtSecret === null ? [] : [config.jwtSecret])]
 
 /** Whether logs should be pretty: `auto` means stdout is a terminal. */
 export function wantsPretty (format: Config['logFormat'], stdoutIsTTY: boolean): boolean {
@@ -139,6 +198,6 @@ export async function createLogger (config: Config, stream?: LogStream): Promise
   return pino({
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
-    hooks: { streamWrite: secretScrubber([...config.apiKeys, ...config.entraTokens, ...(config.jwtSecret === null ? [] : [config.jwtSecret])]) }
+    hooks: { streamWrite: secretScrubber(configuredSecrets(config)) }
   }, destination)
 }

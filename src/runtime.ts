@@ -15,7 +15,7 @@ import { importState, readStateFile, StateFileError } from './control/state.js'
 import { createTenants, type Tenant, type Tenants } from './control/tenants.js'
 import { loadFixtures, type Fixtures, type FixtureVectorStore } from './fixtures.js'
 import { idSource, type Ids } from './ids.js'
-import { createLogger, type LogStream } from './logging.js'
+import { configuredSecrets, createLogger, type LogStream } from './logging.js'
 import { assistantRecord } from './services/assistants.js'
 import { whenTokenizerReady } from './runs/tokenizer-worker.js'
 import { createServices } from './services/index.js'
@@ -153,7 +153,7 @@ export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Pr
   const faults = createFaultSet(random(2))
   for (const rule of fixtureFaults) faults.add(rule)
   const quotas = createQuotas({ rpm: config.rateLimitRpm, tpm: config.rateLimitTpm })
-  const journal = createRequestJournal()
+  const journal = createRequestJournal(configuredSecrets(config))
   const control: ControlPlane = {
     faults,
     quotas,

@@ -4,18 +4,19 @@
  * A bad flag, variable, fixtures file or TLS certificate / key file stops the process here with one line and exit code 2;
  * a port that cannot be listened on (in use, not permitted) with one line and exit code 1.
  *
- * Shutdown: the first SIGTERM/SIGINT stops accepting connections, closes idle keep-alive sockets, lets
- * in-flight requests finish and exits 0; whatever is still open after `--shutdown-grace-ms` is cut off
- * (still exit 0). A request read on an open connection while draining is answered like any other, and its
- * connection closed once idle. A second signal exits at once with 128 + the signal number.
+ * Shutdown: the first SIGTERM/SIGINT stops accepting connections, closes idle keep-alive sockets (and TLS
+ * sockets still shaking hands), lets in-flight requests finish and exits 0; their answers, and any read on an
+ * open connection while draining, say `Connection: close` (http/drain.ts), so no client sends another request
+ * on a connection about to go. Whatever is still open after `--shutdown-grace-ms` is cut off (still exit 0):
+ * an open event stream gets an `event: error` first. A second signal exits at once with 128 + the signal number.
  */
 import { readFileSync } from 'node:fs'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { constants } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommandLine } from './config.js'
 import { FixturesError } from './fixtures.js'
+import { credentialsOpen } from './gates/credentials.js'
 import { StateFileError } from './control/state.js'
 import { TlsError } from './tls.js'
 
@@ -39,15 +40,12 @@ function handleSignals (app: FastifyInstance, graceMs: number): void {
     }
     shuttingDown = true
     app.log.info({ signal, graceMs }, 'shutting down: no new connections, waiting for in-flight requests')
-    // Every answer from now on closes its connection, so no client sends another request on it.
-    app.server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-      if (!response.headersSent) response.setHeader('connection', 'close')
-    })
-    // A socket that finishes its response while we drain would otherwise wait for its keep-alive timeout.
+    // Answers from now on close their connections (app.close() begins the drain); a socket that finishes its
+    // response while we drain is closed at once rather than after its keep-alive timeout.
     const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS)
     const force = setTimeout(() => {
       app.log.warn(`requests still open after ${graceMs} ms: closing their connections`)
-      app.server.closeAllConnections()
+      app.drain.cut().catch((err: unknown) => app.log.error({ err }, 'error while cutting connections'))
     }, graceMs)
     sweep.unref()
     force.unref()
@@ -87,7 +85,7 @@ async function main (): Promise<void> {
     const why = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : message
     throw new ListenError(`cannot listen on ${config.host}:${config.port}: ${why}${code === undefined ? '' : ` (${code})`}`)
   }
-  if (config.apiKeys.length === 0) app.log.warn('No api keys configured: any non-empty api-key is accepted')
+  if (credentialsOpen(config)) app.log.warn('No api keys configured: any non-empty api-key is accepted')
 }
 
 main().catch((err: unknown) => {

@@ -292,8 +292,9 @@ function clients (rec: Recorder) {
     rec.send(label, { method, url: `/v1${path}`, headers: { authorization: `Bearer ${OPENAI_KEY}`, 'openai-beta': 'assistants=v2', ...extra }, body }, { expect, ...options })
   const agents = (label: string, method: Method, path: string, body: unknown, expect: Options['expect'], extra: Record<string, string> = {}, options: Partial<Options> = {}) =>
     rec.send(label, { method, url: withQuery(`/api/projects/p1${path}`, 'api-version=v1'), headers: { authorization: `Bearer ${ENTRA_TOKEN}`, ...extra }, body }, { expect, ...options })
+  // Keys are configured and there is no admin key: the control plane takes the API's credentials (docs/security.md).
   const control = (label: string, method: Method, path: string, body: unknown, expect: Options['expect'], options: Partial<Options> = {}) =>
-    rec.send(label, { method, url: `/_emulator${path}`, ...(body === undefined ? {} : { body }) }, { expect, ...options })
+    rec.send(label, { method, url: `/_emulator${path}`, headers: { 'api-key': AZURE_KEY }, ...(body === undefined ? {} : { body }) }, { expect, ...options })
   const advance = (ms: number) => control(`advance the virtual clock by ${ms} ms`, 'POST', '/clock/advance', { ms }, 200)
   return { azureAt, openai, agents, control, advance }
 }
@@ -824,7 +825,7 @@ async function mainFlow (rec: Recorder): Promise<void> {
     mask: body => body.replace(/"duration_ms":[-+0-9.eE]+/g, '"duration_ms":<excluded: real elapsed time>')
   })
   await advance(60000)
-  await rec.send('import the exported state (the clock goes back to its now)', { method: 'PUT', url: '/_emulator/state', headers: { 'content-type': 'application/json' }, body: state.body }, { expect: 204 })
+  await rec.send('import the exported state (the clock goes back to its now)', { method: 'PUT', url: '/_emulator/state', headers: { 'api-key': AZURE_KEY, 'content-type': 'application/json' }, body: state.body }, { expect: 204 })
   await control('the clock after the import', 'GET', '/clock', undefined, 200)
   await v2('an assistant from the imported state', 'GET', `/assistants/${made[0]!.id}`, undefined, 200)
   await v2('a run from the imported state', 'GET', `/threads/${weather.id}/runs/${weatherRun.id}`, undefined, 200)

@@ -1,12 +1,14 @@
 /**
- * Property-based fuzzing (fast-check) over every route of the endpoint matrix, in both flavours: arbitrary
- * bodies (JSON shaped like the API's and not), queries, headers and ids never give a 5xx or a body outside
- * the API's envelopes, and a refused request leaves the store exactly as it was. Seeded, so a failure
- * reproduces; bounded to a few seconds per property.
+ * Property-based fuzzing (fast-check) over every route of the endpoint matrix, in both flavours, and over the
+ * control plane: arbitrary bodies (JSON shaped like the API's and not), queries, headers, ids, fault globs,
+ * state documents and credentials never give a 5xx or a body outside the envelopes, and a refused request
+ * leaves the store (and the fault rules) exactly as they were. Seeded, so a failure reproduces; bounded to a
+ * few seconds per property. Raw bytes over TLS and plain sockets: test/e2e/fuzz-sockets.test.ts.
  */
 import fc from 'fast-check'
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
+import { exportState } from '../src/control/state.js'
 import { matrixRows } from './contract/matrix.js'
 import { API_KEY, V1, V2, build, seedAssistantAndThread, uploadFile, type Built } from './helper.js'
 
@@ -147,4 +149,108 @@ t.test('fuzz: arbitrary raw query strings, paths and header values', async t => 
       }
     }), { numRuns: Math.round(RUNS / 3), seed: SEED })
   t.equal(count, Math.round(RUNS / 3), `${count} requests`)
+})
+
+/** Every object of every tenant, the fault rules and the clock: equal snapshots mean an unchanged emulator. */
+function controlSnapshot (built: Built): string {
+  const { tenants, control, clock } = built.app.runtime
+  return JSON.stringify({
+    state: exportState(tenants.list(), clock.now()),
+    faults: control.faults.list()
+  })
+}
+
+/** Glob text biased towards what makes matchers work hard: wildcards, sets, alternatives, extglobs, escapes. */
+const globArb = fc.array(fc.constantFrom('*', '**', '?', '/', 'a', 'b', '[a-c]', '[!a]', '{a,b*}', '{', '}', '[', ']', ',', '@(', '*(', '+(', '!(', ')', '|', '\\', '.'), { maxLength: 24 })
+  .map(parts => parts.join(''))
+
+const controlArb = fc.oneof(
+  fc.record({
+    kind: fc.constant('fault' as const),
+    path: fc.option(globArb, { nil: undefined }),
+    method: fc.option(fc.constantFrom('GET', 'POST', 'get', 'X'), { nil: undefined }),
+    fault: fc.oneof(fc.constant({ type: 'status', status: 503 }), fc.constant({ type: 'latency', ms: 0 }), apiJson),
+    times: fc.option(fc.integer({ min: -1, max: 3 }), { nil: undefined })
+  }),
+  fc.record({ kind: fc.constant('state' as const), edits: fc.array(fc.tuple(fc.constantFrom('format', 'version', 'now', 'tenants', 'owner', 'messages', 'runs', 'files', 'createdAt', 'content', 'metadata'), apiJson), { maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('advance' as const), body: fc.oneof(fc.record({ ms: fc.oneof(fc.integer(), fc.double()) }), apiJson) }),
+  fc.record({ kind: fc.constant('run' as const), id: idLike, body: fc.oneof(fc.record({ to: fc.constantFrom('completed', 'failed', 'requires_action', 'expired', 'nope') }), apiJson) }),
+  fc.record({
+    kind: fc.constant('other' as const),
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+    path: fc.constantFrom('/clock', '/requests?limit=0', '/requests?limit=x', '/faults/fault_1', '/faults/%00', '/state', '/nope', '/tls/certificate'),
+    body: fc.option(apiJson, { nil: undefined })
+  }),
+  fc.record({ kind: fc.constant('credential' as const), headers: fc.dictionary(fc.constantFrom('api-key', 'authorization', 'x-emulator-admin-key'), fc.string({ maxLength: 30 }).map(s => s.replace(/[^\x20-\x7e]/g, '')), { maxKeys: 2 }) })
+)
+
+/** Replaces the value at every `key` (at any depth) of a copy of `document`. */
+function edited (document: unknown, edits: ReadonlyArray<readonly [string, unknown]>): unknown {
+  const copy = structuredClone(document) as Record<string, unknown>
+  const visit = (value: unknown, key: string, replacement: unknown): boolean => {
+    if (typeof value !== 'object' || value === null) return false
+    for (const [k, v] of Object.entries(value)) {
+      if (k === key) {
+        (value as Record<string, unknown>)[k] = replacement
+        return true
+      }
+      if (visit(v, key, replacement)) return true
+    }
+    return false
+  }
+  for (const [key, replacement] of edits) visit(copy, key, replacement)
+  return copy
+}
+
+t.test(`fuzz: ${Math.round(RUNS / 2)} arbitrary control-plane requests: fault globs, state documents, clock and run advances, credentials`, async t => {
+  const built = await build(t, { apiKeys: [API_KEY] }, { inspectResponse: () => {} })
+  const { assistantId, threadId } = await seedAssistantAndThread(built, V2)
+  await uploadFile(built)
+  const run = (await built.call({ method: 'POST', url: `/openai/threads/${threadId}/runs`, body: { assistant_id: assistantId }, apiVersion: V2 })).json()
+  const document = exportState(built.app.runtime.tenants.list(), built.clock.now())
+  const auth = { 'api-key': API_KEY }
+  let count = 0
+  const statuses = new Map<number, number>()
+  await fc.assert(fc.asyncProperty(controlArb, async (r) => {
+    let request: InjectOptions
+    switch (r.kind) {
+      case 'fault': {
+        const match: Record<string, unknown> = {}
+        if (r.path !== undefined) match.path = r.path
+        if (r.method !== undefined) match.method = r.method
+        request = { method: 'POST', url: '/_emulator/faults', headers: auth, payload: { match, fault: r.fault, ...(r.times === undefined ? {} : { times: r.times }) } as object }
+        break
+      }
+      case 'state': request = { method: 'PUT', url: '/_emulator/state', headers: auth, payload: edited(document, r.edits) as object }; break
+      case 'advance': request = { method: 'POST', url: '/_emulator/clock/advance', headers: auth, payload: r.body as object }; break
+      case 'run': request = { method: 'POST', url: `/_emulator/runs/${r.id === 'REAL' ? run.id as string : r.id}/advance`, headers: auth, payload: r.body as object }; break
+      case 'other': request = { method: r.method, url: `/_emulator${r.path}`, headers: auth, ...(r.body === undefined ? {} : { payload: JSON.stringify(r.body) }) }; break
+      case 'credential': request = { method: 'GET', url: '/_emulator/state', headers: r.headers }; break
+    }
+    const before = controlSnapshot(built)
+    const res = await built.app.inject(request)
+    count++
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+    const what = `${request.method} ${request.url} ${JSON.stringify(request.payload ?? '').slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`
+    if (res.statusCode >= 500) throw new Error(`5xx: ${what}`)
+    if (res.statusCode >= 400) {
+      let body: unknown
+      try {
+        body = JSON.parse(res.body)
+      } catch {
+        throw new Error(`not JSON: ${what}`)
+      }
+      if (!isEnvelope(body) || (body as { error: { type?: unknown } }).error.type === undefined) throw new Error(`outside OpenAI's envelope: ${what}`)
+      if (controlSnapshot(built) !== before) throw new Error(`a refused request changed the emulator: ${what}`)
+    }
+    // Whatever rules were added, an API request is still answered in an envelope (a hostile glob does not hang
+    // it); a 5xx only from a rule that said so.
+    const probe = await built.call({ url: `/openai/${'a'.repeat(64)}/threads`, apiVersion: V2 })
+    const [probed] = built.app.runtime.control.journal.list(1)
+    if (probe.statusCode >= 500 && probed?.fault === null) throw new Error(`the API broke: ${probe.statusCode} ${probe.body}`)
+    if (probe.statusCode >= 400 && !isEnvelope(JSON.parse(probe.body))) throw new Error(`the API answered outside its envelope: ${probe.body}`)
+    if (built.app.runtime.control.faults.size > 20) built.app.runtime.control.faults.clear()
+  }), { numRuns: Math.round(RUNS / 2), seed: SEED, endOnFailure: true })
+  t.equal(count, Math.round(RUNS / 2), `${count} requests, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`)
+  t.ok(statuses.has(201) && statuses.has(400) && statuses.has(204), 'rules were added, documents refused and accepted')
 })

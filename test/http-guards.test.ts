@@ -5,10 +5,11 @@
  */
 import { connect, type Socket } from 'node:net'
 import { once } from 'node:events'
-import { request as httpRequest } from 'node:http'
+import { Agent, request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
+import { manualClock } from '../src/clock.js'
 import { makeConfig, type Config } from '../src/config.js'
 import { API_KEY, V2, build, uploadFile } from './helper.js'
 
@@ -60,7 +61,8 @@ t.test('4. Node\'s parser refusals carry the envelope of the path\'s flavour', a
 
   const garbage = await exchange(port, '\x00\x01\x02 not http at all\r\n\r\n')
   t.equal(statusOf(garbage.text), 400)
-  t.same(JSON.parse(bodyOf(garbage.text)), { error: { code: '400', message: 'Bad Request' } })
+  t.same(JSON.parse(bodyOf(garbage.text)), { error: { message: 'Bad Request', type: 'invalid_request_error', param: null, code: null } },
+    'no request line, so no door: OpenAI\'s envelope, which every SDK reads')
   const badHeader = await exchange(port, 'GET /v1/threads HTTP/1.1\r\nHost: x\r\nbad header\r\n\r\n')
   t.equal(statusOf(badHeader.text), 400)
   t.equal(JSON.parse(bodyOf(badHeader.text)).error.message, 'Bad Request')
@@ -181,4 +183,78 @@ t.test('7. a request read while closing is answered, not refused', async t => {
   await once(socket, 'close')
   t.equal(statusOf(text), 200, 'answered in full')
   t.match(bodyOf(text), /"object":"thread"/)
+})
+
+/** Sends `size` bytes of body with Node's client and the given headers; the status, or every error the client saw. */
+function postOversized (port: number, size: number, headers: Record<string, string>, agent?: Agent | false): Promise<{ status?: number, errors: string[] }> {
+  return new Promise(resolve => {
+    const errors: string[] = []
+    let status: number | undefined
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/openai/threads?api-version=${V2}`,
+      ...(agent === undefined ? {} : { agent }),
+      headers: { 'api-key': API_KEY, 'content-type': 'application/json', 'content-length': String(size), ...headers }
+    }, res => {
+      status = res.statusCode
+      res.resume()
+    })
+    req.on('error', err => errors.push((err as NodeJS.ErrnoException).code ?? err.message))
+    // A write error after the answer (EPIPE, ECONNRESET) would surface on the socket with no one listening.
+    req.on('socket', socket => socket.on('error', err => errors.push(`socket ${(err as NodeJS.ErrnoException).code}`)))
+    req.on('close', () => setTimeout(() => resolve({ status, errors }), 50))
+    req.end(Buffer.alloc(size, 0x20))
+  })
+}
+
+t.test('13. the 413 reaches a Node client that sends Connection: close, and nothing errors after it', async t => {
+  const { port } = await listen(t)
+  const outcomes = []
+  for (let i = 0; i < 6; i++) outcomes.push(await postOversized(port, 10 * 1024 * 1024, { connection: 'close' }, false))
+  for (let i = 0; i < 6; i++) outcomes.push(await postOversized(port, 10 * 1024 * 1024, {}))
+  t.same(outcomes.map(o => o.status), Array(12).fill(413), 'every oversized body got its 413')
+  t.same(outcomes.flatMap(o => o.errors), [], 'no client saw EPIPE or a reset, before or after the answer')
+})
+
+t.test('10. closing: answers in flight say Connection: close; an open stream ends with an error event when cut', async t => {
+  const app = await buildApp(makeConfig({ logLevel: 'silent', apiKeys: [API_KEY] }), { clock: manualClock() })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  // Two requests in flight (headers read, bodies pending) on keep-alive connections.
+  const held = await Promise.all([0, 1].map(async () => {
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    let text = ''
+    socket.on('data', chunk => { text += chunk.toString() })
+    socket.write(`POST /openai/threads?api-version=${V2} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\napi-key: ${API_KEY}\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n`)
+    return { socket, text: () => text }
+  }))
+  // And a stream that will not end by itself: the clock is manual, so the run stays queued.
+  const assistant = (await app.inject({ method: 'POST', url: `/openai/assistants?api-version=${V2}`, headers: { 'api-key': API_KEY }, payload: { model: 'gpt-4o' } })).json()
+  let streamed = ''
+  const streamEnded = new Promise<void>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: `/openai/threads/runs?api-version=${V2}`, headers: { 'api-key': API_KEY, 'content-type': 'application/json' } }, res => {
+      res.setEncoding('utf8').on('data', (chunk: string) => { streamed += chunk }).on('end', resolve).on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(JSON.stringify({ assistant_id: assistant.id, stream: true }))
+  })
+  while (!streamed.includes('thread.run.created')) await new Promise(resolve => setTimeout(resolve, 10))
+  await new Promise(resolve => setTimeout(resolve, 50))
+  const closing = app.close()
+  for (const { socket } of held) socket.write('{}')
+  await Promise.all(held.map(({ socket }) => once(socket, 'close')))
+  for (const { text } of held) {
+    t.equal(statusOf(text()), 200, 'answered in full')
+    t.match(text(), /\r\nconnection: close\r\n/i, 'and told the client the connection closes')
+    t.notMatch(text(), /keep-alive/i)
+  }
+  await app.drain.cut()
+  await streamEnded
+  await closing
+  t.match(streamed, /event: error\ndata: \{"error":\{"message":"The emulator is shutting down: this stream was ended before the run did\.","type":"server_error","param":null,"code":"server_shutting_down"\}\}\n\n$/,
+    'the cut stream ends with an error event, which the SDKs raise')
+  t.notMatch(streamed, /event: done/)
 })

@@ -4,7 +4,10 @@
  */
 import { X509Certificate } from 'node:crypto'
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
 import { request } from 'node:https'
+import { connect, type AddressInfo } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -235,4 +238,76 @@ t.test('plain HTTP has no certificate endpoint', async t => {
   const app = await buildApp(makeConfig({ logLevel: 'silent' }))
   t.teardown(() => app.close())
   t.equal((await app.inject({ url: '/_emulator/tls/certificate' })).statusCode, 404)
+})
+
+/** An HTTPS app on a loopback port with the given limits, closed when `t` ends. */
+async function listenTls (t: Test, overrides: Parameters<typeof makeConfig>[0] = {}) {
+  const tls = await keep(t, tlsFolder(t), new Date())
+  const app = await buildApp(makeConfig({ logLevel: 'silent', ...overrides }), { tls })
+  t.teardown(() => app.close())
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return { app, port: (app.server.address() as AddressInfo).port, ca: tls!.cert }
+}
+
+/** A TLS connection that writes `raw` once connected and collects everything until the server closes it. */
+function tlsExchange (port: number, ca: string, parts: ReadonlyArray<string | Buffer>, ms = 5000): Promise<{ text: string, closed: boolean, afterMs: number }> {
+  return new Promise(resolve => {
+    const started = Date.now()
+    let text = ''
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, async () => {
+      for (const part of parts) {
+        socket.write(part)
+        await new Promise(resolve => setTimeout(resolve, 30))
+      }
+    })
+    socket.on('data', chunk => { text += chunk.toString('latin1') })
+    socket.on('error', () => {})
+    const timer = setTimeout(() => { socket.destroy(); resolve({ text, closed: false, afterMs: Date.now() - started }) }, ms)
+    socket.once('close', () => { clearTimeout(timer); resolve({ text, closed: true, afterMs: Date.now() - started }) })
+  })
+}
+
+const statusOf = (text: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1])
+const bodyOf = (text: string) => text.slice(text.indexOf('\r\n\r\n') + 4)
+
+t.test('1. over TLS the header, request and handshake timeouts apply, and bare sockets no longer lock clients out', async t => {
+  const { port, ca } = await listenTls(t, { headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 4 })
+  const slowHeaders = await tlsExchange(port, ca, ['GET /v1/threads HTTP/1.1\r\nHost: x\r\n'], 5000)
+  t.ok(slowHeaders.closed, `headers that never finish: closed after ${slowHeaders.afterMs} ms (Node's TLS default: 60 s)`)
+  t.equal(statusOf(slowHeaders.text), 408)
+  t.same(JSON.parse(bodyOf(slowHeaders.text)).error.message, 'Request Timeout')
+  const slowBody = await tlsExchange(port, ca, ['POST /openai/threads?api-version=2024-05-01-preview HTTP/1.1\r\nHost: x\r\napi-key: k\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{'], 5000)
+  t.ok(slowBody.closed, 'a body that never finishes: closed')
+  t.equal(statusOf(slowBody.text), 408)
+
+  // The issue's lock-out: bare TCP connections that never start the handshake fill the connection cap.
+  const bare = await Promise.all(Array.from({ length: 4 }, async () => {
+    const socket = connect(port, '127.0.0.1')
+    socket.on('error', () => {})
+    await once(socket, 'connect')
+    const started = Date.now()
+    await once(socket, 'close')
+    return Date.now() - started
+  }))
+  t.ok(bare.every(ms => ms < 4000), `every bare socket was closed, after ${bare.join(', ')} ms (Node's default: 120 s)`)
+  const after = await new Promise<number | undefined>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/_emulator/health', ca, servername: 'localhost' }, res => {
+      res.resume().on('end', () => resolve(res.statusCode))
+    }).on('error', reject).end()
+  })
+  t.equal(after, 200, 'and a real client is served again')
+})
+
+t.test('11. over TLS a 431 is in an envelope every SDK reads, whatever the path', async t => {
+  const { port, ca } = await listenTls(t)
+  // The header block spans two TLS records, so the parser's last bytes do not hold the request line.
+  for (const path of ['/v1/threads', '/api/projects/p/threads?api-version=v1', '/openai/threads?api-version=2024-05-01-preview']) {
+    const answer = await tlsExchange(port, ca, [`GET ${path} HTTP/1.1\r\nHost: x\r\n`, `x-big: ${'a'.repeat(20_000)}\r\n\r\n`])
+    t.equal(statusOf(answer.text), 431, path)
+    t.same(JSON.parse(bodyOf(answer.text)), { error: { message: 'Request Header Fields Too Large', type: 'invalid_request_error', param: null, code: null } },
+      `${path}: OpenAI's envelope (the AgentV1Error shape @azure/ai-agents reads), never the gateway's bare {code, message}`)
+  }
+  const whole = await tlsExchange(port, ca, [`GET /v1/threads HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(9_000)}\r\nx-more: ${'b'.repeat(9_000)}\r\n\r\n`])
+  t.equal(statusOf(whole.text), 431)
+  t.equal(JSON.parse(bodyOf(whole.text)).error.type, 'invalid_request_error')
 })

@@ -3,15 +3,17 @@
  * answer an error status, wait, lose their connection, or cut their event stream. A rule fires before any
  * route runs, so a request a fault answered changes no state.
  *
- * Rule: `{ match: { method?, path?, api_key? }, fault, times?, probability? }`. `path` is a picomatch glob
- * over the path without its query (`*` one segment, `**` any number); `times` absent means every time;
+ * Rule: `{ match: { method?, path?, api_key? }, fault, times?, probability? }`. `path` is a glob over the path
+ * without its query (`*` within one segment, `**` any number of segments; glob.ts), matched in linear time;
+ * `api_key` is compared with the credential the request's door checks; `times` absent means every time;
  * `probability` (0–1, default 1) draws from the fault stream of the seeded random source.
  */
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
-import picomatch from 'picomatch'
 import { pathOf } from '../api-surface.js'
+import { Errors } from '../errors.js'
 import { credentialOf } from '../gates/credentials.js'
+import { compileGlob, GlobError } from './glob.js'
 import type { Random } from './random.js'
 
 const FaultSchema = Type.Union([
@@ -54,6 +56,7 @@ interface Entry {
 export interface FaultSet {
   /** How many rules are in force (spent ones included). */
   readonly size: number
+  /** Adds a rule; a path glob the matcher refuses (glob.ts) is the 400 `invalidFaultPath`, and adds nothing. */
   add (rule: FaultRule): StoredFaultRule
   list (): StoredFaultRule[]
   remove (id: string): boolean
@@ -71,9 +74,18 @@ export function createFaultSet (random: Random): FaultSet {
   return {
     get size () { return entries.length },
     add (rule) {
-      const stored: StoredFaultRule = { id: `fault_${++counter}`, hits: 0, remaining: rule.times ?? null, ...rule }
       const glob = rule.match.path
-      entries.push({ rule: stored, matchesPath: glob === undefined ? () => true : picomatch(glob, { dot: true }) })
+      let matchesPath: (path: string) => boolean = () => true
+      if (glob !== undefined) {
+        try {
+          matchesPath = compileGlob(glob)
+        } catch (err) {
+          if (err instanceof GlobError) throw Errors.invalidFaultPath(err.message)
+          throw err
+        }
+      }
+      const stored: StoredFaultRule = { id: `fault_${++counter}`, hits: 0, remaining: rule.times ?? null, ...rule }
+      entries.push({ rule: stored, matchesPath })
       return { ...stored }
     },
     list: () => entries.map(e => ({ ...e.rule })),
@@ -85,7 +97,9 @@ export function createFaultSet (random: Random): FaultSet {
     clear () { entries = [] },
     take (request, kind) {
       const path = pathOf(request.url)
-      const credential = credentialOf(request.headers)
+      // The credential the request's door checks (none on the control plane, which faults never touch).
+      const door = request.door?.name ?? 'azure'
+      const credential = door === 'emulator' ? undefined : credentialOf(door, request.headers)
       for (const entry of entries) {
         const { rule } = entry
         if ((rule.fault.type === 'stream_cut') !== (kind === 'stream')) continue

@@ -1,17 +1,19 @@
 /**
  * The requests journal (GET /_emulator/requests): a bounded ring of the most recent requests. It keeps
- * what a test needs to assert on calls, and never keys or tokens; query values whose names look secret are
- * masked. GET /_emulator/requests lists no bodies; the inspector (/_emulator/ui) shows the first
- * `--journal-body-bytes` of each API request's and response's body, which the ring keeps beside the entry
- * (never those of /_emulator requests: fault rules and state documents may hold keys).
+ * what a test needs to assert on calls, and never keys or tokens: paths are masked by the log's own `scrubUrl`
+ * (logging.ts), by what a value is called and by what it looks like. GET /_emulator/requests lists no bodies;
+ * the inspector (/_emulator/ui) shows the first `--journal-body-bytes` of each API request's and response's
+ * body, which the ring keeps beside the entry (never those of /_emulator requests: fault rules and state
+ * documents may hold keys).
  */
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { classify, type FrontDoor } from '../api-surface.js'
+import { scrubUrl } from '../logging.js'
 
 export const JournalEntrySchema = Type.Object({
   method: Type.String(),
-  path: Type.String({ description: 'Path and query; secret-looking query values are replaced by ***' }),
+  path: Type.String({ description: 'Path and query; secrets (by name or by shape) are replaced by ***' }),
   api_version: Type.Union([Type.String(), Type.Null()]),
   flavour: Type.Union([Type.Literal('azure'), Type.Literal('openai'), Type.Literal('agents'), Type.Literal('emulator')]),
   status: Type.Integer({ description: '0 when a fault dropped the connection' }),
@@ -24,21 +26,8 @@ export type JournalEntry = Static<typeof JournalEntrySchema>
 
 export const JOURNAL_SIZE = 1000
 
-const SECRET_NAME = /key|token|secret|sig|password|passwd|auth|credential|code/i
-
-/** `url` with the values of secret-looking query parameters replaced by `***`. */
-export function scrubUrl (url: string): string {
-  const at = url.indexOf('?')
-  if (at < 0) return url
-  const query = url.slice(at + 1).split('&').map(pair => {
-    const eq = pair.indexOf('=')
-    const name = eq < 0 ? pair : pair.slice(0, eq)
-    let decoded = name
-    try { decoded = decodeURIComponent(name) } catch {}
-    return eq >= 0 && SECRET_NAME.test(decoded) ? `${name}=***` : pair
-  })
-  return `${url.slice(0, at)}?${query.join('&')}`
-}
+/** What replaces a secret in a journal path. */
+const JOURNAL_MASK = '***'
 
 export interface Journal<Raw = JournalEntry> {
   /** Keeps `entry` as given: it is turned into a JournalEntry only when listed, so recording stays cheap. */
@@ -47,6 +36,8 @@ export interface Journal<Raw = JournalEntry> {
   list (limit?: number): JournalEntry[]
   /** The entries as recorded, newest first (the inspector's requests view). */
   recorded (): Raw[]
+  /** One recorded entry as `list` gives it (the inspector shows entries as listed, secrets masked). */
+  present (raw: Raw): JournalEntry
   /** Counts every record and clear: a reader can tell whether anything changed since it last looked. */
   readonly revision: number
   clear (): void
@@ -70,6 +61,7 @@ export function createJournal<Raw = JournalEntry> (size = JOURNAL_SIZE,
       return newestFirst().slice(0, limit).map(present)
     },
     recorded: newestFirst,
+    present,
     get revision () { return revision },
     clear () {
       ring = []
@@ -173,12 +165,12 @@ export function recordOf (request: FastifyRequest, status: number, elapsedMs: nu
   }
 }
 
-/** A recorded request as GET /_emulator/requests lists it (no time, no bodies). */
-export function presentRequest (recorded: RecordedRequest): JournalEntry {
+/** A recorded request as GET /_emulator/requests lists it (no time, no bodies), configured `secrets` masked. */
+function presentRequest (recorded: RecordedRequest, secrets: readonly string[]): JournalEntry {
   const flavour = recorded.door.name
   return {
     method: recorded.method,
-    path: scrubUrl(recorded.url),
+    path: scrubUrl(recorded.url, { mask: JOURNAL_MASK, secrets }),
     api_version: flavour === 'azure' && typeof recorded.apiVersion === 'string' ? recorded.apiVersion : null,
     flavour,
     status: recorded.status,
@@ -188,5 +180,6 @@ export function presentRequest (recorded: RecordedRequest): JournalEntry {
   }
 }
 
-/** The requests journal of GET /_emulator/requests, fed by the pipeline's last step. */
-export const createRequestJournal = (): Journal<RecordedRequest> => createJournal(undefined, presentRequest)
+/** The requests journal of GET /_emulator/requests, fed by the pipeline's last step; `secrets` are the configured ones. */
+export const createRequestJournal = (secrets: readonly string[] = []): Journal<RecordedRequest> =>
+  createJournal(undefined, recorded => presentRequest(recorded, secrets))

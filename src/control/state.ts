@@ -8,13 +8,18 @@
  * one field. Version 1 documents are still read: `upgradeV1` turns each into version 2 first.
  *
  * Import is all or nothing: the document is checked against the schema, every child must have its parent,
- * and every run's course must play (runs/lifecycle.ts) before anything is replaced.
+ * no object is bigger than the API itself accepts (`limitProblem`), and every run's course must play
+ * (runs/lifecycle.ts) before anything is replaced. Whatever an export holds imports again: a deadline the
+ * services set past the clock's ceiling (a run created in the last minutes of year 9999) is written as the
+ * ceiling, which the clock never passes.
  */
-import { renameSync, writeFileSync, readFileSync, existsSync } from 'node:fs'
+import { renameSync, readFileSync, existsSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox'
 import { MAX_CLOCK_MS } from '../clock.js'
 import { Errors } from '../errors.js'
 import { runStateAt } from '../runs/lifecycle.js'
+import { LIMITS } from '../schemas/limits.js'
 import { promptOf } from '../runs/script.js'
 import {
   AssistantRecordSchema, FileRecordSchema, MessageRecordSchema, RunRecordSchema, ThreadRecordSchema, VectorStoreFileBatchRecordSchema,
@@ -56,7 +61,18 @@ export const StateDocumentSchema = Type.Object({
 export type StateDocument = Static<typeof StateDocumentSchema>
 type TenantState = Static<typeof TenantStateSchema>
 
-function exportTenant (owner: string, store: Store): TenantState {
+/** A record with its `key` deadline at most the clock's ceiling (the same record when it already is). */
+function withinCeiling<T extends object> (record: T, key: keyof T & string): T {
+  const value = record[key]
+  return typeof value === 'number' && value > MAX_CLOCK_MS ? { ...record, [key]: MAX_CLOCK_MS } : record
+}
+
+/** A tenant's records as one consistent snapshot: taken at once, and records are replaced, never changed. */
+interface TenantSnapshot extends Omit<TenantState, 'files'> {
+  readonly files: readonly FileRecord[]
+}
+
+function snapshotTenant (owner: string, store: Store): TenantSnapshot {
   const threads = store.threads.list()
   const vectorStores = store.vectorStores.list()
   // Records are the document's records (store/records.ts); only files are written differently.
@@ -66,17 +82,97 @@ function exportTenant (owner: string, store: Store): TenantState {
     assistants: records(store.assistants.list()),
     threads: records(threads),
     messages: records(threads.flatMap(t => store.messages.list(t.id))),
-    runs: records(threads.flatMap(t => store.runs.list(t.id))),
-    files: store.files.list().map(f => ({ ...f, content: f.content.toString('base64') })),
+    runs: records(threads.flatMap(t => store.runs.list(t.id)).map(run => withinCeiling(run, 'expiresAt'))),
+    files: store.files.list(),
     vector_stores: records(vectorStores),
-    vector_store_files: records(vectorStores.flatMap(v => store.vectorStoreFiles.list(v.id))),
-    vector_store_file_batches: records(vectorStores.flatMap(v => store.vectorStoreFileBatches.list(v.id)))
+    vector_store_files: records(vectorStores.flatMap(v => store.vectorStoreFiles.list(v.id)).map(f => withinCeiling(f, 'readyAt'))),
+    vector_store_file_batches: records(vectorStores.flatMap(v => store.vectorStoreFileBatches.list(v.id)).map(b => withinCeiling(b, 'readyAt')))
   }
 }
 
-/** Every tenant's objects as one document. */
-export function exportState (tenants: ReadonlyArray<{ readonly owner: string, readonly store: Store }>, now: number): StateDocument {
-  return { format: STATE_FORMAT, version: STATE_VERSION, now, tenants: tenants.map(({ owner, store }) => exportTenant(owner, store)) }
+type Tenants = ReadonlyArray<{ readonly owner: string, readonly store: Store }>
+
+/** Every tenant's objects as one document (an object: the in-process API's `state()`). */
+export function exportState (tenants: Tenants, now: number): StateDocument {
+  return {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    now,
+    tenants: tenants.map(({ owner, store }) => {
+      const snapshot = snapshotTenant(owner, store)
+      return { ...snapshot, files: snapshot.files.map(f => ({ ...f, content: f.content.toString('base64') })) }
+    })
+  }
+}
+
+/** The sections of a tenant in the document, in order. */
+const SECTIONS = ['assistants', 'threads', 'messages', 'runs', 'files', 'vector_stores', 'vector_store_files', 'vector_store_file_batches'] as const
+/** Bytes of a file's content encoded per piece: a multiple of 3, so the pieces' base64 joins into the whole. */
+const BASE64_PIECE_BYTES = 3 * 256 * 1024
+/** Stands for a file's content while the rest of its record is written (NULs: no filename of a real upload has them). */
+const CONTENT_PLACEHOLDER = '\u0000aoai-emulator-file-content\u0000'
+
+/** A file record as document text, its content's base64 in pieces of BASE64_PIECE_BYTES. */
+function * fileText (file: FileRecord): Generator<string> {
+  const text = JSON.stringify({ ...file, content: CONTENT_PLACEHOLDER })
+  const marker = JSON.stringify(CONTENT_PLACEHOLDER)
+  const at = text.indexOf(marker)
+  // Some other field is the placeholder itself: the plain way, in one piece.
+  if (at !== text.lastIndexOf(marker)) {
+    yield JSON.stringify({ ...file, content: file.content.toString('base64') })
+    return
+  }
+  yield text.slice(0, at + 1)
+  for (let start = 0; start < file.content.length; start += BASE64_PIECE_BYTES) {
+    yield file.content.toString('base64', start, Math.min(start + BASE64_PIECE_BYTES, file.content.length))
+  }
+  yield text.slice(at + marker.length - 1)
+}
+
+/**
+ * The state document as JSON text, piece by piece (a record, or part of a file's content, at a time): joined,
+ * exactly `JSON.stringify(exportState(tenants, now))`. The tenants are snapshotted when this is called, so the
+ * text is one consistent state however slowly it is read; only a piece at a time is in memory.
+ */
+export function stateDocumentText (tenants: Tenants, now: number): Iterable<string> {
+  const snapshots = tenants.map(({ owner, store }) => snapshotTenant(owner, store))
+  return (function * () {
+    yield `{"format":${JSON.stringify(STATE_FORMAT)},"version":${STATE_VERSION},"now":${JSON.stringify(now)},"tenants":[`
+    for (const [t, snapshot] of snapshots.entries()) {
+      yield `${t > 0 ? ',' : ''}{"owner":${JSON.stringify(snapshot.owner)}`
+      for (const section of SECTIONS) {
+        yield `,"${section}":[`
+        for (const [i, row] of (snapshot[section] as readonly unknown[]).entries()) {
+          if (i > 0) yield ','
+          if (section === 'files') yield * fileText(row as FileRecord)
+          else yield JSON.stringify(row)
+        }
+        yield ']'
+      }
+      yield '}'
+    }
+    yield ']}'
+  })()
+}
+
+/** Characters of document text written between two turns of the event loop. */
+const TEXT_PER_TURN = 1024 * 1024
+
+/**
+ * `pieces` joined into chunks of about TEXT_PER_TURN characters, with a turn of the event loop between chunks:
+ * writing a large document never holds other requests up for longer than one chunk takes.
+ */
+export async function * yieldingChunks (pieces: Iterable<string>): AsyncGenerator<string> {
+  let chunk = ''
+  for (const piece of pieces) {
+    chunk += piece
+    if (chunk.length >= TEXT_PER_TURN) {
+      yield chunk
+      chunk = ''
+      await new Promise(resolve => setImmediate(resolve))
+    }
+  }
+  if (chunk !== '') yield chunk
 }
 
 type Json = Record<string, unknown>
@@ -201,6 +297,8 @@ export async function importState (json: unknown, makeStore: () => Store): Promi
   checked.tenants.forEach((tenant, t) => {
     const at = (section: string, i: number) => `$.tenants[${t}].${section}[${i}]`
     if (stores.has(tenant.owner)) throw Errors.invalidStateDocument(`$.tenants[${t}].owner`, `owner '${tenant.owner}' appears twice`)
+    const tooBig = limitProblem(tenant, t)
+    if (tooBig !== undefined) throw Errors.invalidStateDocument(tooBig.where, tooBig.problem)
     const store = makeStore()
     stores.set(tenant.owner, store)
     for (const a of tenant.assistants) store.assistants.put(a)
@@ -234,6 +332,41 @@ export async function importState (json: unknown, makeStore: () => Store): Promi
   return { now: checked.now, stores }
 }
 
+/**
+ * The first field of a tenant that holds more than the API accepts on creation (schemas/limits.ts), as the
+ * 400's path and problem: a user message's text parts (each at most the message limit, at most
+ * `contentParts` of them), an assistant's name, description and instructions, and every object's metadata.
+ * Replies the emulator wrote itself may be longer (they quote the user), so assistant messages are not judged.
+ */
+function limitProblem (tenant: TenantState, t: number): { where: string, problem: string } | undefined {
+  const at = (section: string, i: number, field: string) => `$.tenants[${t}].${section}[${i}].${field}`
+  const tooLong = (text: unknown, max: number) => typeof text === 'string' && text.length > max
+  const metadataProblem = (metadata: Readonly<Record<string, string>>): string | undefined => {
+    const entries = Object.entries(metadata)
+    if (entries.length > LIMITS.metadataPairs) return `more than ${LIMITS.metadataPairs} pairs`
+    const key = entries.find(([k, v]) => k.length > LIMITS.metadataKey || v.length > LIMITS.metadataValue)
+    return key === undefined ? undefined : `the pair '${key[0].slice(0, LIMITS.metadataKey)}' is longer than the API accepts`
+  }
+  for (const [i, message] of tenant.messages.entries()) {
+    if (message.role !== 'user') continue
+    if (message.content.length > LIMITS.contentParts) return { where: at('messages', i, 'content'), problem: `more than ${LIMITS.contentParts} content parts` }
+    const part = message.content.findIndex(p => p.type === 'text' && p.text.value.length > LIMITS.messageContent)
+    if (part >= 0) return { where: at('messages', i, `content[${part}].text.value`), problem: `longer than ${LIMITS.messageContent} characters` }
+  }
+  for (const [i, assistant] of tenant.assistants.entries()) {
+    for (const [field, max] of [['name', LIMITS.assistantName], ['description', LIMITS.assistantDescription], ['instructions', LIMITS.instructions]] as const) {
+      if (tooLong(assistant[field], max)) return { where: at('assistants', i, field), problem: `longer than ${max} characters` }
+    }
+  }
+  for (const section of ['assistants', 'threads', 'messages', 'runs', 'vector_stores'] as const) {
+    for (const [i, record] of (tenant[section] as ReadonlyArray<{ metadata?: Readonly<Record<string, string>> | null }>).entries()) {
+      const problem = record.metadata === undefined || record.metadata === null ? undefined : metadataProblem(record.metadata)
+      if (problem !== undefined) return { where: at(section, i, 'metadata'), problem }
+    }
+  }
+  return undefined
+}
+
 /** What the schema cannot say about a run's passes: replies only for the message steps each pass wrote, a prompt only on the first. */
 function segmentProblem (run: RunRecord): string | undefined {
   for (const [k, segment] of run.segments.entries()) {
@@ -262,9 +395,17 @@ export function readStateFile (path: string): unknown {
   }
 }
 
-/** Writes `document` to `path` atomically: a temporary file beside it, then a rename over it. */
-export function writeStateFile (path: string, document: StateDocument): void {
+/**
+ * Writes the state document to `path` atomically (a temporary file beside it, then a rename over it), a
+ * chunk at a time (`yieldingChunks`): memory stays about one chunk however large the state is.
+ */
+export async function writeStateFile (path: string, pieces: Iterable<string>): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, JSON.stringify(document))
+  const file = await open(temporary, 'w')
+  try {
+    for await (const chunk of yieldingChunks(pieces)) await file.write(chunk)
+  } finally {
+    await file.close()
+  }
   renameSync(temporary, path)
 }

@@ -1,16 +1,21 @@
 /**
- * Who owns which objects. Without `--isolate-by-key` there is one tenant (owner `''`); with it, each api
- * key or bearer token gets its own tenant, made (and seeded with the fixtures) the first time the key is
- * seen, so another key's object is simply not there: the ordinary 404.
+ * Who owns which objects. Without `--isolate-by-key` there is one tenant (owner `''`); with it, each caller
+ * gets its own tenant, made (and seeded with the fixtures) the first time it is seen, so another caller's
+ * object is simply not there: the ordinary 404.
+ *
+ * A caller is the credential its door checks (gates/credentials.ts `credentialOf`: the `api-key` header or
+ * else the Bearer token on Azure, only the Bearer token on `/v1` and Foundry Agents), named by
+ * `credentialIdentity` (a JWT by its subject, anything else by itself). The same key is the same tenant on
+ * every door. The pipeline resolves the tenant only once the door's gate has accepted the credential, so a
+ * refused request never makes one.
  *
  * A tenant is its store and the services built on it (services/index.ts): the pipeline sets
- * `request.tenant` once the request's credentials have passed its door's gate, and routes call
- * `request.tenant.services`. Owners are SHA-256 digests of the credential: state documents and logs never
- * hold a key.
+ * `request.tenant`, and routes call `request.tenant.services`. Owners are SHA-256 digests of the identity:
+ * state documents and logs never hold a key.
  */
 import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { credentialOf } from '../gates/credentials.js'
+import { credentialIdentity, credentialOf, type CredentialDoor } from '../gates/credentials.js'
 import type { Services } from '../services/index.js'
 import type { StoreBudget } from '../store/memory-store.js'
 import type { Store } from '../store/store.js'
@@ -24,14 +29,18 @@ export interface Tenant {
   readonly services: Services
 }
 
-/** The owner of a request's objects: the digest of its api-key (or else bearer) credential, '' without one. */
-function ownerOf (headers: IncomingHttpHeaders): string {
-  const credential = credentialOf(headers)
-  return credential === undefined || credential === '' ? '' : ownerDigest(credential)
+/**
+ * The caller of an accepted request on `door`, as owners are named (`sha256:<hex>` of its credential's
+ * identity), or '' without a credential. Isolated tenants and quota windows are kept by this name: 71
+ * characters whatever the credential's length.
+ */
+export function ownerOf (door: CredentialDoor, headers: IncomingHttpHeaders): string {
+  const credential = credentialOf(door, headers)
+  return credential === undefined || credential === '' ? '' : ownerDigest(credentialIdentity(credential))
 }
 
-/** The owner name of a credential as it appears in state documents (and in the inspector). */
-export const ownerDigest = (credential: string): string => `sha256:${createHash('sha256').update(credential).digest('hex')}`
+/** The owner name of a credential's identity as it appears in state documents (and in the inspector). */
+export const ownerDigest = (identity: string): string => `sha256:${createHash('sha256').update(identity).digest('hex')}`
 
 export interface Tenants {
   readonly isolated: boolean
@@ -39,8 +48,6 @@ export interface Tenants {
   readonly shared: Tenant
   /** The tenant of `owner` (the shared one when not isolating), made and seeded on first use. */
   of (owner: string): Tenant
-  /** The tenant a request's objects live in. */
-  ofRequest (headers: IncomingHttpHeaders): Tenant
   /** Every tenant, in the order they were made (or imported). */
   list (): Tenant[]
   /** Replaces every tenant at once (state import), keyed by owner; the shared tenant is made if absent. */
@@ -88,7 +95,6 @@ export function createTenants (options: TenantsOptions): Tenants {
     isolated: options.isolate,
     get shared () { return of('') },
     of,
-    ofRequest: headers => of(options.isolate ? ownerOf(headers) : ''),
     list: () => [...tenants.values()],
     replace (stores) {
       // The old tenants leave the budget first, so the new ones never evict each other for their sake.

@@ -14,7 +14,7 @@ import { bearerToken, proveBearer, secretIn, type BearerConfig } from './credent
 import { WARNING_HEADER, type Gate, type GateDeps } from './gate.js'
 
 /** The token audience of the Agents service (scope `https://ai.azure.com/.default`, spec `security`). */
-const AGENTS_AUDIENCE = 'https://ai.azure.com'
+export const AGENTS_AUDIENCE = 'https://ai.azure.com'
 
 export interface CheckedAgentsApiVersion extends RequestApiVersion {
   readonly warning?: string

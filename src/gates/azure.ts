@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { resolveApiVersion, type ApiVersionCheck, type RequestApiVersion } from '../api-versions.js'
 import { Errors } from '../errors.js'
-import { apiKeyHeader, bearerToken, proveBearer, secretIn, type BearerConfig } from './credentials.js'
+import { apiKeyHeader, bearerToken, credentialsOpen, proveBearer, secretIn, type BearerConfig } from './credentials.js'
 import type { Gate, GateDeps } from './gate.js'
 import { WARNING_HEADER } from './gate.js'
 
@@ -29,24 +29,25 @@ function checkApiVersion (value: unknown, mode: ApiVersionCheck = 'strict'): Che
 }
 
 /** The audience of Azure OpenAI's Entra ID tokens. */
-const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
+export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
 
 /**
  * Azure's credential rules: an `api-key` header wins over `Authorization` (the Python SDK sends both).
- * With no keys configured any non-empty key is accepted. A Bearer token must pass `proveBearer`
- * (credentials.ts): with nothing configured any opaque token, or a JWT with the Cognitive Services audience
- * that has not expired; otherwise only a configured Entra token or an HS256 JWT signed with the configured secret.
+ * With no credential configured (credentials.ts `credentialsOpen`) any non-empty key is accepted; once any
+ * `--api-key`, `--entra-token` or `--jwt-secret` is set, only a configured key (none, with tokens alone).
+ * A Bearer token must pass `proveBearer` (credentials.ts): with nothing configured any opaque token, or a JWT
+ * with the Cognitive Services audience that has not expired; otherwise only a configured Entra token or an
+ * HS256 JWT signed with the configured secret.
  */
-function checkAzureCredentials (request: FastifyRequest, acceptedKeys: readonly string[], nowMs: number,
-  bearer: Omit<BearerConfig, 'apiKeys'> = { entraTokens: [], jwtSecret: null }): void {
+function checkAzureCredentials (request: FastifyRequest, config: BearerConfig, nowMs: number): void {
   const key = apiKeyHeader(request.headers)
   if (key !== undefined) {
-    if (key === '' || (acceptedKeys.length > 0 && !secretIn(key, acceptedKeys))) throw Errors.accessDenied()
+    if (key === '' || (!credentialsOpen(config) && !secretIn(key, config.apiKeys))) throw Errors.accessDenied()
     return
   }
   const token = bearerToken(request.headers)
   if (token === undefined) throw Errors.accessDenied()
-  if (!proveBearer(token, COGNITIVE_SERVICES_AUDIENCE, { apiKeys: acceptedKeys, ...bearer }, nowMs)) throw Errors.tokenRejected()
+  if (!proveBearer(token, COGNITIVE_SERVICES_AUDIENCE, config, nowMs)) throw Errors.tokenRejected()
 }
 
 /** Most distinct substituted api-versions that get their own log line (bounds memory when the check is off). */
@@ -62,13 +63,12 @@ export function azureGate ({ config, clock }: GateDeps): Gate {
     warned.add(key)
     request.log.warn({ requestedApiVersion: requested ?? null, servedApiVersion: checked.version }, checked.warning)
   }
-  const bearer = { entraTokens: config.entraTokens, jwtSecret: config.jwtSecret }
   return (request, reply) => {
     const requested = (request.query as Record<string, unknown>)['api-version']
     const checked = checkApiVersion(requested, config.apiVersionCheck)
     if (checked.warning !== undefined) warn(request, reply, requested, checked)
     // Without a warning the checked version is already the request's view of it.
     request.apiVersion = checked.warning === undefined ? checked : { flavour: checked.flavour, version: checked.version, generation: checked.generation }
-    checkAzureCredentials(request, config.apiKeys, clock.now(), bearer)
+    checkAzureCredentials(request, config, clock.now())
   }
 }

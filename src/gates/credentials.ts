@@ -25,13 +25,43 @@ export function apiKeyHeader (headers: IncomingHttpHeaders): string | undefined 
   return Array.isArray(apiKey) ? apiKey[0] : apiKey
 }
 
-/** The request's credential as the client sent it: the api-key header, else the bearer token. */
-export function credentialOf (headers: IncomingHttpHeaders): string | undefined {
-  return apiKeyHeader(headers) ?? bearerToken(headers)
+/** The front doors whose callers carry credentials (the control plane's admin key is not one). */
+export type CredentialDoor = 'azure' | 'openai' | 'agents'
+
+/**
+ * The credential a front door checks, as the client sent it: on Azure (`/openai`) the `api-key` header,
+ * which wins, else the Bearer token; on OpenAI (`/v1`) and Foundry Agents only the Bearer token (neither
+ * reads `api-key`, so an `api-key` header there is nobody's credential). Undefined when there is none.
+ */
+export function credentialOf (door: CredentialDoor, headers: IncomingHttpHeaders): string | undefined {
+  return door === 'azure' ? apiKeyHeader(headers) ?? bearerToken(headers) : bearerToken(headers)
 }
 
 /** The configuration proveBearer reads (a full Config fits). */
 export type BearerConfig = Pick<Config, 'apiKeys' | 'entraTokens' | 'jwtSecret'>
+
+/**
+ * Whether no credential is configured (no `--api-key`, `--entra-token` or `--jwt-secret`): then every door
+ * accepts any well-formed credential, as a local emulator should. Once any is configured, each door accepts
+ * only configured keys and proven tokens (docs/security.md).
+ */
+export function credentialsOpen (config: BearerConfig): boolean {
+  return config.apiKeys.length === 0 && config.entraTokens.length === 0 && config.jwtSecret === null
+}
+
+/**
+ * Who a credential speaks for, the one name tenancy and quotas use (control/tenants.ts): a JWT's subject —
+ * `oid` (the Entra object id), else `sub`, under its `tid` when it has one — so that a caller's refreshed
+ * token is still the same caller; any other credential (an api key, an opaque token) stands for itself.
+ * Only called for a credential its door has accepted.
+ */
+export function credentialIdentity (credential: string): string {
+  const jwt = parseJwt(credential)
+  if (jwt === null) return credential
+  const { oid, sub, tid } = jwt.claims
+  const subject = typeof oid === 'string' && oid !== '' ? oid : typeof sub === 'string' && sub !== '' ? sub : undefined
+  return subject === undefined ? credential : `jwt\u0000${typeof tid === 'string' ? tid : ''}\u0000${subject}`
+}
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
@@ -101,8 +131,7 @@ function signedWith (jwt: Jwt, secret: string): boolean {
 export function proveBearer (token: string, audience: string, config: BearerConfig, nowMs = Date.now()): boolean {
   if (token === '') return false
   const jwt = parseJwt(token)
-  const open = config.apiKeys.length === 0 && config.entraTokens.length === 0 && config.jwtSecret === null
-  if (open) return jwt === null || claimsAccepted(jwt.claims, audience, nowMs)
+  if (credentialsOpen(config)) return jwt === null || claimsAccepted(jwt.claims, audience, nowMs)
   if (config.entraTokens.length > 0 && secretIn(token, config.entraTokens)) return true
   if (jwt === null || config.jwtSecret === null) return false
   return signedWith(jwt, config.jwtSecret) && claimsAccepted(jwt.claims, audience, nowMs)

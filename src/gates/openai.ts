@@ -6,19 +6,21 @@
 import type { FastifyRequest } from 'fastify'
 import type { RequestApiVersion } from '../api-versions.js'
 import { Errors } from '../errors.js'
-import { bearerToken, secretIn } from './credentials.js'
+import { bearerToken, credentialsOpen, secretIn, type BearerConfig } from './credentials.js'
 import type { Gate, GateDeps } from './gate.js'
 
 const OPENAI_API_VERSION: RequestApiVersion = Object.freeze({ flavour: 'openai', version: 'openai', generation: 'v2' })
 
 /**
- * OpenAI's key rules: `Authorization: Bearer <key>` is required; with keys configured it must be one of
- * them, otherwise any non-empty key is accepted.
+ * OpenAI's key rules: `Authorization: Bearer <key>` is required (an `api-key` header means nothing here).
+ * With no credential configured (credentials.ts `credentialsOpen`) any non-empty key is accepted; once any
+ * `--api-key`, `--entra-token` or `--jwt-secret` is set, only one of the `--api-key` values: OpenAI takes api
+ * keys, never Entra tokens, so with tokens or a secret alone nothing passes here.
  */
-function checkOpenAICredentials (request: FastifyRequest, acceptedKeys: readonly string[]): void {
+function checkOpenAICredentials (request: FastifyRequest, config: BearerConfig): void {
   const key = bearerToken(request.headers)
   if (key === undefined) throw Errors.missingApiKey()
-  if (acceptedKeys.length > 0 && !secretIn(key, acceptedKeys)) throw Errors.incorrectApiKey(key)
+  if (!credentialsOpen(config) && !secretIn(key, config.apiKeys)) throw Errors.incorrectApiKey(key)
 }
 
 /**
@@ -42,7 +44,7 @@ const BETA_PATH = /^\/v1\/+(assistants|threads)(\/|\?|$)/
 /** The OpenAI gate: the Bearer key, then the beta header on the Assistants resources. */
 export function openAIGate ({ config }: GateDeps): Gate {
   return request => {
-    checkOpenAICredentials(request, config.apiKeys)
+    checkOpenAICredentials(request, config)
     if (BETA_PATH.test(request.url.replace(/^\/+/, '/'))) checkBetaHeader(request)
     request.apiVersion = OPENAI_API_VERSION
   }

@@ -6,10 +6,10 @@
  *  2. virtual date         with a virtual clock, the `date` header follows it (so a seeded flow repeats)
  *  3. classification       the request's front door (api-surface.ts `classify`), once
  *  4. faults               a matching fault rule answers, waits, or drops the connection (control/faults.ts)
- *  5. quotas               --rate-limit-rpm / --rate-limit-tpm per credential: Azure's 429 (control/quotas.ts)
- *  6. gate                 the route exists on this door; the door's checks (api-version, credentials; the
- *                          admin key on the control plane, src/gates/); the route serves this api-version;
- *                          then the request's tenant (control/tenants.ts)
+ *  5. gate                 the route exists on this door; the door's checks (api-version, credentials; the
+ *                          control plane's own, src/gates/); the route serves this api-version; then the caller
+ *                          whose credential the gate accepted, and its tenant (control/tenants.ts)
+ *  6. quotas               --rate-limit-rpm / --rate-limit-tpm per caller: Azure's 429 (control/quotas.ts)
  *  7. body                 JSON only (http/json-body.ts); the files route adds multipart in its own scope
  *  8. checks               params, query, ids, body, tool definitions, in the service's order (src/checks/)
  *  8b. tokenizer           loading in its worker: awaited (never blocking) by a request that may count tokens;
@@ -20,20 +20,20 @@
  *                          first bytes of API bodies; the inspector's own requests (`config.quiet`) are logged
  *                          at debug level only and never journaled
  *
- * Faults and quotas never apply to the control plane. Unrouted requests pass steps 1–5 and get the door's
- * `notFound` from step 9, without the door's checks (as the real gateways answer unknown paths).
+ * Faults and quotas never apply to the control plane. Unrouted requests pass steps 1–4 and get the door's
+ * `notFound` from step 9, without the door's checks (as the real gateways answer unknown paths). Quotas count
+ * only callers the gate accepted: a refused credential costs no memory (no tenant, no quota window).
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { classify, CONTROL_DOOR, FRONT_DOORS, hasRoute, serves, type FrontDoor } from '../api-surface.js'
+import { classify, CONTROL_DOOR, FRONT_DOORS, hasRoute, serves, type Flavour, type FrontDoor } from '../api-surface.js'
 import { checkRequest } from '../checks/index.js'
 import { isManualClock } from '../clock.js'
 import { statusFault, rateLimited } from '../control/answers.js'
 import type { Fault } from '../control/faults.js'
 import { keepBody, recordOf, type KeptBodies } from '../control/journal.js'
 import { estimateTokens } from '../control/quotas.js'
-import type { Tenant } from '../control/tenants.js'
-import { credentialOf } from '../gates/credentials.js'
+import { ownerOf, type Tenant } from '../control/tenants.js'
 import type { Gate } from '../gates/gate.js'
 import type { Runtime } from '../runtime.js'
 import { sendApiError, toApiError } from './errors.js'
@@ -50,7 +50,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The front door the request came through (step 3). */
     door: FrontDoor
-    /** The tenant whose objects an API request works on (step 6); null on the control plane. */
+    /** The tenant whose objects an API request works on (step 5); null on the control plane. */
     tenant: Tenant
     /** The fault rule that answered or delayed this request, if one did (for the journal). */
     emulatorFault: Fault | null
@@ -75,7 +75,7 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   const { config, clock, control, tenants } = runtime
   const gates = new Map<FrontDoor, Gate>([CONTROL_DOOR, ...FRONT_DOORS].map(door => [door, door.makeGate(runtime)]))
   app.decorate('runtime', runtime)
-  // Set by steps 3 and 6 before any route reads them; null until then (and for the control plane's tenant).
+  // Set by steps 3 and 5 before any route reads them; null until then (and for the control plane's tenant).
   app.decorateRequest<FrontDoor | null>('door', null)
   app.decorateRequest<FastifyRequest['apiVersion'] | null>('apiVersion', null)
   app.decorateRequest<Tenant | null>('tenant', null)
@@ -100,30 +100,16 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
     })
   }
 
-  // 3–5. classification, faults, quotas
-  /** Step 5: `done()` with the remaining-quota headers, or `done(429)`. */
-  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
-    if (!control.quotas.enabled) return done()
-    const owner = credentialOf(request.headers) ?? ''
-    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
-    const verdict = control.quotas.admit(owner, tokens, clock.now())
-    if (verdict.retryAfterMs !== null) {
-      return done(rateLimited(reply, request.door.envelope, verdict.retryAfterMs,
-        { requests: verdict.remainingRequests, tokens: verdict.remainingTokens }))
-    }
-    if (config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
-    if (config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
-    done()
-  }
+  // 3–4. classification, faults
   app.addHook('onRequest', (request, reply, done) => {
     const door = request.door = classify(request.url)
-    if (door === CONTROL_DOOR || (control.faults.size === 0 && !control.quotas.enabled)) return done()
+    if (door === CONTROL_DOOR || control.faults.size === 0) return done()
     const fault = control.faults.take(request, 'request')
-    if (fault === undefined) return admitOrRefuse(request, reply, done)
+    if (fault === undefined) return done()
     request.emulatorFault = fault
     switch (fault.type) {
       case 'latency':
-        setTimeout(() => admitOrRefuse(request, reply, done), fault.ms)
+        setTimeout(done, fault.ms)
         return
       case 'drop':
         // The socket is destroyed before any byte of the response; the journal says status 0.
@@ -135,11 +121,25 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
       case 'status':
         return done(statusFault(reply, door.envelope, fault))
       default:
-        return admitOrRefuse(request, reply, done)
+        return done()
     }
   })
 
-  // 6. gate
+  // 5. gate, then 6. quotas
+  /** Step 6: `done()` with the remaining-quota headers, or `done(429)`. */
+  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, owner: string, done: (err?: Error) => void): void => {
+    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
+    const verdict = control.quotas.admit(owner, tokens, clock.now())
+    if (verdict.retryAfterMs !== null) {
+      return done(rateLimited(reply, request.door.envelope, verdict.retryAfterMs,
+        { requests: verdict.remainingRequests, tokens: verdict.remainingTokens }))
+    }
+    if (config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
+    if (config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
+    done()
+  }
+  // Only callers need a name: with neither isolation nor quotas every request is the shared tenant's.
+  const named = tenants.isolated || control.quotas.enabled
   app.addHook('onRequest', (request, reply, done) => {
     // Unrouted: step 9's not-found handler answers, without the door's checks.
     if (request.is404) return done()
@@ -149,7 +149,9 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
     gates.get(door)!(request, reply)
     if (door === CONTROL_DOOR) return done()
     if (!serves(available, request.apiVersion)) throw notFound(request)
-    request.tenant = tenants.ofRequest(request.headers)
+    const owner = named ? ownerOf(door.name as Flavour, request.headers) : ''
+    request.tenant = tenants.of(owner)
+    if (control.quotas.enabled) return admitOrRefuse(request, reply, owner, done)
     done()
   })
 
@@ -175,11 +177,12 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.setSerializerCompiler(lazySerializer)
 
   // 9. errors
-  app.setErrorHandler<FastifyError>((err, request, reply) => {
+  app.setErrorHandler<FastifyError>(async (err, request, reply) => {
     const apiError = toApiError(err, request, config.maxBodyBytes)
     if (apiError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
-    // A refused body still arriving (413, bad JSON early on): read the rest so the answer reaches the client.
-    drainRefusedBody(request, reply)
+    // A refused body still arriving (413, bad JSON early on): read the rest first, so the answer reaches a
+    // client that is done sending.
+    await drainRefusedBody(request, reply)
     return sendApiError(reply, apiError)
   })
   app.setNotFoundHandler((request, reply) => sendApiError(reply, notFound(request)))

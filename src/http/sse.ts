@@ -8,7 +8,8 @@
  * Framing (OpenAI's and Azure's Assistants streams; docs/streaming.md): `event: <name>\n`,
  * `data: <one line of JSON>\n`, a blank line; the last message is `event: done` / `data: [DONE]`. A failure
  * after the stream has started is `event: error` with `data: {"error": {message, type, param, code}}`,
- * which both official SDKs raise as an API error, and then the end of the response (no `done`).
+ * which both official SDKs raise as an API error, and then the end of the response (no `done`); so is a
+ * stream the server ends early as it shuts down (`interruptEventStream`, http/drain.ts).
  */
 import { Readable } from 'node:stream'
 import type { Clock } from '../clock.js'
@@ -63,6 +64,22 @@ const DONE_MESSAGE = formatEvent('done', '[DONE]')
 
 function errorFields (err: unknown, internal: ApiError): OpenAIErrorFields {
   return (err instanceof ApiError && err.fields ? err.fields : internal.fields)!
+}
+
+/** How each live event stream is ended early with an error event (`interruptEventStream`). */
+const interrupters = new WeakMap<Readable, (err: unknown) => void>()
+
+/** Whether `payload` is a stream made by `eventStream`. */
+export function isEventStream (payload: unknown): payload is Readable {
+  return payload instanceof Readable && interrupters.has(payload)
+}
+
+/**
+ * Ends an event stream now with `event: error` carrying `err` (as a failure after the stream started: no
+ * `done`), e.g. when the server shuts down. Nothing happens to a stream that has already ended.
+ */
+export function interruptEventStream (stream: Readable, err: unknown): void {
+  interrupters.get(stream)?.(err)
 }
 
 /** A Readable of SSE text for `source`; see the module comment for its life cycle. */
@@ -148,6 +165,10 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
       release()
       callback(err)
     }
+  })
+  interrupters.set(stream, err => {
+    if (finished || stream.destroyed) return
+    finish(formatEvent('error', { error: errorFields(err, options.internalError) }))
   })
   unsubscribes.push(clock.onJump(pump))
   if (options.watch) unsubscribes.push(options.watch(pump))

@@ -18,7 +18,7 @@ export interface Inspector {
   navigation (): Navigation
   overview (): DetailView
   list (kind: AnyKind, query: ViewQuery): ListView
-  detail (kind: AnyKind, id: string, query: ViewQuery, child?: { readonly name: string, readonly id: string }): DetailView
+  detail (kind: AnyKind, id: string, query: ViewQuery, child?: { readonly name: string, readonly id: string }): Promise<DetailView>
   readonly changes: ChangeFeed
 }
 

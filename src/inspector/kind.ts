@@ -50,12 +50,13 @@ export interface InspectorKind<T> {
   /** How many objects there are (the navigation shows it with every view). */
   count (context: InspectorContext): number
   /** The strings `q` is looked for in (case-insensitive substring). */
-  searchText (value: T): readonly string[]
+  searchText (value: T, context: InspectorContext): readonly string[]
   /** Whether an object passes the filters (the values given, '' for all); absent: every object does. */
   passes? (value: T, filters: Readonly<Record<string, string>>): boolean
   row (item: Item<T>, context: InspectorContext): Row
   /** The object's view, or undefined when no tenant has it. */
-  detail (context: InspectorContext, id: string, query: ViewQuery): DetailBody | undefined
+  /** May be asynchronous: a vector store's search yields to other requests while it scores (services/vector-store-search.ts). */
+  detail (context: InspectorContext, id: string, query: ViewQuery): DetailBody | undefined | Promise<DetailBody | undefined>
   /** Views of an object's children by path segment (a thread's `runs`). */
   readonly children?: Readonly<Record<string, ChildKind>>
   /**
@@ -131,7 +132,7 @@ export function listView<T> (kind: InspectorKind<T>, context: InspectorContext, 
   const q = text(query.q).trim().toLowerCase()
   const filters = Object.fromEntries((kind.filters ?? []).map(filter => [filter.name, text(query[filter.name])]))
   let items = kind.items(context)
-  if (q !== '') items = items.filter(item => kind.searchText(item.value).some(s => s.toLowerCase().includes(q)))
+  if (q !== '') items = items.filter(item => kind.searchText(item.value, context).some(s => s.toLowerCase().includes(q)))
   if (kind.passes && Object.values(filters).some(value => value !== '')) items = items.filter(item => kind.passes!(item.value, filters))
   const limit = Math.min(MAX_PAGE, Math.max(1, Number(query.limit) || DEFAULT_PAGE))
   const after = text(query.after)
@@ -159,10 +160,10 @@ export function listView<T> (kind: InspectorKind<T>, context: InspectorContext, 
 }
 
 /** The view of one object (or of one of its children), or the control plane's 404 naming it. */
-export function detailView<T> (kind: InspectorKind<T>, context: InspectorContext, id: string, query: ViewQuery,
-  child?: { readonly name: string, readonly id: string }): DetailView {
+export async function detailView<T> (kind: InspectorKind<T>, context: InspectorContext, id: string, query: ViewQuery,
+  child?: { readonly name: string, readonly id: string }): Promise<DetailView> {
   const childKind = child === undefined ? undefined : kind.children?.[child.name]
-  const body = child === undefined ? kind.detail(context, id, query) : childKind?.detail(context, id, child.id, query)
+  const body = child === undefined ? await kind.detail(context, id, query) : childKind?.detail(context, id, child.id, query)
   if (body === undefined) throw Errors.inspectorObjectNotFound(childKind?.noun ?? kind.noun, child?.id ?? id)
   const { next_change_at: nextChangeAt, ...rest } = body
   return {

@@ -4,7 +4,7 @@
  * the page draws it with the same code.
  */
 import { isManualClock } from '../clock.js'
-import { JOURNAL_SIZE, presentRequest } from '../control/journal.js'
+import { JOURNAL_SIZE } from '../control/journal.js'
 import { ownerDigest } from '../control/tenants.js'
 import { IN_FLIGHT_COLUMNS, type InspectorContext } from './kind.js'
 import { KINDS } from './kinds/index.js'
@@ -30,7 +30,7 @@ export function overview (context: InspectorContext): DetailBody {
   // Every kind's objects in flight (runs; the Responses API's background responses), newest first.
   const live = KINDS.flatMap(kind => kind.inFlight?.(context) ?? []).sort((a, b) => b.at - a.at).slice(0, IN_FLIGHT).map(entry => entry.row)
   const failures = recorded.filter(r => r.status >= 400 || r.status === 0).slice(0, FAILURES).map((r): Row => {
-    const entry = presentRequest(r)
+    const entry = control.journal.present(r)
     const ref = `requests/${encodeURIComponent(entry.request_id)}`
     return {
       id: entry.request_id,

@@ -4,13 +4,14 @@
  * `x-emulator-admin-key` on the rest (gates/admin.ts). docs/control-plane.md has a curl example of each. The
  * inspector page and its data (routes/inspector.ts) are admin routes like these.
  */
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { isManualClock, MAX_CLOCK_MS } from '../clock.js'
 import { advanceRun } from '../control/run-advance.js'
 import { FaultRuleSchema, StoredFaultRuleSchema, type FaultRule } from '../control/faults.js'
 import { JOURNAL_SIZE, JournalEntrySchema } from '../control/journal.js'
-import { exportState, importState, StateDocumentSchema } from '../control/state.js'
+import { importState, stateDocumentText, StateDocumentSchema, yieldingChunks, type StateDocument } from '../control/state.js'
 import { Errors } from '../errors.js'
 import { presentRun } from '../presenters/run.js'
 import { RUN_STATUSES, RunSchema } from '../schemas/run.js'
@@ -125,9 +126,15 @@ const emulatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   })
 
-  /** GET /_emulator/state — every object of every tenant as one versioned document. */
-  app.get('/state', { schema: { response: { 200: StateDocumentSchema } } }, async () =>
-    exportState(tenants.list(), clock.now()))
+  /**
+   * GET /_emulator/state — every object of every tenant as one versioned document, streamed a chunk at a time
+   * (control/state.ts `stateDocumentText`): a large state neither holds other requests up nor sits in memory
+   * whole. The schema documents the shape; a stream is not serialised.
+   */
+  app.get('/state', { schema: { response: { 200: StateDocumentSchema } } }, async (_request, reply) => {
+    const document = Readable.from(yieldingChunks(stateDocumentText(tenants.list(), clock.now())))
+    return reply.type('application/json; charset=utf-8').send(document as unknown as StateDocument)
+  })
 
   /** PUT /_emulator/state — replaces the state with a document; a bad one is a 400 that changes nothing. */
   app.put('/state', { bodyLimit: STATE_BODY_LIMIT, schema: { response: { 204: Type.Null() } } }, async (request, reply) => {

@@ -88,7 +88,7 @@ const inspectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: quiet, schema: { params: Type.Object({ kind: Segment, id: Segment }), querystring: ViewQuerySchema }
   }, async (request) => {
     const { kind, id } = request.params
-    return withNavigation(inspector.detail(kindOf(kind, request.method, request.url), id, request.query as ViewQuery))
+    return withNavigation(await inspector.detail(kindOf(kind, request.method, request.url), id, request.query as ViewQuery))
   })
 
   /** GET /_emulator/inspector/{kind}/{id}/{child}/{child_id} — one of an object's children (a thread's run). */
@@ -99,7 +99,7 @@ const inspectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { kind: name, id, child, child_id: childId } = request.params
     const kind = kindOf(name, request.method, request.url)
     if (kind.children?.[child] === undefined) throw Errors.invalidUrl(request.method, request.url.split('?')[0] ?? '')
-    return withNavigation(inspector.detail(kind, id, request.query as ViewQuery, { name: child, id: childId }))
+    return withNavigation(await inspector.detail(kind, id, request.query as ViewQuery, { name: child, id: childId }))
   })
 }
 

@@ -7,13 +7,20 @@
  * The schema is the caller's, so the work is bounded whatever it asks: at most SAMPLE_BUDGET.values values
  * and SAMPLE_BUDGET.chars characters of output (about what a model writes before its output limit). A
  * schema whose smallest valid value is bigger than that (`minItems: 1000000`, `minLength: 600000000`, three
- * nested `minItems: 1000`) throws SampleTooLarge; the run then fails as the service fails a run it cannot
- * finish. Only the schema's own keys are read (never inherited ones: `{"__proto__": {"default": …}}` is a
- * property named `__proto__`, nothing more).
+ * nested `minItems: 1000`, a `$ref` that requires itself) throws SampleTooLarge; the run then fails as the
+ * service fails a run it cannot finish. The value is always valid: down to FULL_DEPTH levels every property
+ * and at least one array item is written, deeper only what the schema requires (required properties,
+ * `minItems` items, the `null` choice of an `anyOf`), so a recursive schema ends where its recursion is
+ * optional, and nesting deeper than MAX_DEPTH is SampleTooLarge, never an invalid `null`. Only the schema's
+ * own keys are read (never inherited ones: `{"__proto__": {"default": …}}` is a property named `__proto__`,
+ * nothing more).
  */
 type Schema = Record<string, unknown>
 
-const MAX_DEPTH = 8
+/** Levels written in full (every property, at least one item per array); deeper, only what is required. */
+const FULL_DEPTH = 8
+/** Deepest nesting sampled: a schema that needs more is refused (SampleTooLarge), well within the call stack. */
+const MAX_DEPTH = 256
 
 /** The most a sampled value may hold: values (each array item, property, scalar) and characters of JSON. */
 export const SAMPLE_BUDGET = Object.freeze({ values: 10_000, chars: 64 * 1024 })
@@ -97,9 +104,10 @@ function sampleNumber (schema: Schema, integer: boolean): number {
   return value
 }
 
-function typeOf (schema: Schema): string | undefined {
+/** The type to write: the first that is not null, or (`preferNull`, deep in a schema) null when it is allowed. */
+function typeOf (schema: Schema, preferNull: boolean): string | undefined {
   const type = own(schema, 'type')
-  if (Array.isArray(type)) return (type.find(t => t !== 'null') as string | undefined) ?? 'null'
+  if (Array.isArray(type)) return preferNull && type.includes('null') ? 'null' : (type.find(t => t !== 'null') as string | undefined) ?? 'null'
   if (typeof type === 'string') return type
   if (isSchema(own(schema, 'properties'))) return 'object'
   if (own(schema, 'items') !== undefined) return 'array'
@@ -127,7 +135,8 @@ function mergeAllOf (parts: readonly unknown[]): Schema {
 }
 
 function sample (schema: Schema, root: Schema, depth: number, budget: Budget): unknown {
-  if (depth > MAX_DEPTH) return literal(null, budget)
+  if (depth > MAX_DEPTH) throw new SampleTooLarge()
+  const minimal = depth > FULL_DEPTH
   const ref = own(schema, '$ref')
   if (typeof ref === 'string') {
     const target = resolveRef(ref, root)
@@ -140,19 +149,24 @@ function sample (schema: Schema, root: Schema, depth: number, budget: Budget): u
   for (const key of ['anyOf', 'oneOf'] as const) {
     const options = own(schema, key)
     if (Array.isArray(options) && options.length > 0) {
-      const nonNull = options.find(o => isSchema(o) && own(o, 'type') !== 'null') ?? options[0]
-      return isSchema(nonNull) ? sample(nonNull, root, depth + 1, budget) : literal(null, budget)
+      // In full: the first choice that is not null; deeper, the null choice when there is one (it ends a recursion).
+      const nullChoice = minimal ? options.find(o => isSchema(o) && own(o, 'type') === 'null') : undefined
+      const choice = nullChoice ?? options.find(o => isSchema(o) && own(o, 'type') !== 'null') ?? options[0]
+      return isSchema(choice) ? sample(choice, root, depth + 1, budget) : literal(null, budget)
     }
   }
   const allOf = own(schema, 'allOf')
   if (Array.isArray(allOf)) return sample(mergeAllOf(allOf), root, depth + 1, budget)
-  switch (typeOf(schema)) {
+  switch (typeOf(schema, minimal)) {
     case 'object': {
       spend(budget, 2)
       const properties = own(schema, 'properties')
       const result: Record<string, unknown> = {}
       if (!isSchema(properties)) return result
+      const required = own(schema, 'required')
+      const requiredNames = new Set(Array.isArray(required) ? required.filter(name => typeof name === 'string') : [])
       for (const key of Object.keys(properties)) {
+        if (minimal && !requiredNames.has(key)) continue
         const property = properties[key]
         spend(budget, key.length + 4)
         // defineProperty: a property named `__proto__` is data like any other.
@@ -170,7 +184,7 @@ function sample (schema: Schema, root: Schema, depth: number, budget: Budget): u
       const maxItems = own(schema, 'maxItems')
       const min = typeof minItems === 'number' ? minItems : 1
       const max = typeof maxItems === 'number' ? maxItems : Infinity
-      const count = Math.min(Math.max(min, 1), max)
+      const count = Math.min(minimal ? min : Math.max(min, 1), max)
       spend(budget, 2)
       if (!(count <= budget.values)) throw new SampleTooLarge()
       const items = own(schema, 'items')

@@ -12,7 +12,8 @@ const AttachmentSchema = Type.Object({
 }, { additionalProperties: false })
 
 const ContentPartSchema = Type.Union([
-  Type.Object({ type: Type.Literal('text'), text: Type.String() }, { additionalProperties: false }),
+  // The message limit holds for a text part as for string content (the state document enforces it too).
+  Type.Object({ type: Type.Literal('text'), text: Type.String({ maxLength: LIMITS.messageContent }) }, { additionalProperties: false }),
   Type.Object({
     type: Type.Literal('image_file'),
     image_file: Type.Object({

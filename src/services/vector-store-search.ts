@@ -9,7 +9,10 @@
  * completed files change; at most SEARCH_FILE_CHARS characters of each file and SEARCH_INDEX_CHARS of a
  * store are indexed (files in store order); terms match exactly or, from 3 characters on, as a prefix (no fuzzy
  * matching, whose cost grows with the vocabulary times the term length). The query's own size is capped by
- * the request schema (LIMITS.searchQuery / LIMITS.searchQueries).
+ * the request schema (LIMITS.searchQuery / LIMITS.searchQueries), and its work by SEARCH_WORK_BUDGET: each
+ * distinct term is looked up once for every query that has it, and terms whose lookups (index entries and
+ * postings visited) would exceed the budget are left out, in query order — far beyond any ordinary query,
+ * whose results are exactly MiniSearch's own OR search (the same sums, in the same order).
  */
 import MiniSearch from 'minisearch'
 import type { ChunkingStrategy, FileRecord, VectorStoreFileRecord } from '../store/records.js'
@@ -25,6 +28,12 @@ const SEARCH_INDEX_CHARS = 2_000_000
 const MIN_PREFIX_TERM = 3
 /** Indexes kept per app (least recently used dropped first). */
 const MAX_CACHED_INDEXES = 8
+/**
+ * Most work one search may do, in index entries and postings visited: about a tenth of a second. An ordinary
+ * query of a few dozen words over the largest index stays well within it; 16 queries of 4,096 characters of
+ * distinct or prefix-heavy words (seconds to minutes of work unbounded) stop here.
+ */
+export const SEARCH_WORK_BUDGET = 1_000_000
 
 /** The file's text cut into overlapping chunks (`chunking` in tokens, approximated as 4 characters each). */
 function chunkFileText (text: string, chunking: ChunkingStrategy): string[] {
@@ -93,35 +102,94 @@ export interface SearchResultItem {
 
 interface ChunkDoc { id: number, fileIndex: number, text: string }
 
+/** MiniSearch over a store's chunks, able to tell what looking a term up costs before doing it. */
+class ChunkIndex extends MiniSearch<ChunkDoc> {
+  constructor () {
+    super({ fields: ['text'], storeFields: [] })
+  }
+
+  /** Index entries and postings a lookup of `term` visits (as a prefix: every entry it begins). */
+  lookupCost (term: string, prefix: boolean): number {
+    const postings = (data: ReadonlyMap<number, ReadonlyMap<number, number>>) => {
+      let count = 1
+      for (const freqs of data.values()) count += freqs.size
+      return count
+    }
+    if (!prefix) {
+      const data = this._index.get(term)
+      return data === undefined ? 1 : postings(data)
+    }
+    let cost = 1
+    for (const [, data] of this._index.atPrefix(term)) cost += postings(data)
+    return cost
+  }
+}
+
 /** A built index over the text of `files` (in that order); `key` says which files (ids, chunking, records) it holds. */
 export interface SearchIndex {
   readonly key: string
   readonly records: readonly FileRecord[]
   readonly docs: readonly ChunkDoc[]
-  readonly index: MiniSearch<ChunkDoc>
+  readonly index: ChunkIndex
 }
 
-/** Counts index builds, for tests that check an unchanged store reuses its index. */
-export const searchIndexStats = { builds: 0 }
+/** Counts index builds, and the work units the last search spent (of SEARCH_WORK_BUDGET), for tests. */
+export const searchIndexStats = { builds: 0, lastSearchWork: 0 }
 
 function indexKey (files: readonly SearchableFile[]): string {
   return JSON.stringify(files.map(f => [f.entry.id, f.entry.chunkingStrategy]))
 }
 
+/**
+ * Work in steps: a generator that yields (nothing) between steps of bounded size and returns its result. Run
+ * to the end at once (`runNow`), or with a turn of the event loop whenever a time slice has passed
+ * (`runYielding`): the same steps, the same result, only the stall differs.
+ */
+type Steps<T> = Generator<void, T, void>
+
+/** Chunks added to the index between two checks of the time slice. */
+const DOCS_PER_STEP = 16
+
+function runNow<T> (steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next()
+    if (next.done === true) return next.value
+  }
+}
+
+/** How long work runs before it lets the event loop turn, in ms. */
+const SLICE_MS = 10
+
+async function runYielding<T> (steps: Steps<T>): Promise<T> {
+  let sliceStart = performance.now()
+  for (;;) {
+    const next = steps.next()
+    if (next.done === true) return next.value
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise(resolve => setImmediate(resolve))
+      sliceStart = performance.now()
+    }
+  }
+}
+
 /** Chunks and indexes the files' text: at most SEARCH_FILE_CHARS characters of each, SEARCH_INDEX_CHARS in all. */
-function buildSearchIndex (files: readonly SearchableFile[]): SearchIndex {
+function * buildSearchIndex (files: readonly SearchableFile[]): Steps<SearchIndex> {
   searchIndexStats.builds++
   const docs: ChunkDoc[] = []
   let budget = SEARCH_INDEX_CHARS
-  files.forEach((f, fileIndex) => {
+  for (const [fileIndex, f] of files.entries()) {
     // Decoding no more bytes than the budget can use (a UTF-8 byte is at most one UTF-16 code unit).
     const take = Math.min(budget, SEARCH_FILE_CHARS)
     const text = take <= 0 ? '' : f.file.content.subarray(0, take).toString('utf8').slice(0, take)
     budget -= text.length
     for (const chunk of chunkFileText(text, f.entry.chunkingStrategy)) docs.push({ id: docs.length, fileIndex, text: chunk })
-  })
-  const index = new MiniSearch<ChunkDoc>({ fields: ['text'], storeFields: [] })
-  index.addAll(docs)
+    yield
+  }
+  const index = new ChunkIndex()
+  for (let start = 0; start < docs.length; start += DOCS_PER_STEP) {
+    index.addAll(docs.slice(start, start + DOCS_PER_STEP))
+    yield
+  }
   return { key: indexKey(files), records: files.map(f => f.file), docs, index }
 }
 
@@ -132,43 +200,135 @@ function buildSearchIndex (files: readonly SearchableFile[]): SearchIndex {
  */
 export class SearchIndexCache {
   private readonly indexes = new Map<string, SearchIndex>()
+  /** Builds under way for `indexForYielding`, shared by the requests that wait for the same files. */
+  private readonly building = new Map<string, { key: string, records: readonly FileRecord[], index: Promise<SearchIndex> }>()
 
-  indexFor (vectorStoreId: string, files: readonly SearchableFile[]): SearchIndex {
+  private cached (vectorStoreId: string, files: readonly SearchableFile[]): SearchIndex | undefined {
     const cached = this.indexes.get(vectorStoreId)
+    const fresh = cached !== undefined && sameFiles(cached, files)
+    return fresh ? cached : undefined
+  }
+
+  private keep (vectorStoreId: string, index: SearchIndex): SearchIndex {
     this.indexes.delete(vectorStoreId)
-    const fresh = cached !== undefined && cached.records.length === files.length &&
-      cached.records.every((record, i) => record === files[i]!.file) && cached.key === indexKey(files)
-    const index = fresh ? cached : buildSearchIndex(files)
     this.indexes.set(vectorStoreId, index)
     if (this.indexes.size > MAX_CACHED_INDEXES) this.indexes.delete(this.indexes.keys().next().value!)
+    return index
+  }
+
+  /** The index of the store's `files`, built now (in one go) unless the cached one holds exactly them. */
+  indexFor (vectorStoreId: string, files: readonly SearchableFile[]): SearchIndex {
+    return this.keep(vectorStoreId, this.cached(vectorStoreId, files) ?? runNow(buildSearchIndex(files)))
+  }
+
+  /** `indexFor`, but a build lets the event loop turn every few milliseconds: a large store's first search stalls nothing. */
+  async indexForYielding (vectorStoreId: string, files: readonly SearchableFile[]): Promise<SearchIndex> {
+    const cached = this.cached(vectorStoreId, files)
+    if (cached !== undefined) return this.keep(vectorStoreId, cached)
+    const pending = this.building.get(vectorStoreId)
+    if (pending !== undefined && sameFiles(pending, files)) return pending.index
+    const index = runYielding(buildSearchIndex(files)).then(built => {
+      if (this.building.get(vectorStoreId)?.index === index) this.building.delete(vectorStoreId)
+      return this.keep(vectorStoreId, built)
+    }, (err: unknown) => {
+      if (this.building.get(vectorStoreId)?.index === index) this.building.delete(vectorStoreId)
+      throw err
+    })
+    this.building.set(vectorStoreId, { key: indexKey(files), records: files.map(f => f.file), index })
     return index
   }
 
   /** Drops the index of a store (deleted, or its files changed). */
   forget (vectorStoreId: string): void {
     this.indexes.delete(vectorStoreId)
+    this.building.delete(vectorStoreId)
   }
 }
 
-/**
- * Ranks the chunks of `files` against the queries (any of them may match); best first, at most `maxResults`.
- * `index` must have been built from the same files in the same order (SearchIndexCache.indexFor); without
- * one it is built here.
- */
-export function searchFiles (files: readonly SearchableFile[], options: SearchOptions, index: SearchIndex = buildSearchIndex(files)): SearchResultItem[] {
-  const eligible = files.map(f => options.filter === undefined || matchesFilter(f.attributes, options.filter))
-  const best = new Map<number, number>()
-  for (const query of options.queries) {
-    for (const hit of index.index.search(query, { prefix: term => term.length >= MIN_PREFIX_TERM, combineWith: 'OR' })) {
-      const id = hit.id as number
-      if (!eligible[index.docs[id]!.fileIndex]!) continue
-      best.set(id, Math.max(best.get(id) ?? 0, hit.score))
+/** Whether an index (or a build) holds exactly `files`: the same records, ids and chunking, in the same order. */
+function sameFiles (held: { readonly key: string, readonly records: readonly FileRecord[] }, files: readonly SearchableFile[]): boolean {
+  return held.records.length === files.length && held.records.every((record, i) => record === files[i]!.file) && held.key === indexKey(files)
+}
+
+const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[]
+const processTerm = MiniSearch.getDefault('processTerm') as (term: string) => string | string[] | null | undefined | false
+
+/** A query's terms as MiniSearch makes them (tokenised, lower-cased, empty ones dropped): each with how often it occurs. */
+function termsOf (query: string): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const token of tokenize(query)) {
+    const processed = processTerm(token)
+    for (const term of Array.isArray(processed) ? processed : [processed]) {
+      if (typeof term === 'string' && term !== '') counts.set(term, (counts.get(term) ?? 0) + 1)
     }
   }
+  return counts
+}
+
+/**
+ * Scores the chunks against the queries within SEARCH_WORK_BUDGET, a step per term. Each distinct term is
+ * looked up once (a one-term MiniSearch search: its score per chunk is what it adds to a chunk's sum), and
+ * every query sums the scores of its terms; the lookups (index entries and postings visited) and the sums
+ * (chunks added up) are counted against the budget, and a term that would take the work past it is left out
+ * of every query from there on. Returns each chunk's best score over the queries.
+ */
+function * scoreChunks (queries: ReadonlyArray<ReadonlyMap<string, number>>, index: ChunkIndex): Steps<Map<number, number>> {
+  const scores = new Map<string, ReadonlyMap<number, number>>()
+  const best = new Map<number, number>()
+  let budget = SEARCH_WORK_BUDGET
+  let exhausted = false
+  for (const terms of queries) {
+    const sums = new Map<number, { score: number, matched: number }>()
+    for (const [term, count] of terms) {
+      let perChunk = scores.get(term)
+      if (perChunk === undefined && !exhausted) {
+        const prefix = term.length >= MIN_PREFIX_TERM
+        budget -= index.lookupCost(term, prefix)
+        if (budget >= 0) {
+          const found = new Map<number, number>()
+          // MiniSearch multiplies a chunk's sum by how many query terms matched it: 1 here.
+          for (const hit of index.search(term, { prefix, combineWith: 'OR' })) found.set(hit.id as number, hit.score)
+          scores.set(term, perChunk = found)
+        }
+        yield
+      }
+      if (perChunk === undefined) {
+        exhausted = true
+        continue
+      }
+      budget -= perChunk.size
+      if (budget < 0) {
+        exhausted = true
+        continue
+      }
+      // A repeated term adds its score each time it occurs (MiniSearch's OR search).
+      for (const [id, score] of perChunk) {
+        const sum = sums.get(id)
+        if (sum === undefined) sums.set(id, { score: score * count, matched: 1 })
+        else {
+          sum.score += score * count
+          sum.matched++
+        }
+      }
+    }
+    for (const [id, { score, matched }] of sums) best.set(id, Math.max(best.get(id) ?? 0, score * matched))
+    yield
+  }
+  searchIndexStats.lastSearchWork = SEARCH_WORK_BUDGET - Math.max(budget, 0)
+  return best
+}
+
+function * search (files: readonly SearchableFile[], options: SearchOptions, index: SearchIndex | undefined): Steps<SearchResultItem[]> {
+  const built = index ?? (yield * buildSearchIndex(files))
+  const eligible = files.map(f => options.filter === undefined || matchesFilter(f.attributes, options.filter))
+  const best = yield * scoreChunks(options.queries.map(termsOf), built.index)
   let top = 0
-  for (const score of best.values()) top = Math.max(top, score)
+  for (const [id, score] of best) {
+    if (!eligible[built.docs[id]!.fileIndex]!) best.delete(id)
+    else top = Math.max(top, score)
+  }
   return [...best.entries()]
-    .map(([id, score]) => ({ doc: index.docs[id]!, score: top === 0 ? 0 : score / top }))
+    .map(([id, score]) => ({ doc: built.docs[id]!, score: top === 0 ? 0 : score / top }))
     .filter(hit => hit.score >= options.scoreThreshold)
     .sort((a, b) => b.score - a.score || a.doc.id - b.doc.id)
     .slice(0, options.maxResults)
@@ -182,4 +342,20 @@ export function searchFiles (files: readonly SearchableFile[], options: SearchOp
         content: [{ type: 'text' as const, text: doc.text }]
       }
     })
+}
+
+/**
+ * Ranks the chunks of `files` against the queries (any of them may match); best first, at most `maxResults`.
+ * `index` must have been built from the same files in the same order (SearchIndexCache.indexFor); without
+ * one it is built here. A query's score for a chunk is MiniSearch's OR search: the sum of its terms' scores
+ * (a repeated term counts each time), times how many distinct terms matched; a chunk's score is its best
+ * query's. The work is bounded by SEARCH_WORK_BUDGET and done at once (see `searchFilesYielding`).
+ */
+export function searchFiles (files: readonly SearchableFile[], options: SearchOptions, index?: SearchIndex): SearchResultItem[] {
+  return runNow(search(files, options, index))
+}
+
+/** `searchFiles` with the same result, letting the event loop turn every few milliseconds while it works. */
+export function searchFilesYielding (files: readonly SearchableFile[], options: SearchOptions, index?: SearchIndex): Promise<SearchResultItem[]> {
+  return runYielding(search(files, options, index))
 }

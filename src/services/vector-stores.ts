@@ -15,7 +15,7 @@ import type {
   ChunkingStrategy, VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from '../store/records.js'
 import { found, MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
-import { SearchIndexCache, searchFiles, type SearchFilter, type SearchResultItem } from './vector-store-search.js'
+import { SearchIndexCache, searchFilesYielding, type SearchFilter, type SearchResultItem } from './vector-store-search.js'
 
 export { AUTO_CHUNKING } from './vector-store-search.js'
 
@@ -240,11 +240,12 @@ export function createVectorStoreService ({ store, clock, config, ids }: Service
 
     /**
      * Lexical search over the store's completed files (vector-store-search.ts); the query (or each of several)
-     * is echoed as `search_query`. Default 10 results, `ranking_options.score_threshold` default 0.
+     * is echoed as `search_query`. Default 10 results, `ranking_options.score_threshold` default 0. Resolves
+     * once the (bounded) work is done, having let other requests through meanwhile.
      */
-    search (vectorStoreId: string, body: VectorStoreSearchBody): {
+    async search (vectorStoreId: string, body: VectorStoreSearchBody): Promise<{
       object: 'vector_store.search_results.page', search_query: string[], data: SearchResultItem[], has_more: false, next_page: null
-    } {
+    }> {
       get(vectorStoreId)
       const now = clock.now()
       const files = store.vectorStoreFiles.list(vectorStoreId)
@@ -254,12 +255,14 @@ export function createVectorStoreService ({ store, clock, config, ids }: Service
           return file ? [{ entry, file, attributes: {} }] : []
         })
       const queries = typeof body.query === 'string' ? [body.query] : body.query
-      const data = searchFiles(files, {
+      // Both steps let the event loop turn while they work: a large store or a long query stalls nobody.
+      const index = await searchIndexes.indexForYielding(vectorStoreId, files)
+      const data = await searchFilesYielding(files, {
         queries,
         maxResults: body.max_num_results ?? 10,
         scoreThreshold: body.ranking_options?.score_threshold ?? 0,
         filter: body.filters as SearchFilter | undefined
-      }, searchIndexes.indexFor(vectorStoreId, files))
+      }, index)
       return { object: 'vector_store.search_results.page', search_query: [...queries], data, has_more: false, next_page: null }
     },
 

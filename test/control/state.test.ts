@@ -7,7 +7,8 @@ import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 import { startEmulator } from '../../src/index.js'
 import type { Fixtures } from '../../src/fixtures.js'
-import { scrubUrl, createJournal } from '../../src/control/journal.js'
+import { createJournal } from '../../src/control/journal.js'
+import { scrubUrl } from '../../src/logging.js'
 import { build, seedAssistantAndThread, uploadFile, API_KEY, V2, type Built } from '../helper.js'
 
 const fixtures: Fixtures = { assistants: [{ id: 'asst_fixture', model: 'gpt-4o' }], threads: [{ id: 'thread_fixture' }], scenarios: [] }
@@ -144,8 +145,8 @@ t.test('the journal is a bounded ring; secret-looking query values are masked', 
   for (let i = 0; i < 5; i++) journal.record({ method: 'GET', path: `/${i}`, api_version: null, flavour: 'azure', status: 200, duration_ms: 0, request_id: String(i), fault: null })
   t.same(journal.list().map(e => e.path), ['/4', '/3', '/2'])
   t.same(journal.list(1).map(e => e.path), ['/4'])
-  t.equal(scrubUrl('/a?api-version=1&sig=abc&token=x&%ZZ=1&flag'), '/a?api-version=1&sig=***&token=***&%ZZ=1&flag')
-  t.equal(scrubUrl('/plain'), '/plain')
+  t.equal(scrubUrl('/a?api-version=1&sig=abc&token=x&%ZZ=1&flag', { mask: '***' }), '/a?api-version=1&sig=***&token=***&%ZZ=1&flag')
+  t.equal(scrubUrl('/plain', { mask: '***' }), '/plain')
 })
 
 t.test('GET /_emulator/ready: 503 until the server listens, then 200', async t => {

@@ -3,7 +3,7 @@
  * by path, method or request id; a request with the bodies the journal kept of it (`--journal-body-bytes`).
  * A request's view is named by its request id (the `x-request-id` a client logs).
  */
-import { presentRequest, type KeptBody, type RecordedRequest } from '../../control/journal.js'
+import type { KeptBody, RecordedRequest } from '../../control/journal.js'
 import type { InspectorKind, Item } from '../kind.js'
 import { code, duration, link, status, time, type Block, type Cell, type Section } from '../view.js'
 
@@ -64,10 +64,10 @@ export const requests: InspectorKind<RecordedRequest> = {
     key: recorded.requestId, id: recorded.requestId, createdAt: recorded.at, tenant: null, value: recorded
   })),
   count: ({ runtime }) => runtime.control.journal.recorded().length,
-  searchText: recorded => [presentRequest(recorded).path, recorded.method, recorded.requestId],
+  searchText: (recorded, { runtime }) => [runtime.control.journal.present(recorded).path, recorded.method, recorded.requestId],
   passes: (recorded, filters) => STATUS_CLASSES[filters.status ?? '']?.(recorded.status) ?? true,
-  row ({ value: recorded }) {
-    const entry = presentRequest(recorded)
+  row ({ value: recorded }, { runtime }) {
+    const entry = runtime.control.journal.present(recorded)
     return {
       id: entry.request_id,
       ref: requestRef(entry.request_id),
@@ -85,7 +85,7 @@ export const requests: InspectorKind<RecordedRequest> = {
   detail ({ runtime }, id) {
     const recorded = runtime.control.journal.recorded().find(r => r.requestId === id)
     if (recorded === undefined) return undefined
-    const entry = presentRequest(recorded)
+    const entry = runtime.control.journal.present(recorded)
     const bodies: Section = recorded.bodies === null
       ? {
           type: 'fields',

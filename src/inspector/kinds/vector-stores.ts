@@ -23,11 +23,11 @@ const storeRef = (id: string, tenant: Tenant | null) => tenantRef(`vector_stores
 const nextReady = (files: readonly VectorStoreFileRecord[], now: number) =>
   earliest(files.map(file => processingStatus(file, now) === 'in_progress' ? file.readyAt : null))
 
-function searchSection (context: InspectorContext, tenant: Tenant, record: VectorStoreRecord, query: ViewQuery): Section[] {
+async function searchSection (context: InspectorContext, tenant: Tenant, record: VectorStoreRecord, query: ViewQuery): Promise<Section[]> {
   const q = String(query.q ?? '').slice(0, LIMITS.searchQuery)
   const form: Section = { type: 'search', title: 'Search this store', param: 'q', label: `Search the files of ${record.id}`, value: q }
   if (q.trim() === '') return [form]
-  const results = tenant.services.vectorStores.search(record.id, { query: q, max_num_results: SEARCH_RESULTS })
+  const results = await tenant.services.vectorStores.search(record.id, { query: q, max_num_results: SEARCH_RESULTS })
   const entries: Entry[] = results.data.map((hit, i) => ({
     id: `result-${i + 1}`,
     title: `${i + 1}. ${hit.filename}`,
@@ -37,7 +37,7 @@ function searchSection (context: InspectorContext, tenant: Tenant, record: Vecto
   return [form, { type: 'entries', title: `Results for “${q}”`, entries, empty: 'No chunk matches.' }]
 }
 
-function storeDetail (context: InspectorContext, id: string, query: ViewQuery): DetailBody | undefined {
+async function storeDetail (context: InspectorContext, id: string, query: ViewQuery): Promise<DetailBody | undefined> {
   const tenant = findTenant(context, query, t => t.store.vectorStores.get(id) !== undefined)
   if (tenant === undefined) return undefined
   const { now } = context
@@ -60,7 +60,7 @@ function storeDetail (context: InspectorContext, id: string, query: ViewQuery): 
       { label: 'metadata', value: metadataCell(record.metadata) }
     ].filter(field => field.value !== null),
     sections: [
-      ...searchSection(context, tenant, record, query),
+      ...await searchSection(context, tenant, record, query),
       {
         type: 'table',
         title: 'Files',
