@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `node scripts/bench-tokens.mjs`: how long the emulator's token counter (dist/runs/reply.js, o200k_base
-// encoded in chunks) takes on 256,000 characters — the longest thread message — of one unbroken word and of
+// `node scripts/bench-tokens.mjs`: how long the emulator's token counter (dist/runs/tokens.js, o200k_base
+// encoded in chunks in its worker thread, runs/tokenizer-worker.ts; the caller waits for the answer) takes on 256,000 characters — the longest thread message — of one unbroken word and of
 // prose, next to the same texts at a quarter of the size, so linear growth shows (a quadratic counter would
 // take 16 times as long at 4 times the size). Builds dist/ first when it is out of date.
 import { performance } from 'node:perf_hooks'
@@ -22,7 +22,9 @@ const TEXTS = {
  */
 export async function run ({ sizes = SIZES } = {}) {
   await import(pathToFileURL(join(root, 'scripts', 'ensure-build.mjs')).href)
-  const { tokenizer } = await import(pathToFileURL(join(root, 'dist', 'runs', 'reply.js')).href)
+  const { whenTokenizerReady } = await import(pathToFileURL(join(root, 'dist', 'runs', 'tokenizer-worker.js')).href)
+  const { tokenizer } = await import(pathToFileURL(join(root, 'dist', 'runs', 'tokens.js')).href)
+  await whenTokenizerReady()
   const { encode } = tokenizer()
   encode('warm up the encoder ' + 'x'.repeat(2000))
   const figures = []

@@ -136,11 +136,16 @@ export function parseFixturesFile (file: string, text: string): FixturesFile {
   }
 }
 
-/** Reads a file a fixture names; `where` is the JSON path of the name, for the error. */
+/**
+ * Reads a file a fixture names; `where` is the JSON path of the name, for the error. Only a regular file: a
+ * device such as /dev/zero or a FIFO would be read for ever and the start would hang.
+ */
 function readNamed (file: string, where: string, path: string): Buffer {
   try {
+    if (!statSync(path).isFile()) throw new FixturesError(`Invalid fixtures file ${file} at ${where}: ${path} is not a regular file`)
     return readFileSync(path)
   } catch (err) {
+    if (err instanceof FixturesError) throw err
     throw new FixturesError(`Invalid fixtures file ${file} at ${where}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
   }
 }

@@ -17,8 +17,9 @@ import { loadFixtures, type Fixtures, type FixtureVectorStore } from './fixtures
 import { idSource, type Ids } from './ids.js'
 import { configuredSecrets, createLogger, type LogStream } from './logging.js'
 import { assistantRecord } from './services/assistants.js'
+import { whenTokenizerReady } from './runs/tokenizer-worker.js'
 import { createServices } from './services/index.js'
-import { createMemoryStore } from './store/memory-store.js'
+import { createMemoryStore, createStoreBudget, type StoreBudget } from './store/memory-store.js'
 import type { Store } from './store/store.js'
 import { prepareTls, type TlsMaterial } from './tls.js'
 
@@ -60,8 +61,10 @@ export interface Runtime {
   readonly requestIds: Random
   readonly tenants: Tenants
   readonly control: ControlPlane
-  /** A new empty store with the configured budget (state import builds tenants on these). */
+  /** A new empty store, on no budget until a tenant holds it (state import builds tenants on these). */
   readonly makeStore: () => Store
+  /** The one `--max-store-bytes` budget over every tenant's store, and what it has evicted. */
+  readonly budget: StoreBudget
   /** HTTPS material, or undefined for plain HTTP. */
   readonly tls: TlsMaterial | undefined
   /** See RuntimeDeps.streamCutFor. */
@@ -124,20 +127,26 @@ export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Pr
   // Each use of randomness has its own seeded stream, so drawing a fault probability never shifts the ids.
   const random = (stream: number): Random => config.seed === null ? systemRandom : seededRandom(config.seed, stream)
   const ids = idSource(config.seed === null ? null : seededRandom(config.seed, 0))
-  let evictions = 0
-  const makeStore = (): Store => createMemoryStore({
+  // One budget over every tenant's store (issue 21 item 7): forty keys hold what one key may, not forty times it.
+  const budget: StoreBudget = createStoreBudget({
     maxBytes: config.maxStoreBytes,
     onEvict (kind, id) {
-      if (evictions++ === 0) logger.warn({ maxStoreBytes: config.maxStoreBytes }, 'the store is full: evicting the oldest objects from now on')
+      if (budget.evicted.objects === 1) {
+        logger.warn({ maxStoreBytes: config.maxStoreBytes }, 'the store is full: evicting the least recently used objects from now on (GET /_emulator/store counts them)')
+      }
       logger.debug({ kind, id }, 'evicted')
     }
   })
+  // A store counts against the budget once a tenant holds it (tenants.ts adopts it), so a state import that
+  // fails half-way evicts nothing.
+  const makeStore = (): Store => createMemoryStore()
   const fixtures = deps.fixtures ?? (config.fixtures === null ? undefined : loadFixtures(config.fixtures))
   const tenants = createTenants({
     isolate: config.isolateByKey,
     makeStore,
     makeServices: store => createServices({ config, clock, store, ids, scenarios: fixtures?.scenarios ?? [], prompts: fixtures?.prompts ?? [], fixtureFiles: fixtures?.files ?? new Map() }),
     seed: tenant => { if (fixtures) seed(tenant, fixtures, clock, ids) },
+    budget,
     ...(deps.store ? { initial: deps.store } : {})
   })
 
@@ -163,6 +172,8 @@ export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Pr
     const document = readStateFile(config.stateFile)
     if (document !== undefined) {
       try {
+        // Importing plays every run's course, which may count tokens: the tokenizer's worker first (start-up is not a request).
+        await whenTokenizerReady()
         tenants.replace((await importState(document, makeStore)).stores)
       } catch (err) {
         throw new StateFileError(`Invalid state file ${config.stateFile}: ${(err as Error).message}`)
@@ -173,5 +184,5 @@ export async function createRuntime (config: Config, deps: RuntimeDeps = {}): Pr
   tenants.of('')
 
   const tls = deps.tls ?? await prepareTls(config)
-  return { config, clock, logger, requestIds: random(1), tenants, control, makeStore, tls, streamCutFor: deps.streamCutFor ?? streamCutFor }
+  return { config, clock, logger, requestIds: random(1), tenants, control, makeStore, budget, tls, streamCutFor: deps.streamCutFor ?? streamCutFor }
 }

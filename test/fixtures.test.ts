@@ -376,6 +376,17 @@ t.test('files a fixture names must be there: one line naming the file, the JSON 
     `Invalid fixtures file ${join(base, 'unnamed.json')} at $.scenarios[0].steps[0].file_search.results[0]: a result names its file by file_id or file_name`)
 })
 
+t.test('a file a fixture names must be a regular file: a device or a FIFO stops the start with one line instead of hanging it', async t => {
+  const base = t.testdir({
+    'device.json': json({ vector_stores: [{ id: 'vs_a', files: ['/dev/zero'] }] }),
+    'image.json': json({ scenarios: [{ steps: [{ code_interpreter: { input: 'x', image: '/dev/zero' } }] }] })
+  })
+  t.equal(fixturesError(t, () => loadFixtures(join(base, 'device.json'))),
+    `Invalid fixtures file ${join(base, 'device.json')} at $.vector_stores[0].files[0]: /dev/zero is not a regular file`)
+  t.equal(fixturesError(t, () => loadFixtures(join(base, 'image.json'))),
+    `Invalid fixtures file ${join(base, 'image.json')} at $.scenarios[0].steps[0].code_interpreter.image: /dev/zero is not a regular file`)
+})
+
 t.test('startEmulator\'s inline fixtures name files relative to the working folder', async t => {
   const emulator = await startEmulator({
     fixtures: {

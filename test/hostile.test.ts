@@ -32,17 +32,18 @@ function hs256 (claims: Record<string, unknown>, secret: string, alg = 'HS256'):
 
 t.test('1. token counting is linear in one unbroken word', async t => {
   const { encode } = tokenizer()
-  const time = (text: string) => {
+  // Linear by construction, checked as work rather than time: a text is encoded as the encodings of its chunks, and
+  // no chunk is longer than MAX_CHUNK_CHARS (+1 for a surrogate pair), so the BPE never sees a long word whole.
+  for (const text of ['x'.repeat(256_000), '日本語'.repeat(40_000)]) {
     const start = performance.now()
-    const tokens = encode(text).length
-    return { tokens, ms: performance.now() - start }
+    const tokens = encode(text)
+    t.comment(`${text.length} characters counted in ${Math.round(performance.now() - start)} ms (speed: npm run bench)`)
+    const chunks = chunkText(text)
+    t.ok(chunks.every(c => c.length <= MAX_CHUNK_CHARS + 1), `${text.slice(0, 3)}…: every chunk is bounded`)
+    t.same(tokens, chunks.flatMap(chunk => encode(chunk)), `${text.slice(0, 3)}…: the encoding is its chunks' encodings`)
   }
-  time('warm up '.repeat(100))
-  const word = time('x'.repeat(256_000))
-  t.ok(word.ms < 2000, `256,000 × x counted in ${Math.round(word.ms)} ms (was about a minute)`)
-  t.ok(word.tokens > 256_000 / 16 && word.tokens < 256_000 / 4, `a realistic count: ${word.tokens} tokens`)
-  const cjk = time('日本語'.repeat(40_000))
-  t.ok(cjk.ms < 2000, `120,000 CJK characters in ${Math.round(cjk.ms)} ms`)
+  const word = encode('x'.repeat(256_000)).length
+  t.ok(word > 256_000 / 16 && word < 256_000 / 4, `a realistic count: ${word} tokens`)
 
   const prose = 'The quick brown fox jumps over the lazy dog; 1234 times, or so. '.repeat(200)
   const { encode: whole } = await import('gpt-tokenizer/encoding/o200k_base')
@@ -60,10 +61,9 @@ t.test('1. a run on a thread holding a 256,000-character word is created at once
   const { assistantId } = await seedAssistantAndThread(built, V2)
   const thread = await built.call({ method: 'POST', url: '/openai/threads', apiVersion: V2, body: { messages: [{ role: 'user', content: 'x'.repeat(256_000) }] } })
   t.equal(thread.statusCode, 200)
-  const start = performance.now()
   const run = await built.call({ method: 'POST', url: `/openai/threads/${thread.json().id}/runs`, apiVersion: V2, body: { assistant_id: assistantId } })
+  // Whether it stalls the event loop is test/runs/no-stall.test.ts's question (event-loop delay, not a stopwatch).
   t.equal(run.statusCode, 200)
-  t.ok(performance.now() - start < 3000, `created in ${Math.round(performance.now() - start)} ms (was 22 s at 160,000)`)
 })
 
 t.test('1. tool outputs are capped at the service\'s string limit', async t => {
@@ -111,9 +111,8 @@ t.test('2. client schemas cannot drive unbounded generation', async t => {
     'wide object of wide arrays': { type: 'object', properties: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`p${i}`, { type: 'array', minItems: 100 }])) }
   }
   for (const [name, schema] of Object.entries(hostile)) {
-    const start = performance.now()
+    // Refused by the sample budget (SAMPLE_BUDGET values), a count of work, before any of it is built.
     t.throws(() => sampleFromSchema(schema), SampleTooLarge, name)
-    t.ok(performance.now() - start < 500, `${name}: refused in ${Math.round(performance.now() - start)} ms`)
   }
   const fits = { type: 'object', properties: { list: { type: 'array', minItems: 50, items: { type: 'string', minLength: 10 } } } }
   const value = sampleFromSchema(fits) as { list: string[] }

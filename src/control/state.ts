@@ -28,9 +28,9 @@ import { runStateAt } from '../runs/lifecycle.js'
 import { LIMITS } from '../schemas/limits.js'
 import { promptOf } from '../runs/script.js'
 import {
-  AgentRecordSchema, AssistantRecordSchema, ConversationItemRecordSchema, ConversationRecordSchema, FileRecordSchema, MessageRecordSchema, ResponseRecordSchema,
-  RunRecordSchema, ThreadRecordSchema, VectorStoreFileBatchRecordSchema, VectorStoreFileRecordSchema, VectorStoreRecordSchema,
-  type FileRecord, type MessageRecord, type RunRecord
+  AgentRecordSchema, AssistantRecordSchema, ConversationItemRecordSchema, ConversationRecordSchema, FileRecordSchema, isHostedToolStep, MessageRecordSchema,
+  ResponseRecordSchema, RunRecordSchema, ThreadRecordSchema, VectorStoreFileBatchRecordSchema, VectorStoreFileRecordSchema,
+  VectorStoreRecordSchema, type FileRecord, type MessageRecord, type RunRecord
 } from '../store/records.js'
 import type { Store } from '../store/store.js'
 
@@ -170,7 +170,8 @@ export function stateDocumentText (tenants: Tenants, now: number): Iterable<stri
     yield `{"format":${JSON.stringify(STATE_FORMAT)},"version":${STATE_VERSION},"now":${JSON.stringify(now)},"tenants":[`
     for (const [t, snapshot] of snapshots.entries()) {
       yield `${t > 0 ? ',' : ''}{"owner":${JSON.stringify(snapshot.owner)}`
-      for (const section of [...SECTIONS, ...OPTIONAL_SECTIONS.filter(name => snapshot[name] !== undefined)]) {
+      for (const section of [...SECTIONS, ...OPTIONAL_SECTIONS]) {
+        if (snapshot[section] === undefined) continue
         yield `,"${section}":[`
         for (const [i, row] of (snapshot[section] as readonly unknown[]).entries()) {
           if (i > 0) yield ','
@@ -407,12 +408,19 @@ function limitProblem (tenant: TenantState, t: number): { where: string, problem
   return undefined
 }
 
-/** What the schema cannot say about a run's passes: replies only for the message steps each pass wrote, a prompt only on the first. */
+/**
+ * What the schema cannot say about a run's passes: replies only for the message steps each pass wrote (and the
+ * empty placeholder a pass keeps for each hosted tool step it ran on the way: runs/script.ts `renderSegment`),
+ * a prompt only on the first.
+ */
 function segmentProblem (run: RunRecord): string | undefined {
   for (const [k, segment] of run.segments.entries()) {
     if ((k === 0) !== (segment.prompt !== null)) return k === 0 ? 'the first segment needs its prompt' : `segment ${k} has a prompt; only the first has one`
-    const notMessage = segment.replies.findIndex((_, i) => run.script[segment.fromStep + i]?.kind !== 'message')
-    if (notMessage >= 0) return `segment reply for step ${segment.fromStep + notMessage}, which is not a message step of the script`
+    const notMessage = segment.replies.findIndex((reply, i) => {
+      const step = run.script[segment.fromStep + i]
+      return step === undefined || (step.kind !== 'message' && !(isHostedToolStep(step) && reply.text === ''))
+    })
+    if (notMessage >= 0) return `segment reply for step ${segment.fromStep + notMessage}, which is not a message or hosted tool step of the script`
   }
   return undefined
 }

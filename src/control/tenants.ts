@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { credentialIdentity, credentialOf, type CredentialDoor } from '../gates/credentials.js'
 import type { Services } from '../services/index.js'
+import type { StoreBudget } from '../store/memory-store.js'
 import type { Store } from '../store/store.js'
 
 type StoreFactory = () => Store
@@ -64,10 +65,21 @@ export interface TenantsOptions {
   readonly seed: (tenant: Tenant) => void
   /** The shared tenant's store (a test's own store), used until the first reset. */
   readonly initial?: Store
+  /**
+   * The one budget every tenant's store counts against (`--max-store-bytes`): a tenant's store joins it when
+   * the tenant is made or imported and leaves it when the tenant is dropped (reset, state import).
+   */
+  readonly budget?: StoreBudget
 }
 
 export function createTenants (options: TenantsOptions): Tenants {
-  const tenant = (owner: string, store: Store): Tenant => ({ owner, store, services: options.makeServices(store) })
+  const tenant = (owner: string, store: Store): Tenant => {
+    options.budget?.adopt(store)
+    return { owner, store, services: options.makeServices(store) }
+  }
+  const drop = (old: Iterable<Tenant>) => {
+    for (const { store } of old) options.budget?.release(store)
+  }
   let tenants = new Map<string, Tenant>()
   const of = (owner: string): Tenant => {
     const key = options.isolate ? owner : ''
@@ -85,10 +97,13 @@ export function createTenants (options: TenantsOptions): Tenants {
     of,
     list: () => [...tenants.values()],
     replace (stores) {
+      // The old tenants leave the budget first, so the new ones never evict each other for their sake.
+      drop(tenants.values())
       tenants = new Map([...stores].map(([owner, store]) => [owner, tenant(owner, store)]))
       if (!tenants.has('')) tenants.set('', tenant('', options.makeStore()))
     },
     reset () {
+      drop(tenants.values())
       tenants = new Map()
       of('')
     }

@@ -13,6 +13,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Config } from '../config.js'
+import type { Flavour } from '../api-surface.js'
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined (any other header, or none). */
 export function bearerToken (headers: IncomingHttpHeaders): string | undefined {
@@ -26,7 +27,7 @@ export function apiKeyHeader (headers: IncomingHttpHeaders): string | undefined 
 }
 
 /** The front doors whose callers carry credentials (the control plane's admin key is not one). */
-export type CredentialDoor = 'azure' | 'openai' | 'agents' | 'azure-v1' | 'foundry'
+export type CredentialDoor = Flavour
 
 /**
  * The credential a front door checks, as the client sent it: on Azure (`/openai`, `/openai/v1`) the `api-key`

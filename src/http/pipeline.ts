@@ -12,6 +12,8 @@
  *  6. quotas               --rate-limit-rpm / --rate-limit-tpm per caller: Azure's 429 (control/quotas.ts)
  *  7. body                 JSON only (http/json-body.ts); the files route adds multipart in its own scope
  *  8. checks               params, query, ids, body, tool definitions, in the service's order (src/checks/)
+ *  8b. tokenizer           loading in its worker: awaited (never blocking) by a request that may count tokens;
+ *                          a body's long strings counted ahead (http/tokens-ready.ts)
  *     handler              the route (src/routes/), calling the tenant's services and the presenters
  *  9. errors               anything thrown, and unrouted requests, answered in the door's envelope (http/errors.ts)
  * 10. log and journal      one log line per request, and the requests journal (control/journal.ts) with the
@@ -36,6 +38,7 @@ import type { Gate } from '../gates/gate.js'
 import type { Runtime } from '../runtime.js'
 import { sendApiError, toApiError } from './errors.js'
 import { drainRefusedBody } from './guards.js'
+import { tokensBefore } from './tokens-ready.js'
 import { installJsonBodyParser } from './json-body.js'
 import { lazySerializer } from './serialization.js'
 
@@ -77,12 +80,12 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.decorateRequest<FastifyRequest['apiVersion'] | null>('apiVersion', null)
   app.decorateRequest<Tenant | null>('tenant', null)
   app.decorateRequest('emulatorFault', null)
+  app.decorateRequest('bodyText', null)
+  app.decorateRequest('journalBodies', null)
   // Each route's resource, from its path below the prefix it is registered under (step 6 reads it).
   app.addHook('onRoute', route => {
     route.config = { ...route.config, resource: resourceOf(route.routePath) }
   })
-  app.decorateRequest('bodyText', null)
-  app.decorateRequest('journalBodies', null)
 
   // 1. request ids
   app.addHook('onRequest', (request, reply, done) => {
@@ -165,6 +168,12 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.addHook('preHandler', (request, _reply, done) => {
     checkRequest(request)
     done()
+  })
+  // 8b. the tokenizer, loading in its worker, ready before a handler that may count (http/tokens-ready.ts)
+  app.addHook('preHandler', (request, _reply, done) => {
+    const waiting = tokensBefore(request)
+    if (waiting === undefined) return done()
+    waiting.then(() => done(), done)
   })
 
   // Response serialisers are compiled on a route's first answer, not at start-up: every route on every door

@@ -3,7 +3,11 @@
  * `anyOf: [{ type: 'integer' }, { type: 'null' }]`, and unions of string literals for statuses. For
  * `anyOf` the serialiser (fast-json-stringify) runs a schema validator on every value to pick the branch:
  * on a Run, a dozen validations per response. Where every branch is a bare JSON type (or a literal of
- * one) the same output comes from a type list, which it writes with a `typeof` check.
+ * one) the same output comes from a type list, which it writes with a `typeof` check; an object or null
+ * (`Nullable(Type.Object(…))`: a run's `usage`, `last_error`, `required_action`…) is the object schema with
+ * `nullable: true`, which it writes with a null check. Without these, the first answer of a route compiled
+ * schema validators for every union (hundreds of milliseconds of event loop for a Run under load: the first
+ * run's stall, issue 20) and ran them on every answer.
  * Request validation (validation.ts) keeps the schemas as written; only the serialiser sees these copies.
  */
 import fastJsonStringify from 'fast-json-stringify'
@@ -13,6 +17,10 @@ type JsonSchema = Record<string, unknown>
 const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean', 'null'])
+
+/** Whether a union branch is `{ type: 'null' }` (with nothing else but a description). */
+const isNullBranch = (branch: unknown): boolean => isObject(branch) && branch.type === 'null' &&
+  Object.keys(branch).every(key => key === 'type' || key === 'description')
 
 /** The JSON type a union branch stands for, when it is nothing but a type (or a literal of one). */
 function bareType (branch: unknown): string | undefined {
@@ -30,6 +38,11 @@ function serializationSchema (schema: unknown): unknown {
     if (types.every((type): type is string => type !== undefined)) {
       const unique = [...new Set(types)]
       return { type: unique.length === 1 ? unique[0] : unique }
+    }
+    const others = schema.anyOf.filter(branch => !isNullBranch(branch))
+    const only = others[0]
+    if (others.length === 1 && others.length < schema.anyOf.length && isObject(only) && only.type === 'object') {
+      return { ...(serializationSchema(only) as JsonSchema), nullable: true }
     }
   }
   const copy: JsonSchema = {}

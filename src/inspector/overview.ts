@@ -21,11 +21,19 @@ function matchText (match: { method?: string, path?: string, api_key?: string })
   return [match.method ?? 'any method', match.path ?? '**', ...(match.api_key === undefined ? [] : ['(one api key)'])].join(' ')
 }
 
+/** What the budget evicted since start, by kind (GET /_emulator/store has the same counts). */
+function evictedText ({ objects, bytes, byKind }: { objects: number, bytes: number, byKind: Readonly<Record<string, number>> }): string {
+  if (objects === 0) return 'nothing'
+  const kinds = Object.entries(byKind).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`).join(', ')
+  return `${objects} objects (${size(bytes)}): ${kinds}`
+}
+
 export function overview (context: InspectorContext): DetailBody {
   const { runtime, tenants, now } = context
   const { config, control } = runtime
-  const used = tenants.reduce((n, tenant) => n + tenant.store.usedBytes, 0)
-  const budget = config.maxStoreBytes * tenants.length
+  // One budget over every tenant's store (--max-store-bytes): what all of them hold, against it.
+  const used = runtime.budget.usedBytes
+  const budget = runtime.budget.maxBytes
   const recorded = control.journal.recorded()
   // Every kind's objects in flight (runs; the Responses API's background responses), newest first.
   const live = KINDS.flatMap(kind => kind.inFlight?.(context) ?? []).sort((a, b) => b.at - a.at).slice(0, IN_FLIGHT).map(entry => entry.row)
@@ -102,6 +110,7 @@ export function overview (context: InspectorContext): DetailBody {
       { label: 'clock', value: code(isManualClock(runtime.clock) ? 'virtual' : 'real') },
       { label: 'emulator time', value: time(now) },
       { label: 'store use', value: storeUse },
+      { label: 'evicted', value: evictedText(runtime.budget.evicted) },
       { label: 'in flight', value: live.length },
       { label: 'requests kept', value: `${recorded.length} of the last ${JOURNAL_SIZE}` },
       { label: 'bodies kept', value: config.journalBodyBytes === 0 ? 'none (--journal-body-bytes 0)' : `the first ${config.journalBodyBytes} bytes of each` }

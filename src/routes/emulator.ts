@@ -19,6 +19,7 @@ import { presentRun } from '../presenters/run.js'
 import { RESPONSE_STATUSES } from '../responses/course.js'
 import { ResponseObjectSchema } from '../schemas/response.js'
 import { RUN_STATUSES, RunSchema } from '../schemas/run.js'
+import { ROOT_KINDS } from '../store/memory-store.js'
 import inspectorRoutes from './inspector.js'
 
 const ClockSchema = Type.Object({
@@ -33,6 +34,19 @@ const AdvanceResponseBodySchema = Type.Object({
   to: Type.Optional(Type.Union(RESPONSE_STATUSES.map(status => Type.Literal(status))))
 }, { additionalProperties: false })
 const StatusSchema = Type.Object({ status: Type.String() })
+const KindCountsSchema = Type.Object(Object.fromEntries(ROOT_KINDS.map(kind => [kind, Type.Integer({ minimum: 0 })])))
+/** GET /_emulator/store: the one budget over every tenant's store, and what it has evicted. */
+const StoreStatsSchema = Type.Object({
+  max_bytes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: '--max-store-bytes; null when unbounded' }),
+  used_bytes: Type.Integer({ description: 'what every tenant\'s stored objects weigh now' }),
+  tenants: Type.Integer({ minimum: 1 }),
+  evicted: Type.Object({
+    objects: Type.Integer({ minimum: 0, description: 'top-level objects evicted since start (each with its children)' }),
+    bytes: Type.Integer({ minimum: 0 }),
+    by_kind: KindCountsSchema,
+    recent: Type.Array(Type.Object({ kind: Type.String(), id: Type.String(), bytes: Type.Integer() }), { description: 'the last evicted objects, oldest first' })
+  })
+})
 /** A state document may hold every stored file: it may be as large as the store. */
 const STATE_BODY_LIMIT = 1024 * 1024 * 1024
 
@@ -120,6 +134,18 @@ const emulatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/reset', { schema: { response: { 204: Type.Null() } } }, async (_request, reply) => {
     control.reset()
     return reply.code(204).send(null)
+  })
+
+  /** GET /_emulator/store — the store budget over every tenant, what it holds, and what was evicted (kinds, counts, the last ids). */
+  app.get('/store', { schema: { response: { 200: StoreStatsSchema } } }, async () => {
+    const { budget } = app.runtime
+    const evicted = budget.evicted
+    return {
+      max_bytes: Number.isFinite(budget.maxBytes) ? budget.maxBytes : null,
+      used_bytes: budget.usedBytes,
+      tenants: tenants.list().length,
+      evicted: { objects: evicted.objects, bytes: evicted.bytes, by_kind: evicted.byKind, recent: budget.recent() }
+    }
   })
 
   /**

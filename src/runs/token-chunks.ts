@@ -46,15 +46,3 @@ export function chunkText (text: string, max = MAX_CHUNK_CHARS): string[] {
   chunks.push(text.slice(start))
   return chunks
 }
-
-/** Wraps an encoder so that it encodes chunk by chunk: the tokens still decode to the same text. */
-export function chunkedEncoder (encode: (text: string) => number[]): (text: string) => number[] {
-  return (text: string) => {
-    if (text.length <= MAX_CHUNK_CHARS) return encode(text)
-    const tokens: number[] = []
-    for (const chunk of chunkText(text)) {
-      for (const token of encode(chunk)) tokens.push(token)
-    }
-    return tokens
-  }
-}

@@ -3,11 +3,11 @@
  * format's framing), replies and tool calls, and so a run's usage. Deterministic: the same thread gives the
  * same usage on every run.
  */
-import { createRequire } from 'node:module'
 import { boundedMemo } from '../memo.js'
 import { isHostedToolStep, type HostedToolStep, type MessageRecord, type Reply, type RunRecord, type RunSegment, type ScriptStep } from '../store/records.js'
 import { messageText } from './default-reply.js'
-import { chunkedEncoder } from './token-chunks.js'
+import { chunkText } from './token-chunks.js'
+import { askLater, askNow } from './tokenizer-worker.js'
 
 export interface Tokenizer {
   encode (text: string): number[]
@@ -20,32 +20,50 @@ export interface Tokenizer {
 const COUNT_MEMO_ENTRIES = 2048
 const COUNT_MEMO_MAX_CHARS = 4096
 
-/** `count` over `encode`, remembering the counts of recent texts up to COUNT_MEMO_MAX_CHARS long. */
-function memoizedCount (encode: (text: string) => number[]): (text: string) => number {
-  const memo = boundedMemo<string, number>(COUNT_MEMO_ENTRIES)
-  const countOf = (text: string) => encode(text).length
-  return text => text.length <= COUNT_MEMO_MAX_CHARS ? memo.get(text, countOf) : countOf(text)
-}
+/** Texts longer than COUNT_MEMO_MAX_CHARS whose counts are remembered (counted ahead, or counted once). */
+const LONG_MEMO_ENTRIES = 64
+const longCounts = boundedMemo<string, number>(LONG_MEMO_ENTRIES)
+/** Counts asked ahead and not yet answered, so that two asks of one text make one count. */
+const countsUnderway = new Map<string, Promise<void>>()
 
-const require = createRequire(import.meta.url)
+const askedCount = (text: string): number => askNow({ op: 'count', chunks: chunkText(text) }) as number
+
 let loaded: Tokenizer | undefined
 
-/** The tokenizer if anything has needed it yet, else undefined (and nothing is loaded). */
-export const loadedTokenizer = (): Tokenizer | undefined => loaded
-
 /**
- * The tokenizer, loaded the first time something needs a count: synchronously, about half a second and
- * 50 MiB, once. Nothing stored depends on whether it was loaded: prompts are kept as texts and counted when
- * read. Encoding is linear in the text's length: long texts are encoded in chunks (token-chunks.ts), since
- * BPE alone is quadratic in the length of one unbroken word.
+ * The tokenizer: o200k_base in a worker thread (tokenizer-worker.ts), so that loading it never blocks the
+ * event loop. Callers on the request path wait for `whenTokenizerReady()` first (http/pipeline.ts); a
+ * count asked before that waits for the worker, blocking (correct, but a stall). Nothing stored depends on
+ * whether it was loaded: prompts are kept as texts and counted when read. Encoding is linear in the text's
+ * length: long texts are encoded in chunks (token-chunks.ts), since BPE alone is quadratic in the length of
+ * one unbroken word.
  */
 export function tokenizer (): Tokenizer {
   if (loaded === undefined) {
-    const bpe = require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base')
-    const encode = chunkedEncoder(text => bpe.encode(text))
-    loaded = { encode, decode: tokens => bpe.decode(tokens), count: memoizedCount(encode) }
+    const memo = boundedMemo<string, number>(COUNT_MEMO_ENTRIES)
+    loaded = {
+      encode: text => askNow({ op: 'encode', chunks: chunkText(text) }) as number[],
+      decode: tokens => askNow({ op: 'decode', tokens }) as string,
+      count: text => text.length <= COUNT_MEMO_MAX_CHARS ? memo.get(text, askedCount) : longCounts.get(text, askedCount)
+    }
   }
   return loaded
+}
+
+/**
+ * Counts a long text in the worker without blocking, and remembers the count, so that reading it later (a
+ * message in a run's prompt, a tool output) costs nothing: the pipeline counts a request's long strings
+ * ahead before its handler runs. Short texts are left to the synchronous count (microseconds).
+ */
+export function countAhead (text: string): Promise<void> {
+  if (text.length <= COUNT_MEMO_MAX_CHARS) return Promise.resolve()
+  const underway = countsUnderway.get(text)
+  if (underway !== undefined) return underway
+  const counting = askLater({ op: 'count', chunks: chunkText(text) }).then(n => {
+    longCounts.get(text, () => n as number)
+  }).finally(() => countsUnderway.delete(text))
+  countsUnderway.set(text, counting)
+  return counting
 }
 
 /** Per-message framing tokens, as the chat format counts them. */

@@ -2,7 +2,8 @@
  * In-memory Store: Maps keep insertion order, which is creation order, which is what lists page over.
  *
  * Memory stays bounded however long the emulator runs: every stored record is weighed (its size in bytes,
- * at any depth), and when the total passes `maxBytes` the least recently used top-level objects — assistants,
+ * at any depth), and when the total of every store on one budget (`createStoreBudget`: the emulator has one
+ * over all its tenants) passes its bytes the least recently used top-level objects of any of those stores — assistants,
  * threads with their messages and runs, files, vector stores with their files and batches, responses,
  * conversations with their items, Foundry agents with their versions — are evicted
  * until it fits again. Reading or writing an object (or its children) counts as use; the object being
@@ -20,13 +21,60 @@ import type {
 import type { ChildTable, Store, Table } from './store.js'
 
 export interface MemoryStoreOptions {
-  /** Bytes of records to keep (as `weigh` counts them); older objects are evicted beyond it. Default: unbounded. */
+  /**
+   * The budget the store's objects count against, shared with other stores (one per tenant: runtime.ts). Absent:
+   * the store has a budget of its own, of `maxBytes`.
+   */
+  readonly budget?: StoreBudget
+  /** Without `budget`: bytes of records to keep (as `weigh` counts them); older objects are evicted beyond it. Default: unbounded. */
   readonly maxBytes?: number
-  /** Called once per evicted top-level object. */
+  /** Without `budget`: called once per evicted top-level object. */
   readonly onEvict?: (kind: RootKind, id: string) => void
 }
 
-export type RootKind = 'assistant' | 'thread' | 'file' | 'vector_store' | 'response' | 'conversation' | 'agent'
+/** The kinds of top-level objects, which are what is weighed and evicted (each with its children). */
+export const ROOT_KINDS = ['assistant', 'thread', 'file', 'vector_store', 'response', 'conversation', 'agent'] as const
+export type RootKind = typeof ROOT_KINDS[number]
+
+/** An object the budget evicted, as `StoreBudget.recent` lists it. */
+interface EvictedObject {
+  readonly kind: RootKind
+  readonly id: string
+  /** What it weighed with its children, in bytes (as `weigh` counts them). */
+  readonly bytes: number
+}
+
+/** What a budget has evicted since it was made: objects per kind, and their bytes. */
+interface EvictionCounts {
+  readonly objects: number
+  readonly bytes: number
+  readonly byKind: Readonly<Record<RootKind, number>>
+}
+
+/**
+ * One budget of bytes over any number of stores (`--max-store-bytes` over every tenant's store): the least
+ * recently used top-level object of any of them is evicted first, and what was evicted is counted.
+ */
+export interface StoreBudget {
+  /** The budget in bytes (Infinity: unbounded). */
+  readonly maxBytes: number
+  /** What the objects of every store on this budget weigh now, in bytes. */
+  readonly usedBytes: number
+  /** Everything evicted so far (counts only grow; a reset of the emulator does not clear them). */
+  readonly evicted: EvictionCounts
+  /** The last evicted objects (at most RECENT_EVICTIONS), oldest first. */
+  recent (): EvictedObject[]
+  /**
+   * Brings a store made by `createMemoryStore` (on its own budget) under this one: its objects count here from
+   * now on, as the most recently used, and older objects of any store are evicted while over budget.
+   */
+  adopt (store: Store): void
+  /** Takes a store's objects out of this budget (a tenant dropped by reset or state import); the store stays usable, unbounded. */
+  release (store: Store): void
+}
+
+/** How many evicted objects `StoreBudget.recent` remembers. */
+const RECENT_EVICTIONS = 32
 
 /**
  * A record's size in bytes, at any depth: strings count twice their length, Buffers their length, and every
@@ -65,99 +113,190 @@ function weighOne (value: unknown, stack: unknown[], seen: Set<object>): number 
   return total
 }
 
-/** A top-level object's entry: its weight with its children, and its place in the use order. */
+/** A top-level object's entry: its weight with its children, and its place in its budget's use order. */
 interface Root {
   readonly kind: RootKind
   readonly id: string
   /** The root's own key string: re-inserting with the caller's string could keep a request's whole URL alive. */
   readonly key: string
+  /** The store's book the root belongs to. */
+  readonly book: Book
   bytes: number
   /** Neighbours in the use order: `older` toward the next to be evicted. */
   older: Root | undefined
   newer: Root | undefined
 }
 
-/**
- * Tracks the weight of every root (with its children) and evicts the least recently used roots past the
- * budget. Roots are keyed by their id alone (ids carry their kind's prefix); only when two kinds share an id
- * (fixtures may choose any ids) does the later one get a `kind:id` key. `evict` deletes a root's rows.
- */
-function createLedger (options: MemoryStoreOptions, evict: (kind: RootKind, id: string) => void) {
-  const roots = new Map<string, Root>()
-  let shared = 0
-  let total = 0
-  let oldest: Root | undefined
-  let newest: Root | undefined
-  const keyOf = (kind: RootKind, id: string): string => {
-    if (shared > 0 && roots.has(`${kind}:${id}`)) return `${kind}:${id}`
-    const root = roots.get(id)
-    return root === undefined || root.kind === kind ? id : `${kind}:${id}`
-  }
-  const unlink = (root: Root) => {
-    if (root.older) root.older.newer = root.newer
-    else oldest = root.newer
-    if (root.newer) root.newer.older = root.older
-    else newest = root.older
-    root.older = root.newer = undefined
-  }
-  const linkNewest = (root: Root) => {
-    root.older = newest
-    root.newer = undefined
-    if (newest) newest.newer = root
-    else oldest = root
-    newest = root
-  }
-  const forget = (root: Root) => {
-    roots.delete(root.key)
-    unlink(root)
-    total -= root.bytes
-    if (root.key !== root.id) shared--
-  }
-  return {
-    /** Adds `delta` bytes to a root (creating its entry), marks it used, then evicts older roots while over budget. */
-    add (kind: RootKind, id: string, delta: number) {
-      const k = keyOf(kind, id)
-      let root = roots.get(k)
-      if (root === undefined) {
-        root = { kind, id, key: k, bytes: 0, older: undefined, newer: undefined }
-        if (k !== id) shared++
-        roots.set(k, root)
-        linkNewest(root)
-      } else if (root !== newest) {
-        unlink(root)
-        linkNewest(root)
-      }
-      root.bytes += delta
-      total += delta
-      const max = options.maxBytes ?? Infinity
-      for (;;) {
-        const victim = oldest
-        if (total <= max || victim === undefined || victim === root) break
-        forget(victim)
-        evict(victim.kind, victim.id)
-        options.onEvict?.(victim.kind, victim.id)
-      }
-    },
-    /** Marks a root as just used: it becomes the last to be evicted. */
-    touch (kind: RootKind, id: string) {
-      if (newest !== undefined && newest.id === id && newest.kind === kind) return
-      const root = roots.get(keyOf(kind, id))
-      if (!root) return
-      unlink(root)
-      linkNewest(root)
-    },
-    /** Forgets a root that was deleted through the API. */
-    remove (kind: RootKind, id: string) {
-      const root = roots.get(keyOf(kind, id))
-      if (root) forget(root)
-    },
-    get totalBytes () { return total }
+/** A budget's state: the use order of every root of every store on it, and their total. */
+interface Ledger {
+  readonly max: number
+  readonly onEvict: ((kind: RootKind, id: string) => void) | undefined
+  total: number
+  oldest: Root | undefined
+  newest: Root | undefined
+  objects: number
+  bytes: number
+  readonly byKind: Record<RootKind, number>
+  /** A ring of the last evictions; `next` is where the next one goes. */
+  readonly recent: EvictedObject[]
+  next: number
+}
+
+function newLedger (max: number, onEvict?: (kind: RootKind, id: string) => void): Ledger {
+  const byKind = Object.fromEntries(ROOT_KINDS.map(kind => [kind, 0])) as Record<RootKind, number>
+  return { max, onEvict, total: 0, oldest: undefined, newest: undefined, objects: 0, bytes: 0, byKind, recent: [], next: 0 }
+}
+
+function unlink (ledger: Ledger, root: Root): void {
+  if (root.older) root.older.newer = root.newer
+  else ledger.oldest = root.newer
+  if (root.newer) root.newer.older = root.older
+  else ledger.newest = root.older
+  root.older = root.newer = undefined
+}
+
+function linkNewest (ledger: Ledger, root: Root): void {
+  root.older = ledger.newest
+  root.newer = undefined
+  if (ledger.newest) ledger.newest.newer = root
+  else ledger.oldest = root
+  ledger.newest = root
+}
+
+/** Evicts the least recently used roots (of any store on the ledger) while over budget, never `keep`. */
+function evictOver (ledger: Ledger, keep: Root | undefined): void {
+  for (;;) {
+    const victim = ledger.oldest
+    if (ledger.total <= ledger.max || victim === undefined || victim === keep) return
+    victim.book.forget(victim)
+    victim.book.evict(victim.kind, victim.id)
+    ledger.objects++
+    ledger.bytes += victim.bytes
+    ledger.byKind[victim.kind]++
+    const entry: EvictedObject = { kind: victim.kind, id: victim.id, bytes: victim.bytes }
+    if (ledger.recent.length < RECENT_EVICTIONS) ledger.recent.push(entry)
+    else ledger.recent[ledger.next] = entry
+    ledger.next = (ledger.next + 1) % RECENT_EVICTIONS
+    ledger.onEvict?.(victim.kind, victim.id)
   }
 }
 
-type Ledger = ReturnType<typeof createLedger>
+/**
+ * One store's roots on a ledger: tracks the weight of every root (with its children), keyed by id alone (ids
+ * carry their kind's prefix); only when two kinds share an id (fixtures may choose any ids) does the later one
+ * get a `kind:id` key. `evict` deletes a root's rows. The ledger may be shared with other stores' books.
+ */
+class Book {
+  readonly roots = new Map<string, Root>()
+  /** What this store's roots weigh (its part of the ledger's total). */
+  bytes = 0
+  private shared = 0
+  ledger: Ledger
+  readonly evict: (kind: RootKind, id: string) => void
+  constructor (ledger: Ledger, evict: (kind: RootKind, id: string) => void) {
+    this.ledger = ledger
+    this.evict = evict
+  }
 
-function createTable<T extends { readonly id: string }> (kind: RootKind, ledger: Ledger, cascade: (id: string) => void) {
+  private keyOf (kind: RootKind, id: string): string {
+    if (this.shared > 0 && this.roots.has(`${kind}:${id}`)) return `${kind}:${id}`
+    const root = this.roots.get(id)
+    return root === undefined || root.kind === kind ? id : `${kind}:${id}`
+  }
+
+  /** Drops a root from the book and its ledger (without deleting its rows). */
+  forget (root: Root): void {
+    this.roots.delete(root.key)
+    unlink(this.ledger, root)
+    this.ledger.total -= root.bytes
+    this.bytes -= root.bytes
+    if (root.key !== root.id) this.shared--
+  }
+
+  /** Adds `delta` bytes to a root (creating its entry), marks it used, then evicts older roots while over budget. */
+  add (kind: RootKind, id: string, delta: number): void {
+    const ledger = this.ledger
+    const k = this.keyOf(kind, id)
+    let root = this.roots.get(k)
+    if (root === undefined) {
+      root = { kind, id, key: k, book: this, bytes: 0, older: undefined, newer: undefined }
+      if (k !== id) this.shared++
+      this.roots.set(k, root)
+      linkNewest(ledger, root)
+    } else if (root !== ledger.newest) {
+      unlink(ledger, root)
+      linkNewest(ledger, root)
+    }
+    root.bytes += delta
+    this.bytes += delta
+    ledger.total += delta
+    if (ledger.total > ledger.max) evictOver(ledger, root)
+  }
+
+  /** Marks a root as just used: it becomes the last to be evicted. */
+  touch (kind: RootKind, id: string): void {
+    const newest = this.ledger.newest
+    if (newest !== undefined && newest.id === id && newest.kind === kind && newest.book === this) return
+    const root = this.roots.get(this.keyOf(kind, id))
+    if (!root) return
+    unlink(this.ledger, root)
+    linkNewest(this.ledger, root)
+  }
+
+  /** Forgets a root that was deleted through the API. */
+  remove (kind: RootKind, id: string): void {
+    const root = this.roots.get(this.keyOf(kind, id))
+    if (root) this.forget(root)
+  }
+
+  /** Moves every root, in its use order, onto `ledger` as its most recently used. */
+  moveTo (ledger: Ledger): void {
+    if (ledger === this.ledger) return
+    const from = this.ledger
+    for (let root = from.oldest; root !== undefined;) {
+      const next = root.newer
+      if (root.book === this) {
+        unlink(from, root)
+        from.total -= root.bytes
+        linkNewest(ledger, root)
+        ledger.total += root.bytes
+      }
+      root = next
+    }
+    this.ledger = ledger
+  }
+}
+
+/** Each memory store's book, for `StoreBudget.adopt` and `release`. */
+const books = new WeakMap<Store, Book>()
+
+function bookOf (store: Store): Book {
+  const book = books.get(store)
+  if (book === undefined) throw new Error('not a store made by createMemoryStore')
+  return book
+}
+
+/** A budget of `maxBytes` (default unbounded) for the stores it adopts; `onEvict` hears of each evicted object. */
+export function createStoreBudget (options: { readonly maxBytes?: number, readonly onEvict?: (kind: RootKind, id: string) => void } = {}): StoreBudget {
+  const ledger = newLedger(options.maxBytes ?? Infinity, options.onEvict)
+  return {
+    maxBytes: ledger.max,
+    get usedBytes () { return ledger.total },
+    get evicted () { return { objects: ledger.objects, bytes: ledger.bytes, byKind: { ...ledger.byKind } } },
+    recent: () => [...ledger.recent.slice(ledger.next), ...ledger.recent.slice(0, ledger.next)],
+    adopt (store) {
+      const book = bookOf(store)
+      book.moveTo(ledger)
+      evictOver(ledger, undefined)
+    },
+    release (store) {
+      const book = bookOf(store)
+      if (book.ledger === ledger) book.moveTo(newLedger(Infinity))
+    }
+  }
+}
+
+function createTable<T extends { readonly id: string }> (kind: RootKind, ledger: Book, cascade: (id: string) => void) {
   const rows = new Map<string, T>()
   const remove = (id: string) => {
     cascade(id)
@@ -193,7 +332,7 @@ const INDEX_FROM = 32
 /** The children of every kind under one parent: one Map entry per parent, a slot per child table. */
 type Family = Record<string, ReadonlyArray<{ readonly id: string }> | undefined>
 
-function createChildTable<T extends { readonly id: string }> (parentKind: RootKind, ledger: Ledger,
+function createChildTable<T extends { readonly id: string }> (parentKind: RootKind, ledger: Book,
   families: Map<string, Family>, newFamily: () => Family, slot: string): ChildTable<T> {
   const indexes = new Map<string, Map<string, T>>()
   const rowsOf = (parentId: string) => families.get(parentId)?.[slot] as T[] | undefined
@@ -265,7 +404,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     conversation: id => conversations.evict(id),
     agent: id => agents.evict(id)
   }
-  const ledger = createLedger(options, (kind, id) => evictors[kind](id))
+  const ledger = new Book(newLedger(options.maxBytes ?? Infinity, options.onEvict), (kind, id) => evictors[kind](id))
   // One literal per parent kind: every family of that kind has the same shape.
   const threadFamilies = new Map<string, Family>()
   const threadFamily = (): Family => ({ messages: undefined, runs: undefined })
@@ -291,7 +430,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
   const conversationItems = createChildTable<ConversationItemRecord>('conversation', ledger, conversationFamilies, conversationFamily, 'items')
   const conversations = createTable<ConversationRecord>('conversation', ledger, id => conversationItems.deleteParent(id))
   const agents = createTable<AgentRecord>('agent', ledger, () => {})
-  return {
+  const store: Store = {
     assistants: assistants.table,
     threads: threads.table,
     messages,
@@ -304,6 +443,9 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): Store {
     conversations: conversations.table,
     conversationItems,
     agents: agents.table,
-    get usedBytes () { return ledger.totalBytes }
+    get usedBytes () { return ledger.bytes }
   }
+  books.set(store, ledger)
+  options.budget?.adopt(store)
+  return store
 }

@@ -21,6 +21,7 @@
  * (emoji). Use `codePointLength` / `codePointSlice` to read them back. Pure throughout.
  */
 import type { Generation } from '../api-versions.js'
+import { boundedMemo } from '../memo.js'
 import type { FileSearchResult, TextAnnotation } from '../store/records.js'
 
 /** A citation of one file search result. `quote` is an exact slice of the result's text. */
@@ -163,11 +164,41 @@ const STOP_WORDS = new Set([
   'would', 'you', 'your'
 ])
 
-/** The query's words worth matching: lower case, three letters or more, not stop words, each once. */
-function queryTerms (query: string): string[] {
-  const words = query.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []
-  return [...new Set(words.filter(word => !STOP_WORDS.has(word)))]
+/**
+ * The query's words worth matching (lower case, three letters or more, not stop words, each once) as a trie
+ * over UTF-16 code units: a node's `term` numbers the word that ends there (-1 when none does); `next` is made
+ * for the nodes that have children only, as most are leaves.
+ */
+interface TermTrie {
+  next: Map<number, TermTrie> | null
+  term: number
 }
+
+/**
+ * `query`'s terms as a TermTrie, remembered for the last query: a reply quotes up to `max_num_results` results
+ * against the same query, which may be a whole user message (256,000 characters).
+ */
+const queryTerms = (() => {
+  const memo = boundedMemo<string, TermTrie>(1)
+  const make = (query: string) => {
+    const trie: TermTrie = { next: null, term: -1 }
+    let count = 0
+    for (const word of query.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []) {
+      if (STOP_WORDS.has(word)) continue
+      let node = trie
+      for (let i = 0; i < word.length; i++) {
+        const code = word.charCodeAt(i)
+        node.next ??= new Map()
+        let child = node.next.get(code)
+        if (child === undefined) node.next.set(code, child = { next: null, term: -1 })
+        node = child
+      }
+      if (node.term < 0) node.term = count++
+    }
+    return trie
+  }
+  return (query: string) => memo.get(query, make)
+})()
 
 /** `text` cut to at most MAX_QUOTE_CHARS at a word boundary (still an exact slice of it). */
 function shorten (text: string): string {
@@ -179,10 +210,20 @@ function shorten (text: string): string {
   return text.slice(0, end).trimEnd()
 }
 
-/** How many of `terms` begin a word of `sentence` ("tent" counts in "tents", not in "content"). */
-function termsIn (sentence: string, terms: readonly string[]): number {
-  const words = sentence.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
-  return terms.filter(term => words.some(word => word.startsWith(term))).length
+/**
+ * How many of the terms begin a word of `sentence` ("tent" counts in "tents", not in "content"). Each word walks
+ * down the trie once, so the work grows with the sentence, not with the number of terms times its words.
+ */
+function termsIn (sentence: string, terms: TermTrie): number {
+  const found = new Set<number>()
+  for (const word of sentence.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let node: TermTrie | undefined = terms
+    for (let i = 0; i < word.length && node !== undefined; i++) {
+      node = node.next?.get(word.charCodeAt(i))
+      if (node !== undefined && node.term >= 0) found.add(node.term)
+    }
+  }
+  return found.size
 }
 
 /**

@@ -160,3 +160,29 @@ t.test('GET /_emulator/ready: 503 until the server listens, then 200', async t =
   t.equal(after.status, 200)
   t.same(await after.json(), { status: 'ready' })
 })
+
+t.test('a run that called a hosted tool (file_search, code_interpreter) exports and imports again', async t => {
+  const dir = new URL('../../fixtures/', import.meta.url).pathname
+  const built = await build(t, { fixtures: [join(dir, 'handbook.json'), join(dir, 'analyst.json')], vectorStoreProcessingMs: 0 })
+  built.clock.advance(1000)
+  for (const [assistantId, question] of [['asst_handbook', 'How long is the warranty on a tent?'], ['asst_analyst', 'Chart the monthly sales']]) {
+    const res = await built.call({
+      method: 'POST',
+      url: '/openai/threads/runs',
+      apiVersion: V2,
+      body: { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: question }] } }
+    })
+    t.equal(res.statusCode, 200, `a run of ${assistantId}`)
+  }
+  built.clock.advance(60000)
+  const document = (await built.app.inject({ method: 'GET', url: '/_emulator/state' })).json()
+  t.same(document.tenants[0].runs.map((r: { script: Array<{ kind: string }> }) => r.script[0]!.kind).sort(), ['code_interpreter', 'file_search'])
+  const put = await built.app.inject({ method: 'PUT', url: '/_emulator/state', payload: document })
+  t.equal(put.statusCode, 204, put.body)
+  t.same((await built.app.inject({ method: 'GET', url: '/_emulator/state' })).json(), document, 'the export round-trips')
+  const written = structuredClone(document)
+  written.tenants[0].runs[0].segments[0].replies[0].text = 'a hosted tool step writes no reply'
+  const refused = await built.app.inject({ method: 'PUT', url: '/_emulator/state', payload: written })
+  t.equal(refused.statusCode, 400, 'a hosted tool step with a reply of its own is still refused')
+  t.match(refused.json(), { error: { param: '$.tenants[0].runs[0].segments', code: 'invalid_state' } })
+})

@@ -314,6 +314,14 @@ t.test('the requests journal: filters, the bodies it kept, never its own request
   t.same(section(await view(none, listed.data[0].ref), 'Bodies').fields, [{ label: 'bodies', value: 'not kept (--journal-body-bytes 0)' }])
 })
 
+t.test('the overview: evictions by kind under one budget', async t => {
+  const built = await build(t, { maxStoreBytes: 64 * 1024 })
+  for (let i = 0; i < 40; i++) {
+    await built.call({ method: 'POST', url: '/openai/threads', apiVersion: V2, body: { messages: [{ role: 'user', content: 'x'.repeat(4000) }] } })
+  }
+  t.match(field(await view(built, 'overview'), 'evicted'), /^\d+ objects \(.+\): \d+ thread$/)
+})
+
 t.test('the overview: clock, store use, runs in flight, quotas, tenants', async t => {
   const built = await build(t, { rateLimitRpm: 10, isolateByKey: true }, { fixtures: { ...fixtures, threads: [{ id: 'thread_fixture', messages: [] } as never] } })
   await weatherRun(built)
@@ -321,7 +329,8 @@ t.test('the overview: clock, store use, runs in flight, quotas, tenants', async 
   const overview = await view(built, 'overview')
   t.match(overview, { object: 'inspector.detail', kind: 'overview', title: 'Overview', clock: 'virtual', now: built.clock.now() })
   t.same(field(overview, 'clock'), { type: 'code', text: 'virtual' })
-  t.match(field(overview, 'store use'), { type: 'meter', max: 3 * 128 * 1024 * 1024, text: / KiB of 384\.0 MiB$/ })
+  t.match(field(overview, 'store use'), { type: 'meter', max: 128 * 1024 * 1024, text: / KiB of 128\.0 MiB$/ }, 'one budget over every tenant')
+  t.equal(field(overview, 'evicted'), 'nothing')
   t.match(section(overview, 'In flight').rows, [{ cells: { status: { status: 'queued' }, scenario: 'weather lookup', parent: { type: 'link', ref: /^threads\/thread_/ } } }])
   t.equal(overview.next_change_at, built.clock.now() + 500)
   const quotas = section(overview, 'Quotas: 10 requests, no token limit per key per minute')

@@ -5,7 +5,7 @@
  * tokenizer, which is what it checks first.
  */
 import t from 'tap'
-import { loadedTokenizer } from '../../src/runs/tokens.js'
+import { tokenizerState } from '../../src/runs/tokenizer-worker.js'
 import { build, V2, type Built } from '../helper.js'
 
 const WEATHER = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }
@@ -46,13 +46,13 @@ async function finish (built: Built, { threadId, runId }: { threadId: string, ru
 }
 
 t.test('a run made before the tokenizer is loaded counts as one made after', async t => {
-  t.equal(loadedTokenizer(), undefined, 'nothing in this process has loaded the tokenizer yet')
+  t.equal(tokenizerState(), 'idle', 'nothing in this process has started the tokenizer yet')
   const built = await build(t, { queuedMs: 0, inProgressMs: 0 })
   const assistant = (await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', instructions: 'You are a weather bot.' }, apiVersion: V2 })).json()
 
   const lazy = new Map<string, { threadId: string, runId: string }>()
   for (const [name, body] of Object.entries(VARIANTS)) lazy.set(name, await startRun(built, assistant.id, body))
-  t.equal(loadedTokenizer(), undefined, 'creating runs without token limits does not load it')
+  t.not(tokenizerState(), 'idle', 'creating the first run starts loading it in its worker (without waiting for it)')
   const storedPrompt = (ids: { threadId: string, runId: string }) => built.app.runtime.tenants.shared.store.runs.get(ids.threadId, ids.runId)!.segments[0]!.prompt
   for (const ids of lazy.values()) t.ok(storedPrompt(ids)?.messages.length, 'the prompt is kept as its texts')
 
@@ -63,7 +63,7 @@ t.test('a run made before the tokenizer is loaded counts as one made after', asy
 
   const lazyResults = new Map<string, Awaited<ReturnType<typeof finish>>>()
   for (const [name, ids] of lazy) lazyResults.set(name, await finish(built, ids))
-  t.ok(loadedTokenizer() !== undefined, 'reading usage loaded it')
+  t.equal(tokenizerState(), 'ready', 'reading usage waited for it')
 
   for (const [name, body] of Object.entries(VARIANTS)) {
     const ids = await startRun(built, assistant.id, body)

@@ -1,6 +1,6 @@
 /** The in-memory store: tables, cascades, and the memory bound that evicts the oldest objects. */
 import t from 'tap'
-import { createMemoryStore, weigh, type RootKind } from '../../src/store/memory-store.js'
+import { createMemoryStore, createStoreBudget, weigh, type RootKind } from '../../src/store/memory-store.js'
 import type { MessageRecord, ThreadRecord } from '../../src/store/records.js'
 import { build, V2 } from '../helper.js'
 
@@ -156,4 +156,90 @@ t.test('a parent indexed once stays indexed when deletes take it back under the 
   t.equal(ids.at(-1), 'msg_new')
   t.ok(store.messages.delete('thread_i', 'msg_new'))
   t.equal(store.messages.get('thread_i', 'msg_new'), undefined)
+})
+
+t.test('one budget over many stores: the least recently used object of any store goes first, and is counted', async t => {
+  const evicted: Array<[RootKind, string]> = []
+  const budget = createStoreBudget({ maxBytes: 60_000, onEvict: (kind, id) => evicted.push([kind, id]) })
+  const a = createMemoryStore({ budget })
+  const b = createMemoryStore({ budget })
+  for (let i = 0; i < 5; i++) {
+    a.threads.put(thread(`thread_${i}`))
+    a.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(4_000)))
+  }
+  t.same(evicted, [], 'both fit so far')
+  // The other store reuses the same ids (fixtures seed the same ids into every tenant): they are its own.
+  for (let i = 0; i < 5; i++) {
+    b.threads.put(thread(`thread_${i}`))
+    b.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(4_000)))
+  }
+  t.ok(budget.usedBytes <= 60_000, `one budget: ${budget.usedBytes} bytes used`)
+  t.ok(evicted.length > 0, 'the second store made the first give up its oldest threads')
+  t.same(evicted[0], ['thread', 'thread_0'])
+  t.equal(a.threads.get('thread_0'), undefined, 'evicted from the store that held it')
+  t.ok(b.threads.get('thread_0'), 'the same id in the other store is another object, still there')
+  t.equal(budget.evicted.objects, evicted.length)
+  t.equal(budget.evicted.byKind.thread, evicted.length)
+  t.equal(budget.evicted.byKind.assistant, 0)
+  t.ok(budget.evicted.bytes > 5 * evicted.length * 1000, 'their bytes are counted')
+  t.same(budget.recent().map(e => e.id), evicted.map(([, id]) => id), 'the last evictions, oldest first')
+
+  const used = budget.usedBytes
+  budget.release(a)
+  t.ok(budget.usedBytes < used, 'a released store no longer counts')
+  t.ok(a.threads.get('thread_4'), 'and keeps working on its own')
+  const c = createMemoryStore()
+  c.threads.put(thread('thread_big'))
+  c.messages.put('thread_big', message('msg_big', 'thread_big', 'y'.repeat(20_000)))
+  budget.adopt(c)
+  t.ok(budget.usedBytes <= 60_000, 'an adopted store counts, and older objects make room for it')
+  t.ok(c.threads.get('thread_big'), 'the adopted objects are the most recently used')
+})
+
+t.test('through the API: forty keys share one --max-store-bytes, and GET /_emulator/store says what was evicted', async t => {
+  const budget = 200_000
+  const built = await build(t, { maxStoreBytes: budget, isolateByKey: true, queuedMs: 0, inProgressMs: 0 })
+  const firstThreads: string[] = []
+  for (let k = 0; k < 40; k++) {
+    const headers = { 'api-key': `key-${k}` }
+    const assistant = (await built.call({ method: 'POST', url: '/openai/assistants', apiVersion: V2, headers, body: { model: 'gpt-4o' } })).json()
+    for (let i = 0; i < 3; i++) {
+      const res = await built.call({
+        method: 'POST',
+        url: '/openai/threads/runs',
+        apiVersion: V2,
+        headers,
+        body: { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: `key ${k} question ${i} ${'lorem '.repeat(200)}` }] } }
+      })
+      t.equal(res.statusCode, 200)
+      if (i === 0) firstThreads.push(res.json().thread_id)
+    }
+  }
+  const { tenants } = built.app.runtime
+  const kept = tenants.list().reduce((sum, tenant) => sum + tenant.store.threads.list().reduce((n, th) =>
+    n + weigh(th) + tenant.store.messages.list(th.id).reduce((m, r) => m + weigh(r), 0) + tenant.store.runs.list(th.id).reduce((m, r) => m + weigh(r), 0), 0) +
+    tenant.store.assistants.list().reduce((n, a) => n + weigh(a), 0), 0)
+  t.ok(kept <= budget, `every key together keeps ${kept} bytes within the one ${budget}-byte budget`)
+
+  const stats = await built.call({ url: '/_emulator/store', apiVersion: null })
+  t.equal(stats.statusCode, 200)
+  const body = stats.json()
+  t.equal(body.max_bytes, budget)
+  t.ok(body.used_bytes <= budget && body.used_bytes > budget / 2, `used ${body.used_bytes}`)
+  t.equal(body.tenants, 41, 'the shared tenant and forty keys')
+  t.ok(body.evicted.by_kind.thread > 0, `threads evicted: ${body.evicted.by_kind.thread}`)
+  t.ok(body.evicted.by_kind.assistant > 0, `assistants evicted: ${body.evicted.by_kind.assistant}`)
+  t.equal(body.evicted.objects, Object.values(body.evicted.by_kind as Record<string, number>).reduce((a, b) => a + b, 0), 'the kinds add up')
+  t.ok(body.evicted.recent.length > 0 && body.evicted.recent.length <= 32)
+
+  const gone = await built.call({ url: `/openai/threads/${firstThreads[0]}`, apiVersion: V2, headers: { 'api-key': 'key-0' } })
+  t.equal(gone.statusCode, 404, 'the first key\'s oldest thread was evicted for the newer keys\' objects')
+  const latest = await built.call({ url: `/openai/threads/${firstThreads[39]}`, apiVersion: V2, headers: { 'api-key': 'key-39' } })
+  t.equal(latest.statusCode, 200, 'the newest key keeps its thread')
+
+  const reset = await built.call({ method: 'POST', url: '/_emulator/reset', apiVersion: null })
+  t.equal(reset.statusCode, 204)
+  const after = (await built.call({ url: '/_emulator/store', apiVersion: null })).json()
+  t.ok(after.used_bytes < body.used_bytes / 10, `after a reset the dropped tenants no longer count: ${after.used_bytes}`)
+  t.equal(after.evicted.objects, body.evicted.objects, 'the counts are kept across a reset')
 })
