@@ -36,7 +36,7 @@ t.test('no variable: .venv-python/bin/python in the repository root', async t =>
     t.equal(found.python, join(ROOT, '.venv-python', 'bin', 'python'))
     t.match(found.openaiVersion, /^\d+\.\d+\.\d+/)
   } else {
-    t.match(found.reason, /^\.venv-python\/bin\/python (does not exist|cannot)/)
+    t.match(found.reason, /^\.venv-python\/bin\/python (\(.*?\) )?(does not exist|cannot)/)
   }
 })
 
