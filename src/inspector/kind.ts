@@ -1,10 +1,11 @@
 /**
- * A resource kind the inspector lists and shows (threads, assistants, files, vector stores, the requests
- * journal; the Responses API's responses and conversations later): where its objects come from, how a list
+ * A resource kind the inspector lists and shows (threads, assistants, files, vector stores, the Responses API's
+ * responses and conversations, the requests journal): where its objects come from, how a list
  * row and an object's view look, and what it can be searched by. `listView` and `detailView` do the rest the
  * same way for every kind: search, filters, cursor pages over thousands of objects (only the page's rows are
- * built), tenants. The kinds are read-only but for one thing any read of a thread does: settling its run
- * (services/runs.ts), so that the inspector shows what a client reading it now would see.
+ * built), tenants. The kinds are read-only but for what any read of a thread or of a conversation's items does:
+ * settling its run (services/runs.ts), adding the items of the responses on it that have ended
+ * (services/conversations.ts), so that the inspector shows what a client reading it now would see.
  */
 import type { Clock } from '../clock.js'
 import { isManualClock } from '../clock.js'

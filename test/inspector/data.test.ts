@@ -57,7 +57,7 @@ t.test('a run\'s view follows the clock: timeline, steps with arguments and outp
   t.same(section(queued, 'Timeline').timeline.lanes, [{ label: 'status', spans: [{ status: 'queued', from: built.clock.now(), to: null }] }])
   t.equal(section(queued, 'Timeline').timeline.live, true)
   t.same(section(queued, 'Steps').entries, [])
-  t.same(queued.navigation.map((k: { name: string }) => k.name), ['threads', 'assistants', 'files', 'vector_stores', 'requests'])
+  t.same(queued.navigation.map((k: { name: string }) => k.name), ['threads', 'assistants', 'files', 'vector_stores', 'responses', 'conversations', 'requests'])
 
   const start = built.clock.now()
   built.clock.advance(2000)

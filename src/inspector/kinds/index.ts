@@ -1,12 +1,13 @@
 /**
- * The kinds the inspector shows, in the navigation's order. A new kind (the Responses API's responses and
- * conversations) is one more InspectorKind here: its list, its view and its children; the page needs no change.
+ * The kinds the inspector shows, in the navigation's order. A new kind is one more InspectorKind here: its list,
+ * its view and its children; the page needs no change.
  */
 import type { AnyKind } from '../kind.js'
 import { assistants } from './assistants.js'
 import { files } from './files.js'
 import { requests } from './requests.js'
+import { conversations, responses } from './responses.js'
 import { threads } from './threads.js'
 import { vectorStores } from './vector-stores.js'
 
-export const KINDS: readonly AnyKind[] = [threads, assistants, files, vectorStores, requests]
+export const KINDS: readonly AnyKind[] = [threads, assistants, files, vectorStores, responses, conversations, requests]
