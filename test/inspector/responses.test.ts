@@ -4,6 +4,7 @@
  * virtual clock advances; a function call with the output a later response gave it; a conversation's items in
  * order with the responses that added them, a page at a time.
  */
+import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Fixtures } from '../../src/fixtures.js'
 import { build, type Built } from '../helper.js'
@@ -12,6 +13,7 @@ const fixtures: Fixtures = {
   assistants: [],
   threads: [],
   scenarios: [
+    { name: 'thinking', match: { message_contains: 'think' }, steps: [{ reply: 'Done.', reasoning: 'Weighing it up.' }] },
     { name: 'weather lookup', match: { message_contains: 'weather' }, steps: [{ tool_calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] }, { reply: 'Sunny: {{tool_outputs.0}}' }] }
   ],
   faults: []
@@ -166,4 +168,29 @@ t.test('what it does not show: a response not stored, a deleted conversation, an
   t.equal((await view(built, 'conversations')).total, 0)
   t.match(await view(built, `responses/${forgotten.id}`, 404), { error: { message: `No response found with id '${forgotten.id}'.` } })
   t.match(await view(built, `conversations/${conversation.id}`, 404), { error: { message: `No conversation found with id '${conversation.id}'.` } })
+})
+
+t.test('a file search with its queries and results, the citations it gave, a reasoning summary', async t => {
+  const built = await build(t, { fixtures: fileURLToPath(new URL('../../fixtures/', import.meta.url)) })
+  const searched = await post(built, '/responses', {
+    model: 'gpt-4o', input: 'How long is the warranty on a tent?', tools: [{ type: 'file_search', vector_store_ids: ['vs_handbook'] }], include: ['file_search_call.results']
+  }, 10_000)
+  const shown = await view(built, `responses/${searched.id}`)
+  t.same(shown.fields.find((f: { label: string }) => f.label === 'tools').value, { type: 'list', items: [{ type: 'code', text: 'file_search' }] })
+  const [search, reply] = section(shown, 'Output').entries
+  t.match(search, { title: 'file_search_call', status: 'completed' })
+  t.same(field(search, 'queries'), { type: 'list', items: [{ type: 'code', text: 'How long is the warranty on a tent?' }] })
+  t.equal(field(search, 'results'), searched.output[0].results.length)
+  t.match(search.blocks[0], { label: /^result 1: warranty\.txt \(file-\w+\)$/, note: 'score 1', text: /two-year warranty/ })
+  t.match(reply, { title: 'message (assistant)', blocks: [{ label: 'output_text' }, { label: 'annotations', format: 'json' }] })
+  t.match(JSON.parse(reply.blocks[1].text), [{ type: 'file_citation', filename: String }])
+  t.match(field(reply, 'annotated files'), { type: 'list', items: [{ type: 'link', ref: /^files\/file-\w+$/ }] })
+  t.same(section(shown, 'Timeline').timeline.lanes.map((lane: { label: string }) => lane.label), ['status', 'item 1: file_search_call', 'item 2: message'])
+
+  const scripted = await build(t, {}, { fixtures })
+  const thought = await post(scripted, '/responses', { model: 'gpt-4o', input: 'Think it over.' }, 10_000)
+  const [reasoning, answer] = section(await view(scripted, `responses/${thought.id}`), 'Output').entries
+  t.match(reasoning, { title: 'reasoning', blocks: [{ label: 'summary', text: 'Weighing it up.' }] })
+  t.match(answer, { title: 'message (assistant)', blocks: [{ label: 'output_text', text: 'Done.' }] })
+  t.match(field(await view(scripted, `responses/${thought.id}`), 'usage'), /^\d+ input \+ \d+ output \([1-9]\d* reasoning\) = \d+ tokens$/)
 })
