@@ -3,18 +3,9 @@
  * missing: skipped with the reason on one line, or failed in CI (CI=true).
  */
 import { execPath } from 'node:process'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { chromiumFor, findChromium } from './support/browser.js'
-
-/** Records what chromiumFor asks of its test. */
-function recorder () {
-  const calls: Array<[string, unknown]> = []
-  const fake = {
-    fail: (message: string) => { calls.push(['fail', message]) },
-    plan: (count: number, reason: string) => { calls.push(['plan', [count, reason]]) }
-  }
-  return { calls, t: fake as unknown as Test }
-}
+import { recorder } from './support/recorder.js'
 
 t.test('AOAI_EMULATOR_CHROMIUM first, else the first known path that exists', async t => {
   t.same(findChromium({ AOAI_EMULATOR_CHROMIUM: execPath }), { path: execPath })

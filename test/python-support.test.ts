@@ -3,19 +3,10 @@
  * missing: skipped with the reason on one line, or failed when AOAI_EMULATOR_REQUIRE_PYTHON=1.
  */
 import { join } from 'node:path'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { ROOT } from './support/process.js'
 import { findPython, pythonFor } from './support/python.js'
-
-/** Records what pythonFor asks of its test. */
-function recorder () {
-  const calls: Array<[string, unknown]> = []
-  const fake = {
-    fail: (message: string) => { calls.push(['fail', message]) },
-    plan: (count: number, reason: string) => { calls.push(['plan', [count, reason]]) }
-  }
-  return { calls, t: fake as unknown as Test }
-}
+import { recorder } from './support/recorder.js'
 
 t.test('AOAI_EMULATOR_PYTHON that cannot run: the reason names the variable and the path', async t => {
   const found = findPython({ AOAI_EMULATOR_PYTHON: '/nonexistent/python' })
