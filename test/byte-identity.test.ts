@@ -1039,59 +1039,33 @@ function checkSeededHeaders (t: Test, text: string): void {
   t.match(heads[0], /^date: Wed, 01 Jan 2025 00:00:00 GMT$/m, 'the seeded virtual clock starts at 2025-01-01T00:00:00Z')
 }
 
-t.test('the main seeded flow gives the recorded bytes', async t => {
-  const app = await buildApp(makeConfig({
-    seed: 42,
-    clock: 'virtual',
-    logLevel: 'silent',
-    fixtures: recordingPath('seeded-flow.fixtures.json'),
-    apiKeys: [AZURE_KEY, OPENAI_KEY],
-    entraTokens: [ENTRA_TOKEN],
-    jwtSecret: JWT_SECRET
-  }))
+/**
+ * Replays `flow` on a fresh app seeded and on a virtual clock with `options`, and compares every byte with the
+ * recording `file` (test/recordings/); `title` heads the recording.
+ */
+async function replay (t: Test, file: string, title: string, options: Parameters<typeof makeConfig>[0],
+  flow: (rec: Recorder, app: FastifyInstance) => Promise<void>): Promise<void> {
+  const app = await buildApp(makeConfig({ clock: 'virtual', logLevel: 'silent', ...options }))
   t.teardown(() => app.close())
-  const rec = new Recorder(app, 'Main flow: buildApp(makeConfig({ seed: 42, clock: \'virtual\', fixtures: \'test/recordings/seeded-flow.fixtures.json\', apiKeys, entraTokens, jwtSecret })), driven by inject()')
-  await mainFlow(rec)
+  const rec = new Recorder(app, title)
+  await flow(rec, app)
   const text = rec.text()
   t.comment(`${rec.exchanges} exchanges, ${Buffer.byteLength(text)} bytes`)
   checkSeededHeaders(t, text)
-  compare(t, 'seeded-flow.txt', text)
-})
+  compare(t, file, text)
+}
 
-t.test('the tenancy and quota flow gives the recorded bytes', async t => {
-  const app = await buildApp(makeConfig({
-    seed: 7,
-    clock: 'virtual',
-    logLevel: 'silent',
-    fixtures: recordingPath('seeded-tenancy.fixtures.json'),
-    isolateByKey: true,
-    rateLimitRpm: 3,
-    rateLimitTpm: 1000,
-    adminKey: ADMIN_KEY
-  }))
-  t.teardown(() => app.close())
-  const rec = new Recorder(app, 'Tenancy and quotas: buildApp(makeConfig({ seed: 7, clock: \'virtual\', fixtures: \'test/recordings/seeded-tenancy.fixtures.json\', isolateByKey: true, rateLimitRpm: 3, rateLimitTpm: 1000, adminKey })), driven by inject()')
-  await tenancyFlow(rec)
-  const text = rec.text()
-  t.comment(`${rec.exchanges} exchanges, ${Buffer.byteLength(text)} bytes`)
-  checkSeededHeaders(t, text)
-  compare(t, 'seeded-tenancy.txt', text)
-})
+t.test('the main seeded flow gives the recorded bytes', t => replay(t, 'seeded-flow.txt',
+  'Main flow: buildApp(makeConfig({ seed: 42, clock: \'virtual\', fixtures: \'test/recordings/seeded-flow.fixtures.json\', apiKeys, entraTokens, jwtSecret })), driven by inject()',
+  { seed: 42, fixtures: recordingPath('seeded-flow.fixtures.json'), apiKeys: [AZURE_KEY, OPENAI_KEY], entraTokens: [ENTRA_TOKEN], jwtSecret: JWT_SECRET },
+  mainFlow))
 
-t.test('the Responses flow gives the recorded bytes', async t => {
-  const app = await buildApp(makeConfig({
-    seed: 11,
-    clock: 'virtual',
-    logLevel: 'silent',
-    fixtures: recordingPath('seeded-responses.fixtures.json'),
-    apiKeys: [AZURE_KEY, OPENAI_KEY],
-    entraTokens: [ENTRA_TOKEN]
-  }))
-  t.teardown(() => app.close())
-  const rec = new Recorder(app, 'Responses flow: buildApp(makeConfig({ seed: 11, clock: \'virtual\', fixtures: \'test/recordings/seeded-responses.fixtures.json\', apiKeys, entraTokens })), driven by inject()')
-  await responsesFlow(rec, app)
-  const text = rec.text()
-  t.comment(`${rec.exchanges} exchanges, ${Buffer.byteLength(text)} bytes`)
-  checkSeededHeaders(t, text)
-  compare(t, 'seeded-responses.txt', text)
-})
+t.test('the tenancy and quota flow gives the recorded bytes', t => replay(t, 'seeded-tenancy.txt',
+  'Tenancy and quotas: buildApp(makeConfig({ seed: 7, clock: \'virtual\', fixtures: \'test/recordings/seeded-tenancy.fixtures.json\', isolateByKey: true, rateLimitRpm: 3, rateLimitTpm: 1000, adminKey })), driven by inject()',
+  { seed: 7, fixtures: recordingPath('seeded-tenancy.fixtures.json'), isolateByKey: true, rateLimitRpm: 3, rateLimitTpm: 1000, adminKey: ADMIN_KEY },
+  tenancyFlow))
+
+t.test('the Responses flow gives the recorded bytes', t => replay(t, 'seeded-responses.txt',
+  'Responses flow: buildApp(makeConfig({ seed: 11, clock: \'virtual\', fixtures: \'test/recordings/seeded-responses.fixtures.json\', apiKeys, entraTokens })), driven by inject()',
+  { seed: 11, fixtures: recordingPath('seeded-responses.fixtures.json'), apiKeys: [AZURE_KEY, OPENAI_KEY], entraTokens: [ENTRA_TOKEN] },
+  responsesFlow))

@@ -74,6 +74,15 @@ const requestArb = fc.record({
   beta: fc.oneof({ arbitrary: fc.constant('assistants=v2'), weight: 6 }, fc.constantFrom('assistants=v1', undefined))
 })
 
+/** An error answer's body as JSON; throws naming the exchange (`what`) when it is not JSON. */
+function jsonOf (text: string, what: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new Error(`not JSON: ${what}`)
+  }
+}
+
 t.test(`fuzz: ${RUNS} arbitrary requests over ${routes.length} routes in both flavours`, async t => {
   const built = await build(t, { apiKeys: [API_KEY] }, { inspectResponse: () => {} })
   const { assistantId, threadId } = await seedAssistantAndThread(built, V2)
@@ -109,12 +118,7 @@ t.test(`fuzz: ${RUNS} arbitrary requests over ${routes.length} routes in both fl
     const what = `${r.route.method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`
     if (res.statusCode >= 500) throw new Error(`5xx: ${what}`)
     if (res.statusCode >= 400) {
-      let body: unknown
-      try {
-        body = JSON.parse(res.body)
-      } catch {
-        throw new Error(`not JSON: ${what}`)
-      }
+      const body = jsonOf(res.body, what)
       if (!isEnvelope(body)) throw new Error(`outside the envelope: ${what}`)
       if (snapshot(built) !== before) throw new Error(`a refused request changed the store: ${what}`)
     }
@@ -234,12 +238,7 @@ t.test(`fuzz: ${Math.round(RUNS / 2)} arbitrary control-plane requests: fault gl
     const what = `${request.method} ${request.url} ${JSON.stringify(request.payload ?? '').slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`
     if (res.statusCode >= 500) throw new Error(`5xx: ${what}`)
     if (res.statusCode >= 400) {
-      let body: unknown
-      try {
-        body = JSON.parse(res.body)
-      } catch {
-        throw new Error(`not JSON: ${what}`)
-      }
+      const body = jsonOf(res.body, what)
       if (!isEnvelope(body) || (body as { error: { type?: unknown } }).error.type === undefined) throw new Error(`outside OpenAI's envelope: ${what}`)
       if (controlSnapshot(built) !== before) throw new Error(`a refused request changed the emulator: ${what}`)
     }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Fixtures } from '../../src/fixtures.js'
 import { build, multipart, seedAssistantAndThread, uploadFile, V2, type Built } from '../helper.js'
+import { field, section, view, type Section } from '../support/inspector.js'
 
 const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 
@@ -19,21 +20,6 @@ const fixtures: Fixtures = {
   ],
   faults: []
 }
-
-/** GET of an inspector view; fails the test unless it answers `status`. */
-async function view (built: Built, path: string, status = 200) {
-  const res = await built.app.inject({ url: `/_emulator/inspector/${path}` })
-  if (res.statusCode !== status) throw new Error(`${path}: ${res.statusCode} ${res.body}`)
-  return res.json()
-}
-
-interface Section { type: string, title: string, [key: string]: unknown }
-const section = (detail: { sections: Section[] }, title: string) => {
-  const found = detail.sections.find(s => s.title === title)
-  if (found === undefined) throw new Error(`no section ${title} in ${detail.sections.map(s => s.title).join(', ')}`)
-  return found as Section & Record<string, any>
-}
-const field = (detail: { fields: Array<{ label: string, value: unknown }> }, label: string) => detail.fields.find(f => f.label === label)?.value
 
 async function weatherRun (built: Built) {
   const assistant = (await built.call({ method: 'POST', url: '/openai/assistants', body: { model: 'gpt-4o', name: 'Weather', tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }] }, apiVersion: V2 })).json()

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Fixtures } from '../../src/fixtures.js'
 import { build, type Built } from '../helper.js'
+import { field, section, view } from '../support/inspector.js'
 
 const fixtures: Fixtures = {
   assistants: [],
@@ -19,21 +20,6 @@ const fixtures: Fixtures = {
   faults: []
 }
 const WEATHER_TOOL = { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }
-
-/** GET of an inspector view; fails the test unless it answers `status`. */
-async function view (built: Built, path: string, status = 200) {
-  const res = await built.app.inject({ url: `/_emulator/inspector/${path}` })
-  if (res.statusCode !== status) throw new Error(`${path}: ${res.statusCode} ${res.body}`)
-  return res.json()
-}
-
-interface Section { type: string, title: string, [key: string]: unknown }
-const section = (detail: { sections: Section[] }, title: string) => {
-  const found = detail.sections.find(s => s.title === title)
-  if (found === undefined) throw new Error(`no section ${title} in ${detail.sections.map(s => s.title).join(', ')}`)
-  return found as Section & Record<string, any>
-}
-const field = (detail: { fields: Array<{ label: string, value: unknown }> }, label: string) => detail.fields.find(f => f.label === label)?.value
 
 /** A POST on the Azure v1 door; a foreground create waits on the clock, so the clock is moved while it does. */
 async function post (built: Built, url: string, body: unknown, advanceMs = 0) {
