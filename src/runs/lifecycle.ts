@@ -76,11 +76,168 @@ export type Happening =
   | { readonly kind: 'piece', readonly at: number, readonly step: number, readonly piece: number }
   | { readonly kind: 'step-ended', readonly at: number, readonly step: number, readonly status: EndStatus }
 
-/** The run's whole course as far as it is known now: the script played through its segments. */
-export interface Course {
-  readonly happenings: readonly Happening[]
+/** A happening that is not a stream piece: the course keeps these as objects. */
+export type Mark = Exclude<Happening, { readonly kind: 'piece' }>
+
+/**
+ * The consecutive pieces `from`..`from + count - 1` of one step, kept as arithmetic rather than an object per
+ * piece: piece `j` of the step happens at `startedAt + ⌊(first + j − from)·span/total⌋` (runs/pacing.ts), the
+ * `first`-th chunk of a pass that writes `total` chunks over `span` ms.
+ */
+interface PieceRun {
+  readonly kind: 'pieces'
+  readonly step: number
+  /** The step's first piece in this run (0, unless a cancel or expiry cut an earlier run short: never). */
+  readonly from: number
+  readonly count: number
+  readonly startedAt: number
+  readonly span: number
+  readonly total: number
+  /** The pass's chunk number of this run's first piece. */
+  readonly first: number
+}
+
+type Entry = Mark | PieceRun
+
+function pieceTime (run: PieceRun, j: number): number {
+  return run.startedAt + (run.total === 0 ? 0 : Math.floor((run.first + j) * run.span / run.total))
+}
+
+/** How many of the run's pieces happen at or before `at` (their times never decrease). */
+function piecesBy (run: PieceRun, at: number): number {
+  let lo = 0
+  let hi = run.count
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (pieceTime(run, mid) <= at) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * The run's whole course as far as it is known now: the script played through its segments. Its happenings
+ * are numbered 0..`length` − 1 in order (a stream's cursor, `happenedBy`'s count), stream pieces included,
+ * but only the marks (phases, step starts and ends) are objects: a reply's pieces are one entry of
+ * arithmetic, so a course costs the same for a 5-word reply and a 5,000-word one.
+ */
+export class Course {
   readonly steps: readonly StepInfo[]
   readonly ending: Extract<ScriptStep, { kind: 'fail' | 'incomplete' }> | null
+  /** Happenings in all. */
+  readonly length: number
+  readonly #entries: readonly Entry[]
+  /** The index of each entry's first happening. */
+  readonly #starts: readonly number[]
+
+  constructor (entries: readonly Entry[], steps: readonly StepInfo[], ending: Course['ending']) {
+    this.steps = steps
+    this.ending = ending
+    this.#entries = entries
+    const starts: number[] = []
+    let n = 0
+    for (const entry of entries) {
+      starts.push(n)
+      n += entry.kind === 'pieces' ? entry.count : 1
+    }
+    this.#starts = starts
+    this.length = n
+  }
+
+  /** The entry holding happening `i` (0 ≤ i < length). */
+  #entryOf (i: number): number {
+    const starts = this.#starts
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (starts[mid]! <= i) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  /** Happening `i` (0 ≤ i < length). */
+  happening (i: number): Happening {
+    const e = this.#entryOf(i)
+    const entry = this.#entries[e]!
+    if (entry.kind !== 'pieces') return entry
+    const j = i - this.#starts[e]!
+    return { kind: 'piece', at: pieceTime(entry, j), step: entry.step, piece: entry.from + j }
+  }
+
+  /** When happening `i` happens (epoch ms); undefined past the end. */
+  timeOf (i: number): number | undefined {
+    if (i >= this.length) return undefined
+    const e = this.#entryOf(i)
+    const entry = this.#entries[e]!
+    return entry.kind === 'pieces' ? pieceTime(entry, i - this.#starts[e]!) : entry.at
+  }
+
+  /** Happenings `0`..`count − 1`, materialised (the inspector, tests: not the request path). */
+  list (count = this.length): Happening[] {
+    const out: Happening[] = []
+    for (let i = 0; i < count; i++) out.push(this.happening(i))
+    return out
+  }
+
+  /** See `happenedBy`. */
+  happenedBy (now: number, asOfEvent = false): number {
+    const entries = this.#entries
+    if (asOfEvent) {
+      for (let e = entries.length - 1; e >= 0; e--) {
+        const entry = entries[e]!
+        if (entry.kind === 'phase' && entry.byRequest && entry.at <= now) return this.#starts[e]! + 1
+      }
+    }
+    let count = 0
+    for (const entry of entries) {
+      if (entry.kind === 'pieces') {
+        const n = piecesBy(entry, now)
+        count += n
+        if (n < entry.count) break
+      } else {
+        if (entry.at > now) break
+        count++
+      }
+    }
+    return Math.max(1, count)
+  }
+
+  /**
+   * Walks happenings `0`..`count − 1`: each mark with its index, each step's pieces as how many of them have
+   * happened (the last call for a step wins).
+   */
+  walk (count: number, onMark: (mark: Mark, index: number) => void, onPieces: (step: number, shown: number) => void): void {
+    const entries = this.#entries
+    for (let e = 0; e < entries.length; e++) {
+      const start = this.#starts[e]!
+      if (start >= count) return
+      const entry = entries[e]!
+      if (entry.kind === 'pieces') onPieces(entry.step, entry.from + Math.min(entry.count, count - start))
+      else onMark(entry, start)
+    }
+  }
+
+  /** The first mark at index `count` or later (the next change a read can see): pieces are not changes of state. */
+  nextMark (count: number): Mark | undefined {
+    const entries = this.#entries
+    for (let e = 0; e < entries.length; e++) {
+      const entry = entries[e]!
+      if (entry.kind !== 'pieces' && this.#starts[e]! >= count) return entry
+    }
+    return undefined
+  }
+
+  /** The last phase mark. */
+  lastPhase (): Extract<Happening, { kind: 'phase' }> {
+    const entries = this.#entries
+    for (let e = entries.length - 1; e >= 0; e--) {
+      const entry = entries[e]!
+      if (entry.kind === 'phase') return entry
+    }
+    throw new Error('unreachable: every course starts queued')
+  }
 }
 
 /** Stream chunks of recent tool call steps (immutable values), by the step object (replies': runs/pieces.ts). */
@@ -130,7 +287,7 @@ export function courseOf (run: RunRecord): Course {
 function buildCourse (run: RunRecord): Course {
   const { queuedMs, inProgressMs, cancellingMs } = run.timings
   const chunkMs = run.timings.streamChunkMs ?? null
-  let happenings: Happening[] = []
+  let entries: Entry[] = []
   const steps: StepInfo[] = []
   let ending: Course['ending'] = null
   let lastStatus: RunStatus | null = null
@@ -139,13 +296,15 @@ function buildCourse (run: RunRecord): Course {
   const phase = (status: RunStatus, at: number, byRequest = false) => {
     if (lastStatus !== null) assertTransition(lastStatus, status)
     lastStatus = status
-    happenings.push({ kind: 'phase', at, status, byRequest })
+    entries.push({ kind: 'phase', at, status, byRequest })
   }
-  const openStep = (info: StepInfo, at: number, pieceTimes: (i: number) => number) => {
+  /** Opens a step whose `count` pieces are chunks `first`.. of a pass paced by `pace` (`null`: all at `at`). */
+  const openStep = (info: StepInfo, at: number, count: number, pace: { startedAt: number, span: number, total: number, first: number } | null) => {
     const step = steps.push(info) - 1
-    happenings.push({ kind: 'step-created', at, step })
-    const count = stepPieces(run, info).length
-    for (let piece = 0; piece < count; piece++) happenings.push({ kind: 'piece', at: pieceTimes(piece), step, piece })
+    entries.push({ kind: 'step-created', at, step })
+    if (count > 0) {
+      entries.push({ kind: 'pieces', step, from: 0, count, ...(pace ?? { startedAt: at, span: 0, total: 0, first: 0 }) })
+    }
     return step
   }
 
@@ -155,7 +314,7 @@ function buildCourse (run: RunRecord): Course {
     const startedAt = segment.startedAt + queuedMs
     phase('queued', segment.startedAt, true)
     phase('in_progress', startedAt)
-    if (waiting !== null) happenings.push({ kind: 'step-ended', at: startedAt, step: waiting, status: 'completed' })
+    if (waiting !== null) entries.push({ kind: 'step-ended', at: startedAt, step: waiting, status: 'completed' })
     waiting = null
     const cutAfter = segment.cutOff?.afterStep
     // The replies this pass writes and the hosted tools it calls on the way, one after another: their chunks are
@@ -172,16 +331,18 @@ function buildCourse (run: RunRecord): Course {
     const next = run.script[segment.fromStep + writes.length]
     // A scripted end for the completion budget cuts the reply it follows, as the budget itself does.
     const cutShort = !segment.cutOff && next?.kind === 'incomplete' && next.reason === 'max_completion_tokens'
-    const total = writes.reduce((n, info) => n + stepPieces(run, info).length, 0)
+    const counts = writes.map(info => stepPieces(run, info).length)
+    const total = counts.reduce((n, c) => n + c, 0)
     const pace = paceOf(startedAt, inProgressMs, chunkMs, total)
     const actedAt = pace.endsAt
-    const pieceAt = pace.at
+    const span = chunkMs === null ? inProgressMs : total * chunkMs
     let written = 0
     writes.forEach((info, w) => {
       const first = written
-      const step = openStep(cutShort && w === writes.length - 1 ? { ...info, cutShort: true } : info, pieceAt(first), piece => pieceAt(first + piece))
-      written += stepPieces(run, info).length
-      happenings.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pieceAt(written), step, status: 'completed' })
+      const step = openStep(cutShort && w === writes.length - 1 ? { ...info, cutShort: true } : info, pace.at(first), counts[w]!,
+        { startedAt, span, total, first })
+      written += counts[w]!
+      entries.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pace.at(written), step, status: 'completed' })
     })
     if (segment.cutOff) {
       ending = { kind: 'incomplete', reason: segment.cutOff.reason }
@@ -193,7 +354,8 @@ function buildCourse (run: RunRecord): Course {
       return false
     }
     if (next.kind === 'tool_calls') {
-      waiting = openStep({ index: segment.fromStep + writes.length, step: next, segment: k }, actedAt, () => actedAt)
+      const info: StepInfo = { index: segment.fromStep + writes.length, step: next, segment: k }
+      waiting = openStep(info, actedAt, stepPieces(run, info).length, null)
       phase('requires_action', actedAt)
       return k + 1 < run.segments.length
     }
@@ -204,17 +366,21 @@ function buildCourse (run: RunRecord): Course {
   }
   for (let k = 0; k < run.segments.length && play(k); k++);
 
-  const phases = () => happenings.filter((h): h is Extract<Happening, { kind: 'phase' }> => h.kind === 'phase')
+  const phases = () => entries.filter((h): h is Extract<Happening, { kind: 'phase' }> => h.kind === 'phase')
   /** Stops the course at `at`: later happenings never happen. Returns the steps left open. */
   const cutAt = (at: number): number[] => {
-    happenings = happenings.filter(h => h.at <= at)
+    entries = entries.flatMap((entry): Entry[] => {
+      if (entry.kind !== 'pieces') return entry.at <= at ? [entry] : []
+      const count = piecesBy(entry, at)
+      return count === 0 ? [] : count === entry.count ? [entry] : [{ ...entry, count }]
+    })
     lastStatus = phases().at(-1)!.status
     if (lastStatus !== 'failed' && lastStatus !== 'incomplete') ending = null
-    const ended = new Set(happenings.flatMap(h => h.kind === 'step-ended' ? [h.step] : []))
-    return happenings.flatMap(h => h.kind === 'step-created' && !ended.has(h.step) ? [h.step] : [])
+    const ended = new Set(entries.flatMap(h => h.kind === 'step-ended' ? [h.step] : []))
+    return entries.flatMap(h => h.kind === 'step-created' && !ended.has(h.step) ? [h.step] : [])
   }
   const endSteps = (open: readonly number[], status: 'cancelled' | 'expired', at: number) => {
-    for (const step of open) happenings.push({ kind: 'step-ended', at, step, status })
+    for (const step of open) entries.push({ kind: 'step-ended', at, step, status })
   }
 
   if (run.cancelRequestedAt !== null) {
@@ -231,7 +397,7 @@ function buildCourse (run: RunRecord): Course {
     endSteps(cutAt(run.expiresAt), 'expired', run.expiresAt)
     phase('expired', run.expiresAt)
   }
-  return { happenings, steps, ending }
+  return new Course(entries, steps, ending)
 }
 
 export interface StepView {
@@ -335,10 +501,10 @@ export function happenedBy (course: { readonly happenings: readonly TimedHappeni
  */
 export function runStateAt (run: RunRecord, now: number, asOfEvent = false): RunState {
   const course = courseOf(run)
-  const count = happenedBy(course, now, asOfEvent)
+  const count = course.happenedBy(now, asOfEvent)
   // Every course ends in a terminal phase (expiry at the latest): once all of it has happened the state never
   // changes again, and an ended run that is polled or listed is not derived again for each read.
-  return count === course.happenings.length ? endStateMemo.get(run, () => runStateAfter(run, count)) : runStateAfter(run, count)
+  return count === course.length ? endStateMemo.get(run, () => runStateAfter(run, count)) : runStateAfter(run, count)
 }
 
 /** The final states of recently read runs that have ended. */
@@ -350,20 +516,19 @@ const endStateMemo = boundedMemo<RunRecord, RunState>(1024)
  */
 export function runStateAfter (run: RunRecord, count: number): RunState {
   const course = courseOf(run)
-  const { happenings, steps, ending } = course
+  const { steps, ending } = course
   let current: Extract<Happening, { kind: 'phase' }> | undefined
   const reachedAt = new Map<RunStatus, number>()
   const created = new Map<number, number>()
   const ended = new Map<number, { status: EndStatus, at: number }>()
   const shown = new Map<number, number>()
-  for (const h of happenings.slice(0, count)) {
+  course.walk(count, h => {
     if (h.kind === 'phase') {
       current = h
       if (!reachedAt.has(h.status)) reachedAt.set(h.status, h.at)
     } else if (h.kind === 'step-created') created.set(h.step, h.at)
-    else if (h.kind === 'piece') shown.set(h.step, h.piece + 1)
     else ended.set(h.step, h)
-  }
+  }, (step, piecesShown) => shown.set(step, piecesShown))
   const status = current!.status
   const terminal = isTerminal(status)
 
@@ -392,7 +557,7 @@ export function runStateAfter (run: RunRecord, count: number): RunState {
     }
   })
 
-  const upcoming = happenings.slice(count).find(h => h.kind !== 'piece')
+  const upcoming = course.nextMark(count)
   const pending = status === 'requires_action'
     ? stepViews.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')
     : undefined
