@@ -65,7 +65,7 @@ function runEvents (run: RunRecord, from: number, to: number, generation: Genera
         break
       }
       case 'piece': {
-        const info = steps[happening.step]!
+        const info = steps[happening.owner]!
         const piece = stepPieces(run, info)[happening.piece]!
         if (info.step.kind === 'message') {
           const reply = replyAt(run.segments[info.segment]!, info.index)

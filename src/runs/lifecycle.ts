@@ -5,6 +5,7 @@
  */
 import type { RunStatus, Usage } from '../schemas/run.js'
 import { boundedMemo } from '../memo.js'
+import { entriesUpTo, Happenings, type Entry, type PieceHappening } from './happenings.js'
 import { paceOf } from './pacing.js'
 import { callTokens, hostedCallTokens, hostedContextTokens, promptTokensOf, replyTokens } from './tokens.js'
 import { hostedToolPieces, replyChunks, textPieces, textShown, type HostedToolPiece, type ReplyPiece } from './pieces.js'
@@ -65,178 +66,31 @@ interface StepInfo {
   readonly cutShort?: true
 }
 
-/**
- * One thing that happens in a run's course, in the order the service does it (an event stream shows them
- * in this order; several may share one millisecond). `step` indexes the timeline's steps; a `piece` is one
- * chunk of a reply's text, or one part of a tool call (its name, then its arguments in chunks).
- */
-export type Happening =
+/** A status change, or a step opening or ending, in a run's course (runs/happenings.ts keeps them in order). */
+export type Mark =
   | { readonly kind: 'phase', readonly at: number, readonly status: RunStatus, readonly byRequest: boolean }
   | { readonly kind: 'step-created', readonly at: number, readonly step: number }
-  | { readonly kind: 'piece', readonly at: number, readonly step: number, readonly piece: number }
   | { readonly kind: 'step-ended', readonly at: number, readonly step: number, readonly status: EndStatus }
 
-/** A happening that is not a stream piece: the course keeps these as objects. */
-export type Mark = Exclude<Happening, { readonly kind: 'piece' }>
+/**
+ * One thing that happens in a run's course, in the order the service does it (an event stream shows them
+ * in this order; several may share one millisecond): a mark, or a `piece`, one chunk of a reply's text or
+ * one part of a tool call (its name, then its arguments in chunks) of the step `owner` (the course's `steps`).
+ */
+export type Happening = Mark | PieceHappening
 
 /**
- * The consecutive pieces `from`..`from + count - 1` of one step, kept as arithmetic rather than an object per
- * piece: piece `j` of the step happens at `startedAt + ⌊(first + j − from)·span/total⌋` (runs/pacing.ts), the
- * `first`-th chunk of a pass that writes `total` chunks over `span` ms.
+ * The run's whole course as far as it is known now: the script played through its segments, as happenings
+ * (runs/happenings.ts: a step's stream pieces are one entry of arithmetic, not an object per chunk).
  */
-interface PieceRun {
-  readonly kind: 'pieces'
-  readonly step: number
-  /** The step's first piece in this run (0, unless a cancel or expiry cut an earlier run short: never). */
-  readonly from: number
-  readonly count: number
-  readonly startedAt: number
-  readonly span: number
-  readonly total: number
-  /** The pass's chunk number of this run's first piece. */
-  readonly first: number
-}
-
-type Entry = Mark | PieceRun
-
-function pieceTime (run: PieceRun, j: number): number {
-  return run.startedAt + (run.total === 0 ? 0 : Math.floor((run.first + j) * run.span / run.total))
-}
-
-/** How many of the run's pieces happen at or before `at` (their times never decrease). */
-function piecesBy (run: PieceRun, at: number): number {
-  let lo = 0
-  let hi = run.count
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (pieceTime(run, mid) <= at) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-/**
- * The run's whole course as far as it is known now: the script played through its segments. Its happenings
- * are numbered 0..`length` − 1 in order (a stream's cursor, `happenedBy`'s count), stream pieces included,
- * but only the marks (phases, step starts and ends) are objects: a reply's pieces are one entry of
- * arithmetic, so a course costs the same for a 5-word reply and a 5,000-word one.
- */
-export class Course {
+export class Course extends Happenings<Mark> {
   readonly steps: readonly StepInfo[]
   readonly ending: Extract<ScriptStep, { kind: 'fail' | 'incomplete' }> | null
-  /** Happenings in all. */
-  readonly length: number
-  readonly #entries: readonly Entry[]
-  /** The index of each entry's first happening. */
-  readonly #starts: readonly number[]
 
-  constructor (entries: readonly Entry[], steps: readonly StepInfo[], ending: Course['ending']) {
+  constructor (entries: ReadonlyArray<Entry<Mark>>, steps: readonly StepInfo[], ending: Course['ending']) {
+    super(entries)
     this.steps = steps
     this.ending = ending
-    this.#entries = entries
-    const starts: number[] = []
-    let n = 0
-    for (const entry of entries) {
-      starts.push(n)
-      n += entry.kind === 'pieces' ? entry.count : 1
-    }
-    this.#starts = starts
-    this.length = n
-  }
-
-  /** The entry holding happening `i` (0 ≤ i < length). */
-  #entryOf (i: number): number {
-    const starts = this.#starts
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1
-      if (starts[mid]! <= i) lo = mid
-      else hi = mid - 1
-    }
-    return lo
-  }
-
-  /** Happening `i` (0 ≤ i < length). */
-  happening (i: number): Happening {
-    const e = this.#entryOf(i)
-    const entry = this.#entries[e]!
-    if (entry.kind !== 'pieces') return entry
-    const j = i - this.#starts[e]!
-    return { kind: 'piece', at: pieceTime(entry, j), step: entry.step, piece: entry.from + j }
-  }
-
-  /** When happening `i` happens (epoch ms); undefined past the end. */
-  timeOf (i: number): number | undefined {
-    if (i >= this.length) return undefined
-    const e = this.#entryOf(i)
-    const entry = this.#entries[e]!
-    return entry.kind === 'pieces' ? pieceTime(entry, i - this.#starts[e]!) : entry.at
-  }
-
-  /** Happenings `0`..`count − 1`, materialised (the inspector, tests: not the request path). */
-  list (count = this.length): Happening[] {
-    const out: Happening[] = []
-    for (let i = 0; i < count; i++) out.push(this.happening(i))
-    return out
-  }
-
-  /** See `happenedBy`. */
-  happenedBy (now: number, asOfEvent = false): number {
-    const entries = this.#entries
-    if (asOfEvent) {
-      for (let e = entries.length - 1; e >= 0; e--) {
-        const entry = entries[e]!
-        if (entry.kind === 'phase' && entry.byRequest && entry.at <= now) return this.#starts[e]! + 1
-      }
-    }
-    let count = 0
-    for (const entry of entries) {
-      if (entry.kind === 'pieces') {
-        const n = piecesBy(entry, now)
-        count += n
-        if (n < entry.count) break
-      } else {
-        if (entry.at > now) break
-        count++
-      }
-    }
-    return Math.max(1, count)
-  }
-
-  /**
-   * Walks happenings `0`..`count − 1`: each mark with its index, each step's pieces as how many of them have
-   * happened (the last call for a step wins).
-   */
-  walk (count: number, onMark: (mark: Mark, index: number) => void, onPieces: (step: number, shown: number) => void): void {
-    const entries = this.#entries
-    for (let e = 0; e < entries.length; e++) {
-      const start = this.#starts[e]!
-      if (start >= count) return
-      const entry = entries[e]!
-      if (entry.kind === 'pieces') onPieces(entry.step, entry.from + Math.min(entry.count, count - start))
-      else onMark(entry, start)
-    }
-  }
-
-  /** The first mark at index `count` or later (the next change a read can see): pieces are not changes of state. */
-  nextMark (count: number): Mark | undefined {
-    const entries = this.#entries
-    for (let e = 0; e < entries.length; e++) {
-      const entry = entries[e]!
-      if (entry.kind !== 'pieces' && this.#starts[e]! >= count) return entry
-    }
-    return undefined
-  }
-
-  /** The last phase mark. */
-  lastPhase (): Extract<Happening, { kind: 'phase' }> {
-    const entries = this.#entries
-    for (let e = entries.length - 1; e >= 0; e--) {
-      const entry = entries[e]!
-      if (entry.kind === 'phase') return entry
-    }
-    throw new Error('unreachable: every course starts queued')
   }
 }
 
@@ -287,7 +141,7 @@ export function courseOf (run: RunRecord): Course {
 function buildCourse (run: RunRecord): Course {
   const { queuedMs, inProgressMs, cancellingMs } = run.timings
   const chunkMs = run.timings.streamChunkMs ?? null
-  let entries: Entry[] = []
+  let entries: Array<Entry<Mark>> = []
   const steps: StepInfo[] = []
   let ending: Course['ending'] = null
   let lastStatus: RunStatus | null = null
@@ -303,7 +157,7 @@ function buildCourse (run: RunRecord): Course {
     const step = steps.push(info) - 1
     entries.push({ kind: 'step-created', at, step })
     if (count > 0) {
-      entries.push({ kind: 'pieces', step, from: 0, count, ...(pace ?? { startedAt: at, span: 0, total: 0, first: 0 }) })
+      entries.push({ kind: 'pieces', owner: step, count, ...(pace ?? { startedAt: at, span: 0, total: 0, first: 0 }) })
     }
     return step
   }
@@ -335,12 +189,11 @@ function buildCourse (run: RunRecord): Course {
     const total = counts.reduce((n, c) => n + c, 0)
     const pace = paceOf(startedAt, inProgressMs, chunkMs, total)
     const actedAt = pace.endsAt
-    const span = chunkMs === null ? inProgressMs : total * chunkMs
     let written = 0
     writes.forEach((info, w) => {
       const first = written
       const step = openStep(cutShort && w === writes.length - 1 ? { ...info, cutShort: true } : info, pace.at(first), counts[w]!,
-        { startedAt, span, total, first })
+        { startedAt, span: pace.span, total, first })
       written += counts[w]!
       entries.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pace.at(written), step, status: 'completed' })
     })
@@ -366,14 +219,10 @@ function buildCourse (run: RunRecord): Course {
   }
   for (let k = 0; k < run.segments.length && play(k); k++);
 
-  const phases = () => entries.filter((h): h is Extract<Happening, { kind: 'phase' }> => h.kind === 'phase')
+  const phases = () => entries.filter((h): h is Extract<Mark, { kind: 'phase' }> => h.kind === 'phase')
   /** Stops the course at `at`: later happenings never happen. Returns the steps left open. */
   const cutAt = (at: number): number[] => {
-    entries = entries.flatMap((entry): Entry[] => {
-      if (entry.kind !== 'pieces') return entry.at <= at ? [entry] : []
-      const count = piecesBy(entry, at)
-      return count === 0 ? [] : count === entry.count ? [entry] : [{ ...entry, count }]
-    })
+    entries = entriesUpTo(entries, at)
     lastStatus = phases().at(-1)!.status
     if (lastStatus !== 'failed' && lastStatus !== 'incomplete') ending = null
     const ended = new Set(entries.flatMap(h => h.kind === 'step-ended' ? [h.step] : []))
@@ -468,31 +317,6 @@ function callsShown (calls: readonly ToolCall[], pieces: readonly ToolCallPiece[
     else shown[piece.call] = { ...shown[piece.call]!, arguments: shown[piece.call]!.arguments + piece.arguments }
   }
   return shown
-}
-
-/** What `happenedBy` reads of a happening: its time, and whether it is a phase a request started. */
-export interface TimedHappening {
-  readonly kind: string
-  readonly at: number
-  readonly byRequest?: boolean
-}
-
-/**
- * How many of the course's happenings have happened at `now` (epoch ms). With `asOfEvent`, `now` is the
- * instant of a request that changed the run (create, tool outputs, cancel): the count stops at what that
- * request did — `queued`, `queued`, `cancelling`, as the service answers — even when zero-length timings
- * would move the run on within the same millisecond. A clock that reads before the run's creation (a
- * system clock stepping back) still sees the first happening.
- */
-export function happenedBy (course: { readonly happenings: readonly TimedHappening[] }, now: number, asOfEvent = false): number {
-  const { happenings } = course
-  if (asOfEvent) {
-    const requested = happenings.findLastIndex(h => h.kind === 'phase' && h.byRequest === true && h.at <= now)
-    if (requested >= 0) return requested + 1
-  }
-  let count = 0
-  while (count < happenings.length && happenings[count]!.at <= now) count++
-  return Math.max(1, count)
 }
 
 /**
