@@ -18,7 +18,7 @@ export interface TimedMark {
  * `startedAt + ⌊(first + j)·span/total⌋`, the `first + j`-th of the `total` chunks a pass writes over `span` ms
  * (`total` 0: all at `startedAt`).
  */
-export interface PieceRun {
+interface PieceRun {
   readonly kind: 'pieces'
   readonly owner: number
   readonly count: number
