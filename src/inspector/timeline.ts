@@ -3,7 +3,7 @@
  * `now` — the statuses it went through, each step from creation to its end, tool outputs and cancel requests —
  * with the same times a client's reads show. Stream chunks are left out: a reply's step is one span.
  */
-import { courseOf, happenedBy, isTerminal, type Happening } from '../runs/lifecycle.js'
+import { courseOf, isTerminal, type Happening } from '../runs/lifecycle.js'
 import type { RunRecord } from '../store/records.js'
 import type { Span, Timeline } from './view.js'
 
@@ -27,7 +27,7 @@ function stepLabel (step: PlayedStep): string {
 /** The run's timeline at `now` (epoch ms). */
 export function runTimeline (run: RunRecord, now: number): Timeline {
   const course = courseOf(run)
-  const happened = course.happenings.slice(0, happenedBy(course, now))
+  const happened = course.list(course.happenedBy(now))
   const phases = happened.filter((h): h is Phase => h.kind === 'phase')
   const last = phases.at(-1)!
   const live = !isTerminal(last.status)

@@ -11,7 +11,7 @@
  * where it is and ends it `cancelled` at once.
  */
 import { boundedMemo } from '../memo.js'
-import { happenedBy } from '../runs/lifecycle.js'
+import { entriesUpTo, Happenings, type Entry, type PieceHappening } from '../runs/happenings.js'
 import { paceOf } from '../runs/pacing.js'
 import { textPieces } from '../runs/pieces.js'
 import { callTokens, countPromptTokens, hostedCallContextTokens, hostedCallTokens, replyTokens, tokenizer } from '../runs/tokens.js'
@@ -27,15 +27,17 @@ const TERMINAL: ReadonlySet<ResponseStatus> = new Set(['completed', 'failed', 'c
 /** Whether a response in `status` has ended. */
 export const isTerminalResponse = (status: ResponseStatus): boolean => TERMINAL.has(status)
 
-/**
- * One thing that happens in a response's course, in order (several may share a millisecond). `item` indexes
- * the record's `output`; a `piece` is one chunk of that item's text or arguments.
- */
-export type ResponseHappening =
+/** A status change, or an output item added or done (`item` indexes the record's `output`). */
+type ResponseMark =
   | { readonly kind: 'phase', readonly at: number, readonly status: ResponseStatus, readonly byRequest: boolean }
   | { readonly kind: 'item-added', readonly at: number, readonly item: number }
-  | { readonly kind: 'piece', readonly at: number, readonly item: number, readonly piece: number }
   | { readonly kind: 'item-done', readonly at: number, readonly item: number }
+
+/**
+ * One thing that happens in a response's course, in order (several may share a millisecond): a mark, or a
+ * `piece`, one chunk of the text or arguments of the item `owner`.
+ */
+export type ResponseHappening = ResponseMark | PieceHappening
 
 /**
  * One chunk an item is written in: text (a delta of a message, arguments or summary; a file search's one chunk
@@ -44,10 +46,15 @@ export type ResponseHappening =
  */
 type ItemPiece = string | { readonly annotation: number }
 
-export interface ResponseCourse {
-  readonly happenings: readonly ResponseHappening[]
+/** A response's course: its happenings (runs/happenings.ts, the pieces as arithmetic), and each item's chunks. */
+export class ResponseCourse extends Happenings<ResponseMark> {
   /** Each output item's chunks, in order; their text pieces add up to the item's text (or arguments, or summary). */
   readonly pieces: ReadonlyArray<readonly ItemPiece[]>
+
+  constructor (entries: ReadonlyArray<Entry<ResponseMark>>, pieces: ReadonlyArray<readonly ItemPiece[]>) {
+    super(entries)
+    this.pieces = pieces
+  }
 }
 
 /** The text an item is written in: a message's text, a call's arguments, a reasoning summary (a file search has none). */
@@ -112,8 +119,8 @@ export function responseCourseOf (record: ResponseRecord): ResponseCourse {
 function buildCourse (record: ResponseRecord): ResponseCourse {
   const { queuedMs, inProgressMs } = record.timings
   const chunkMs = record.timings.streamChunkMs ?? null
-  let happenings: ResponseHappening[] = []
-  const phase = (status: ResponseStatus, at: number, byRequest = false) => happenings.push({ kind: 'phase', at, status, byRequest })
+  let entries: Array<Entry<ResponseMark>> = []
+  const phase = (status: ResponseStatus, at: number, byRequest = false) => entries.push({ kind: 'phase', at, status, byRequest })
   let startedAt = record.createdAt
   if (record.background) {
     phase('queued', record.createdAt, true)
@@ -128,20 +135,20 @@ function buildCourse (record: ResponseRecord): ResponseCourse {
   let written = 0
   pieces.forEach((itemPieces, item) => {
     const first = written
-    happenings.push({ kind: 'item-added', at: pace.at(first), item })
-    itemPieces.forEach((_, piece) => happenings.push({ kind: 'piece', at: pace.at(first + piece), item, piece }))
+    entries.push({ kind: 'item-added', at: pace.at(first), item })
+    if (itemPieces.length > 0) entries.push({ kind: 'pieces', owner: item, count: itemPieces.length, startedAt, span: pace.span, total, first })
     written += itemPieces.length
-    happenings.push({ kind: 'item-done', at: item === pieces.length - 1 ? pace.endsAt : pace.at(written), item })
+    entries.push({ kind: 'item-done', at: item === pieces.length - 1 ? pace.endsAt : pace.at(written), item })
   })
   const ending = record.ending
   phase(ending === null ? 'completed' : ending.kind === 'fail' ? 'failed' : 'incomplete', pace.endsAt)
 
   if (record.cancelledAt !== null) {
     const cancelledAt = record.cancelledAt
-    happenings = happenings.filter(h => h.at <= cancelledAt)
+    entries = entriesUpTo(entries, cancelledAt)
     phase('cancelled', cancelledAt, true)
   }
-  return { happenings, pieces }
+  return new ResponseCourse(entries, pieces)
 }
 
 /**
@@ -289,19 +296,20 @@ function usageOf (record: ResponseRecord): ResponseUsage {
  * (a stream describes each happening with it).
  */
 export function responseStateAfter (record: ResponseRecord, count: number): ResponseState {
-  const { happenings, pieces } = responseCourseOf(record)
-  let status: ResponseStatus = 'queued'
+  const course = responseCourseOf(record)
+  const { pieces } = course
+  // Set in the walk's callbacks (a plain initialiser would narrow it to 'queued' for the checker).
+  let status = 'queued' as ResponseStatus
   let completedAt: number | null = null
   const shown = new Map<number, number>()
   const done = new Set<number>()
-  for (const h of happenings.slice(0, count)) {
+  course.walk(count, h => {
     if (h.kind === 'phase') {
       status = h.status
       if (h.status === 'completed') completedAt = h.at
     } else if (h.kind === 'item-added') shown.set(h.item, 0)
-    else if (h.kind === 'piece') shown.set(h.item, h.piece + 1)
     else done.add(h.item)
-  }
+  }, (item, piecesShown) => shown.set(item, piecesShown))
   const withResults = includesResults(record)
   const output = [...shown].map(([index, piecesShown]) => {
     const item = record.output[index]!
@@ -310,7 +318,7 @@ export function responseStateAfter (record: ResponseRecord, count: number): Resp
     return outputItem(item, writtenBy(pieces[index]!, piecesShown), status === 'cancelled' ? 'incomplete' : making)
   })
   const ending = record.ending
-  const upcoming = happenings.slice(count).find(h => h.kind !== 'piece')
+  const upcoming = course.nextMark(count)
   return {
     status,
     completedAt,
@@ -326,15 +334,15 @@ const endStateMemo = boundedMemo<ResponseRecord, ResponseState>(1024)
 
 /**
  * The response's state at `now` (epoch ms); `asOfEvent` for the answer to the request that just changed it
- * (create in the background: `queued`; cancel: `cancelled`), as runs/lifecycle.ts `happenedBy` counts.
+ * (create in the background: `queued`; cancel: `cancelled`), as runs/happenings.ts `happenedBy` counts.
  */
 export function responseStateAt (record: ResponseRecord, now: number, asOfEvent = false): ResponseState {
   const course = responseCourseOf(record)
-  const count = happenedBy(course, now, asOfEvent)
-  return count === course.happenings.length ? endStateMemo.get(record, () => responseStateAfter(record, count)) : responseStateAfter(record, count)
+  const count = course.happenedBy(now, asOfEvent)
+  return count === course.length ? endStateMemo.get(record, () => responseStateAfter(record, count)) : responseStateAfter(record, count)
 }
 
 /** When the response's course ends (epoch ms): the time of its last happening. */
 export function responseEndsAt (record: ResponseRecord): number {
-  return responseCourseOf(record).happenings.at(-1)!.at
+  return responseCourseOf(record).endsAt()
 }

@@ -20,7 +20,6 @@ import { Errors } from '../errors.js'
 import type { EventSource, Pulled, StreamEvent } from '../http/sse.js'
 import { boundedMemo } from '../memo.js'
 import { presentResponse } from '../presenters/response.js'
-import { happenedBy } from '../runs/lifecycle.js'
 import type { ResponseRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import {
@@ -59,9 +58,9 @@ function describe (record: ResponseRecord, flavour: Flavour, happening: Response
       return [added]
     }
     case 'piece': {
-      const item = record.output[happening.item]!
-      const delta = pieces[happening.item]![happening.piece]!
-      const at = { item_id: item.id, output_index: happening.item }
+      const item = record.output[happening.owner]!
+      const delta = pieces[happening.owner]![happening.piece]!
+      const at = { item_id: item.id, output_index: happening.owner }
       if (item.type === 'file_search_call') return [['response.file_search_call.searching', at]]
       if (typeof delta !== 'string') {
         if (item.type !== 'message') throw new Error('unreachable: only a message has annotations')
@@ -104,11 +103,12 @@ function describe (record: ResponseRecord, flavour: Flavour, happening: Response
 /** Every event of the response's course, numbered (per record and door: records are values). */
 function buildEvents (record: ResponseRecord, flavour: Flavour): readonly SequencedEvent[] {
   const events: SequencedEvent[] = []
-  responseCourseOf(record).happenings.forEach((happening, index) => {
-    for (const [type, fields] of describe(record, flavour, happening, index)) {
+  const course = responseCourseOf(record)
+  for (let index = 0; index < course.length; index++) {
+    for (const [type, fields] of describe(record, flavour, course.happening(index), index)) {
       events.push({ happening: index, event: { event: type, data: { type, sequence_number: events.length, ...fields } } })
     }
-  })
+  }
   return events
 }
 
@@ -142,14 +142,14 @@ export function responseEventSource ({ store, clock, record: started, flavour, s
       const record = store.responses.get(started.id)
       if (!record) throw Errors.responseNotFound(started.id)
       const course = responseCourseOf(record)
-      const due = happenedBy(course, clock.now())
+      const due = course.happenedBy(clock.now())
       const events = responseEvents(record, flavour)
       const out: StreamEvent[] = []
       while (next < events.length && events[next]!.happening < due && out.length < max) out.push(events[next++]!.event)
-      const last = course.happenings[due - 1]!
-      const ended = last.kind === 'phase' && isTerminalResponse(last.status) && due === course.happenings.length
+      const last = course.happening(due - 1)
+      const ended = last.kind === 'phase' && isTerminalResponse(last.status) && due === course.length
       const done = ended && next >= events.length
-      return { events: out, done, nextAt: done ? null : course.happenings[due]?.at ?? null }
+      return { events: out, done, nextAt: done ? null : course.timeOf(due) ?? null }
     },
     /** OA-SPEC `ResponseErrorEvent`: flat, numbered like every event. */
     errorEvent ({ code, message, param }) {

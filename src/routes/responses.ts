@@ -35,6 +35,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { body: CreateResponseBodySchema, response: { 200: ResponseObjectSchema } }
   }, async (request, reply) => {
     const { responses } = request.tenant.services
+    await responses.warmSearch(request.body, request.apiVersion.flavour)
     const created = responses.create(request.body, request.apiVersion.flavour)
     const { record } = created
     if (request.body.stream === true) return sendResponseStream(request, reply, record)

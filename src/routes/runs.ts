@@ -27,6 +27,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/threads/runs', {
     schema: { body: CreateThreadAndRunBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
+    await request.tenant.services.runs.warmSearch(null, request.body)
     const view = request.tenant.services.runs.createThreadAndRun(request.body, request.apiVersion.flavour)
     if (request.body.stream === true) return sendRunStream(request, reply, view, { withThread: true })
     return answer(reply, view, request.apiVersion.generation)
@@ -36,6 +37,7 @@ const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/threads/:thread_id/runs', {
     schema: { params: ThreadParamsSchema, querystring: IncludeQuerySchema, body: CreateRunBodySchema, response: { 200: RunSchema } }
   }, async (request, reply) => {
+    await request.tenant.services.runs.warmSearch(request.params.thread_id, request.body)
     const view = request.tenant.services.runs.create(request.params.thread_id, request.body, request.apiVersion.flavour)
     if (request.body.stream === true) return sendRunStream(request, reply, view)
     return answer(reply, view, request.apiVersion.generation)

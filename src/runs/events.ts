@@ -18,14 +18,14 @@ import { presentThread } from '../presenters/thread.js'
 import { isHostedToolStep, replyAt, type RunRecord, type ThreadRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import {
-  courseOf, happenedBy, isTerminal, runStateAfter, stepPieces, type Happening, type RunState, type ToolCallPiece
+  courseOf, isTerminal, runStateAfter, stepPieces, type Happening, type RunState, type ToolCallPiece
 } from './lifecycle.js'
 import { replyChunks, type HostedToolPiece } from './pieces.js'
 import { replyMessageRecord } from './reply-message.js'
 
 /** Where a stream opened by the request that just changed the run starts: at what that request did. */
 export function streamStart (run: RunRecord, now: number): number {
-  return happenedBy(courseOf(run), now, true) - 1
+  return courseOf(run).happenedBy(now, true) - 1
 }
 
 /** Whether a stream ends after this happening: the run waits for tool outputs, or is over. */
@@ -39,11 +39,12 @@ function endsStream (happening: Happening): boolean {
  * gives `thread.run.created` and `thread.run.queued`.
  */
 function runEvents (run: RunRecord, from: number, to: number, generation: Generation, includeSearchContent: boolean): StreamEvent[] {
-  const { happenings, steps } = courseOf(run)
+  const course = courseOf(run)
+  const { steps } = course
   const how: StepPresentation = { generation, includeSearchContent }
   const events: StreamEvent[] = []
   for (let i = from; i < to; i++) {
-    const happening = happenings[i]!
+    const happening = course.happening(i)
     const state = (): RunState => runStateAfter(run, i + 1)
     const stepView = (state: RunState, step: number) => state.steps.find(s => s.step.stepId === steps[step]!.step.stepId)!
     switch (happening.kind) {
@@ -64,7 +65,7 @@ function runEvents (run: RunRecord, from: number, to: number, generation: Genera
         break
       }
       case 'piece': {
-        const info = steps[happening.step]!
+        const info = steps[happening.owner]!
         const piece = stepPieces(run, info)[happening.piece]!
         if (info.step.kind === 'message') {
           const reply = replyAt(run.segments[info.segment]!, info.index)
@@ -132,20 +133,20 @@ export function runEventSource ({ store, clock, run: started, generation, from, 
     pull (max: number): Pulled {
       const run = store.runs.get(started.threadId, started.id)
       if (!run) throw Errors.notFound('run', started.id)
-      const { happenings } = courseOf(run)
-      const due = happenedBy(courseOf(run), clock.now())
+      const course = courseOf(run)
+      const due = course.happenedBy(clock.now())
       let to = cursor
       let done = false
       let pieces = 0
       while (to < due && pieces < max && !done) {
-        done = endsStream(happenings[to]!)
+        done = endsStream(course.happening(to))
         pieces++
         to++
       }
       const events = [...opening, ...runEvents(run, cursor, to, generation, includeSearchContent)]
       opening = []
       cursor = to
-      return { events, done, nextAt: done ? null : happenings[cursor]?.at ?? null }
+      return { events, done, nextAt: done ? null : course.timeOf(cursor) ?? null }
     }
   }
 }

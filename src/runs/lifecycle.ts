@@ -5,6 +5,7 @@
  */
 import type { RunStatus, Usage } from '../schemas/run.js'
 import { boundedMemo } from '../memo.js'
+import { entriesUpTo, Happenings, type Entry, type PieceHappening } from './happenings.js'
 import { paceOf } from './pacing.js'
 import { callTokens, hostedCallTokens, hostedContextTokens, promptTokensOf, replyTokens } from './tokens.js'
 import { hostedToolPieces, replyChunks, textPieces, textShown, type HostedToolPiece, type ReplyPiece } from './pieces.js'
@@ -65,22 +66,32 @@ interface StepInfo {
   readonly cutShort?: true
 }
 
-/**
- * One thing that happens in a run's course, in the order the service does it (an event stream shows them
- * in this order; several may share one millisecond). `step` indexes the timeline's steps; a `piece` is one
- * chunk of a reply's text, or one part of a tool call (its name, then its arguments in chunks).
- */
-export type Happening =
+/** A status change, or a step opening or ending, in a run's course (runs/happenings.ts keeps them in order). */
+export type Mark =
   | { readonly kind: 'phase', readonly at: number, readonly status: RunStatus, readonly byRequest: boolean }
   | { readonly kind: 'step-created', readonly at: number, readonly step: number }
-  | { readonly kind: 'piece', readonly at: number, readonly step: number, readonly piece: number }
   | { readonly kind: 'step-ended', readonly at: number, readonly step: number, readonly status: EndStatus }
 
-/** The run's whole course as far as it is known now: the script played through its segments. */
-export interface Course {
-  readonly happenings: readonly Happening[]
+/**
+ * One thing that happens in a run's course, in the order the service does it (an event stream shows them
+ * in this order; several may share one millisecond): a mark, or a `piece`, one chunk of a reply's text or
+ * one part of a tool call (its name, then its arguments in chunks) of the step `owner` (the course's `steps`).
+ */
+export type Happening = Mark | PieceHappening
+
+/**
+ * The run's whole course as far as it is known now: the script played through its segments, as happenings
+ * (runs/happenings.ts: a step's stream pieces are one entry of arithmetic, not an object per chunk).
+ */
+export class Course extends Happenings<Mark> {
   readonly steps: readonly StepInfo[]
   readonly ending: Extract<ScriptStep, { kind: 'fail' | 'incomplete' }> | null
+
+  constructor (entries: ReadonlyArray<Entry<Mark>>, steps: readonly StepInfo[], ending: Course['ending']) {
+    super(entries)
+    this.steps = steps
+    this.ending = ending
+  }
 }
 
 /** Stream chunks of recent tool call steps (immutable values), by the step object (replies': runs/pieces.ts). */
@@ -130,7 +141,7 @@ export function courseOf (run: RunRecord): Course {
 function buildCourse (run: RunRecord): Course {
   const { queuedMs, inProgressMs, cancellingMs } = run.timings
   const chunkMs = run.timings.streamChunkMs ?? null
-  let happenings: Happening[] = []
+  let entries: Array<Entry<Mark>> = []
   const steps: StepInfo[] = []
   let ending: Course['ending'] = null
   let lastStatus: RunStatus | null = null
@@ -139,13 +150,15 @@ function buildCourse (run: RunRecord): Course {
   const phase = (status: RunStatus, at: number, byRequest = false) => {
     if (lastStatus !== null) assertTransition(lastStatus, status)
     lastStatus = status
-    happenings.push({ kind: 'phase', at, status, byRequest })
+    entries.push({ kind: 'phase', at, status, byRequest })
   }
-  const openStep = (info: StepInfo, at: number, pieceTimes: (i: number) => number) => {
+  /** Opens a step whose `count` pieces are chunks `first`.. of a pass paced by `pace` (`null`: all at `at`). */
+  const openStep = (info: StepInfo, at: number, count: number, pace: { startedAt: number, span: number, total: number, first: number } | null) => {
     const step = steps.push(info) - 1
-    happenings.push({ kind: 'step-created', at, step })
-    const count = stepPieces(run, info).length
-    for (let piece = 0; piece < count; piece++) happenings.push({ kind: 'piece', at: pieceTimes(piece), step, piece })
+    entries.push({ kind: 'step-created', at, step })
+    if (count > 0) {
+      entries.push({ kind: 'pieces', owner: step, count, ...(pace ?? { startedAt: at, span: 0, total: 0, first: 0 }) })
+    }
     return step
   }
 
@@ -155,7 +168,7 @@ function buildCourse (run: RunRecord): Course {
     const startedAt = segment.startedAt + queuedMs
     phase('queued', segment.startedAt, true)
     phase('in_progress', startedAt)
-    if (waiting !== null) happenings.push({ kind: 'step-ended', at: startedAt, step: waiting, status: 'completed' })
+    if (waiting !== null) entries.push({ kind: 'step-ended', at: startedAt, step: waiting, status: 'completed' })
     waiting = null
     const cutAfter = segment.cutOff?.afterStep
     // The replies this pass writes and the hosted tools it calls on the way, one after another: their chunks are
@@ -172,16 +185,17 @@ function buildCourse (run: RunRecord): Course {
     const next = run.script[segment.fromStep + writes.length]
     // A scripted end for the completion budget cuts the reply it follows, as the budget itself does.
     const cutShort = !segment.cutOff && next?.kind === 'incomplete' && next.reason === 'max_completion_tokens'
-    const total = writes.reduce((n, info) => n + stepPieces(run, info).length, 0)
+    const counts = writes.map(info => stepPieces(run, info).length)
+    const total = counts.reduce((n, c) => n + c, 0)
     const pace = paceOf(startedAt, inProgressMs, chunkMs, total)
     const actedAt = pace.endsAt
-    const pieceAt = pace.at
     let written = 0
     writes.forEach((info, w) => {
       const first = written
-      const step = openStep(cutShort && w === writes.length - 1 ? { ...info, cutShort: true } : info, pieceAt(first), piece => pieceAt(first + piece))
-      written += stepPieces(run, info).length
-      happenings.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pieceAt(written), step, status: 'completed' })
+      const step = openStep(cutShort && w === writes.length - 1 ? { ...info, cutShort: true } : info, pace.at(first), counts[w]!,
+        { startedAt, span: pace.span, total, first })
+      written += counts[w]!
+      entries.push({ kind: 'step-ended', at: w === writes.length - 1 ? actedAt : pace.at(written), step, status: 'completed' })
     })
     if (segment.cutOff) {
       ending = { kind: 'incomplete', reason: segment.cutOff.reason }
@@ -193,7 +207,8 @@ function buildCourse (run: RunRecord): Course {
       return false
     }
     if (next.kind === 'tool_calls') {
-      waiting = openStep({ index: segment.fromStep + writes.length, step: next, segment: k }, actedAt, () => actedAt)
+      const info: StepInfo = { index: segment.fromStep + writes.length, step: next, segment: k }
+      waiting = openStep(info, actedAt, stepPieces(run, info).length, null)
       phase('requires_action', actedAt)
       return k + 1 < run.segments.length
     }
@@ -204,17 +219,17 @@ function buildCourse (run: RunRecord): Course {
   }
   for (let k = 0; k < run.segments.length && play(k); k++);
 
-  const phases = () => happenings.filter((h): h is Extract<Happening, { kind: 'phase' }> => h.kind === 'phase')
+  const phases = () => entries.filter((h): h is Extract<Mark, { kind: 'phase' }> => h.kind === 'phase')
   /** Stops the course at `at`: later happenings never happen. Returns the steps left open. */
   const cutAt = (at: number): number[] => {
-    happenings = happenings.filter(h => h.at <= at)
+    entries = entriesUpTo(entries, at)
     lastStatus = phases().at(-1)!.status
     if (lastStatus !== 'failed' && lastStatus !== 'incomplete') ending = null
-    const ended = new Set(happenings.flatMap(h => h.kind === 'step-ended' ? [h.step] : []))
-    return happenings.flatMap(h => h.kind === 'step-created' && !ended.has(h.step) ? [h.step] : [])
+    const ended = new Set(entries.flatMap(h => h.kind === 'step-ended' ? [h.step] : []))
+    return entries.flatMap(h => h.kind === 'step-created' && !ended.has(h.step) ? [h.step] : [])
   }
   const endSteps = (open: readonly number[], status: 'cancelled' | 'expired', at: number) => {
-    for (const step of open) happenings.push({ kind: 'step-ended', at, step, status })
+    for (const step of open) entries.push({ kind: 'step-ended', at, step, status })
   }
 
   if (run.cancelRequestedAt !== null) {
@@ -231,7 +246,7 @@ function buildCourse (run: RunRecord): Course {
     endSteps(cutAt(run.expiresAt), 'expired', run.expiresAt)
     phase('expired', run.expiresAt)
   }
-  return { happenings, steps, ending }
+  return new Course(entries, steps, ending)
 }
 
 export interface StepView {
@@ -304,41 +319,16 @@ function callsShown (calls: readonly ToolCall[], pieces: readonly ToolCallPiece[
   return shown
 }
 
-/** What `happenedBy` reads of a happening: its time, and whether it is a phase a request started. */
-export interface TimedHappening {
-  readonly kind: string
-  readonly at: number
-  readonly byRequest?: boolean
-}
-
-/**
- * How many of the course's happenings have happened at `now` (epoch ms). With `asOfEvent`, `now` is the
- * instant of a request that changed the run (create, tool outputs, cancel): the count stops at what that
- * request did — `queued`, `queued`, `cancelling`, as the service answers — even when zero-length timings
- * would move the run on within the same millisecond. A clock that reads before the run's creation (a
- * system clock stepping back) still sees the first happening.
- */
-export function happenedBy (course: { readonly happenings: readonly TimedHappening[] }, now: number, asOfEvent = false): number {
-  const { happenings } = course
-  if (asOfEvent) {
-    const requested = happenings.findLastIndex(h => h.kind === 'phase' && h.byRequest === true && h.at <= now)
-    if (requested >= 0) return requested + 1
-  }
-  let count = 0
-  while (count < happenings.length && happenings[count]!.at <= now) count++
-  return Math.max(1, count)
-}
-
 /**
  * The run's state at `now` (epoch ms); `asOfEvent` as in `happenedBy`: the answer to the request that just
  * changed the run. The next read shows where it went.
  */
 export function runStateAt (run: RunRecord, now: number, asOfEvent = false): RunState {
   const course = courseOf(run)
-  const count = happenedBy(course, now, asOfEvent)
+  const count = course.happenedBy(now, asOfEvent)
   // Every course ends in a terminal phase (expiry at the latest): once all of it has happened the state never
   // changes again, and an ended run that is polled or listed is not derived again for each read.
-  return count === course.happenings.length ? endStateMemo.get(run, () => runStateAfter(run, count)) : runStateAfter(run, count)
+  return count === course.length ? endStateMemo.get(run, () => runStateAfter(run, count)) : runStateAfter(run, count)
 }
 
 /** The final states of recently read runs that have ended. */
@@ -350,20 +340,19 @@ const endStateMemo = boundedMemo<RunRecord, RunState>(1024)
  */
 export function runStateAfter (run: RunRecord, count: number): RunState {
   const course = courseOf(run)
-  const { happenings, steps, ending } = course
+  const { steps, ending } = course
   let current: Extract<Happening, { kind: 'phase' }> | undefined
   const reachedAt = new Map<RunStatus, number>()
   const created = new Map<number, number>()
   const ended = new Map<number, { status: EndStatus, at: number }>()
   const shown = new Map<number, number>()
-  for (const h of happenings.slice(0, count)) {
+  course.walk(count, h => {
     if (h.kind === 'phase') {
       current = h
       if (!reachedAt.has(h.status)) reachedAt.set(h.status, h.at)
     } else if (h.kind === 'step-created') created.set(h.step, h.at)
-    else if (h.kind === 'piece') shown.set(h.step, h.piece + 1)
     else ended.set(h.step, h)
-  }
+  }, (step, piecesShown) => shown.set(step, piecesShown))
   const status = current!.status
   const terminal = isTerminal(status)
 
@@ -392,7 +381,7 @@ export function runStateAfter (run: RunRecord, count: number): RunState {
     }
   })
 
-  const upcoming = happenings.slice(count).find(h => h.kind !== 'piece')
+  const upcoming = course.nextMark(count)
   const pending = status === 'requires_action'
     ? stepViews.findLast(s => s.step.kind === 'tool_calls' && s.status === 'in_progress')
     : undefined

@@ -4,6 +4,11 @@
  * (responses/course.ts), so a reply streams at the same pace whichever API asked for it.
  */
 export interface Pace {
+  readonly startedAt: number
+  /** The chunks written in all. */
+  readonly total: number
+  /** Over how long (ms) the chunks are spread: chunk `j` happens at `startedAt + ⌊j·span/total⌋`. */
+  readonly span: number
   /** When the pass ends (epoch ms): after the in-progress phase, or after the last chunk if that is later. */
   readonly endsAt: number
   /** When chunk `j` (0-based, of `total`) happens; `j === total` is when the last chunk has been written. */
@@ -14,6 +19,9 @@ export interface Pace {
 export function paceOf (startedAt: number, inProgressMs: number, chunkMs: number | null, total: number): Pace {
   const span = chunkMs === null ? inProgressMs : total * chunkMs
   return {
+    startedAt,
+    total,
+    span,
     endsAt: startedAt + Math.max(inProgressMs, span),
     at: j => startedAt + (total === 0 ? 0 : Math.floor(j * span / total))
   }

@@ -30,6 +30,7 @@ import type { ConversationService } from './conversations.js'
 import { MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
 import type { ItemService } from './items.js'
 import { checkResponseTools, responseTools, RESPONSES_MAX_NUM_RESULTS } from './response-tools.js'
+import { warmSearchIndexes } from '../tools/file-search.js'
 import type { VectorStoreService } from './vector-stores.js'
 
 export type { ResponseView } from '../presenters/response.js'
@@ -218,6 +219,22 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
   const changed = (id: string) => { for (const listener of [...watchers.get(id) ?? []]) listener() }
 
   return {
+    /**
+     * Builds the search indexes of the vector stores the response's file_search tools name (its agent's, for a
+     * Foundry agent), letting the event loop turn (tools/file-search.ts `warmSearchIndexes`): the route awaits
+     * it before `create`, which is synchronous. Best effort: a request `create` will refuse warms nothing.
+     */
+    async warmSearch (request: CreateResponseBody, flavour: Flavour): Promise<void> {
+      let tools: CreateResponseBody['tools']
+      try {
+        tools = agents.resolveRequest(request, flavour).body.tools
+      } catch {
+        return // create refuses it, with the error in its place among the checks
+      }
+      const vectorStoreIds = (tools ?? []).flatMap(tool => tool.type === 'file_search' ? tool.vector_store_ids : [])
+      if (vectorStoreIds.length > 0) await warmSearchIndexes(store, clock.now(), { vectorStoreIds }, vectorStores.searchIndexes)
+    },
+
     /** Creates the response; answers it as of its creation (`queued` in the background). Synchronous throughout. */
     create (request: CreateResponseBody, flavour: Flavour): ResponseView {
       // A Foundry agent's (or an OpenAI prompt's) model, instructions and tools take their place in the body.

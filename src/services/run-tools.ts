@@ -13,7 +13,7 @@ import type { Tool } from '../schemas/common.js'
 import type { FileRecord, FileSearchCall, FileSearchResult, MessageRecord, ScriptStep } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import { generatedFileRecord, type GeneratedFileSource } from '../tools/code-interpreter.js'
-import { assistantsSearchScope, DEFAULT_RANKER, defaultMaxNumResults, searchFiles, type FileSearchOptions, type FileSearchScope } from '../tools/file-search.js'
+import { assistantsSearchScope, DEFAULT_RANKER, type AssistantsSearchScope, defaultMaxNumResults, searchFiles, type FileSearchOptions, type FileSearchScope } from '../tools/file-search.js'
 import type { SearchIndexCache } from './vector-store-search.js'
 
 export interface RunToolsInput {
@@ -104,30 +104,34 @@ export function scriptedSearch (settings: SearchSettings, scripted: ScenarioFile
  */
 export function runTools (input: RunToolsInput): RunTools {
   const { store, ids, now } = input
-  const search = assistantsSearchScope({
+  // Made when first needed: it walks every message of the thread (attachments), and a run without a search tool
+  // that no scenario scripts a search for never needs it.
+  let scope: AssistantsSearchScope | undefined
+  const search = (): AssistantsSearchScope => (scope ??= assistantsSearchScope({
     tools: input.tools as ReadonlyArray<{ type: string, file_search?: unknown }>,
     assistantToolResources: input.assistant.toolResources,
     threadToolResources: input.threadToolResources,
     assistantFileIds: input.assistant.fileIds,
     messages: input.messages
-  })
+  }))
   const question = input.lastUserMessage ?? ''
-  const searchesByDefault = !input.scripted && search.tool !== null && search.hasFiles && question.trim() !== '' &&
+  const hasSearchTool = input.tools.some(tool => tool.type === 'file_search' || tool.type === 'retrieval')
+  const searchesByDefault = !input.scripted && hasSearchTool && search().hasFiles && question.trim() !== '' &&
     choiceAllowsSearch(input.toolChoice) && forcedFunction(input.toolChoice, input.tools) === undefined
-  const settings: SearchSettings = {
+  const settings = (): SearchSettings => ({
     store,
     now,
     searchIndexes: input.searchIndexes,
-    scope: search.scope,
-    maxNumResults: search.maxNumResults ?? defaultMaxNumResults(input.model),
-    rankingOptions: search.rankingOptions,
+    scope: search().scope,
+    maxNumResults: search().maxNumResults ?? defaultMaxNumResults(input.model),
+    rankingOptions: search().rankingOptions,
     question
-  }
+  })
 
   const generated = new Map<string, GeneratedFileSource>()
   const env: ScriptEnvironment = {
     searchesByDefault,
-    search: scripted => ({ tool: search.tool ?? 'file_search', messageIndex: input.promptMessages + 1, search: scriptedSearch(settings, scripted) }),
+    search: scripted => ({ tool: search().tool ?? 'file_search', messageIndex: input.promptMessages + 1, search: scriptedSearch(settings(), scripted) }),
     generatedImage (image) {
       const content = input.fixtureFiles.get(image)
       if (content === undefined) return null

@@ -24,6 +24,7 @@ import { NO_ITEMS, NO_METADATA, type AssistantRecord, type MessageRecord, type R
 import type { AssistantService } from './assistants.js'
 import { found, MIN_POLL_AFTER_MS, type ServiceContext } from './context.js'
 import { runTools } from './run-tools.js'
+import { assistantsSearchScope, warmSearchIndexes } from '../tools/file-search.js'
 import { userMessageRecord, type ThreadService } from './threads.js'
 import type { VectorStoreService } from './vector-stores.js'
 
@@ -226,6 +227,35 @@ export function createRunService ({ store, clock, config, scenarios, ids, fixtur
 
     /** How many runs have listeners (a leak check for tests). */
     watchedRuns: () => watchers.size,
+
+    /**
+     * Builds the search indexes a new run may use, letting the event loop turn while it works
+     * (tools/file-search.ts `warmSearchIndexes`): the route awaits it before `create` or `createThreadAndRun`,
+     * which are synchronous and so would otherwise build a large vector store's index at once, stalling every
+     * other request. Best effort: a request that names nothing to search, or that `create` will refuse, warms
+     * nothing. `threadId`: the run's thread, or null when the request creates it (`body.thread`).
+     */
+    async warmSearch (threadId: string | null, body: CreateRunBody | CreateThreadAndRunBody): Promise<void> {
+      const assistant = store.assistants.get(body.assistant_id)
+      if (assistant === undefined) return
+      const tools = body.tools ?? assistant.tools
+      if (!tools.some(tool => tool.type === 'file_search' || tool.type === 'retrieval')) return
+      const thread = threadId === null ? undefined : store.threads.get(threadId)
+      if (threadId !== null && thread === undefined) return
+      const created = 'thread' in body ? body.thread : undefined
+      const inputs = [...created?.messages ?? [], ...('additional_messages' in body ? body.additional_messages ?? [] : [])]
+      const { scope } = assistantsSearchScope({
+        tools: tools as ReadonlyArray<{ type: string, file_search?: unknown }>,
+        assistantToolResources: assistant.toolResources,
+        threadToolResources: thread?.toolResources ?? ('tool_resources' in body ? body.tool_resources : undefined) ?? created?.tool_resources,
+        assistantFileIds: assistant.fileIds,
+        messages: [
+          ...thread === undefined ? [] : store.messages.list(thread.id),
+          ...inputs.map(input => ({ attachments: input.attachments ?? null, fileIds: input.file_ids ?? [] }))
+        ]
+      })
+      await warmSearchIndexes(store, clock.now(), scope, vectorStores.searchIndexes)
+    },
 
     /**
      * Synchronous throughout: the checks and the writes see the same store, with no other request between.

@@ -34,6 +34,13 @@ const MAX_CACHED_INDEXES = 8
  * distinct or prefix-heavy words (seconds to minutes of work unbounded) stop here.
  */
 export const SEARCH_WORK_BUDGET = 1_000_000
+/**
+ * Most work a search made while a run or a response is created may do: that search runs at once, in the
+ * request that creates them (the event loop does not turn), so its budget is a fiftieth of the endpoint's,
+ * about 20 ms of work on a quiet 2-core machine. A question of a few hundred words stays within it; a longer
+ * one is searched for its first terms only (docs/differences.md).
+ */
+export const CREATION_SEARCH_WORK_BUDGET = 20_000
 
 /** The file's text cut into overlapping chunks (`chunking` in tokens, approximated as 4 characters each). */
 function chunkFileText (text: string, chunking: ChunkingStrategy): string[] {
@@ -272,10 +279,10 @@ function termsOf (query: string): Map<string, number> {
  * (chunks added up) are counted against the budget, and a term that would take the work past it is left out
  * of every query from there on. Returns each chunk's best score over the queries.
  */
-function * scoreChunks (queries: ReadonlyArray<ReadonlyMap<string, number>>, index: ChunkIndex): Steps<Map<number, number>> {
+function * scoreChunks (queries: ReadonlyArray<ReadonlyMap<string, number>>, index: ChunkIndex, workBudget: number): Steps<Map<number, number>> {
   const scores = new Map<string, ReadonlyMap<number, number>>()
   const best = new Map<number, number>()
-  let budget = SEARCH_WORK_BUDGET
+  let budget = workBudget
   let exhausted = false
   for (const terms of queries) {
     const sums = new Map<number, { score: number, matched: number }>()
@@ -314,14 +321,14 @@ function * scoreChunks (queries: ReadonlyArray<ReadonlyMap<string, number>>, ind
     for (const [id, { score, matched }] of sums) best.set(id, Math.max(best.get(id) ?? 0, score * matched))
     yield
   }
-  searchIndexStats.lastSearchWork = SEARCH_WORK_BUDGET - Math.max(budget, 0)
+  searchIndexStats.lastSearchWork = workBudget - Math.max(budget, 0)
   return best
 }
 
-function * search (files: readonly SearchableFile[], options: SearchOptions, index: SearchIndex | undefined): Steps<SearchResultItem[]> {
+function * search (files: readonly SearchableFile[], options: SearchOptions, index: SearchIndex | undefined, workBudget: number): Steps<SearchResultItem[]> {
   const built = index ?? (yield * buildSearchIndex(files))
   const eligible = files.map(f => options.filter === undefined || matchesFilter(f.attributes, options.filter))
-  const best = yield * scoreChunks(options.queries.map(termsOf), built.index)
+  const best = yield * scoreChunks(options.queries.map(termsOf), built.index, workBudget)
   let top = 0
   for (const [id, score] of best) {
     if (!eligible[built.docs[id]!.fileIndex]!) best.delete(id)
@@ -349,13 +356,14 @@ function * search (files: readonly SearchableFile[], options: SearchOptions, ind
  * `index` must have been built from the same files in the same order (SearchIndexCache.indexFor); without
  * one it is built here. A query's score for a chunk is MiniSearch's OR search: the sum of its terms' scores
  * (a repeated term counts each time), times how many distinct terms matched; a chunk's score is its best
- * query's. The work is bounded by SEARCH_WORK_BUDGET and done at once (see `searchFilesYielding`).
+ * query's. The work is bounded by `workBudget` (SEARCH_WORK_BUDGET unless given) and done at once (see
+ * `searchFilesYielding`).
  */
-export function searchFiles (files: readonly SearchableFile[], options: SearchOptions, index?: SearchIndex): SearchResultItem[] {
-  return runNow(search(files, options, index))
+export function searchFiles (files: readonly SearchableFile[], options: SearchOptions, index?: SearchIndex, workBudget = SEARCH_WORK_BUDGET): SearchResultItem[] {
+  return runNow(search(files, options, index, workBudget))
 }
 
 /** `searchFiles` with the same result, letting the event loop turn every few milliseconds while it works. */
 export function searchFilesYielding (files: readonly SearchableFile[], options: SearchOptions, index?: SearchIndex): Promise<SearchResultItem[]> {
-  return runYielding(search(files, options, index))
+  return runYielding(search(files, options, index, SEARCH_WORK_BUDGET))
 }

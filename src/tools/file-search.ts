@@ -11,7 +11,7 @@
  */
 import type { Generation } from '../api-versions.js'
 import { processingStatus } from '../services/vector-stores.js'
-import { searchFiles as rankChunks, type SearchableFile, type SearchFilter, type SearchIndexCache } from '../services/vector-store-search.js'
+import { CREATION_SEARCH_WORK_BUDGET, searchFiles as rankChunks, type SearchableFile, type SearchFilter, type SearchIndexCache } from '../services/vector-store-search.js'
 import type { FileSearchCall, FileSearchResult, MessageRecord, VectorStoreFileRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
 
@@ -53,18 +53,8 @@ function searchable (store: Store, entry: VectorStoreFileRecord): SearchableFile
   return file ? [{ entry, file, attributes: {} }] : []
 }
 
-/**
- * Searches the files of `scope` at time `now` (epoch ms): each vector store's files that have finished
- * processing, then the loose files, every chunk ranked against the queries by the vector-store search. Scores
- * are normalised per vector store (its best chunk scores 1), so results from several stores are merged by score
- * (a store's own order kept among equals) and cut to `maxNumResults`. Nothing found (nothing to search, an empty
- * query, nothing above the threshold) is a call with no results. `cache` keeps each store's index between calls
- * (the vector store service's own cache, so the search endpoint and runs share indexes); without it the indexes
- * are built for this call.
- */
-export function searchFiles (store: Store, now: number, scope: FileSearchScope, options: FileSearchOptions, cache?: SearchIndexCache): FileSearchCall {
-  const scoreThreshold = options.rankingOptions?.score_threshold ?? 0
-  const queries = options.queries.filter(query => query.trim() !== '')
+/** What a scope searches at `now` (epoch ms): each vector store's completed files, then the loose files, as index groups. */
+function searchGroups (store: Store, now: number, scope: FileSearchScope): Array<{ key: string, files: SearchableFile[] }> {
   const groups: Array<{ key: string, files: SearchableFile[] }> = []
   for (const id of new Set(scope.vectorStoreIds)) {
     if (store.vectorStores.get(id) === undefined) continue
@@ -78,11 +68,36 @@ export function searchFiles (store: Store, now: number, scope: FileSearchScope, 
     }))
     groups.push({ key: `files:${loose.join(',')}`, files })
   }
+  return groups
+}
+
+/**
+ * Builds (or finds) the indexes `searchFiles` will use for `scope` at `now`, letting the event loop turn while
+ * it works: awaited before a run or a response is created (synchronously, so that nothing interleaves with
+ * its checks and writes), it leaves that creation only the ranking to do, never a large store's index build.
+ */
+export async function warmSearchIndexes (store: Store, now: number, scope: FileSearchScope, cache: SearchIndexCache): Promise<void> {
+  for (const { key, files } of searchGroups(store, now, scope)) await cache.indexForYielding(key, files)
+}
+
+/**
+ * Searches the files of `scope` at time `now` (epoch ms): each vector store's files that have finished
+ * processing, then the loose files, every chunk ranked against the queries by the vector-store search. Scores
+ * are normalised per vector store (its best chunk scores 1), so results from several stores are merged by score
+ * (a store's own order kept among equals) and cut to `maxNumResults`. Nothing found (nothing to search, an empty
+ * query, nothing above the threshold) is a call with no results. `cache` keeps each store's index between calls
+ * (the vector store service's own cache, so the search endpoint and runs share indexes); without it the indexes
+ * are built for this call.
+ */
+export function searchFiles (store: Store, now: number, scope: FileSearchScope, options: FileSearchOptions, cache?: SearchIndexCache): FileSearchCall {
+  const scoreThreshold = options.rankingOptions?.score_threshold ?? 0
+  const queries = options.queries.filter(query => query.trim() !== '')
+  const groups = searchGroups(store, now, scope)
   const results: FileSearchResult[] = queries.length === 0
     ? []
     : groups.flatMap(({ key, files }) => rankChunks(files, {
       queries, maxResults: options.maxNumResults, scoreThreshold, filter: options.filters
-    }, cache?.indexFor(key, files)).map(item => ({
+    }, cache?.indexFor(key, files), CREATION_SEARCH_WORK_BUDGET).map(item => ({
       fileId: item.file_id, fileName: item.filename, score: item.score, text: item.content[0]?.text ?? '', attributes: item.attributes
     })))
   // A stable sort: among equal scores, the stores' order and each store's own ranking stay.
@@ -124,7 +139,7 @@ export function assistantsSearchScope (run: {
   readonly assistantToolResources: unknown
   readonly threadToolResources: unknown
   readonly assistantFileIds: readonly string[]
-  readonly messages: readonly MessageRecord[]
+  readonly messages: ReadonlyArray<Pick<MessageRecord, 'attachments' | 'fileIds'>>
 }): AssistantsSearchScope {
   const fileSearch = run.tools.find(tool => tool.type === 'file_search')
   const retrieval = run.tools.some(tool => tool.type === 'retrieval')

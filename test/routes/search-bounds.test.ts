@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import MiniSearch from 'minisearch'
 import t from 'tap'
 import {
-  SEARCH_WORK_BUDGET, SearchIndexCache, searchFiles, searchIndexStats, type SearchableFile, type SearchIndex, type SearchOptions, type SearchResultItem
+  CREATION_SEARCH_WORK_BUDGET, SEARCH_WORK_BUDGET, SearchIndexCache, searchFiles, searchIndexStats, type SearchableFile, type SearchIndex, type SearchOptions, type SearchResultItem
 } from '../../src/services/vector-store-search.js'
 import { V2, build, uploadFile } from '../helper.js'
 
@@ -114,4 +114,60 @@ t.test('the first search of a large store with a long query lets the event loop 
   t.equal(res.statusCode, 200)
   t.ok(res.json().data.length > 0)
   t.ok(turns >= 3, `the event loop turned ${turns} times while the index was built and the queries scored`)
+})
+
+t.test('a run or a response that searches a large store builds its index while the event loop turns, then searches within the creation budget', async t => {
+  const built = await build(t, { maxUploadBytes: 4 * 1024 * 1024 })
+  const ids = [(await uploadFile(built, corpus(1_000_000, 7), 'a.txt')).id, (await uploadFile(built, corpus(1_000_000, 8), 'b.txt')).id]
+  const store = (await built.call({ method: 'POST', url: '/openai/vector_stores', apiVersion: V2, body: { file_ids: ids } })).json()
+  built.clock.advance(60_000)
+  const assistant = (await built.call({
+    method: 'POST',
+    url: '/openai/assistants',
+    apiVersion: V2,
+    body: { model: 'gpt-4o', tools: [{ type: 'file_search' }], tool_resources: { file_search: { vector_store_ids: [store.id] } } }
+  })).json()
+  // Indexes built in one go, by the synchronous creation itself, rather than beforehand while the loop turns.
+  const cache = built.app.runtime.tenants.shared.services.vectorStores.searchIndexes
+  const indexFor = cache.indexFor.bind(cache)
+  let builtAtOnce = 0
+  cache.indexFor = (...args) => {
+    const before = searchIndexStats.builds
+    const index = indexFor(...args)
+    builtAtOnce += searchIndexStats.builds - before
+    return index
+  }
+  // A long question: thousands of distinct terms, far past what a creation may score.
+  const question = corpus(60_000, 9)
+  const buildsBefore = searchIndexStats.builds
+  const created = await built.call({
+    method: 'POST',
+    url: '/openai/threads/runs',
+    apiVersion: V2,
+    body: { assistant_id: assistant.id, thread: { messages: [{ role: 'user', content: question }] } }
+  })
+  t.equal(created.statusCode, 200, 'the run is created')
+  const run = created.json()
+  t.equal(searchIndexStats.builds, buildsBefore + 1, 'the store was indexed once')
+  t.equal(builtAtOnce, 0, 'before the run was created, with the event loop turning')
+  t.ok(searchIndexStats.lastSearchWork <= CREATION_SEARCH_WORK_BUDGET,
+    `the run's search did ${searchIndexStats.lastSearchWork} work units of ${CREATION_SEARCH_WORK_BUDGET}`)
+  built.clock.advance(60_000)
+  const steps = (await built.call({ method: 'GET', url: `/openai/threads/${run.thread_id}/runs/${run.id}/steps`, apiVersion: V2 })).json()
+  t.ok(steps.data.some((step: { step_details: { type: string } }) => step.step_details.type === 'tool_calls'), 'the run searched its store first')
+
+  // A response naming a new store builds that one beforehand too.
+  const other = (await built.call({ method: 'POST', url: '/openai/vector_stores', apiVersion: V2, body: { file_ids: [ids[1]] } })).json()
+  built.clock.advance(60_000)
+  const response = await built.call({
+    method: 'POST',
+    url: '/openai/v1/responses',
+    apiVersion: null,
+    body: { model: 'gpt-4o', input: question, tools: [{ type: 'file_search', vector_store_ids: [other.id] }] }
+  })
+  t.equal(response.statusCode, 200, 'the response is created')
+  t.equal(response.json().output[0].type, 'file_search_call', 'it searched')
+  t.equal(searchIndexStats.builds, buildsBefore + 2, 'the new store was indexed once')
+  t.equal(builtAtOnce, 0, 'before the response was created')
+  t.ok(searchIndexStats.lastSearchWork <= CREATION_SEARCH_WORK_BUDGET, 'the response\'s search stayed within the creation budget')
 })

@@ -1,6 +1,6 @@
 /** The run's course as happenings: reply chunks, their pacing, and a prefix that a cancel never rewrites. */
 import t from 'tap'
-import { courseOf, happenedBy, runStateAt } from '../../src/runs/lifecycle.js'
+import { courseOf, runStateAt } from '../../src/runs/lifecycle.js'
 import { textPieces } from '../../src/runs/pieces.js'
 import type { RunRecord } from '../../src/store/records.js'
 import { runRecord, segment } from '../support/records.js'
@@ -21,7 +21,7 @@ t.test('textPieces: word-sized chunks that add up to the text', async t => {
 
 t.test('auto pacing spreads the chunks over in_progress; reads show the text written so far', async t => {
   const run = runRecord(T0, { timings: { queuedMs: 500, inProgressMs: 1000, cancellingMs: 0 }, segments: [segment(T0, 0, reply('a b c d'))] })
-  const pieceTimes = courseOf(run).happenings.filter(h => h.kind === 'piece').map(h => h.at - T0)
+  const pieceTimes = courseOf(run).list().filter(h => h.kind === 'piece').map(h => h.at - T0)
   t.same(pieceTimes, [500, 750, 1000, 1250])
   t.match(runStateAt(run, T0 + 800).steps, [{ status: 'in_progress', shownText: 'a b', piecesShown: 2, text: 'a b c d' }])
   t.match(runStateAt(run, T0 + 1500), { status: 'completed' })
@@ -30,7 +30,7 @@ t.test('auto pacing spreads the chunks over in_progress; reads show the text wri
 
 t.test('a fixed chunk pace lengthens in_progress when writing takes longer', async t => {
   const run = runRecord(T0, { timings: { queuedMs: 0, inProgressMs: 100, cancellingMs: 0, streamChunkMs: 50 }, segments: [segment(T0, 0, reply('a b c d'))] })
-  t.same(courseOf(run).happenings.filter(h => h.kind === 'piece').map(h => h.at - T0), [0, 50, 100, 150])
+  t.same(courseOf(run).list().filter(h => h.kind === 'piece').map(h => h.at - T0), [0, 50, 100, 150])
   t.equal(runStateAt(run, T0 + 199).status, 'in_progress')
   t.match(runStateAt(run, T0 + 200), { status: 'completed', completedAt: T0 + 200 })
   const fast = runRecord(T0, { timings: { queuedMs: 0, inProgressMs: 1000, cancellingMs: 0, streamChunkMs: 0 }, segments: [segment(T0, 0, reply('a b c d'))] })
@@ -42,9 +42,9 @@ t.test('a cancel never rewrites what already happened: the course up to it is a 
   const base = runRecord(T0, { timings: { queuedMs: 100, inProgressMs: 1000, cancellingMs: 200 }, segments: [segment(T0, 0, reply('one two three four five six'))] })
   for (const at of [T0, T0 + 100, T0 + 350, T0 + 1099]) {
     const cancelled: RunRecord = { ...base, cancelRequestedAt: at }
-    const before = courseOf(base).happenings
-    const after = courseOf(cancelled).happenings
-    const upTo = happenedBy(courseOf(base), at)
+    const before = courseOf(base).list()
+    const after = courseOf(cancelled).list()
+    const upTo = courseOf(base).happenedBy(at)
     t.same(after.slice(0, upTo), before.slice(0, upTo), `cancel at +${at - T0}`)
     t.match(after.slice(upTo).map(h => h.kind === 'phase' ? h.status : h.kind), ['cancelling', ...(at >= T0 + 100 ? ['step-ended'] : []), 'cancelled'])
   }

@@ -7,7 +7,6 @@
  * Like the API, neither shows what it no longer serves: a `store: false` response, a deleted conversation.
  */
 import type { Tenant } from '../../control/tenants.js'
-import { happenedBy } from '../../runs/lifecycle.js'
 import { presentConversation, presentResponse } from '../../presenters/response.js'
 import { isTerminalResponse, responseCourseOf, responseStateAt, type ResponseState } from '../../responses/course.js'
 import type { ConversationRecord, ResponseRecord } from '../../store/records.js'
@@ -152,8 +151,8 @@ function callOutputs (tenant: Tenant): (callId: string) => CallOutput | undefine
  * per output item (from added to done), and every change in order.
  */
 function responseTimeline (record: ResponseRecord, now: number): Timeline {
-  const { happenings } = responseCourseOf(record)
-  const happened = happenings.slice(0, happenedBy({ happenings }, now))
+  const course = responseCourseOf(record)
+  const happened = course.list(course.happenedBy(now))
   const statuses: Span[] = []
   const itemSpans = new Map<number, Span>()
   const events: Array<{ at: number, text: string }> = []
