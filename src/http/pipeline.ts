@@ -59,6 +59,11 @@ declare module 'fastify' {
     bodyText: string | null
     /** What the journal keeps of the request's and response's bodies (step 10), null until the answer is sent. */
     journalBodies: KeptBodies | null
+    /**
+     * The route's `config`, read once in step 1: Fastify's `routeOptions` builds a new object on every read
+     * (issue 20). Null only before step 1.
+     */
+    routeConfig: FastifyRequest['routeOptions']['config'] | null
   }
 }
 
@@ -83,6 +88,7 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.decorateRequest('emulatorFault', null)
   app.decorateRequest('bodyText', null)
   app.decorateRequest('journalBodies', null)
+  app.decorateRequest('routeConfig', null)
   // Each route's resource, from its path below the prefix it is registered under (step 6 reads it).
   app.addHook('onRoute', route => {
     route.config = { ...route.config, resource: resourceOf(route.routePath) }
@@ -111,7 +117,7 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
     // Unrouted: step 9's not-found handler answers, without the door's checks.
     if (request.is404) return undefined
     const { door } = request
-    const { available, resource } = request.routeOptions.config
+    const { available, resource } = request.routeConfig!
     if (door !== CONTROL_DOOR && !hasRoute(available, resource, door)) return notFound(request)
     gates.get(door)!(request, reply)
     if (door === CONTROL_DOOR) return undefined
@@ -132,6 +138,7 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   }
   const virtualDate = isManualClock(clock)
   app.addHook('onRequest', (request, reply, done) => {
+    request.routeConfig = request.routeOptions.config
     // 1. request ids
     reply.header('x-request-id', request.id)
     reply.header('apim-request-id', request.id)
@@ -215,7 +222,7 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   }
   app.addHook('onResponse', (request, reply, done) => {
     // The inspector page asks again whenever something changes: its requests would bury the user's own.
-    const quiet = request.routeOptions.config.quiet === true
+    const quiet = request.routeConfig?.quiet === true
     const level = quiet ? 'debug' : 'info'
     // The line is built only when it will be written (at --log-level warn it never is).
     if (writesAt(request.log, level)) {
