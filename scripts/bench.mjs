@@ -408,6 +408,15 @@ function throughputCases (opts) {
       }
     },
     {
+      // The pipeline's own cost (ids, classification, gate, checks, journal, log, serialiser) on the smallest read:
+      // the floor every route stands on, beside the ceiling above.
+      key: 'ours-floor',
+      label: 'ours: GET assistant (pipeline floor)',
+      kind: 'ours',
+      extra: OURS_FAST,
+      setup: async s => cycling(s.base, 'GET', [`/openai/assistants/${SEED_ASSISTANT}?${q}`])
+    },
+    {
       key: 'ours-list',
       label: 'ours: list messages (20 of 100)',
       kind: 'ours',
