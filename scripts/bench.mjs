@@ -408,6 +408,15 @@ function throughputCases (opts) {
       }
     },
     {
+      // The pipeline's own cost (ids, classification, gate, checks, journal, log, serialiser) on the smallest read:
+      // the floor every route stands on, beside the ceiling above.
+      key: 'ours-floor',
+      label: 'ours: GET assistant (pipeline floor)',
+      kind: 'ours',
+      extra: OURS_FAST,
+      setup: async s => cycling(s.base, 'GET', [`/openai/assistants/${SEED_ASSISTANT}?${q}`])
+    },
+    {
       key: 'ours-list',
       label: 'ours: list messages (20 of 100)',
       kind: 'ours',
@@ -462,7 +471,7 @@ async function throughput (opts, specCopy) {
     for (const spec of order) {
       const m = await measureCase(spec, opts, specCopy)
       results.get(spec.key).push(m)
-      log(`  round ${round + 1} ${spec.label.padEnd(34)} ${fmt(m.rps).padStart(7)} req/s  p50 ${lat(m.p50)}  p99 ${lat(m.p99)}` +
+      log(`  round ${round + 1} ${spec.label.padEnd(38)} ${fmt(m.rps).padStart(7)} req/s  p50 ${lat(m.p50)}  p99 ${lat(m.p99)}` +
         `${m.bad > 0 ? `  ${m.bad} errors/non-2xx` : ''}  RSS ${mib(m.rss)}  (load ${os.loadavg()[0].toFixed(2)})`)
     }
   }

@@ -14,6 +14,7 @@ import { sendApiError } from './http/errors.js'
 import pipeline, { notFound, type ResponseInspector } from './http/pipeline.js'
 import apiRoutes from './routes/index.js'
 import emulatorRoutes from './routes/emulator.js'
+import { lazyChildLogger } from './logging.js'
 import { createRuntime, type RuntimeDeps } from './runtime.js'
 import { describeGeneratedCertificate } from './tls.js'
 
@@ -38,6 +39,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Some SDK versions send `//openai/...` when the endpoint ends with a slash.
     routerOptions: { ignoreDuplicateSlashes: true },
     genReqId: () => runtime.requestIds.uuid(),
+    // Each request's child logger is made only when one of its lines is written (logging.ts).
+    childLoggerFactory: lazyChildLogger,
     // A URL that cannot be decoded, or a path parameter over the router's length limit, matches no route: the
     // unrouted 404 of the path's door, not Fastify's own body.
     frameworkErrors: (_error, request, reply) => {

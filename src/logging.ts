@@ -8,7 +8,8 @@
  * requests journal uses: by what a value is called and by what it looks like.
  */
 import { writeSync } from 'node:fs'
-import { pino, type Logger } from 'pino'
+import type { FastifyBaseLogger } from 'fastify'
+import { pino, type Bindings, type ChildLoggerOptions, type Logger } from 'pino'
 import type { Config } from './config.js'
 
 /** Where log lines go: anything with a `write(line)` (pino's DestinationStream). */
@@ -201,3 +202,73 @@ export async function createLogger (config: Config, stream?: LogStream): Promise
     hooks: { streamWrite: secretScrubber(configuredSecrets(config)) }
   }, destination)
 }
+
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+type LogArgs = [unknown, string?, ...unknown[]]
+type LevelAware = FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>
+
+const isLevelAware = (logger: FastifyBaseLogger): logger is LevelAware =>
+  typeof (logger as Partial<LevelAware>).isLevelEnabled === 'function'
+
+/**
+ * A request's logger that becomes a pino child (with the request id's bindings) only when it first writes a
+ * line at an enabled level, or is asked for its own child or a level change. Fastify makes one child per request;
+ * with redaction configured, pino's child serialises and redacts its bindings at once: a few microseconds per
+ * request whose lines are all dropped at the configured level (the usual case at `--log-level warn`). The lines
+ * it writes are the child's own, byte for byte.
+ */
+class LazyChildLogger implements FastifyBaseLogger {
+  #child: FastifyBaseLogger | undefined
+  readonly #parent: LevelAware
+  readonly #bindings: Bindings
+
+  constructor (parent: LevelAware, bindings: Bindings) {
+    this.#parent = parent
+    this.#bindings = bindings
+  }
+
+  #real (): FastifyBaseLogger {
+    this.#child ??= this.#parent.child(this.#bindings)
+    return this.#child
+  }
+
+  #write (level: LevelName, args: LogArgs): void {
+    const child = this.#child
+    if (child === undefined && !this.#parent.isLevelEnabled(level)) return
+    ;(child ?? this.#real())[level](...args)
+  }
+
+  get level (): string { return (this.#child ?? this.#parent).level }
+  set level (level: string) { this.#real().level = level }
+
+  fatal (...args: LogArgs): void { this.#write('fatal', args) }
+  error (...args: LogArgs): void { this.#write('error', args) }
+  warn (...args: LogArgs): void { this.#write('warn', args) }
+  info (...args: LogArgs): void { this.#write('info', args) }
+  debug (...args: LogArgs): void { this.#write('debug', args) }
+  trace (...args: LogArgs): void { this.#write('trace', args) }
+  silent (): void {}
+
+  child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#real().child(bindings, options)
+  }
+
+  /** Whether a line at `level` would be written (pino's own answer once the child exists). */
+  isLevelEnabled (level: string): boolean {
+    const child = this.#child
+    return child !== undefined && isLevelAware(child) ? child.isLevelEnabled(level) : this.#parent.isLevelEnabled(level)
+  }
+}
+
+/**
+ * Fastify's `childLoggerFactory`: a LazyChildLogger for each request. A route's own log level or serialisers
+ * (none today) get pino's child at once, as Fastify's default factory gives it.
+ */
+export function lazyChildLogger (logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  if (!isLevelAware(logger) || options.level !== undefined || options.serializers !== undefined) return logger.child(bindings, options)
+  return new LazyChildLogger(logger, bindings)
+}
+
+/** Whether `logger` writes lines at `level` (true for a logger that cannot tell: it decides itself). */
+export const writesAt = (logger: FastifyBaseLogger, level: LevelName): boolean =>
+  !isLevelAware(logger) || logger.isLevelEnabled(level)

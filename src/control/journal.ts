@@ -116,6 +116,27 @@ function headOf (text: string, max: number): { text: string, bytes: number, trun
 }
 
 /**
+ * A text body kept whole: one that cannot exceed the kept bytes (at most 3 UTF-8 bytes per UTF-16 unit). Its
+ * byte count is taken when the journal is read, not on every request (issue 20).
+ */
+class WholeText implements KeptBody {
+  readonly truncated = false
+  readonly note = null
+  readonly text: string
+  readonly contentType: string | null
+  #bytes: number | undefined
+  constructor (text: string, contentType: string | null) {
+    this.text = text
+    this.contentType = contentType
+  }
+
+  get bytes (): number {
+    this.#bytes ??= Buffer.byteLength(this.text)
+    return this.#bytes
+  }
+}
+
+/**
  * What the journal keeps of a body that is `payload` (a string, a Buffer, a stream, or nothing) with
  * `contentType`: text for JSON and text bodies, a note for the rest. `size` is its length when known
  * otherwise (a request's `content-length`).
@@ -125,7 +146,11 @@ export function keepBody (payload: unknown, contentType: string | undefined, max
   if (payload === undefined || payload === null || payload === '') {
     return size === undefined || size === 0 ? null : { text: null, bytes: size, truncated: false, contentType: type, note: `${type ?? 'a body'}: not kept` }
   }
-  if (typeof payload === 'string') return { ...headOf(payload, max), contentType: type, note: null }
+  if (typeof payload === 'string') {
+    if (payload.length * 3 <= max) return new WholeText(payload, type)
+    const head = headOf(payload, max)
+    return { text: head.text, bytes: head.bytes, truncated: head.truncated, contentType: type, note: null }
+  }
   if (Buffer.isBuffer(payload)) {
     if (type !== null && TEXTUAL.test(type)) {
       return { text: utf8Head(payload, max), bytes: payload.length, truncated: payload.length > max, contentType: type, note: null }

@@ -64,9 +64,11 @@ export function installDrain (app: FastifyInstance, options: { readonly tls: boo
   server.on('secureConnection', (socket: TLSSocket & { _parent?: Socket }) => {
     if (socket._parent) secured.add(socket._parent)
   })
+  // One shared listener (a response emits 'close' once): no closure per request (issue 20).
+  function forget (this: ServerResponse): void { responses.delete(this) }
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     responses.add(response)
-    response.once('close', () => responses.delete(response))
+    response.on('close', forget)
     if (draining) closeAfter(response)
   })
   app.addHook('onSend', (_request, _reply, payload, done) => {

@@ -41,6 +41,7 @@ import { drainRefusedBody } from './guards.js'
 import { tokensBefore } from './tokens-ready.js'
 import { installJsonBodyParser } from './json-body.js'
 import { lazySerializer } from './serialization.js'
+import { writesAt } from '../logging.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +59,11 @@ declare module 'fastify' {
     bodyText: string | null
     /** What the journal keeps of the request's and response's bodies (step 10), null until the answer is sent. */
     journalBodies: KeptBodies | null
+    /**
+     * The route's `config`, read once in step 1: Fastify's `routeOptions` builds a new object on every read
+     * (issue 20). Null only before step 1.
+     */
+    routeConfig: FastifyRequest['routeOptions']['config'] | null
   }
 }
 
@@ -82,38 +88,73 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   app.decorateRequest('emulatorFault', null)
   app.decorateRequest('bodyText', null)
   app.decorateRequest('journalBodies', null)
+  app.decorateRequest('routeConfig', null)
   // Each route's resource, from its path below the prefix it is registered under (step 6 reads it).
   app.addHook('onRoute', route => {
     route.config = { ...route.config, resource: resourceOf(route.routePath) }
   })
 
-  // 1. request ids
+  // Steps 1–6 are one onRequest hook, 8 and 8b one preHandler hook, 10 one onSend and one onResponse hook: each
+  // hook Fastify runs costs a step of its hook runner per request (issue 20).
+
+  // 5. gate, then 6. quotas
+  /** Step 6: undefined with the remaining-quota headers set, or the 429. */
+  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, owner: string): Error | undefined => {
+    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
+    const verdict = control.quotas.admit(owner, tokens, clock.now())
+    if (verdict.retryAfterMs !== null) {
+      return rateLimited(reply, request.door.envelope, verdict.retryAfterMs,
+        { requests: verdict.remainingRequests, tokens: verdict.remainingTokens })
+    }
+    if (config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
+    if (config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
+    return undefined
+  }
+  // Only callers need a name: with neither isolation nor quotas every request is the shared tenant's.
+  const named = tenants.isolated || control.quotas.enabled
+  /** Steps 5 and 6: undefined to go on, or the error that answers (a refusal is thrown or returned). */
+  const gateAndQuotas = (request: FastifyRequest, reply: FastifyReply): Error | undefined => {
+    // Unrouted: step 9's not-found handler answers, without the door's checks.
+    if (request.is404) return undefined
+    const { door } = request
+    const { available, resource } = request.routeConfig!
+    if (door !== CONTROL_DOOR && !hasRoute(available, resource, door)) return notFound(request)
+    gates.get(door)!(request, reply)
+    if (door === CONTROL_DOOR) return undefined
+    if (!serves(available, request.apiVersion)) return notFound(request)
+    const owner = named ? ownerOf(door.name as Flavour, request.headers) : ''
+    request.tenant = tenants.of(owner)
+    return control.quotas.enabled ? admitOrRefuse(request, reply, owner) : undefined
+  }
+  /** Steps 5 and 6, then `done` (outside the `try`: what `done` runs next is Fastify's to catch). */
+  const admit = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    let refusal: Error | undefined
+    try {
+      refusal = gateAndQuotas(request, reply)
+    } catch (err) {
+      refusal = err as Error
+    }
+    done(refusal)
+  }
+  const virtualDate = isManualClock(clock)
   app.addHook('onRequest', (request, reply, done) => {
+    request.routeConfig = request.routeOptions.config
+    // 1. request ids
     reply.header('x-request-id', request.id)
     reply.header('apim-request-id', request.id)
     const clientRequestId = request.headers['x-ms-client-request-id']
     if (typeof clientRequestId === 'string') reply.header('x-ms-client-request-id', clientRequestId)
-    done()
-  })
-
-  // 2. virtual date: first after the ids, so that a fault's or a quota's answer carries it too.
-  if (isManualClock(clock)) {
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.header('date', new Date(clock.now()).toUTCString())
-      done()
-    })
-  }
-
-  // 3–4. classification, faults
-  app.addHook('onRequest', (request, reply, done) => {
+    // 2. virtual date: right after the ids, so that a fault's or a quota's answer carries it too.
+    if (virtualDate) reply.header('date', new Date(clock.now()).toUTCString())
+    // 3–4. classification, faults
     const door = request.door = classify(request.url)
-    if (door === CONTROL_DOOR || control.faults.size === 0) return done()
+    if (door === CONTROL_DOOR || control.faults.size === 0) return admit(request, reply, done)
     const fault = control.faults.take(request, 'request')
-    if (fault === undefined) return done()
+    if (fault === undefined) return admit(request, reply, done)
     request.emulatorFault = fault
     switch (fault.type) {
       case 'latency':
-        setTimeout(done, fault.ms)
+        setTimeout(() => admit(request, reply, done), fault.ms)
         return
       case 'drop':
         // The socket is destroyed before any byte of the response; the journal says status 0.
@@ -125,38 +166,8 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
       case 'status':
         return done(statusFault(reply, door.envelope, fault))
       default:
-        return done()
+        return admit(request, reply, done)
     }
-  })
-
-  // 5. gate, then 6. quotas
-  /** Step 6: `done()` with the remaining-quota headers, or `done(429)`. */
-  const admitOrRefuse = (request: FastifyRequest, reply: FastifyReply, owner: string, done: (err?: Error) => void): void => {
-    const tokens = estimateTokens(Number(request.headers['content-length'] ?? 0) || 0)
-    const verdict = control.quotas.admit(owner, tokens, clock.now())
-    if (verdict.retryAfterMs !== null) {
-      return done(rateLimited(reply, request.door.envelope, verdict.retryAfterMs,
-        { requests: verdict.remainingRequests, tokens: verdict.remainingTokens }))
-    }
-    if (config.rateLimitRpm > 0) reply.header('x-ratelimit-remaining-requests', String(verdict.remainingRequests))
-    if (config.rateLimitTpm > 0) reply.header('x-ratelimit-remaining-tokens', String(verdict.remainingTokens))
-    done()
-  }
-  // Only callers need a name: with neither isolation nor quotas every request is the shared tenant's.
-  const named = tenants.isolated || control.quotas.enabled
-  app.addHook('onRequest', (request, reply, done) => {
-    // Unrouted: step 9's not-found handler answers, without the door's checks.
-    if (request.is404) return done()
-    const { door } = request
-    const { available } = request.routeOptions.config
-    if (door !== CONTROL_DOOR && !hasRoute(available, request.routeOptions.config.resource, door)) throw notFound(request)
-    gates.get(door)!(request, reply)
-    if (door === CONTROL_DOOR) return done()
-    if (!serves(available, request.apiVersion)) throw notFound(request)
-    const owner = named ? ownerOf(door.name as Flavour, request.headers) : ''
-    request.tenant = tenants.of(owner)
-    if (control.quotas.enabled) return admitOrRefuse(request, reply, owner, done)
-    done()
   })
 
   // 7. body
@@ -164,13 +175,9 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
   // Every input check happens in step 8, in the service's order; Fastify's own validation does nothing.
   app.setValidatorCompiler(() => data => ({ value: data }))
 
-  // 8. checks
+  // 8. checks, then 8b. the tokenizer, loading in its worker, ready before a handler that may count (http/tokens-ready.ts)
   app.addHook('preHandler', (request, _reply, done) => {
     checkRequest(request)
-    done()
-  })
-  // 8b. the tokenizer, loading in its worker, ready before a handler that may count (http/tokens-ready.ts)
-  app.addHook('preHandler', (request, _reply, done) => {
     const waiting = tokensBefore(request)
     if (waiting === undefined) return done()
     waiting.then(() => done(), done)
@@ -214,18 +221,19 @@ const pipeline: FastifyPluginAsync<PipelineOptions> = async (app, { runtime, ins
     })
   }
   app.addHook('onResponse', (request, reply, done) => {
-    const line = {
-      method: request.method,
-      url: request.url,
-      statusCode: reply.statusCode,
-      responseTime: Math.round(reply.elapsedTime * 100) / 100
-    }
     // The inspector page asks again whenever something changes: its requests would bury the user's own.
-    if (request.routeOptions.config.quiet === true) {
-      request.log.debug(line, 'request completed')
-      return done()
+    const quiet = request.routeConfig?.quiet === true
+    const level = quiet ? 'debug' : 'info'
+    // The line is built only when it will be written (at --log-level warn it never is).
+    if (writesAt(request.log, level)) {
+      request.log[level]({
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 100) / 100
+      }, 'request completed')
     }
-    request.log.info(line, 'request completed')
+    if (quiet) return done()
     control.journal.record(recordOf(request, reply.statusCode, reply.elapsedTime, request.emulatorFault?.type ?? null, clock.now(),
       request.journalBodies))
     done()

@@ -18,7 +18,9 @@ export function presentFile (record: FileRecord, generation: Generation): FileOb
     bytes: record.bytes,
     created_at: toUnixSeconds(record.createdAt)
   }
-  return generation === 'v1' ? file : { ...file, status: 'processed' }
+  // Added in place rather than `{ ...file, status }`: a spread followed by more keys is slow on Node 20 (issue 20).
+  if (generation !== 'v1') file.status = 'processed'
+  return file
 }
 
 /** A file as attached to something (v1 sub-resources): its id, when it was attached, and to what. */

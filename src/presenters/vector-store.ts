@@ -61,7 +61,9 @@ export function presentVectorStoreFile (record: VectorStoreFileRecord, now: numb
     last_error: null
   }
   const chunked = served.flavour !== 'azure' || compareApiVersions(served.version, AZURE_CHUNKING_SINCE) >= 0
-  return chunked ? { ...file, chunking_strategy: { type: 'static', static: { ...strategy } } } : file
+  // Added in place rather than `{ ...file, chunking_strategy }`: a spread followed by more keys is slow on Node 20 (issue 20).
+  if (chunked) file.chunking_strategy = { type: 'static', static: { ...strategy } }
+  return file
 }
 
 /** A file batch: its status, and every file of it counted under that status. */
