@@ -18,6 +18,7 @@ import type {
   AgentRecord, AssistantRecord, ConversationItemRecord, ConversationRecord, FileRecord, MessageRecord, ResponseRecord, RunRecord, ThreadRecord,
   VectorStoreFileBatchRecord, VectorStoreFileRecord, VectorStoreRecord
 } from './records.js'
+import { RECORD_SCHEMAS } from './records.js'
 import type { ChildTable, Store, Table } from './store.js'
 
 export interface MemoryStoreOptions {
@@ -77,40 +78,157 @@ export interface StoreBudget {
 const RECENT_EVICTIONS = 32
 
 /**
- * A record's size in bytes, at any depth: strings count twice their length, Buffers their length, and every
- * value, key and container a little more. The walk uses its own stack (no recursion limit, no depth cut-off)
- * and counts an object reached twice once, so the time is linear in the record's size. A pure function of
- * the value: a record weighed when stored weighs the same when it is replaced or deleted.
+ * What V8 (64-bit Node, no pointer compression) spends on the parts of a record, in bytes: a tagged slot; a plain
+ * object's header (map, properties, elements); an array's (the JSArray with its length, and its backing store's
+ * map and length); a sequential string's (map, hash, length); a boxed number; a Buffer's objects besides its
+ * bytes (the Uint8Array, its ArrayBuffer and the backing store's bookkeeping). Checked against the live heap by
+ * test/store/calibration.test.ts.
+ */
+const SLOT = 8
+const OBJECT_HEADER = 24
+const ARRAY_HEADER = 48
+const STRING_HEADER = 16
+const HEAP_NUMBER = 16
+const BUFFER_HEADER = 160
+/** Past this many properties V8 keeps an object as a dictionary: about three slots a property instead of one. */
+const DICTIONARY_FROM = 128
+const DICTIONARY_SLOTS = 3
+
+/**
+ * The store's own bookkeeping, weighed with the objects it serves: a top-level object's `Root` (seven fields) and
+ * its entries in two Maps (the book's and its table's: three slots each, their share of the buckets and of the
+ * room a Map keeps to grow); a parent's family of children (the object and its Map entry), the first child of a
+ * kind under a parent (its array), and a slot a child.
+ */
+const ROOT_BYTES = OBJECT_HEADER + 7 * SLOT + 2 * 6 * SLOT
+const FAMILY_BYTES = OBJECT_HEADER + 2 * SLOT + 6 * SLOT
+
+/** Characters that make a string two-byte (UTF-16) in V8; a string without any is one byte per character. */
+const TWO_BYTE = /[^\u0000-\u00ff]/
+
+/** What a string holds in V8: its header and one or two bytes a character, rounded up to a slot. */
+export function stringBytes (text: string): number {
+  return Math.ceil((STRING_HEADER + (isOneByte(text) ? 1 : 2) * text.length) / SLOT) * SLOT
+}
+
+/** Whether V8 can keep `text` one byte a character; short strings (ids, most values) are checked without the regex. */
+function isOneByte (text: string): boolean {
+  if (text.length > 64) return !TWO_BYTE.test(text)
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false
+  return true
+}
+
+/**
+ * Keys that name a record's field (every property name of the record schemas, at any depth): V8 interns them once
+ * and every record shares them, so they cost their slot alone. Any other key (metadata, a tool's parameters) is
+ * the client's data and is weighed as a string too.
+ */
+const FIELD_NAMES: ReadonlySet<string> = new Set(RECORD_SCHEMAS.flatMap(schema => namesIn(schema, 'keys')))
+
+/**
+ * The values the record schemas fix (`role: 'user'`, `type: 'text'`, `kind: 'message'`) and the API's `auto`: the
+ * services write them from literals V8 interned once, so a field holding one costs its slot alone. They are short
+ * (at most 32 characters here), so nothing large can hide here either.
+ */
+const LITERALS: ReadonlySet<string> = new Set([...RECORD_SCHEMAS.flatMap(schema => namesIn(schema, 'literals')), 'auto'].filter(text => text.length <= 32))
+
+/** Property names (`keys`) or string constants (`literals`) of a schema, at any depth. */
+function namesIn (schema: unknown, what: 'keys' | 'literals'): string[] {
+  if (typeof schema !== 'object' || schema === null) return []
+  const own = schema as { properties?: Record<string, unknown>, anyOf?: unknown[], items?: unknown, patternProperties?: Record<string, unknown>, const?: unknown }
+  const members = [...Object.values(own.properties ?? {}), ...own.anyOf ?? [], own.items, ...Object.values(own.patternProperties ?? {})]
+  const here = what === 'keys' ? Object.keys(own.properties ?? {}) : typeof own.const === 'string' ? [own.const] : []
+  return [...here, ...members.flatMap(member => namesIn(member, what))]
+}
+
+/**
+ * Fields that hold another record's id (the thread a message is on, the run that wrote it): the services store
+ * that record's own string there, so the field costs its slot and the string is weighed with the record it names.
+ * Ids are at most 256 characters (records.ts `Id`), so nothing large can hide here.
+ */
+const REFERENCE_FIELDS: ReadonlySet<string> = new Set(['threadId', 'runId', 'assistantId', 'messageId', 'vectorStoreId', 'conversationId', 'responseId'])
+
+/**
+ * The walk's own stack and the objects it has reached, reused by every call (a walk never calls out). A record
+ * is a tree of a few dozen objects and a few KB, so the walk only starts noting the objects it reaches once it has
+ * met `NOTE_FROM` of them or counted `NOTE_BYTES`: a value built to be reached many times (or a cycle) then counts
+ * at most twice (once before the noting began), and a record of the usual size pays no Set.
+ */
+const pending: unknown[] = []
+const reached = new Set<object>()
+const NOTE_FROM = 256
+const NOTE_BYTES = 16_384
+let met = 0
+
+/**
+ * What a record holds in V8's heap, in bytes, at any depth: strings by `stringBytes`, numbers that are not small
+ * integers as boxes, objects and arrays by their headers and slots (and client keys as strings), Buffers by their
+ * length and headers. Shared values are weighed once or not at all: an object reached again in a large record counts at most twice (`NOTE_FROM`), a frozen
+ * one (records.ts NO_ITEMS, the services' frozen defaults) is shared by every record and counts nothing, nor does
+ * the string of a field naming another record (`REFERENCE_FIELDS`). The walk uses its own stack (no recursion
+ * limit, no depth cut-off), so the time is linear in the record's size. A pure function of the value: a record
+ * weighed when stored weighs the same when it is replaced or deleted.
  */
 export function weigh (value: unknown): number {
-  if (typeof value !== 'object' || value === null) return weighOne(value, [], new Set())
+  if (typeof value !== 'object' || value === null) return leafBytes(value)
   let total = 0
-  const seen = new Set<object>()
-  const stack: unknown[] = [value]
-  while (stack.length > 0) total += weighOne(stack.pop(), stack, seen)
+  pending.push(value)
+  while (pending.length > 0) {
+    total += weighOne(pending.pop())
+    if (total > NOTE_BYTES && met <= NOTE_FROM) met = NOTE_FROM + 1
+  }
+  if (met > NOTE_FROM) reached.clear()
+  met = 0
   return total
 }
 
-/** One value's own bytes; its members are pushed on `stack`. */
-function weighOne (value: unknown, stack: unknown[], seen: Set<object>): number {
-  if (typeof value === 'string') return 16 + value.length * 2
-  if (value === null || typeof value !== 'object') return 8
-  if (seen.has(value)) return 8
-  seen.add(value)
-  if (Buffer.isBuffer(value)) return 64 + value.length
-  let total = 32
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      total += 8
-      stack.push(item)
-    }
-  } else {
-    for (const key of Object.keys(value)) {
-      total += key.length * 2 + 8
-      stack.push((value as Record<string, unknown>)[key])
-    }
+/** A string's, number's or other primitive's own bytes beyond the slot that holds it; -1 for an object. */
+function leafBytes (value: unknown): number {
+  switch (typeof value) {
+    case 'string': return LITERALS.has(value) ? 0 : stringBytes(value)
+    case 'number': return (value | 0) === value ? 0 : HEAP_NUMBER
+    case 'object': return value === null ? 0 : -1
+    default: return 0
   }
-  return total
+}
+
+/**
+ * One value's own bytes beyond the slot that holds it, with the strings and numbers it holds (leaves are counted
+ * at once, so a large string counts toward `NOTE_BYTES` as soon as its holder is reached); the objects it holds
+ * are pushed on `pending`.
+ */
+function weighOne (value: unknown): number {
+  const leaf = leafBytes(value)
+  if (leaf >= 0) return leaf
+  const container = value as object
+  if (Object.isFrozen(container)) return 0
+  if (++met > NOTE_FROM) {
+    if (reached.has(container)) return 0
+    reached.add(container)
+  }
+  if (Array.isArray(container)) {
+    let total = container.length === 0 ? ARRAY_HEADER - 16 : ARRAY_HEADER + container.length * SLOT
+    for (let i = 0; i < container.length; i++) {
+      const bytes = leafBytes(container[i])
+      if (bytes >= 0) total += bytes
+      else pending.push(container[i])
+    }
+    return total
+  }
+  if (Buffer.isBuffer(container)) return BUFFER_HEADER + container.length
+  let total = OBJECT_HEADER
+  let count = 0
+  const object = container as Record<string, unknown>
+  for (const key in object) {
+    count++
+    if (!FIELD_NAMES.has(key)) total += stringBytes(key)
+    const member = object[key]
+    if (typeof member === 'string' && member.length <= 256 && REFERENCE_FIELDS.has(key)) continue
+    const bytes = leafBytes(member)
+    if (bytes >= 0) total += bytes
+    else pending.push(member)
+  }
+  return total + count * (count > DICTIONARY_FROM ? DICTIONARY_SLOTS * SLOT : SLOT)
 }
 
 /** A top-level object's entry: its weight with its children, and its place in its budget's use order. */
@@ -220,6 +338,7 @@ class Book {
     let root = this.roots.get(k)
     if (root === undefined) {
       root = { kind, id, key: k, book: this, bytes: 0, older: undefined, newer: undefined }
+      delta += ROOT_BYTES
       if (k !== id) this.shared++
       this.roots.set(k, root)
       linkNewest(ledger, root)
@@ -350,11 +469,17 @@ function createChildTable<T extends { readonly id: string }> (parentKind: RootKi
     },
     put (parentId, row) {
       let family = families.get(parentId)
-      if (!family) families.set(parentId, family = newFamily())
+      let bookkeeping = 0
+      if (!family) {
+        families.set(parentId, family = newFamily())
+        bookkeeping += FAMILY_BYTES
+      }
       const rows = family[slot] as T[] | undefined
       const previous = rows === undefined ? undefined : find(parentId, rows, row.id)
+      if (previous === undefined) bookkeeping += SLOT
       if (rows === undefined) {
         family[slot] = [row]
+        bookkeeping += ARRAY_HEADER
       } else if (previous === undefined) {
         // Once indexed, a parent stays indexed (deletes may take it back under INDEX_FROM): every insert is indexed.
         let index = indexes.get(parentId)
@@ -369,13 +494,13 @@ function createChildTable<T extends { readonly id: string }> (parentKind: RootKi
         rows[rows.lastIndexOf(previous)] = row
         indexes.get(parentId)?.set(row.id, row)
       }
-      ledger.add(parentKind, parentId, weigh(row) - (previous ? weigh(previous) : 0))
+      ledger.add(parentKind, parentId, weigh(row) - (previous ? weigh(previous) : 0) + bookkeeping)
     },
     delete (parentId, id) {
       const rows = rowsOf(parentId)
       const row = rows === undefined ? undefined : find(parentId, rows, id)
       if (!row) return false
-      ledger.add(parentKind, parentId, -weigh(row))
+      ledger.add(parentKind, parentId, -weigh(row) - SLOT)
       rows!.splice(rows!.lastIndexOf(row), 1)
       indexes.get(parentId)?.delete(id)
       return true
