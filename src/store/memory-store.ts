@@ -104,7 +104,7 @@ const ROOT_BYTES = OBJECT_HEADER + 7 * SLOT + 2 * 6 * SLOT
 const FAMILY_BYTES = OBJECT_HEADER + 2 * SLOT + 6 * SLOT
 
 /** Characters that make a string two-byte (UTF-16) in V8; a string without any is one byte per character. */
-const TWO_BYTE = /[^\u0000-\u00ff]/
+const TWO_BYTE = /[\u0100-\uffff]/
 
 /** What a string holds in V8: its header and one or two bytes a character, rounded up to a slot. */
 export function stringBytes (text: string): number {
