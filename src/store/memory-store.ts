@@ -105,7 +105,7 @@ const ROOT_BYTES = OBJECT_HEADER + 8 * SLOT + 6 * SLOT
 const TWO_BYTE = /[\u0100-\uffff]/
 
 /** What a string holds in V8: its header and one or two bytes a character, rounded up to a slot. */
-export function stringBytes (text: string): number {
+function stringBytes (text: string): number {
   return Math.ceil((STRING_HEADER + (isOneByte(text) ? 1 : 2) * text.length) / SLOT) * SLOT
 }
 
