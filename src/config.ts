@@ -44,7 +44,7 @@ export interface Config {
   readonly apiVersionCheck: ApiVersionCheck
   /** Largest file `POST /files` accepts, in bytes; bigger uploads get a 413. */
   readonly maxUploadBytes: number
-  /** Approximate bytes of stored objects kept; the oldest are evicted beyond it. */
+  /** Bytes of stored objects kept, weighed as V8 holds them (store/memory-store.ts `weigh`); the least recently used are evicted beyond it. */
   readonly maxStoreBytes: number
   /** How long a vector store file (and a file batch) stays `in_progress` before it is `completed`, in milliseconds. */
   readonly vectorStoreProcessingMs: number
@@ -126,7 +126,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'logLevel', flag: 'log-level', env: 'AOAI_EMULATOR_LOG_LEVEL', kind: 'log-level', placeholder: 'LEVEL', shownDefault: 'info', describe: `One of ${LOG_LEVELS.join(', ')}.` },
   { key: 'logFormat', flag: 'log-format', env: 'AOAI_EMULATOR_LOG_FORMAT', kind: 'log-format', placeholder: 'FORMAT', shownDefault: 'auto', describe: `One of ${LOG_FORMATS.join(', ')}; auto is pretty on a terminal and JSON lines otherwise.` },
   { key: 'apiVersionCheck', flag: 'api-version-check', env: 'AOAI_EMULATOR_API_VERSION_CHECK', kind: 'api-version-check', placeholder: 'MODE', shownDefault: 'strict', describe: 'strict: only Azure\'s api-versions; lenient: an unknown YYYY-MM-DD[-preview] is served as the nearest older Assistants version, with a warning header; off: any or no api-version is served.' },
-  { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Approximate size of all stored objects, every tenant together (one budget, not one per key); beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores of any tenant are evicted. `GET /_emulator/store` counts what was evicted.' },
+  { key: 'maxStoreBytes', flag: 'max-store-bytes', env: 'AOAI_EMULATOR_MAX_STORE_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '134217728 (128 MiB)', describe: 'Memory that all stored objects may hold, every tenant together (one budget, not one per key), weighed as V8 holds them (within 0.8–1.5× of the live heap: docs/control-plane.md); beyond it the least recently used assistants, threads (with their messages and runs), files and vector stores of any tenant are evicted. `GET /_emulator/store` counts what was evicted.' },
   { key: 'maxUploadBytes', flag: 'max-upload-bytes', env: 'AOAI_EMULATOR_MAX_UPLOAD_BYTES', kind: 'bytes', placeholder: 'BYTES', shownDefault: '20971520 (20 MiB)', describe: 'Largest file POST /files accepts; files are kept in memory, bigger uploads get a 413.' },
   { key: 'vectorStoreProcessingMs', flag: 'vector-store-processing-ms', env: 'AOAI_EMULATOR_VECTOR_STORE_PROCESSING_MS', kind: 'duration', placeholder: 'MS', shownDefault: '500', describe: 'How long a vector store file or file batch stays in_progress before it is completed.' },
   { key: 'entraTokens', flag: 'entra-token', env: 'AOAI_EMULATOR_ENTRA_TOKENS', kind: 'list', placeholder: 'TOKEN', shownDefault: 'none', describe: 'A Bearer token accepted on /openai and Foundry as it is. Repeat the flag for several; the variable takes a comma-separated list. Once any key, token or secret is set, only proven tokens pass.' },

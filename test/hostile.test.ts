@@ -192,13 +192,21 @@ t.test('5. every stored object is weighed exactly, at any depth', async t => {
     for (let i = 0; i < depth; i++) value = { d: value }
     return value
   }
+  // What V8 holds for a string: a byte a character when every character fits in one, else two (weigh's rule).
   const payload = 'x'.repeat(90_000)
-  const deep = deepen(payload, 17)
-  t.ok(weigh(deep) >= payload.length * 2, 'a string 17 levels down counts in full')
-  const veryDeep = deepen(payload, 100_000)
-  t.ok(weigh(veryDeep) >= payload.length * 2, '100,000 levels: no recursion limit')
+  const wide = 'ж'.repeat(45_000)
+  for (const [text, held] of [[payload, payload.length], [wide, wide.length * 2]] as const) {
+    t.ok(weigh(deepen(text, 17)) >= held, `a string 17 levels down counts in full (${held} bytes)`)
+    t.ok(weigh(deepen(text, 100_000)) >= held, '100,000 levels: no recursion limit')
+    t.ok(weigh(deepen(text, 100_000)) >= held + 100_000 * 32, 'and every level counts its object')
+  }
+  t.ok(weigh({ a: [payload.slice(1) + 'ж'] }) >= 2 * payload.length - 2, 'one wide character: the whole string is two bytes a character')
   const shared = { s: payload }
-  t.ok(weigh({ a: shared, b: shared }) < payload.length * 3, 'an object reached twice counts once')
+  const fan: unknown[] = Array.from({ length: 1000 }, () => shared)
+  t.ok(weigh({ fan }) < payload.length * 3, 'an object reached many times counts once')
+  const cycle: Record<string, unknown> = { s: payload }
+  cycle.self = { list: Array.from({ length: 500 }, () => cycle) }
+  t.ok(weigh(cycle) < payload.length * 3, 'a cycle ends, and counts once')
 
   // The repro, scaled down (600 × 900 KB under 8 MiB → 60 × 90 KB under 1 MiB): the budget holds.
   const budget = 1024 * 1024

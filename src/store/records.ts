@@ -522,3 +522,10 @@ export type AgentRecord = RecordOf<typeof AgentRecordSchema>
 export const NO_ITEMS: readonly never[] = Object.freeze([])
 export const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({})
 export const NO_TOOL_RESOURCES: Readonly<Record<string, never>> = Object.freeze({})
+
+/** Every top-level record's schema (the store weighs keys these name as shared field names: memory-store.ts). */
+export const RECORD_SCHEMAS: readonly TSchema[] = [
+  AssistantRecordSchema, ThreadRecordSchema, MessageRecordSchema, RunRecordSchema, FileRecordSchema, VectorStoreRecordSchema,
+  VectorStoreFileRecordSchema, VectorStoreFileBatchRecordSchema, ResponseRecordSchema, ConversationRecordSchema,
+  ConversationItemRecordSchema, AgentRecordSchema
+]

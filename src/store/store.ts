@@ -22,7 +22,6 @@ export interface ChildTable<T extends { readonly id: string }> {
   put (parentId: string, row: T): void
   delete (parentId: string, id: string): boolean
   list (parentId: string): T[]
-  deleteParent (parentId: string): void
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The in-memory store: tables, cascades, and the memory bound that evicts the oldest objects. */
 import t from 'tap'
 import { createMemoryStore, createStoreBudget, weigh, type RootKind } from '../../src/store/memory-store.js'
-import type { MessageRecord, ThreadRecord } from '../../src/store/records.js'
+import { NO_ITEMS, NO_METADATA, type MessageRecord, type ThreadRecord } from '../../src/store/records.js'
 import { build, V2 } from '../helper.js'
 
 const thread = (id: string, createdAt = 0): ThreadRecord => ({ id, createdAt, activeRunId: null, toolResources: {}, metadata: {} })
@@ -18,8 +18,14 @@ const message = (id: string, threadId: string, text: string): MessageRecord => (
   metadata: {}
 })
 
-t.test('weigh approximates size', async t => {
-  t.ok(weigh('x'.repeat(1000)) >= 2000)
+t.test('weigh counts what V8 holds', async t => {
+  t.ok(weigh('x'.repeat(1000)) >= 1000, 'a one-byte string: a byte a character')
+  t.ok(weigh('ж'.repeat(1000)) >= 2000, 'a two-byte string: two')
+  t.ok(weigh('x'.repeat(999) + 'ж') >= 2000, 'one two-byte character makes the whole string two-byte')
+  t.equal(weigh([NO_ITEMS, NO_METADATA]), weigh([null, null]), 'frozen shared values count their slot alone')
+  t.ok(weigh({ metadata: { ['k'.repeat(5000)]: 'v' } }) >= 5000, 'a client\'s key counts as a string')
+  t.ok(weigh({ threadId: 'thread_x' }) < weigh({ other: 'thread_x' }), 'a field naming another record counts its slot, not the id')
+  t.ok(weigh({ threadId: 't'.repeat(5000) }) >= 5000, 'unless it is longer than an id can be')
   t.ok(weigh(Buffer.alloc(5000)) >= 5000)
   t.ok(weigh({ a: [1, 2, 3], b: { c: 'd' } }) > weigh({}))
   let deep: unknown = 'leaf'
@@ -120,7 +126,7 @@ t.test('roots of different kinds may share an id (fixtures choose ids): each is 
     name: null,
     description: null,
     model: 'gpt-4o',
-    instructions: 'x'.repeat(10_000),
+    instructions: 'x'.repeat(20_000),
     tools: [],
     fileIds: [],
     toolResources: null,
@@ -133,7 +139,7 @@ t.test('roots of different kinds may share an id (fixtures choose ids): each is 
   t.ok(store.assistants.get('same'), 'the assistant too')
   store.vectorStores.put({ id: 'vs_1', createdAt: 0, name: 'v', expiresAfter: null, lastActiveAt: 0, metadata: {} })
   store.vectorStoreFiles.put('vs_1', { id: 'file_1', vectorStoreId: 'vs_1', createdAt: 0, readyAt: 0, bytes: 1, chunkingStrategy: { type: 'auto' }, batchId: null, cancelledAt: null })
-  store.messages.put('same', message('msg_big', 'same', 'y'.repeat(30_000)))
+  store.messages.put('same', message('msg_big', 'same', 'y'.repeat(60_000)))
   t.same(evicted.map(([kind]) => kind).sort(), ['assistant', 'vector_store'], 'the older roots went, the thread being written stayed')
   t.equal(store.assistants.get('same'), undefined)
   t.same(store.vectorStoreFiles.list('vs_1'), [], 'the vector store took its files with it')
@@ -165,13 +171,13 @@ t.test('one budget over many stores: the least recently used object of any store
   const b = createMemoryStore({ budget })
   for (let i = 0; i < 5; i++) {
     a.threads.put(thread(`thread_${i}`))
-    a.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(4_000)))
+    a.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(8_000)))
   }
   t.same(evicted, [], 'both fit so far')
   // The other store reuses the same ids (fixtures seed the same ids into every tenant): they are its own.
   for (let i = 0; i < 5; i++) {
     b.threads.put(thread(`thread_${i}`))
-    b.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(4_000)))
+    b.messages.put(`thread_${i}`, message(`msg_${i}`, `thread_${i}`, 'x'.repeat(8_000)))
   }
   t.ok(budget.usedBytes <= 60_000, `one budget: ${budget.usedBytes} bytes used`)
   t.ok(evicted.length > 0, 'the second store made the first give up its oldest threads')
@@ -190,7 +196,7 @@ t.test('one budget over many stores: the least recently used object of any store
   t.ok(a.threads.get('thread_4'), 'and keeps working on its own')
   const c = createMemoryStore()
   c.threads.put(thread('thread_big'))
-  c.messages.put('thread_big', message('msg_big', 'thread_big', 'y'.repeat(20_000)))
+  c.messages.put('thread_big', message('msg_big', 'thread_big', 'y'.repeat(40_000)))
   budget.adopt(c)
   t.ok(budget.usedBytes <= 60_000, 'an adopted store counts, and older objects make room for it')
   t.ok(c.threads.get('thread_big'), 'the adopted objects are the most recently used')
