@@ -5,6 +5,12 @@
  * the source describes (another request cancelling the run) — whichever comes first. When the client goes
  * away, Fastify destroys the stream and the timer and both subscriptions go with it.
  *
+ * Fairness (issue #20): a stream pulls a slice of at most 16 events at a time. Its first slice is pulled and
+ * written at once, in the request that opened it; every later one waits for its turn in the one scheduler of all
+ * open streams (http/stream-turns.ts), which serves them round robin after the event loop's I/O. The Readable has
+ * no high-water mark, so it asks for more only once its consumer (the response) has taken everything and is
+ * flowing: a client that does not read is not pulled for until its connection drains (backpressure).
+ *
  * Framing (OpenAI's and Azure's Assistants streams; docs/streaming.md): `event: <name>\n`,
  * `data: <one line of JSON>\n`, a blank line; the last message is `event: done` / `data: [DONE]`. A failure
  * after the stream has started is `event: error` with `data: {"error": {message, type, param, code}}`,
