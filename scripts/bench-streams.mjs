@@ -4,7 +4,8 @@
 // event (p50/p99), events per second over the whole burst, and the server's resident memory before and
 // after. `node scripts/bench-streams.mjs` prints the figures; `run(options)` returns them (scripts/bench.mjs
 // may call it). Asserts nothing about speed; exits 1 only when the load itself went wrong.
-// Knobs: BENCH_STREAMS (200), BENCH_REPLY_TOKENS (500).
+// Knobs: BENCH_STREAMS (200), BENCH_REPLY_TOKENS (500), BENCH_ROOT (another checkout whose built dist/server.js
+// to drive instead, e.g. an untouched main for interleaved A/B rounds; it is not rebuilt).
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -71,12 +72,13 @@ function streamRun (base, agent, threadId, assistantId) {
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]
 
 /**
- * Runs the burst. Options: `streams` (200), `replyTokens` (500). Returns
+ * Runs the burst. Options: `streams` (200), `replyTokens` (500), `serverRoot` (the checkout whose build is driven;
+ * this one). Returns
  * `{ streams, replyTokens, eventsPerStream, firstEventMs: { p50, p99 }, eventsPerSecond, wallMs, rssBefore, rssAfter }`
  * (milliseconds; bytes).
  */
-export async function run ({ streams = 200, replyTokens = 500 } = {}) {
-  execFileSync(process.execPath, [join(root, 'scripts', 'ensure-build.mjs')], { stdio: 'inherit' })
+export async function run ({ streams = 200, replyTokens = 500, serverRoot = root } = {}) {
+  if (serverRoot === root) execFileSync(process.execPath, [join(root, 'scripts', 'ensure-build.mjs')], { stdio: 'inherit' })
   const reply = await replyOf(replyTokens)
   const dir = mkdtempSync(join(tmpdir(), 'bench-streams-'))
   const fixtures = join(dir, 'fixtures.json')
@@ -85,7 +87,7 @@ export async function run ({ streams = 200, replyTokens = 500 } = {}) {
     scenarios: [{ match: { assistant_id: 'asst_bench' }, steps: [{ reply: reply.text }] }]
   }))
   const port = await freePort()
-  const child = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--host', HOST, '--port', String(port), '--log-level', 'warn',
+  const child = spawn(process.execPath, [join(serverRoot, 'dist', 'server.js'), '--host', HOST, '--port', String(port), '--log-level', 'warn',
     '--queued-ms', '0', '--in-progress-ms', '0', '--stream-chunk-ms', '0', '--fixtures', fixtures], { stdio: ['ignore', 'ignore', 'inherit'] })
   const kill = () => { try { child.kill('SIGKILL') } catch {} }
   process.once('exit', kill)
@@ -136,7 +138,7 @@ const mib = bytes => bytes === null ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const intFromEnv = (name, fallback) => process.env[name] ? Number(process.env[name]) : fallback
-  run({ streams: intFromEnv('BENCH_STREAMS', 200), replyTokens: intFromEnv('BENCH_REPLY_TOKENS', 500) }).then(r => {
+  run({ streams: intFromEnv('BENCH_STREAMS', 200), replyTokens: intFromEnv('BENCH_REPLY_TOKENS', 500), ...(process.env.BENCH_ROOT ? { serverRoot: process.env.BENCH_ROOT } : {}) }).then(r => {
     console.log(`## Streams: ${r.streams} concurrent streamed runs of a ${r.replyTokens}-token reply, zero timings`)
     console.log(`events per stream      ${r.eventsPerStream}`)
     console.log(`time to first event    p50 ${r.firstEventMs.p50} ms, p99 ${r.firstEventMs.p99} ms`)

@@ -5,6 +5,12 @@
  * the source describes (another request cancelling the run) — whichever comes first. When the client goes
  * away, Fastify destroys the stream and the timer and both subscriptions go with it.
  *
+ * Fairness (issue #20): a stream pulls a slice of at most 16 events at a time. Its first slice is pulled and
+ * written at once, in the request that opened it; every later one waits for its turn in the one scheduler of all
+ * open streams (http/stream-turns.ts), which serves them round robin after the event loop's I/O. The Readable has
+ * no high-water mark, so it asks for more only once its consumer (the response) has taken everything and is
+ * flowing: a client that does not read is not pulled for until its connection drains (backpressure).
+ *
  * Framing (OpenAI's and Azure's Assistants streams; docs/streaming.md): `event: <name>\n`,
  * `data: <one line of JSON>\n`, a blank line; the last message is `event: done` / `data: [DONE]`. A failure
  * after the stream has started is `event: error` with `data: {"error": {message, type, param, code}}`,
@@ -17,6 +23,7 @@
 import { Readable } from 'node:stream'
 import type { Clock } from '../clock.js'
 import { ApiError, type OpenAIErrorFields } from '../errors.js'
+import { awaitTurn, streamOpened } from './stream-turns.js'
 
 export interface StreamEvent {
   readonly event: string
@@ -59,8 +66,11 @@ export interface EventStreamOptions {
   readonly internalError: ApiError
 }
 
-/** Events pulled per read: bounds what waits in memory when a client reads slowly. */
-const BATCH = 64
+/**
+ * Events pulled per slice: a stream's first slice goes out with the request that opened it, later ones one per
+ * turn (http/stream-turns.ts); also bounds what waits in memory when a client reads slowly.
+ */
+const SLICE = 16
 /** setTimeout's largest delay. */
 const MAX_DELAY_MS = 2 ** 31 - 1
 
@@ -96,7 +106,11 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
   const { clock } = options
   let timer: NodeJS.Timeout | undefined
   let finished = false
-  let pumping = false
+  let started = false
+  /** The Readable asked for more (its buffer is empty and its consumer flowing) and nothing was pushed since. */
+  let wanted = false
+  /** Waiting for a turn (http/stream-turns.ts). */
+  let queued = false
   let sent = 0
   let cutPending = false
   const unsubscribes: Array<() => void> = []
@@ -113,12 +127,22 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
     stream.push(null)
   }
 
-  const pump = () => {
-    if (finished || pumping || stream.destroyed) return
+  /** Asks for a turn; nothing while the stream is over, queued already, or not asked for more (backpressure). */
+  const wake = () => {
+    if (finished || queued || !wanted || stream.destroyed) return
+    queued = true
+    awaitTurn(serveInTurn)
+  }
+
+  /** Pulls one slice and pushes it; with nothing due, waits for its due time or a wake-up. */
+  const serve = () => {
+    queued = false
+    if (finished || stream.destroyed) return
     if (cutPending) {
       // Readable may ask for more before what was pushed has gone out: cut only once it has.
       if (stream.readableLength > 0) {
-        setImmediate(pump)
+        queued = true
+        awaitTurn(serveInTurn)
         return
       }
       finished = true
@@ -126,58 +150,74 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
       options.cut?.()
       return
     }
-    pumping = true
+    if (!wanted) return
     clearTimeout(timer)
     timer = undefined
+    let pulled: Pulled
     try {
-      for (;;) {
-        let pulled: Pulled
-        try {
-          pulled = source.pull(BATCH)
-        } catch (err) {
-          options.onError?.(err)
-          const fields = errorFields(err, options.internalError)
-          const failure = source.errorEvent?.(fields) ?? { event: 'error', data: { error: fields } }
-          finish(formatEvent(failure.event, failure.data))
-          return
-        }
-        let text = ''
-        let more = true
-        for (const { event, data } of pulled.events) {
-          text += formatEvent(event, data)
-          if (++sent === options.cutAfterEvents) {
-            cutPending = true
-            stream.push(text)
-            return
-          }
-          if (options.onePerWrite === true) {
-            more = stream.push(text)
-            text = ''
-          }
-        }
-        if (pulled.done) {
-          finish(text + (options.endWith === undefined ? DONE_MESSAGE : options.endWith ?? ''))
-          return
-        }
-        if (text !== '') more = stream.push(text)
-        if (pulled.events.length === 0) {
-          if (pulled.nextAt !== null) {
-            timer = setTimeout(pump, Math.min(MAX_DELAY_MS, Math.max(1, pulled.nextAt - clock.now())))
-          }
-          return
-        }
-        if (!more) return // read() calls again when the client has taken what was sent
+      pulled = source.pull(SLICE)
+    } catch (err) {
+      options.onError?.(err)
+      const fields = errorFields(err, options.internalError)
+      const failure = source.errorEvent?.(fields) ?? { event: 'error', data: { error: fields } }
+      finish(formatEvent(failure.event, failure.data))
+      return
+    }
+    if (pulled.events.length === 0 && !pulled.done) {
+      if (pulled.nextAt !== null) {
+        timer = setTimeout(wake, Math.min(MAX_DELAY_MS, Math.max(1, pulled.nextAt - clock.now())))
       }
-    } finally {
-      pumping = false
+      return
+    }
+    // Whatever is pushed now answers the Readable's read: it asks again once its consumer has taken it.
+    wanted = false
+    let text = ''
+    for (const { event, data } of pulled.events) {
+      text += formatEvent(event, data)
+      if (++sent === options.cutAfterEvents) {
+        cutPending = true
+        stream.push(text)
+        return
+      }
+      if (options.onePerWrite === true) {
+        stream.push(text)
+        text = ''
+      }
+    }
+    if (pulled.done) {
+      finish(text + (options.endWith === undefined ? DONE_MESSAGE : options.endWith ?? ''))
+      return
+    }
+    if (text !== '') stream.push(text)
+  }
+
+  // A throw while serving destroys the stream with it, as Readable does with a throw from `read` (e.g. a `cut` on a
+  // connection that cannot be destroyed: inject()'s, which tells it as a reset).
+  const serveInTurn = () => {
+    try {
+      serve()
+    } catch (err) {
+      stream.destroy(err instanceof Error ? err : new Error(String(err)))
     }
   }
 
   // One write per event: an object-mode stream hands each pushed event to the response on its own (a byte stream
-  // would join what is buffered into one chunk).
+  // would join what is buffered into one chunk). No high-water mark: the Readable asks for more only when its
+  // consumer is flowing and has taken everything, so a client that does not read is not pulled for (backpressure).
   const stream = new Readable({
     ...(options.onePerWrite === true ? { objectMode: true } : { encoding: 'utf8' }),
-    read: pump,
+    highWaterMark: 0,
+    read () {
+      wanted = true
+      if (started) {
+        wake()
+        return
+      }
+      // The first slice goes out at once, with the request that opened the stream; later ones wait their turn.
+      started = true
+      streamOpened()
+      serve()
+    },
     destroy (err, callback) {
       finished = true
       release()
@@ -188,8 +228,8 @@ export function eventStream (source: EventSource, options: EventStreamOptions): 
     if (finished || stream.destroyed) return
     finish(formatEvent('error', { error: errorFields(err, options.internalError) }))
   })
-  unsubscribes.push(clock.onJump(pump))
-  if (options.watch) unsubscribes.push(options.watch(pump))
+  unsubscribes.push(clock.onJump(wake))
+  if (options.watch) unsubscribes.push(options.watch(wake))
   if (options.cutAfterEvents === 0) cutPending = true
   return stream
 }

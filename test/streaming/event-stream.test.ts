@@ -1,5 +1,6 @@
 /** The SSE writer on its own: failures become an error event, a cut at zero events, a source that waits. */
 import t from 'tap'
+import { Writable } from 'node:stream'
 import { manualClock } from '../../src/clock.js'
 import { Errors } from '../../src/errors.js'
 import { eventStream, formatEvent, type EventSource } from '../../src/http/sse.js'
@@ -52,4 +53,56 @@ t.test('cutAfterEvents 0 cuts before anything is sent', async t => {
   readable.resume()
   await flush()
   t.equal(cut, 1)
+})
+
+/** A source of `total` events all due now, `size` bytes of data each, that logs its pulls. */
+function dueNow (total: number, size: number, log: (pulled: number) => void): EventSource {
+  let next = 0
+  return {
+    pull (max) {
+      const events = Array.from({ length: Math.min(max, total - next) }, (_, i) => ({ event: 'x', data: { n: next + i, pad: '.'.repeat(size) } }))
+      next += events.length
+      log(events.length)
+      return { events, done: next === total, nextAt: null }
+    }
+  }
+}
+
+t.test('streams opened together: each one\'s first slice goes out before any second, then round robin', async t => {
+  const clock = manualClock()
+  const pulls: number[] = []
+  const streams = Array.from({ length: 30 }, (_, i) =>
+    collect(eventStream(dueNow(200, 10, () => pulls.push(i)), { clock, internalError })))
+  await Promise.all(streams.map(s => s.ended))
+  t.same(new Set(pulls.slice(0, 30)).size, 30, 'the first 30 pulls are one per stream')
+  // Round robin: at every pull, the stream pulled has had no more pulls than any other stream still going.
+  const counts = new Array<number>(30).fill(0)
+  const total = Math.ceil(200 / 16)
+  let fair = true
+  for (const i of pulls) {
+    const going = counts.filter(n => n < total)
+    if (counts[i]! > Math.min(...going)) fair = false
+    counts[i]!++
+  }
+  t.ok(fair, 'no stream is pulled again before every other one still going has been')
+  t.ok(streams.every(s => s.events().length === 201), 'each stream has its 200 events and done')
+})
+
+t.test('a stream whose consumer does not read is not pulled for while the others go on', async t => {
+  const clock = manualClock()
+  let stalledPulls = 0
+  let stalledEvents = 0
+  const stalled = eventStream(dueNow(5000, 100, n => { stalledPulls++; stalledEvents += n }), { clock, internalError })
+  // A client that never takes what it is sent: its first write stays pending, the rest wait in its buffer.
+  stalled.pipe(new Writable({ highWaterMark: 1024, write () {} }))
+  const others = Array.from({ length: 3 }, () => collect(eventStream(dueNow(2000, 100, () => {}), { clock, internalError })))
+  await Promise.all(others.map(s => s.ended))
+  await flush(20)
+  t.ok(others.every(s => s.events().length === 2001), 'the other streams got all their events')
+  t.ok(stalledPulls <= 2, `the stalled stream was pulled ${stalledPulls} times (${stalledEvents} of its 5000 events) while the others sent 2000 each`)
+  // The clock's jumps wake streams; they do not pull for one whose consumer has not asked for more.
+  clock.advance(1000)
+  await flush()
+  t.ok(stalledPulls <= 2, 'nor after a wake-up')
+  stalled.destroy()
 })
