@@ -7,6 +7,8 @@
 export interface Memo<K, V> {
   /** The value remembered for `key`, or `make(key)`, remembered. */
   get (key: K, make: (key: K) => V): V
+  /** Whether a value is remembered for `key`. */
+  has (key: K): boolean
 }
 
 /** @param max entries kept (at least 1); the first one set is the first forgotten. */
@@ -21,6 +23,7 @@ export function boundedMemo<K, V> (max: number): Memo<K, V> {
         entries.set(key, value)
       }
       return value as V
-    }
+    },
+    has: key => entries.has(key)
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { FastifyRequest } from 'fastify'
 import { CONTROL_DOOR } from '../api-surface.js'
-import { countAhead } from '../runs/tokens.js'
+import { countAhead, countsUnderwayNow } from '../runs/tokens.js'
 import { tokenizerState, whenTokenizerReady } from '../runs/tokenizer-worker.js'
 
 /** Strings at least this long (characters) in a body are counted ahead. */
@@ -63,7 +63,11 @@ export function tokensBefore (request: FastifyRequest): Promise<void> | undefine
     return ready.then(() => countAll(longs))
   }
   if (state === 'loading') return whenTokenizerReady().then(() => countAll(longs))
-  return longs.length === 0 ? undefined : countAll(longs)
+  // Texts a recent run or response will be read with are being counted (runs/tokens.ts `countSoon`): a request
+  // that may read it waits for them, asynchronously, rather than have its read ask the worker and block.
+  const underway = countsUnderwayNow()
+  if (longs.length === 0) return underway
+  return underway === undefined ? countAll(longs) : Promise.all([underway, countAll(longs)]).then(() => {})
 }
 
 async function countAll (texts: readonly string[]): Promise<void> {

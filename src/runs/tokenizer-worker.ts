@@ -10,8 +10,9 @@
  * on a MessagePort and the main thread waits on a shared flag with `Atomics.wait` until the worker has
  * answered, then takes the answer with `receiveMessageOnPort`: tens of microseconds, and the caller keeps a
  * memo of recent texts. A count asked before the worker is ready waits for it the same way (a fallback for a
- * path that did not wait first: correct, but that one request stalls, as before). Long texts can be counted
- * ahead, asynchronously (`countAhead`), so that reading them later costs no wait at all.
+ * path that did not wait first: correct, but that one request stalls, as before). Texts can be counted ahead,
+ * asynchronously (runs/tokens.ts: `countAhead` for a request's long strings, `countSoon` for what a new run or
+ * response will be read with), so that reading them later costs no wait at all.
  *
  * The worker is started only when a run needs it (idle memory and cold start stay as they are) and keeps
  * the process alive only while it loads or counts ahead (someone may be waiting for it). Its code is plain JavaScript evaluated in the worker, so it runs the same from
@@ -20,9 +21,10 @@
 import { createRequire } from 'node:module'
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 
-/** A request to the worker: count (or encode) each chunk, or decode tokens. */
+/** A request to the worker: count (or encode) each chunk, count several texts (each in its chunks), or decode tokens. */
 type Ask =
   | { readonly op: 'count', readonly chunks: readonly string[] }
+  | { readonly op: 'countEach', readonly texts: ReadonlyArray<readonly string[]> }
   | { readonly op: 'encode', readonly chunks: readonly string[] }
   | { readonly op: 'decode', readonly tokens: readonly number[] }
 
@@ -34,6 +36,7 @@ const bpe = createRequire(workerData.from)(workerData.module)
 const flag = new Int32Array(workerData.flag)
 const answer = ask => {
   if (ask.op === 'count') { let n = 0; for (const chunk of ask.chunks) n += bpe.encode(chunk).length; return n }
+  if (ask.op === 'countEach') return ask.texts.map(chunks => { let n = 0; for (const chunk of chunks) n += bpe.encode(chunk).length; return n })
   if (ask.op === 'encode') { const out = []; for (const chunk of ask.chunks) for (const t of bpe.encode(chunk)) out.push(t); return out }
   return bpe.decode(ask.tokens)
 }
@@ -118,9 +121,13 @@ export function tokenizerState (): 'idle' | 'loading' | 'ready' {
   return host === undefined ? 'idle' : host.isReady ? 'ready' : 'loading'
 }
 
+/** How many times the main thread has waited for the worker (`askNow`), for tests. */
+export const tokenizerStats = { waits: 0 }
+
 /** Asks the worker and waits for its answer, blocking the thread (see the module comment). */
 export function askNow (ask: Ask): unknown {
   const { sync, flag } = start()
+  tokenizerStats.waits++
   Atomics.store(flag, 0, 0)
   sync.postMessage(ask)
   for (;;) {

@@ -25,6 +25,10 @@ const LONG_MEMO_ENTRIES = 64
 const longCounts = boundedMemo<string, number>(LONG_MEMO_ENTRIES)
 /** Counts asked ahead and not yet answered, so that two asks of one text make one count. */
 const countsUnderway = new Map<string, Promise<void>>()
+/** Counts of short texts remembered (instructions and replies repeat run after run). */
+const shortCounts = boundedMemo<string, number>(COUNT_MEMO_ENTRIES)
+/** Batches of short texts being counted ahead (`countSoon`). */
+const batchesUnderway = new Set<Promise<void>>()
 
 const askedCount = (text: string): number => askNow({ op: 'count', chunks: chunkText(text) }) as number
 
@@ -40,11 +44,10 @@ let loaded: Tokenizer | undefined
  */
 export function tokenizer (): Tokenizer {
   if (loaded === undefined) {
-    const memo = boundedMemo<string, number>(COUNT_MEMO_ENTRIES)
     loaded = {
       encode: text => askNow({ op: 'encode', chunks: chunkText(text) }) as number[],
       decode: tokens => askNow({ op: 'decode', tokens }) as string,
-      count: text => text.length <= COUNT_MEMO_MAX_CHARS ? memo.get(text, askedCount) : longCounts.get(text, askedCount)
+      count: text => text.length <= COUNT_MEMO_MAX_CHARS ? shortCounts.get(text, askedCount) : longCounts.get(text, askedCount)
     }
   }
   return loaded
@@ -64,6 +67,33 @@ export function countAhead (text: string): Promise<void> {
   }).finally(() => countsUnderway.delete(text))
   countsUnderway.set(text, counting)
   return counting
+}
+
+/**
+ * Counts texts that will be read soon (a new run's replies, prompt and instructions) in the worker, without
+ * blocking, in one message: a read that comes later finds them counted instead of asking the worker and waiting
+ * on it (tens of microseconds each, and a long reply's whole count). Texts already counted cost nothing; a
+ * read that comes before the answer still counts synchronously (correct, only slower). The pipeline lets the
+ * requests that may read a run wait for what is underway (`countsUnderway`).
+ */
+export function countSoon (texts: readonly string[]): void {
+  const short: string[] = []
+  for (const text of texts) {
+    if (text.length > COUNT_MEMO_MAX_CHARS) {
+      if (!longCounts.has(text)) countAhead(text).catch(() => {})
+    } else if (text !== '' && !shortCounts.has(text) && !short.includes(text)) short.push(text)
+  }
+  if (short.length === 0) return
+  const batch: Promise<void> = askLater({ op: 'countEach', texts: short.map(text => chunkText(text)) }).then(counts => {
+    short.forEach((text, i) => shortCounts.get(text, () => (counts as number[])[i]!))
+  }, () => {}).finally(() => batchesUnderway.delete(batch))
+  batchesUnderway.add(batch)
+}
+
+/** What counts ahead are underway (long texts and `countSoon` batches), or undefined when none is. */
+export function countsUnderwayNow (): Promise<void> | undefined {
+  if (countsUnderway.size === 0 && batchesUnderway.size === 0) return undefined
+  return Promise.all([...countsUnderway.values(), ...batchesUnderway]).then(() => {}, () => {})
 }
 
 /** Per-message framing tokens, as the chat format counts them. */

@@ -22,7 +22,7 @@ import { itemText, lastUserText, outputText, pairCalls, storeInput } from '../re
 import { continuationScenario, controlsOf, planResponse } from '../responses/plan.js'
 import { forcedFunction } from '../runs/script.js'
 import { selectScenario, type Scenario } from '../runs/scenarios.js'
-import { countPromptTokens, tokenizer } from '../runs/tokens.js'
+import { countPromptTokens, countSoon, tokenizer } from '../runs/tokens.js'
 import type { CreateResponseBody, InputTokensBody, ResponseTool } from '../schemas/response.js'
 import { NO_ITEMS, NO_METADATA, type Continuation, type ResponseRecord, type ResponseTimings, type StoredItem } from '../store/records.js'
 import type { AgentService } from './agents.js'
@@ -316,6 +316,9 @@ export function createResponseService ({ store, clock, config, scenarios, ids }:
         ...(agentReference === null ? {} : { agentReference }),
         ...(promptReference === null ? {} : { promptReference })
       }
+      // What its usage will be counted from, counted now in the worker while the response goes on.
+      countSoon([prompt.instructions, ...prompt.messages, ...plan.output.flatMap(item =>
+        item.type === 'message' ? [item.text] : item.type === 'function_call' ? [item.name, item.arguments] : item.type === 'reasoning' ? [item.summary] : [])])
       store.responses.put(record)
       if (!stored) items.rememberUnstored([record.id, ...input.map(item => item.id), ...plan.output.map(item => item.id)])
       if (prepared.conversationId !== null) conversations.addPending(prepared.conversationId, record.id)

@@ -16,7 +16,7 @@ import { canTransition, isTerminal, runStateAt, type RunState, type StepView } f
 import { lastUserText, messageText } from '../runs/default-reply.js'
 import { replyMessageRecord } from '../runs/reply-message.js'
 import { buildScript, forcedFunction, promptOf, renderSegment, segmentInputOf } from '../runs/script.js'
-import { completionTokensOf } from '../runs/tokens.js'
+import { completionTokensOf, countSoon } from '../runs/tokens.js'
 import { selectScenario, type ScenarioTimings } from '../runs/scenarios.js'
 import type { CreateRunBody, CreateThreadAndRunBody, SubmitToolOutputsBody } from '../schemas/run.js'
 import type { Metadata } from '../schemas/common.js'
@@ -202,6 +202,8 @@ export function createRunService ({ store, clock, config, scenarios, ids, fixtur
       ...(scenario === null ? {} : { scenario: scenario.name ?? `#${scenarios.indexOf(scenario) + 1}` })
     }
     for (const message of additional) store.messages.put(thread.id, { ...message, createdAt })
+    // What the run's usage will be counted from, counted now in the worker while the run goes on.
+    countSoon([instructions, ...segmentPrompt.messages, ...segment.replies.map(reply => reply.text)])
     store.runs.put(thread.id, record)
     putThread({ ...settled, activeRunId: record.id })
     return view(record, true)
