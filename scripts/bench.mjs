@@ -454,7 +454,8 @@ async function measureCase (spec, opts, specCopy) {
     const target = await spec.setup(server)
     const warm = await cannon(target, opts.warmupS, false)
     const r = await cannon(target, opts.durationS, true)
-    const bad = r.errors + r.timeouts + r.non2xx + warm.errors + warm.timeouts + warm.non2xx
+    // A round in which nothing was answered at all (a stalled server) is a failure too, not a figure of 0 req/s.
+    const bad = r.errors + r.timeouts + r.non2xx + warm.errors + warm.timeouts + warm.non2xx + (r['2xx'] === 0 ? 1 : 0)
     return { rps: r['2xx'] / (r.duration || opts.durationS), p50: r.fine.p50, p99: r.fine.p99, bad, rss: rssOf(server.pid) }
   } finally {
     await stopServer(server)
