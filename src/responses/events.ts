@@ -18,7 +18,6 @@ import type { Flavour } from '../api-surface.js'
 import type { Clock } from '../clock.js'
 import { Errors } from '../errors.js'
 import type { EventSource, Pulled, StreamEvent } from '../http/sse.js'
-import { boundedMemo } from '../memo.js'
 import { presentResponse } from '../presenters/response.js'
 import type { ResponseRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
@@ -29,12 +28,6 @@ import {
 
 /** Nothing written yet. */
 const NOTHING: Written = { text: '', annotations: 0 }
-
-/** One event of a response's stream, and the happening of the course it describes. */
-interface SequencedEvent {
-  readonly happening: number
-  readonly event: StreamEvent
-}
 
 type Fields = Record<string, unknown>
 
@@ -100,27 +93,6 @@ function describe (record: ResponseRecord, flavour: Flavour, happening: Response
   }
 }
 
-/** Every event of the response's course, numbered (per record and door: records are values). */
-function buildEvents (record: ResponseRecord, flavour: Flavour): readonly SequencedEvent[] {
-  const events: SequencedEvent[] = []
-  const course = responseCourseOf(record)
-  for (let index = 0; index < course.length; index++) {
-    for (const [type, fields] of describe(record, flavour, course.happening(index), index)) {
-      events.push({ happening: index, event: { event: type, data: { type, sequence_number: events.length, ...fields } } })
-    }
-  }
-  return events
-}
-
-const memos = new Map<Flavour, ReturnType<typeof boundedMemo<ResponseRecord, readonly SequencedEvent[]>>>()
-
-/** The numbered events of a response's whole course, as `flavour`'s door shows them. */
-function responseEvents (record: ResponseRecord, flavour: Flavour): readonly SequencedEvent[] {
-  let memo = memos.get(flavour)
-  if (memo === undefined) memos.set(flavour, memo = boundedMemo<ResponseRecord, readonly SequencedEvent[]>(256))
-  return memo.get(record, r => buildEvents(r, flavour))
-}
-
 export interface ResponseStreamOptions {
   readonly store: Store
   readonly clock: Clock
@@ -136,20 +108,32 @@ export interface ResponseStreamOptions {
  * stream.
  */
 export function responseEventSource ({ store, clock, record: started, flavour, startingAfter = -1 }: ResponseStreamOptions): EventSource {
+  /** The first event not sent yet (its `sequence_number`). */
   let next = startingAfter + 1
+  /** The next happening to describe, and the sequence number of its first event. */
+  let happening = 0
+  let sequence = 0
   return {
     pull (max: number): Pulled {
       const record = store.responses.get(started.id)
       if (!record) throw Errors.responseNotFound(started.id)
       const course = responseCourseOf(record)
       const due = course.happenedBy(clock.now())
-      const events = responseEvents(record, flavour)
+      // Each happening is described when it is due, and only then: a long reply's events are never all made at
+      // once, nor kept (a resumed stream describes the happenings before `starting_after` and drops their events).
       const out: StreamEvent[] = []
-      while (next < events.length && events[next]!.happening < due && out.length < max) out.push(events[next++]!.event)
+      while (happening < due && out.length < max) {
+        for (const [type, fields] of describe(record, flavour, course.happening(happening), happening)) {
+          if (sequence >= next) out.push({ event: type, data: { type, sequence_number: sequence, ...fields } })
+          sequence++
+        }
+        happening++
+      }
+      next = Math.max(next, sequence)
       const last = course.happening(due - 1)
       const ended = last.kind === 'phase' && isTerminalResponse(last.status) && due === course.length
-      const done = ended && next >= events.length
-      return { events: out, done, nextAt: done ? null : course.timeOf(due) ?? null }
+      const done = ended && happening >= course.length
+      return { events: out, done, nextAt: done ? null : course.timeOf(happening) ?? null }
     },
     /** OA-SPEC `ResponseErrorEvent`: flat, numbered like every event. */
     errorEvent ({ code, message, param }) {

@@ -196,3 +196,30 @@ t.test('the Foundry door streams its own snapshots (agent_reference), checked ag
   const events = responseEvents(t, await bodyOf(await streamIt(built, { input: 'Hello' }, 'foundry')), 'foundry')
   t.equal(events[0].response.agent_reference, null)
 })
+
+t.test('a long reply is described as it is pulled: each pull gives at most what it asks for, numbered on from the last', async t => {
+  const { responseEventSource } = await import('../../src/responses/events.js')
+  const built = await build(t)
+  const words = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(' ')
+  const created = (await on(built)('POST', '/responses', { model: 'gpt-4o', input: words, background: true })).json()
+  built.clock.advance(60_000)
+  const { store } = built.app.runtime.tenants.shared
+  const record = store.responses.get(created.id)!
+  const source = responseEventSource({ store, clock: built.clock, record, flavour: 'openai' })
+  const first = source.pull(16)
+  t.equal(first.events.length, 16, 'the first pull: 16 events')
+  t.same(first.events.map(e => (e.data as { sequence_number: number }).sequence_number), Array.from({ length: 16 }, (_, i) => i))
+  let total = 16
+  let pulled = first
+  while (!pulled.done) {
+    pulled = source.pull(16)
+    t.ok(pulled.events.length <= 18, 'never more than asked for, and the events of the happening that crossed it')
+    total += pulled.events.length
+    if (total > 20_000) break
+  }
+  t.ok(total > 3000, `${total} events in all, a delta a chunk`)
+  const resumed = responseEventSource({ store, clock: built.clock, record, flavour: 'openai', startingAfter: total - 3 })
+  const tail = resumed.pull(16)
+  t.same(tail.events.map(e => (e.data as { sequence_number: number }).sequence_number), [total - 2, total - 1], 'a replay starts after starting_after')
+  t.equal(tail.done, true)
+})
