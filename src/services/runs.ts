@@ -46,6 +46,9 @@ export function pollAfterMs (state: RunState, now: number): number {
   return Math.max(MIN_POLL_AFTER_MS, state.nextChangeAt === null ? 0 : state.nextChangeAt - now)
 }
 
+/** How many of a new run's newest prompt messages are counted ahead (`countSoon`). */
+const COUNT_SOON_MESSAGES = 8
+
 /** Shared by every run without a truncation strategy (records are never changed in place). */
 const DEFAULT_TRUNCATION = Object.freeze({ type: 'auto', last_messages: null })
 
@@ -202,8 +205,9 @@ export function createRunService ({ store, clock, config, scenarios, ids, fixtur
       ...(scenario === null ? {} : { scenario: scenario.name ?? `#${scenarios.indexOf(scenario) + 1}` })
     }
     for (const message of additional) store.messages.put(thread.id, { ...message, createdAt })
-    // What the run's usage will be counted from, counted now in the worker while the run goes on.
-    countSoon([instructions, ...segmentPrompt.messages, ...segment.replies.map(reply => reply.text)])
+    // What the run's usage will be counted from, counted now in the worker while the run goes on: the newest
+    // messages only (the earlier ones were counted for the thread's earlier runs), not a walk of a long thread.
+    countSoon([instructions, ...segmentPrompt.messages.slice(-COUNT_SOON_MESSAGES), ...segment.replies.map(reply => reply.text)])
     store.runs.put(thread.id, record)
     putThread({ ...settled, activeRunId: record.id })
     return view(record, true)
