@@ -4,7 +4,6 @@
  * static TokenCredential object. The SDK runs in a child process (test/e2e/agents/flow.mjs) because
  * NODE_EXTRA_CA_CERTS is read only when a process starts.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:https'
 import { tmpdir } from 'node:os'
@@ -16,7 +15,7 @@ import { makeConfig } from '../../src/config.js'
 import { loadFixtures } from '../../src/fixtures.js'
 import { prepareTls, type TlsMaterial } from '../../src/tls.js'
 import { contractInspector } from '../contract/inspect.js'
-import { childEnv, ROOT } from '../support/process.js'
+import { runScript } from '../support/process.js'
 
 const FLOW = fileURLToPath(new URL('./agents/flow.mjs', import.meta.url))
 const fixtures = loadFixtures(['weather.json', 'analyst.json'].map(name => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url))))
@@ -41,19 +40,9 @@ async function emulator (t: Test) {
 
 interface FlowResult { code: number | null, lines: string[], stderr: string }
 
-function runFlows (endpoint: string, flows: readonly string[], caFile: string): Promise<FlowResult> {
-  return new Promise(resolve => {
-    const child = spawn(process.execPath, [FLOW], {
-      cwd: ROOT,
-      env: childEnv({ AGENTS_ENDPOINT: endpoint, AGENTS_FLOWS: flows.join(','), NODE_EXTRA_CA_CERTS: caFile }),
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    child.on('close', code => resolve({ code, lines: stdout.trim().split('\n'), stderr }))
-  })
+async function runFlows (endpoint: string, flows: readonly string[], caFile: string): Promise<FlowResult> {
+  const { code, stdout, stderr } = await runScript(FLOW, { AGENTS_ENDPOINT: endpoint, AGENTS_FLOWS: flows.join(','), NODE_EXTRA_CA_CERTS: caFile })
+  return { code, lines: stdout.trim().split('\n'), stderr }
 }
 
 /** Runs `flows` in one SDK child process against a fresh emulator; resolves to each flow's output line. */

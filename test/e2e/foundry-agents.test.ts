@@ -8,7 +8,6 @@
  * and its new-agent equivalent answering alike against one emulator (fixtures/migration.json). Every answer the
  * SDKs receive is checked against its contract (the new agents': derived from spec/foundry-tsp).
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,7 +18,7 @@ import { makeConfig } from '../../src/config.js'
 import { loadFixtures } from '../../src/fixtures.js'
 import { prepareTls } from '../../src/tls.js'
 import { contractInspector } from '../contract/inspect.js'
-import { childEnv, ROOT } from '../support/process.js'
+import { runScript } from '../support/process.js'
 
 const FLOW = fileURLToPath(new URL('./foundry-agents/flow.mjs', import.meta.url))
 const fixtures = loadFixtures(fileURLToPath(new URL('../../fixtures/migration.json', import.meta.url)))
@@ -35,18 +34,8 @@ t.test('@azure/ai-projects 2.x against the emulator over TLS', async t => {
   const caFile = join(dir, 'ca.pem')
   writeFileSync(caFile, tls.cert)
 
-  const result = await new Promise<{ code: number | null, lines: string[], stderr: string }>(resolve => {
-    const child = spawn(process.execPath, [FLOW], {
-      cwd: ROOT,
-      env: childEnv({ FOUNDRY_ENDPOINT: `https://localhost:${port}/api/projects/demo`, NODE_EXTRA_CA_CERTS: caFile }),
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    child.on('close', code => resolve({ code, lines: stdout.trim().split('\n'), stderr }))
-  })
+  const run = await runScript(FLOW, { FOUNDRY_ENDPOINT: `https://localhost:${port}/api/projects/demo`, NODE_EXTRA_CA_CERTS: caFile })
+  const result = { code: run.code, lines: run.stdout.trim().split('\n'), stderr: run.stderr }
   t.equal(result.code, 0, result.lines.filter(line => line.startsWith('not ok')).join('\n') + result.stderr.slice(-2000))
   const facts = new Map(result.lines.flatMap(line => {
     const match = /^ok (\w+) (.*)$/.exec(line)

@@ -6,7 +6,6 @@
  * --jwt-secret); one for Azure OpenAI's audience is refused. Every answer is checked against the Foundry
  * document (OpenAI's with Foundry's additions) in the parent.
  */
-import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,7 +16,7 @@ import { buildApp } from '../../src/app.js'
 import { makeConfig } from '../../src/config.js'
 import { prepareTls } from '../../src/tls.js'
 import { contractInspector } from '../contract/inspect.js'
-import { childEnv, ROOT } from '../support/process.js'
+import { runScript } from '../support/process.js'
 
 const FLOW = fileURLToPath(new URL('./foundry/flow.mjs', import.meta.url))
 const SECRET = 'foundry-jwt-secret'
@@ -43,16 +42,7 @@ t.test('the openai package on a Foundry project, over TLS, with a Bearer token',
   const refused = await app.inject({ method: 'POST', url: '/api/projects/demo/openai/v1/responses', headers: { authorization: `Bearer ${jwt('https://cognitiveservices.azure.com')}` }, payload: { model: 'm', input: 'x' } })
   t.equal(refused.statusCode, 401, 'a token for Azure OpenAI is not one for a Foundry project')
 
-  const result = await new Promise<{ code: number | null, stdout: string, stderr: string }>(resolve => {
-    const child = spawn(process.execPath, [FLOW], {
-      cwd: ROOT, env: childEnv({ FOUNDRY_ENDPOINT: endpoint, FOUNDRY_TOKEN: jwt('https://ai.azure.com'), NODE_EXTRA_CA_CERTS: caFile }), stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    child.on('close', code => resolve({ code, stdout, stderr }))
-  })
+  const result = await runScript(FLOW, { FOUNDRY_ENDPOINT: endpoint, FOUNDRY_TOKEN: jwt('https://ai.azure.com'), NODE_EXTRA_CA_CERTS: caFile })
   t.equal(result.code, 0, result.stdout + result.stderr.slice(-2000))
   const facts = JSON.parse(result.stdout)
   t.same(facts.created, { status: 'completed', text: 'You said: "Hello from a Foundry project". This is a reply from the Azure OpenAI Assistants emulator.', agent_reference: null })

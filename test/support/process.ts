@@ -24,6 +24,25 @@ export function childEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv
   return { ...Object.fromEntries(inherited), ...extra }
 }
 
+/** What a script run to its end printed, and how it exited. */
+export interface ScriptRun {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs the Node script `path` (an SDK flow of the end-to-end tests) in a child with `childEnv(env)`, to its end. */
+export function runScript (path: string, env: Record<string, string>): Promise<ScriptRun> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [path], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    child.on('close', code => resolve({ code, stdout, stderr }))
+  })
+}
+
 interface Exit {
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
