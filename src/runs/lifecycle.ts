@@ -320,7 +320,7 @@ function callsShown (calls: readonly ToolCall[], pieces: readonly ToolCallPiece[
 }
 
 /**
- * The run's state at `now` (epoch ms); `asOfEvent` as in `happenedBy`: the answer to the request that just
+ * The run's state at `now` (epoch ms); `asOfEvent` as in `Happenings.happenedBy` (runs/happenings.ts): the answer to the request that just
  * changed the run. The next read shows where it went.
  */
 export function runStateAt (run: RunRecord, now: number, asOfEvent = false): RunState {
